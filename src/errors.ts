@@ -1,0 +1,146 @@
+/**
+ * The one catalog of chartpress error codes. Each code has a short title and a hint that tells
+ * the user how to fix the problem. The README's error table is generated from the same entries
+ * (see `test/errors.test.ts`, which checks that every code is documented and triggered).
+ */
+export const ErrorCatalog = {
+  CP_ERR_FILE_NOT_FOUND: {
+    title: 'A file named in the command or the report does not exist',
+    hint: 'check the path; paths in a report are relative to the report file',
+  },
+  CP_ERR_FILE_TOO_LARGE: {
+    title: 'An input file is larger than the configured limit',
+    hint: 'raise the limit (limits.maxReportBytes / limits.maxDatasetBytes) or reduce the file',
+  },
+  CP_ERR_PARSE: {
+    title: 'The report file is not valid YAML or JSON',
+    hint: 'fix the syntax at the given line and column',
+  },
+  CP_ERR_MISSING_FIELD: {
+    title: 'A required field is missing',
+    hint: 'add the field named in the path',
+  },
+  CP_ERR_UNKNOWN_FIELD: {
+    title: 'A field is not part of the report format',
+    hint: 'remove it or fix its spelling; `chartpress schema` prints every field',
+  },
+  CP_ERR_INVALID_VALUE: {
+    title: 'A field has a value of the wrong type or out of range',
+    hint: 'use a value of the expected type; `chartpress schema` prints every field',
+  },
+  CP_ERR_INVALID_ENUM: {
+    title: 'A field has a value outside its allowed set',
+    hint: 'use one of the listed values',
+  },
+  CP_ERR_UNKNOWN_CHART: {
+    title: 'The body refers to a chart that is not defined',
+    hint: 'define the chart under `charts:` or fix the name',
+  },
+  CP_ERR_UNKNOWN_DATASET: {
+    title: 'A query reads from a dataset that is not defined',
+    hint: 'define the dataset under `datasets:` or fix the name in `from:`',
+  },
+  CP_ERR_UNKNOWN_PARAM: {
+    title: 'A param is used or given but not declared',
+    hint: 'declare it under `params:` or fix the name',
+  },
+  CP_ERR_PARAM_TYPE: {
+    title: 'A param value does not match its declared type',
+    hint: 'give a value of the declared type (string, number, boolean or date)',
+  },
+  CP_ERR_UNKNOWN_COLUMN: {
+    title: 'A query or encoding names a column that the data does not have',
+    hint: 'use one of the listed columns',
+  },
+  CP_ERR_DATA_READ: {
+    title: 'A dataset could not be read',
+    hint: 'check that the file is readable and well-formed',
+  },
+  CP_ERR_CSV_PARSE: {
+    title: 'A CSV file has a malformed row',
+    hint: 'fix the row at the given line (unbalanced quotes or a wrong number of fields are usual causes)',
+  },
+  CP_ERR_CHART_RENDER: {
+    title: 'A chart could not be rendered; a placeholder was drawn in its place',
+    hint: 'check the chart definition and its data; the reason is given',
+  },
+  CP_ERR_DOCUMENT_COMPILE: {
+    title: 'The document could not be typeset',
+    hint: 'this is usually a bug in chartpress: report it with the .typ output (-o out.typ)',
+  },
+  CP_ERR_OUTPUT_WRITE: {
+    title: 'The output file could not be written',
+    hint: 'check that the output directory exists or can be created, and is writable',
+  },
+  CP_ERR_USAGE: {
+    title: 'The command line is not valid',
+    hint: 'run `chartpress --help`',
+  },
+} as const satisfies Record<string, { title: string; hint: string }>;
+
+export type ErrorCode = keyof typeof ErrorCatalog;
+
+/** One problem found in the user's input or while producing a report. */
+export interface Problem {
+  readonly code: ErrorCode;
+  /** What is wrong, naming the offending value. */
+  readonly message: string;
+  /** The file the problem is in, when there is one. */
+  readonly file?: string;
+  /** The field path inside the file, e.g. `charts.revenue.data.groupBy[0].bucket`. */
+  readonly path?: string;
+  /** How to fix it. Defaults to the catalog's hint for the code. */
+  readonly hint: string;
+}
+
+export function problem(
+  code: ErrorCode,
+  message: string,
+  where: { file?: string | undefined; path?: string | undefined; hint?: string | undefined } = {},
+): Problem {
+  const p: { -readonly [K in keyof Problem]: Problem[K] } = {
+    code,
+    message,
+    hint: where.hint ?? ErrorCatalog[code].hint,
+  };
+  if (where.file !== undefined) p.file = where.file;
+  if (where.path !== undefined && where.path !== '') p.path = where.path;
+  return p;
+}
+
+/** One line per problem: `CP_ERR_X file: path: message (hint: ...)`. */
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.path].filter((s) => s !== undefined && s !== '').join(': ');
+  return `${p.code} ${where ? `${where}: ` : ''}${p.message} (hint: ${p.hint})`;
+}
+
+/**
+ * A user-facing failure carrying one or more problems. The CLI prints each problem on its own
+ * line and exits 1, without a stack trace.
+ */
+export class ChartpressError extends Error {
+  readonly problems: readonly Problem[];
+  readonly code: ErrorCode;
+
+  constructor(problems: Problem | readonly Problem[], options?: { cause?: unknown }) {
+    const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
+    super(list.map(formatProblem).join('\n'), options);
+    this.name = 'ChartpressError';
+    this.problems = list;
+    this.code = list[0]?.code ?? 'CP_ERR_USAGE';
+  }
+}
+
+export function isChartpressError(e: unknown): e is ChartpressError {
+  return e instanceof ChartpressError;
+}
+
+/** Turns a path of keys and indices into `a.b[0].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}

@@ -1,0 +1,297 @@
+import { z } from 'zod';
+
+/**
+ * The report format. One source of truth: the TypeScript types, the validation (with field
+ * paths) and the JSON Schema printed by `chartpress schema` all come from these schemas.
+ */
+
+export const ChartType = {
+  bar: 'bar',
+  line: 'line',
+  area: 'area',
+  pie: 'pie',
+  scatter: 'scatter',
+  sparkline: 'sparkline',
+  gantt: 'gantt',
+} as const;
+export type ChartType = keyof typeof ChartType;
+
+export const ThemeName = {
+  default: 'default',
+  corporate: 'corporate',
+  minimal: 'minimal',
+  vibrant: 'vibrant',
+  dark: 'dark',
+} as const;
+export type ThemeName = keyof typeof ThemeName;
+
+export const TimeBucket = {
+  hour: 'hour',
+  day: 'day',
+  week: 'week',
+  month: 'month',
+  quarter: 'quarter',
+  year: 'year',
+} as const;
+export type TimeBucket = keyof typeof TimeBucket;
+
+export const FilterOp = {
+  eq: 'eq',
+  ne: 'ne',
+  lt: 'lt',
+  lte: 'lte',
+  gt: 'gt',
+  gte: 'gte',
+  in: 'in',
+  between: 'between',
+} as const;
+export type FilterOp = keyof typeof FilterOp;
+
+export const AggregateOp = { count: 'count', sum: 'sum', avg: 'avg', min: 'min', max: 'max' } as const;
+export type AggregateOp = keyof typeof AggregateOp;
+
+const enumOf = <T extends Record<string, string>>(o: T) =>
+  z.enum(Object.keys(o) as [keyof T & string, ...(keyof T & string)[]]);
+
+/** A plain value in data, filters and params. */
+export const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type Scalar = z.infer<typeof Scalar>;
+
+/** `{ param: name }`: the value of a report param. */
+export const ParamRef = z.strictObject({ param: z.string().min(1) });
+export type ParamRef = z.infer<typeof ParamRef>;
+
+const FilterValue = z.union([Scalar, ParamRef, z.array(z.union([Scalar, ParamRef]))]);
+
+export const Filter = z.strictObject({
+  field: z.string().min(1).describe('Column to test.'),
+  op: enumOf(FilterOp).default('eq').describe('Comparison. Defaults to eq.'),
+  value: FilterValue.describe('A value, `{param: name}`, or a list (for in, and [low, high] for between).'),
+});
+export type Filter = z.infer<typeof Filter>;
+
+export const GroupBy = z.union([
+  z.string().min(1),
+  z.strictObject({
+    field: z.string().min(1),
+    bucket: enumOf(TimeBucket)
+      .optional()
+      .describe('Time bucket for ISO dates (UTC). Output is the ISO date of the bucket start.'),
+    as: z.string().min(1).optional().describe('Output column name. Defaults to the field name.'),
+  }),
+]);
+export type GroupBy = z.infer<typeof GroupBy>;
+
+export const Aggregate = z.strictObject({
+  op: enumOf(AggregateOp),
+  field: z.string().min(1).optional().describe('Column to aggregate; not needed for count.'),
+});
+export type Aggregate = z.infer<typeof Aggregate>;
+
+export const SortItem = z.union([
+  z.string().min(1),
+  z.strictObject({ field: z.string().min(1), order: z.enum(['asc', 'desc']).default('asc') }),
+]);
+export type SortItem = z.infer<typeof SortItem>;
+
+/** A declarative query over one dataset. */
+export const Query = z.strictObject({
+  from: z.string().min(1).describe('Name of a dataset under `datasets:`.'),
+  filter: z.array(Filter).optional(),
+  groupBy: z.array(GroupBy).optional(),
+  aggregate: z.record(z.string().min(1), Aggregate).optional(),
+  sort: z.array(SortItem).optional(),
+  limit: z.int().positive().optional(),
+});
+export type Query = z.infer<typeof Query>;
+
+export const ColumnType = z.enum(['string', 'number', 'date', 'boolean']);
+
+export const Dataset = z.discriminatedUnion('source', [
+  z.strictObject({
+    source: z.literal('inline'),
+    rows: z.array(z.record(z.string(), Scalar)).describe('The rows, as objects.'),
+  }),
+  z.strictObject({
+    source: z.literal('csv'),
+    path: z.string().min(1).describe('CSV file, relative to the report file.'),
+    delimiter: z.string().length(1).optional().describe('Field delimiter. Defaults to ",".'),
+    columns: z
+      .record(z.string(), ColumnType)
+      .optional()
+      .describe('Declared column types; other columns are inferred (numbers become numbers).'),
+  }),
+]);
+export type Dataset = z.infer<typeof Dataset>;
+
+export const ParamDef = z.strictObject({
+  type: z.enum(['string', 'number', 'boolean', 'date']).default('string'),
+  default: Scalar.optional(),
+  values: z.array(Scalar).optional().describe('Allowed values.'),
+  description: z.string().optional(),
+});
+export type ParamDef = z.infer<typeof ParamDef>;
+
+const LegendPosition = z.enum(['top', 'bottom', 'left', 'right', 'none']);
+const Dimension = z.int().min(10).max(10_000);
+
+/** Options every chart type accepts. */
+const commonOptions = {
+  width: Dimension.optional().describe('Width in pixels. Defaults to 600 (sparkline: 100).'),
+  height: Dimension.optional().describe('Height in pixels. Defaults to 400 (sparkline: 20).'),
+  subtitle: z.string().optional(),
+  xTitle: z.string().optional().describe('Title of the x axis.'),
+  yTitle: z.string().optional().describe('Title of the y axis.'),
+  legend: LegendPosition.optional().describe('Legend position, or none. Defaults to bottom when there are series.'),
+  colors: z.array(z.string().min(1)).min(1).optional().describe('Series colours; defaults to the theme palette.'),
+  numberFormat: z
+    .string()
+    .optional()
+    .describe('Number format for axes and labels: `[$],[.N](f|%|s)`, e.g. ",.0f", "$,.2f", ".1%", ".2s".'),
+  labelRotate: z.number().min(-90).max(90).optional().describe('Rotation of category axis labels in degrees.'),
+  grid: z.boolean().optional().describe('Grid lines. Defaults to true (theme may change it).'),
+  theme: enumOf(ThemeName).optional().describe('Theme. Defaults to the report theme, then `default`.'),
+  echarts: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Raw ECharts option, deep-merged into the generated one (escape hatch).'),
+};
+
+const Encode = z.strictObject({
+  x: z.string().min(1).optional(),
+  x2: z.string().min(1).optional().describe('Gantt: end time.'),
+  y: z.string().min(1).optional(),
+  series: z.string().min(1).optional().describe('One line / bar group / area layer / gantt category per value.'),
+  size: z.string().min(1).optional().describe('Scatter: point size.'),
+  color: z.string().min(1).optional().describe('Scatter: point colour (by category).'),
+});
+export type Encode = z.infer<typeof Encode>;
+
+const chartBase = {
+  title: z.string().optional(),
+  data: Query,
+  encode: Encode,
+};
+
+export const BarOptions = z.strictObject({
+  ...commonOptions,
+  orientation: z.enum(['vertical', 'horizontal']).optional().describe('Defaults to vertical.'),
+  stacked: z.boolean().optional().describe('Stack series instead of grouping them. Defaults to false.'),
+  labels: z.boolean().optional().describe('Value labels on bars. Defaults to false.'),
+  barGap: z.number().min(-100).max(100).optional().describe('Gap between bars of a group, in % of bar width. Defaults to 20.'),
+});
+export const LineOptions = z.strictObject({
+  ...commonOptions,
+  smooth: z.boolean().optional().describe('Defaults to false.'),
+  markers: z.boolean().optional().describe('Point markers. Defaults to true.'),
+  lineWidth: z.number().min(0).max(20).optional().describe('Defaults to 2.'),
+  labels: z.boolean().optional().describe('Value labels. Defaults to false.'),
+});
+export const AreaOptions = z.strictObject({
+  ...commonOptions,
+  stacked: z.boolean().optional().describe('Stack layers. Defaults to true.'),
+  opacity: z.number().min(0).max(1).optional().describe('Fill opacity. Defaults to 0.35 (0.8 when stacked).'),
+  smooth: z.boolean().optional().describe('Defaults to false.'),
+  lineWidth: z.number().min(0).max(20).optional().describe('Defaults to 1.5.'),
+});
+export const PieOptions = z.strictObject({
+  ...commonOptions,
+  innerRadius: z.number().min(0).max(90).optional().describe('Inner radius in % (donut). Defaults to 0.'),
+  labels: z.enum(['percent', 'value', 'name', 'none']).optional().describe('Slice labels. Defaults to percent.'),
+});
+export const ScatterOptions = z.strictObject({
+  ...commonOptions,
+  pointSize: z.number().min(1).max(100).optional().describe('Point size in px (max size when `size` is encoded). Defaults to 8.'),
+});
+export const SparklineOptions = z.strictObject({
+  ...commonOptions,
+  showMin: z.boolean().optional().describe('Mark the minimum. Defaults to false.'),
+  showMax: z.boolean().optional().describe('Mark the maximum. Defaults to false.'),
+  showLast: z.boolean().optional().describe('Mark the last point. Defaults to true.'),
+  lineWidth: z.number().min(0).max(20).optional().describe('Defaults to 1.5.'),
+  area: z.boolean().optional().describe('Fill under the line. Defaults to false.'),
+});
+export const GanttOptions = z.strictObject({
+  ...commonOptions,
+  labels: z.boolean().optional().describe('Task names on the bars. Defaults to true.'),
+});
+
+export const ChartSpec = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('bar'), ...chartBase, options: BarOptions.optional() }),
+  z.strictObject({ type: z.literal('line'), ...chartBase, options: LineOptions.optional() }),
+  z.strictObject({ type: z.literal('area'), ...chartBase, options: AreaOptions.optional() }),
+  z.strictObject({ type: z.literal('pie'), ...chartBase, options: PieOptions.optional() }),
+  z.strictObject({ type: z.literal('scatter'), ...chartBase, options: ScatterOptions.optional() }),
+  z.strictObject({ type: z.literal('sparkline'), ...chartBase, options: SparklineOptions.optional() }),
+  z.strictObject({ type: z.literal('gantt'), ...chartBase, options: GanttOptions.optional() }),
+]);
+export type ChartSpec = z.infer<typeof ChartSpec>;
+
+const ChartRef = z.union([z.string().min(1), ChartSpec]);
+
+export const Condition = z.union([
+  z.string().min(1).describe('A param name: true when the param is truthy; `!name` negates.'),
+  z.strictObject({
+    param: z.string().min(1),
+    eq: Scalar.optional(),
+    ne: Scalar.optional(),
+  }),
+]);
+export type Condition = z.infer<typeof Condition>;
+
+export const TableBlock = z.strictObject({
+  data: Query,
+  title: z.string().optional(),
+  columns: z
+    .array(
+      z.union([
+        z.string().min(1),
+        z.strictObject({ field: z.string().min(1), title: z.string().optional(), format: z.string().optional() }),
+      ]),
+    )
+    .optional()
+    .describe('Columns to show, in order. Defaults to every output column.'),
+});
+export type TableBlock = z.infer<typeof TableBlock>;
+
+export type Block =
+  | { heading: string; level?: number | undefined }
+  | { text: string }
+  | { chart: string | ChartSpec; caption?: string | undefined }
+  | { row: Block[] }
+  | { when: Condition; then: Block[]; else?: Block[] | undefined }
+  | { table: TableBlock }
+  | { pagebreak: true };
+
+export const Block: z.ZodType<Block> = z.lazy(() =>
+  z.union([
+    z.strictObject({ heading: z.string(), level: z.int().min(1).max(4).optional() }),
+    z.strictObject({ text: z.string() }),
+    z.strictObject({ chart: ChartRef, caption: z.string().optional() }),
+    z.strictObject({ row: z.array(Block).min(1) }),
+    z.strictObject({ when: Condition, then: z.array(Block), else: z.array(Block).optional() }),
+    z.strictObject({ table: TableBlock }),
+    z.strictObject({ pagebreak: z.literal(true) }),
+  ]),
+);
+
+export const Report = z.strictObject({
+  title: z.string().describe('Document title.'),
+  subtitle: z.string().optional(),
+  author: z.string().optional(),
+  date: z.string().optional().describe('Date line under the title, shown as given.'),
+  theme: enumOf(ThemeName).optional().describe('Default theme for every chart. Defaults to `default`.'),
+  page: z
+    .strictObject({
+      size: z.enum(['a4', 'us-letter']).optional().describe('Defaults to a4.'),
+      orientation: z.enum(['portrait', 'landscape']).optional().describe('Defaults to portrait.'),
+    })
+    .optional(),
+  params: z.record(z.string().min(1), ParamDef).optional(),
+  datasets: z.record(z.string().min(1), Dataset).default({}),
+  charts: z.record(z.string().min(1), ChartSpec).default({}),
+  body: z.array(Block).min(1),
+});
+export type Report = z.infer<typeof Report>;
+/** A report as written by a user, before defaults are applied. */
+export type ReportInput = z.input<typeof Report>;
