@@ -132,6 +132,11 @@ export const ParamDef = z.strictObject({
 });
 export type ParamDef = z.infer<typeof ParamDef>;
 
+/** `[$][,][.N](f|%|s)`: currency sign, thousands separators, digits, fixed/percent/SI. */
+export const NumberFormat = z
+  .string()
+  .regex(/^(\$)?(,)?(?:\.(\d{1,2}))?([f%s])?$/, 'expected a number format like ",.0f", "$,.2f", ".1%" or ".2s"');
+
 const LegendPosition = z.enum(['top', 'bottom', 'left', 'right', 'none']);
 const Dimension = z.int().min(10).max(10_000);
 
@@ -144,9 +149,7 @@ const commonOptions = {
   yTitle: z.string().optional().describe('Title of the y axis.'),
   legend: LegendPosition.optional().describe('Legend position, or none. Defaults to bottom when there are series.'),
   colors: z.array(z.string().min(1)).min(1).optional().describe('Series colours; defaults to the theme palette.'),
-  numberFormat: z
-    .string()
-    .optional()
+  numberFormat: NumberFormat.optional()
     .describe('Number format for axes and labels: `[$],[.N](f|%|s)`, e.g. ",.0f", "$,.2f", ".1%", ".2s".'),
   labelRotate: z.number().min(-90).max(90).optional().describe('Rotation of category axis labels in degrees.'),
   grid: z.boolean().optional().describe('Grid lines. Defaults to true (theme may change it).'),
@@ -246,7 +249,7 @@ export const TableBlock = z.strictObject({
     .array(
       z.union([
         z.string().min(1),
-        z.strictObject({ field: z.string().min(1), title: z.string().optional(), format: z.string().optional() }),
+        z.strictObject({ field: z.string().min(1), title: z.string().optional(), format: NumberFormat.optional() }),
       ]),
     )
     .optional()

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { Frame, Value } from '../data/frame.js';
+import type { NormalizedChart } from '../spec/defaults.js';
+
+/** Versions that change a chart's picture; any change gives every chart a new key. */
+export interface KeyVersions {
+  readonly chartpress: string;
+  readonly renderer: string;
+  readonly font: string;
+}
+
+/**
+ * The content key of a chart: SHA-256 over the normalized spec (without its id, which does not
+ * change the picture), the aggregated frame, and the versions. Params matter only through the
+ * data they select.
+ */
+export function chartKey(chart: NormalizedChart, frame: Frame, versions: KeyVersions): string {
+  const hash = createHash('sha256');
+  hash.update(canonicalJson({ v: versions, type: chart.type, title: chart.title ?? null, encode: chart.encode, options: chart.options }));
+  hash.update('\u0000frame');
+  for (const name of frame.fields) {
+    hash.update(`\u0000${name}\u0000`);
+    const col = frame.columns[name] ?? [];
+    for (let i = 0; i < frame.length; i++) hash.update(encodeValue(col[i] ?? null));
+  }
+  return hash.digest('hex');
+}
+
+function encodeValue(v: Value): string {
+  if (v === null) return '\u0001n';
+  if (typeof v === 'number') return `\u0001d${v}`;
+  if (typeof v === 'boolean') return v ? '\u0001t' : '\u0001f';
+  return `\u0001s${v.length}:${v}`;
+}
+
+/** JSON with object keys sorted, so equal specs give equal text whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { Row } from './data/frame.js';
+import { ChartpressError, problem } from './errors.js';
+import { problemsFromIssues } from './spec/issues.js';
+import { loadReportFile } from './spec/parse.js';
+import { ChartSpec, Dataset, type ReportInput } from './spec/schema.js';
+
+/** A chart file turned into a one-chart report. */
+export interface LoadedChartFile {
+  readonly id: string;
+  readonly report: ReportInput;
+  readonly baseDir: string;
+}
+
+/**
+ * Reads a chart file: a chart definition (as under `charts:`), plus either a `dataset:` field or
+ * a data file given on the command line, whose name replaces `data.from`.
+ */
+export async function loadChartFile(file: string, dataFile: string | undefined, maxBytes: number): Promise<LoadedChartFile> {
+  const loaded = await loadReportFile(file, maxBytes);
+  const input = loaded.input;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ChartpressError(problem('CP_ERR_INVALID_VALUE', 'a chart file must hold one chart definition', { file }));
+  }
+  const { dataset: datasetInput, ...rest } = input as Record<string, unknown>;
+  const data = (rest.data ?? {}) as Record<string, unknown>;
+  const from = typeof data.from === 'string' ? data.from : 'data';
+  const spec = { ...rest, data: { ...data, from } };
+  const problems = [];
+  const parsed = ChartSpec.safeParse(spec);
+  if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, spec, file));
+  let dataset: Dataset | undefined;
+  if (dataFile !== undefined) dataset = await datasetFromFile(dataFile);
+  else if (datasetInput !== undefined) {
+    const ds = Dataset.safeParse(datasetInput);
+    if (ds.success) dataset = ds.data;
+    else problems.push(...problemsFromIssues(ds.error.issues, { dataset: datasetInput }, file).map((p) => ({ ...p, path: `dataset${p.path ? `.${p.path}` : ''}` })));
+  } else {
+    problems.push(
+      problem('CP_ERR_MISSING_FIELD', 'the chart has no data', { file, path: 'dataset', hint: 'add a `dataset:` field or pass --data file.csv' }),
+    );
+  }
+  if (problems.length || !parsed.success || !dataset) throw new ChartpressError(problems);
+  const id = basename(file, extname(file));
+  return {
+    id,
+    report: { title: parsed.data.title ?? id, datasets: { [from]: dataset }, charts: { [id]: parsed.data }, body: [{ chart: id }] },
+    baseDir: dataFile !== undefined ? process.cwd() : dirname(resolve(file)),
+  };
+}
+
+async function datasetFromFile(path: string): Promise<Dataset> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv' || ext === '.tsv') return { source: 'csv', path: resolve(path), ...(ext === '.tsv' ? { delimiter: '\t' } : {}) };
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ChartpressError(problem('CP_ERR_FILE_NOT_FOUND', `data file not found: ${resolve(path)}`, { path: '--data' }));
+  }
+  try {
+    const rows =
+      ext === '.ndjson' || ext === '.jsonl'
+        ? text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Row)
+        : (JSON.parse(text) as Row[]);
+    if (!Array.isArray(rows)) throw new Error('expected an array of objects');
+    return { source: 'inline', rows };
+  } catch (e) {
+    throw new ChartpressError(problem('CP_ERR_DATA_READ', `cannot read ${path}: ${(e as Error).message}`, { path: '--data' }));
+  }
+}

@@ -1,0 +1,90 @@
+import type { Frame } from '../data/frame.js';
+import { FONT_STACK } from '../font.js';
+import type { NormalizedChart } from '../spec/defaults.js';
+import type { ChartType } from '../spec/schema.js';
+import { type ChartOption, echarts } from './echarts.js';
+import { type ChartOf, chartContext, chrome } from './layout.js';
+import { mergeOption } from './merge.js';
+import { stabilizeSvg } from './svg.js';
+import { type Theme, themeFor } from './theme.js';
+import { areaOption } from './types/area.js';
+import { barOption } from './types/bar.js';
+import { ganttOption } from './types/gantt.js';
+import { lineOption } from './types/line.js';
+import { pieOption } from './types/pie.js';
+import { scatterOption } from './types/scatter.js';
+import { sparklineOption } from './types/sparkline.js';
+
+/** Version of the chart renderer, for cache keys: cached SVGs are stale when it changes. */
+export const CHART_RENDERER_VERSION = `echarts@${echarts.version}`;
+
+type Builder<T extends ChartType> = (chart: ChartOf<T>, frame: Frame, theme: Theme) => ChartOption;
+
+const builders: { readonly [T in ChartType]: Builder<T> } = {
+  bar: barOption,
+  line: lineOption,
+  area: areaOption,
+  pie: pieOption,
+  scatter: scatterOption,
+  sparkline: sparklineOption,
+  gantt: ganttOption,
+};
+
+/** The chart's frame (title, legend space, background) with a centred "No data" message. */
+function emptyOption(chart: NormalizedChart, theme: Theme): ChartOption {
+  const ctx = chartContext(chart, theme);
+  const tiny = chart.type === 'sparkline';
+  const { option, box } = chrome(ctx, { names: [] });
+  if (tiny) delete option.title;
+  const top = tiny ? 0 : box.top;
+  const bottom = tiny ? 0 : box.bottom;
+  option.graphic = {
+    type: 'text',
+    x: (ctx.width + box.left - box.right) / 2,
+    y: top + (ctx.height - top - bottom) / 2,
+    silent: true,
+    style: {
+      text: 'No data',
+      fill: theme.emptyText,
+      font: `${tiny ? Math.min(ctx.fontSize, ctx.height * 0.6) : ctx.fontSize + 2}px ${FONT_STACK}`,
+      align: 'center',
+      verticalAlign: 'middle',
+    },
+  };
+  return option;
+}
+
+/**
+ * The ECharts option for a chart and its data: the type's option, or the "No data" frame when
+ * the frame has no rows, with the chart's raw `echarts` option deep-merged last. Throws
+ * `CP_ERR_UNKNOWN_COLUMN` when an encoding names a column the (non-empty) frame lacks.
+ */
+export function buildOption(chart: NormalizedChart, frame: Frame): ChartOption {
+  const theme = themeFor(chart.options.theme);
+  const build = builders[chart.type] as Builder<ChartType>;
+  const option = frame.length === 0 ? emptyOption(chart, theme) : build(chart as ChartOf<ChartType>, frame, theme);
+  option.useUTC = true;
+  const raw = chart.options.echarts;
+  return raw ? mergeOption(option, raw) : option;
+}
+
+/**
+ * Renders a chart to an SVG string with ECharts' server-side SVG renderer. The output is
+ * deterministic: the same chart and frame give the same bytes. The ECharts instance is always
+ * disposed, also when rendering throws.
+ */
+export function renderChartSvg(chart: NormalizedChart, frame: Frame): string {
+  const option = buildOption(chart, frame);
+  const instance = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: chart.options.width,
+    height: chart.options.height,
+  });
+  try {
+    instance.setOption(option);
+    return stabilizeSvg(instance.renderToSVGString());
+  } finally {
+    instance.dispose();
+  }
+}

@@ -1,0 +1,71 @@
+import type { Frame } from '../../data/frame.js';
+import { timeAxis, valueAxis } from '../axes.js';
+import type { ChartOption, ScatterSeriesOption } from '../echarts.js';
+import { channel, isDateColumn, maxAbs, parseDate, toLabel, toNumber } from '../encode.js';
+import { numberFormatter } from '../format.js';
+import { type ChartOf, chartContext, chrome, gridFor, tooltipFor, valueFormatter } from '../layout.js';
+import type { Theme } from '../theme.js';
+
+/** Smallest drawn point when `size` is encoded, px. */
+const MIN_POINT = 3;
+
+/**
+ * Scatter chart: one point per row at (`encode.x`, `encode.y`). `encode.size` scales the point
+ * area (the largest value gets `pointSize` px, others sqrt-proportional, at least 3 px);
+ * `encode.color` splits points into one coloured series per category, with a legend.
+ */
+export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Theme): ChartOption {
+  const ctx = chartContext(chart, theme);
+  const o = chart.options;
+  const x = channel(chart, frame, 'x', true);
+  const y = channel(chart, frame, 'y', true);
+  const size = channel(chart, frame, 'size');
+  const color = channel(chart, frame, 'color');
+  const timeX = isDateColumn(x);
+  const xs = x.map((v) => (timeX ? parseDate(v) : toNumber(v)));
+  const ys = y.map(toNumber);
+  const sizes = size?.map(toNumber);
+  const largestSize = sizes ? maxAbs(sizes) : 0;
+
+  const groups = new Map<string, { value: [number, number]; symbolSize?: number }[]>();
+  const single = chart.encode.y ?? 'value';
+  for (let i = 0; i < frame.length; i++) {
+    const xv = xs[i];
+    const yv = ys[i];
+    if (xv === null || xv === undefined || yv === null || yv === undefined) continue;
+    const key = color ? toLabel(color[i]) : single;
+    let list = groups.get(key);
+    if (!list) {
+      list = [];
+      groups.set(key, list);
+    }
+    const s = sizes?.[i];
+    if (sizes && largestSize > 0) {
+      const r = Math.sqrt(Math.max(0, s ?? 0) / largestSize);
+      list.push({ value: [xv, yv], symbolSize: Math.max(MIN_POINT, Math.round(o.pointSize * r * 10) / 10) });
+    } else {
+      list.push({ value: [xv, yv] });
+    }
+  }
+
+  const yFormat = valueFormatter(chart, maxAbs(ys));
+  const xFormat = numberFormatter(maxAbs(xs) >= 1e6 ? '.3s' : undefined);
+  const { option, box } = chrome(ctx, { names: color ? [...groups.keys()] : [], icon: 'circle' });
+  option.grid = gridFor(box);
+  option.xAxis = timeX
+    ? timeAxis(ctx, o.xTitle, { grid: true })
+    : valueAxis(ctx, xFormat, o.xTitle, { scale: true, line: true });
+  option.yAxis = valueAxis(ctx, yFormat, o.yTitle, { scale: true });
+  option.tooltip = tooltipFor(yFormat);
+  option.series = [...groups].map(
+    ([name, data]): ScatterSeriesOption => ({
+      type: 'scatter',
+      name,
+      data,
+      symbolSize: o.pointSize,
+      itemStyle: { opacity: sizes ? 0.7 : 0.85, borderColor: theme.surface, borderWidth: 0.5 },
+      emphasis: { disabled: true },
+    }),
+  );
+  return option;
+}

@@ -1,0 +1,32 @@
+import { extname } from 'node:path';
+import { svgToPng } from '../chart/png.js';
+import { createEngine } from '../engine.js';
+import { ChartpressError, problem } from '../errors.js';
+import type { ChartFlags } from './main.js';
+import { ExitCode, type Io, parseParams, printProblems, reportError, writeOutput } from './output.js';
+
+/** `chartpress chart`: one chart file -> SVG or PNG. */
+export async function chartCommand(file: string, flags: ChartFlags, io: Io): Promise<number> {
+  const engine = createEngine();
+  try {
+    const ext = extname(flags.output).toLowerCase();
+    if (ext !== '.svg' && ext !== '.png') {
+      throw new ChartpressError(problem('CP_ERR_USAGE', `cannot tell the format of "${flags.output}"`, { hint: 'use .svg or .png' }));
+    }
+    const scale = Number(flags.scale);
+    if (!Number.isFinite(scale) || scale <= 0 || scale > 8) {
+      throw new ChartpressError(problem('CP_ERR_USAGE', `--scale expects a number in (0, 8], got "${flags.scale}"`));
+    }
+    const { svg, chart } = await engine.chart(file, { data: flags.data, params: parseParams(flags.param) });
+    await writeOutput(flags.output, ext === '.png' ? svgToPng(svg, { scale }) : svg);
+    if (chart.error) {
+      printProblems(io, [chart.error]);
+      return ExitCode.failed;
+    }
+    return ExitCode.ok;
+  } catch (e) {
+    return reportError(io, e);
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,23 @@
+import { createEngine } from '../engine.js';
+import { reportJsonSchema } from '../spec/json-schema.js';
+import { ExitCode, type Io, parseParams, reportError } from './output.js';
+
+/** `chartpress data`: each reached chart's aggregated rows, as one JSON object. */
+export async function dataCommand(reportFile: string, flags: { param: string[] }, io: Io): Promise<number> {
+  const engine = createEngine();
+  try {
+    const data = await engine.data(reportFile, { params: parseParams(flags.param) });
+    io.stdout(JSON.stringify(data, null, 2));
+    return ExitCode.ok;
+  } catch (e) {
+    return reportError(io, e);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** `chartpress schema`: the JSON Schema of the report format. */
+export function schemaCommand(io: Io): number {
+  io.stdout(JSON.stringify(reportJsonSchema(), null, 2));
+  return ExitCode.ok;
+}

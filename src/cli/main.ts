@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { ChartpressError, problem } from '../errors.js';
+import { VERSION } from '../version.js';
+import { chartCommand } from './chart.js';
+import { dataCommand, schemaCommand } from './data.js';
+import { ExitCode, type Io, processIo, reportError } from './output.js';
+import { renderCommand } from './render.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = new Command()
+    .name('chartpress')
+    .description('Turns a report definition and its data into a PDF or HTML document with charts.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s.trimEnd()),
+      writeErr: (s) => io.stderr(s.trimEnd()),
+      // Usage errors are printed once, in the CP_ERR_* form, below.
+      outputError: () => {},
+    });
+
+  program
+    .command('render')
+    .description('render a report to PDF, HTML or Typst source')
+    .argument('<report>', 'report file (.yaml, .yml or .json)')
+    .requiredOption('-o, --output <file>', 'output file: .pdf, .html or .typ')
+    .addOption(new Option('--format <format>', 'output format (default: from the output file name)').choices(['pdf', 'html', 'typ']))
+    .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
+    .addOption(new Option('--stats <format>', 'print run statistics as the last line of stdout').choices(['json']))
+    .option('-q, --quiet', 'print nothing but errors (and --stats)')
+    .action(async (report: string, opts: RenderFlags) => {
+      code = await renderCommand(report, opts, io);
+    });
+
+  program
+    .command('chart')
+    .description('render one chart file to SVG or PNG')
+    .argument('<chart>', 'chart file (.yaml, .yml or .json)')
+    .requiredOption('-o, --output <file>', 'output file: .svg or .png')
+    .option('--data <file>', 'data file: .csv, .json or .ndjson')
+    .option('--param <name=value>', 'set a param (repeatable)', collect, [])
+    .option('--scale <n>', 'PNG pixel ratio', '2')
+    .action(async (chart: string, opts: ChartFlags) => {
+      code = await chartCommand(chart, opts, io);
+    });
+
+  program
+    .command('data')
+    .description("print each chart's aggregated data as JSON")
+    .argument('<report>', 'report file')
+    .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
+    .action(async (report: string, opts: { param: string[] }) => {
+      code = await dataCommand(report, opts, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the report format')
+    .action(() => {
+      code = schemaCommand(io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        return ExitCode.ok;
+      }
+      reportError(io, new ChartpressError(problem('CP_ERR_USAGE', e.message.replace(/^error: /, ''))));
+      return ExitCode.usage;
+    }
+    return reportError(io, e);
+  }
+  return code;
+}
+
+export interface RenderFlags {
+  output: string;
+  format?: 'pdf' | 'html' | 'typ';
+  param: string[];
+  stats?: 'json';
+  quiet?: boolean;
+}
+
+export interface ChartFlags {
+  output: string;
+  data?: string;
+  param: string[];
+  scale: string;
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.exitCode = reportError(processIo, e);
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import { basename, dirname, extname, join, relative } from 'node:path';
+import { createEngine, type OutputFormat } from '../engine.js';
+import { ChartpressError, problem } from '../errors.js';
+import type { RenderFlags } from './main.js';
+import { ExitCode, humanBytes, type Io, parseParams, printProblems, progressBar, reportError, writeOutput } from './output.js';
+
+const FORMATS: Readonly<Record<string, OutputFormat>> = { '.pdf': 'pdf', '.html': 'html', '.htm': 'html', '.typ': 'typ' };
+
+/** `chartpress render`: report -> document, failures printed per chart, stats on request. */
+export async function renderCommand(reportFile: string, flags: RenderFlags, io: Io): Promise<number> {
+  const engine = createEngine();
+  const progress = progressBar(io, !flags.quiet);
+  try {
+    const format = flags.format ?? FORMATS[extname(flags.output).toLowerCase()];
+    if (!format) {
+      throw new ChartpressError(
+        problem('CP_ERR_USAGE', `cannot tell the format of "${flags.output}"`, { hint: 'use .pdf, .html or .typ, or --format' }),
+      );
+    }
+    const result = await engine.render(reportFile, {
+      format,
+      params: parseParams(flags.param),
+      onChart: (done, total) => progress.update(done, total),
+    });
+    progress.end();
+    await writeOutput(flags.output, result.output);
+    for (const [path, bytes] of result.files) await writeOutput(join(dirname(flags.output), path), bytes);
+    printProblems(io, result.problems);
+    const { charts, ms } = result.stats;
+    if (!flags.quiet) {
+      const size = typeof result.output === 'string' ? Buffer.byteLength(result.output) : result.output.byteLength;
+      io.stdout(
+        `${basename(reportFile)} -> ${relative(process.cwd(), flags.output) || flags.output} (${humanBytes(size)}): ` +
+          `${charts.total} charts, ${charts.rendered} rendered, ${charts.cached} cached, ${charts.failed} failed, ` +
+          `${charts.skipped} skipped in ${Math.round(ms.total)} ms`,
+      );
+    }
+    if (flags.stats === 'json') io.stdout(JSON.stringify(result.stats));
+    return result.problems.length > 0 ? ExitCode.failed : ExitCode.ok;
+  } catch (e) {
+    progress.end();
+    return reportError(io, e);
+  } finally {
+    await engine.close();
+  }
+}

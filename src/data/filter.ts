@@ -1,0 +1,139 @@
+import { type Problem, problem } from '../errors.js';
+import type { Filter, ParamRef } from '../spec/schema.js';
+import { maybeNumber } from './compare.js';
+import type { Row, Value } from './frame.js';
+import { at, type QueryWhere } from './where.js';
+
+/** Param values by name, as given to the render (after defaults). */
+export type Params = Readonly<Record<string, Value>>;
+
+/** Tells whether a row passes. */
+export type Predicate = (row: Row) => boolean;
+
+type Test = (v: Value) => boolean;
+type FilterValue = Filter['value'];
+
+const isParamRef = (v: unknown): v is ParamRef =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && 'param' in v;
+
+/**
+ * Compiles a query's filters (all must pass) to one predicate. Comparisons are numeric when both
+ * sides are numeric (numbers or numeric strings), by string when neither is, so ISO dates compare
+ * correctly; a non-numeric cell never passes a numeric `lt`/`gt`/`between` (nor equals a number). A null cell matches only
+ * `eq null` (and `in` a list holding null); `ne null` matches every non-null cell. `between` is
+ * inclusive; a null bound leaves that side open. Problems (unknown params, wrong value shapes)
+ * are returned, not thrown, so a caller can report all of them at once.
+ */
+export function compileFilters(
+  filters: readonly Filter[] | undefined,
+  params: Params,
+  where: QueryWhere,
+): { predicate: Predicate; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const tests: { field: string; test: Test }[] = [];
+  (filters ?? []).forEach((f, i) => {
+    const value = resolve(f.value, params, (j, name) => {
+      const keys: PropertyKey[] = j === undefined ? ['filter', i, 'value'] : ['filter', i, 'value', j];
+      problems.push(problem('CP_ERR_UNKNOWN_PARAM', `param "${name}" is not defined`, at(where, ...keys)));
+    });
+    const test = compileTest(f.op, value, (msg) =>
+      problems.push(problem('CP_ERR_INVALID_VALUE', msg, at(where, 'filter', i, 'value'))),
+    );
+    if (test) tests.push({ field: f.field, test });
+  });
+  const predicate: Predicate =
+    tests.length === 0
+      ? () => true
+      : (row) => {
+          for (const t of tests) if (!t.test(row[t.field] ?? null)) return false;
+          return true;
+        };
+  return { predicate, problems };
+}
+
+/** Replaces `{param}` references by their values; calls `missing` for params not given. */
+function resolve(
+  value: FilterValue,
+  params: Params,
+  missing: (index: number | undefined, name: string) => void,
+): Value | Value[] {
+  const one = (v: Value | ParamRef, index: number | undefined): Value => {
+    if (!isParamRef(v)) return v;
+    const p = Object.hasOwn(params, v.param) ? params[v.param] : undefined;
+    if (p === undefined) {
+      missing(index, v.param);
+      return null;
+    }
+    return p;
+  };
+  return Array.isArray(value) ? value.map((v, j) => one(v, j)) : one(value, undefined);
+}
+
+function compileTest(
+  op: Filter['op'],
+  value: Value | Value[],
+  invalid: (msg: string) => void,
+): Test | undefined {
+  if (op === 'in') {
+    const tests = (Array.isArray(value) ? value : [value]).map(eqTest);
+    return (v) => tests.some((t) => t(v));
+  }
+  if (op === 'between') {
+    if (!Array.isArray(value) || value.length !== 2) {
+      invalid(`between needs a list of two values [low, high], got ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    const lo = value[0] ?? null;
+    const hi = value[1] ?? null;
+    const cmpLo = lo === null ? undefined : comparer(lo);
+    const cmpHi = hi === null ? undefined : comparer(hi);
+    return (v) =>
+      v !== null && (cmpLo === undefined || cmpLo(v) >= 0) && (cmpHi === undefined || cmpHi(v) <= 0);
+  }
+  if (Array.isArray(value)) {
+    invalid(`${op} needs a single value, got a list (use "in" for a list)`);
+    return undefined;
+  }
+  switch (op) {
+    case 'eq':
+      return eqTest(value);
+    case 'ne': {
+      const eq = eqTest(value);
+      return (v) => v !== null && !eq(v);
+    }
+    default: {
+      if (value === null) return () => false;
+      const cmp = comparer(value);
+      if (op === 'lt') return (v) => v !== null && cmp(v) < 0;
+      if (op === 'lte') return (v) => v !== null && cmp(v) <= 0;
+      if (op === 'gt') return (v) => v !== null && cmp(v) > 0;
+      return (v) => v !== null && cmp(v) >= 0;
+    }
+  }
+}
+
+function eqTest(target: Value): Test {
+  if (target === null) return (v) => v === null;
+  const cmp = comparer(target);
+  return (v) => v !== null && cmp(v) === 0;
+}
+
+/**
+ * `v => sign(v - target)` for non-null cells, with the target's number parsed once: numeric when
+ * both sides are numeric, by string when neither is. A non-numeric cell against a numeric target
+ * gives NaN, which fails every comparison: "n/a" is neither above nor below 50.
+ */
+function comparer(target: Exclude<Value, null>): (v: Exclude<Value, null>) => number {
+  const t = String(target);
+  const tn = maybeNumber(target);
+  const byString = (v: Value) => {
+    const s = String(v);
+    return s < t ? -1 : s > t ? 1 : 0;
+  };
+  if (tn === undefined) return byString;
+  return (v) => {
+    const n = maybeNumber(v);
+    if (n === undefined) return Number.NaN;
+    return n < tn ? -1 : n > tn ? 1 : 0;
+  };
+}

@@ -1,0 +1,120 @@
+import { FONT_FAMILY, FONT_STACK, fontData } from '../font.js';
+import type { PlanBlock } from '../pipeline/plan.js';
+import { escapeHtml as e } from './escape.js';
+import type { DocumentModel, RenderedChart } from './model.js';
+import { tableText } from './table.js';
+
+const STYLE = `
+body { font-family: ${FONT_STACK}; color: #1f2933; background: #fff; font-size: 14px; line-height: 1.55;
+  max-width: 880px; margin: 40px auto; padding: 0 24px; }
+header { border-bottom: 1px solid #d9dee5; margin-bottom: 28px; padding-bottom: 14px; }
+header h1 { font-size: 30px; font-weight: 700; margin: 0; }
+header .subtitle { font-size: 17px; color: #5f6b7a; margin-top: 2px; }
+header .meta { font-size: 12px; color: #5f6b7a; margin-top: 8px; }
+h2, h3, h4, h5 { font-weight: 600; margin: 1.6em 0 0.6em; }
+h2 { font-size: 21px; } h3 { font-size: 17px; } h4, h5 { font-size: 15px; }
+figure { margin: 18px 0; text-align: center; break-inside: avoid; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: 12px; color: #5f6b7a; }
+.row { display: grid; gap: 18px; align-items: center; }
+.table { margin: 18px 0; break-inside: auto; }
+.table .title { font-weight: 600; margin-bottom: 4px; }
+table { border-collapse: collapse; width: 100%; font-size: 12px; }
+th { background: #f3f5f8; font-weight: 600; border-bottom: 1px solid #9aa5b1; }
+th, td { padding: 5px 8px; text-align: left; }
+td { border-bottom: 1px solid #d9dee5; }
+tr:nth-child(even) td { background: #fafbfc; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.more { font-size: 11px; color: #5f6b7a; }
+.pagebreak { break-after: page; }
+@media print {
+  @page { size: A4; margin: 2cm; }
+  body { margin: 0; padding: 0; max-width: none; font-size: 10pt; }
+}`;
+
+/** One self-contained HTML page: inline SVG charts, the embedded font, print CSS. */
+export function writeHtml(doc: DocumentModel): string {
+  let instance = 0;
+  const chart = (c: RenderedChart): string => uniqueIds(c.svg, `c${instance++}-`);
+  const block = (b: PlanBlock): string => {
+    switch (b.kind) {
+      case 'heading': {
+        const level = Math.min(b.level + 1, 6);
+        return `<h${level}>${e(b.text)}</h${level}>`;
+      }
+      case 'text':
+        return b.text
+          .split(/\n\s*\n/)
+          .map((p) => `<p>${e(p.trim())}</p>`)
+          .join('\n');
+      case 'chart': {
+        const c = doc.charts.get(b.use.id);
+        if (!c) return '';
+        const caption = b.caption !== undefined ? `<figcaption>${e(b.caption)}</figcaption>` : '';
+        return `<figure data-chart="${e(c.id)}" data-status="${c.status}">${chart(c)}${caption}</figure>`;
+      }
+      case 'row':
+        return `<div class="row" style="grid-template-columns: repeat(${b.items.length}, 1fr)">${b.items.map(block).join('')}</div>`;
+      case 'table': {
+        const data = doc.tables.get(b.use.id);
+        if (!data) return '';
+        const t = tableText(data);
+        const cls = (i: number) => (t.align[i] === 'right' ? ' class="num"' : '');
+        const head = t.headers.map((h, i) => `<th${cls(i)}>${e(h)}</th>`).join('');
+        const rows = t.rows.map((r) => `<tr>${r.map((v, i) => `<td${cls(i)}>${e(v)}</td>`).join('')}</tr>`).join('\n');
+        const title = data.table.title !== undefined ? `<div class="title">${e(data.table.title)}</div>` : '';
+        const more = t.omitted > 0 ? `<div class="more">${t.omitted} more rows not shown</div>` : '';
+        return `<div class="table">${title}<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>${more}</div>`;
+      }
+      case 'pagebreak':
+        return '<div class="pagebreak"></div>';
+    }
+  };
+  const meta = [doc.author, doc.date].filter((s): s is string => !!s);
+  const header = [
+    `<h1>${e(doc.title)}</h1>`,
+    doc.subtitle ? `<div class="subtitle">${e(doc.subtitle)}</div>` : '',
+    meta.length ? `<div class="meta">${e(meta.join('  ·  '))}</div>` : '',
+  ].join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(doc.title)}</title>
+<style>${fontFaces()}${STYLE}</style>
+</head>
+<body>
+<header>${header}</header>
+<main>
+${doc.blocks.map(block).join('\n')}
+</main>
+</body>
+</html>
+`;
+}
+
+let faces: string | undefined;
+
+/** The font embedded as data URLs, built once per process. */
+function fontFaces(): string {
+  faces ??= (['regular', 'semibold', 'bold'] as const)
+    .map((w) => {
+      const weight = { regular: 400, semibold: 600, bold: 700 }[w];
+      const data = fontData(w).toString('base64');
+      return `@font-face { font-family: "${FONT_FAMILY}"; font-weight: ${weight}; font-style: normal; src: url(data:font/ttf;base64,${data}) format("truetype"); }\n`;
+    })
+    .join('');
+  return faces;
+}
+
+/**
+ * Prefixes every id in an SVG (and the references to them) so that several charts inlined in
+ * one page do not share clip paths or gradients.
+ */
+export function uniqueIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}${id})`)
+    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${prefix}${id}"`);
+}

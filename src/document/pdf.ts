@@ -1,0 +1,49 @@
+import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { ChartpressError, problem } from '../errors.js';
+import { allFontData } from '../font.js';
+import type { TypstDocument } from './typst.js';
+
+/** The virtual root Typst resolves `/charts/...` against; nothing is read from disk. */
+const ROOT = '/__chartpress__';
+
+let compiler: NodeCompiler | undefined;
+
+/** One compiler per process: creating it loads fonts, and its caches speed up later compiles. */
+function getCompiler(): NodeCompiler {
+  compiler ??= NodeCompiler.create({ workspace: ROOT, fontArgs: [{ fontBlobs: allFontData() }] });
+  return compiler;
+}
+
+/** Compiles a Typst document to PDF, with its charts mapped in as virtual files. */
+export function compilePdf(doc: TypstDocument): Uint8Array {
+  const c = getCompiler();
+  try {
+    for (const [path, bytes] of doc.files) c.mapShadow(`${ROOT}${path}`, Buffer.from(bytes));
+    const result = c.compile({ mainFileContent: doc.source });
+    const compiled = result.result;
+    if (!compiled || result.hasError()) {
+      const diagnostics = result.takeDiagnostics()?.shortDiagnostics ?? [];
+      const messages = diagnostics.map((d: unknown) => diagnosticText(d)).filter(Boolean);
+      throw new ChartpressError(
+        problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${messages.join('; ') || 'unknown error'}`),
+      );
+    }
+    return new Uint8Array(c.pdf(compiled));
+  } catch (e) {
+    if (e instanceof ChartpressError) throw e;
+    throw new ChartpressError(problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${errorText(e)}`), { cause: e });
+  } finally {
+    c.resetShadow();
+    c.evictCache(10);
+  }
+}
+
+function diagnosticText(d: unknown): string {
+  if (typeof d === 'object' && d !== null && 'message' in d) return String((d as { message: unknown }).message);
+  return String(d);
+}
+
+function errorText(e: unknown): string {
+  if (typeof e === 'object' && e !== null && 'code' in e) return String((e as { code: unknown }).code);
+  return e instanceof Error ? e.message : String(e);
+}

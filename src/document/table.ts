@@ -1,0 +1,40 @@
+import { formatNumber } from '../chart/format.js';
+import type { Value } from '../data/frame.js';
+import type { TableData } from './model.js';
+
+/** Largest number of rows a table shows; the rest is summarised in a last line. Defaults to 500. */
+export const MAX_TABLE_ROWS = 500;
+
+/** A table as text, ready for any writer. */
+export interface TableText {
+  readonly headers: readonly string[];
+  /** Numbers are right-aligned. */
+  readonly align: readonly ('left' | 'right')[];
+  readonly rows: readonly (readonly string[])[];
+  /** How many rows were left out (over MAX_TABLE_ROWS). */
+  readonly omitted: number;
+}
+
+/** Formats a table's cells: the chosen columns, numbers with their format, nulls as a dash. */
+export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText {
+  const { frame, table } = data;
+  const columns = (table.columns ?? frame.fields).map((c) =>
+    typeof c === 'string' ? { field: c, title: c, format: undefined } : { field: c.field, title: c.title ?? c.field, format: c.format },
+  );
+  const shown = Math.min(frame.length, maxRows);
+  const align = columns.map((c) => {
+    const col = frame.columns[c.field] ?? [];
+    return col.some((v) => typeof v === 'number') && col.every((v) => v === null || typeof v === 'number') ? 'right' : 'left';
+  });
+  const rows: string[][] = [];
+  for (let i = 0; i < shown; i++) {
+    rows.push(columns.map((c) => cellText(frame.columns[c.field]?.[i] ?? null, c.format)));
+  }
+  return { headers: columns.map((c) => c.title), align, rows, omitted: frame.length - shown };
+}
+
+function cellText(v: Value, format: string | undefined): string {
+  if (v === null) return '–';
+  if (typeof v === 'number') return formatNumber(v, format);
+  return String(v);
+}

@@ -1,0 +1,75 @@
+import { emptyFrame, type Frame } from '../data/frame.js';
+import { openSource } from '../data/sources/index.js';
+import { runQueries } from '../data/scan.js';
+import { ChartpressError, type Problem, problem } from '../errors.js';
+import type { Params } from '../spec/params.js';
+import type { Report } from '../spec/schema.js';
+import type { Plan, PlannedQuery } from './plan.js';
+
+/** The frames of a plan's queries by chart or table id, and the problems of those that failed. */
+export interface PlanData {
+  readonly frames: ReadonlyMap<string, Frame>;
+  readonly failed: ReadonlyMap<string, Problem>;
+}
+
+export interface DataContext {
+  readonly report: Report;
+  readonly params: Params;
+  readonly baseDir: string;
+  readonly file?: string | undefined;
+}
+
+/**
+ * Runs every planned query: one scan per dataset feeding all of its queries. A query that fails
+ * (an unknown column, say) fails alone: the dataset is scanned again for the others. A dataset
+ * that cannot be read fails every query on it.
+ */
+export async function runPlanData(plan: Plan, ctx: DataContext): Promise<PlanData> {
+  const frames = new Map<string, Frame>();
+  const failed = new Map<string, Problem>();
+  for (const [name, queries] of plan.queries) {
+    const dataset = ctx.report.datasets[name];
+    if (!dataset) continue; // checked before planning
+    let pending = new Map(queries);
+    while (pending.size > 0) {
+      try {
+        const result = await scanDataset(name, pending, ctx);
+        for (const [id, frame] of result) frames.set(id, frame);
+        break;
+      } catch (e) {
+        if (!(e instanceof ChartpressError)) throw e;
+        const blamed = blame(e.problems, pending);
+        if (blamed.size === 0) {
+          // The dataset itself failed: every query on it fails with the first problem.
+          for (const id of pending.keys()) failed.set(id, e.problems[0] ?? problem('CP_ERR_DATA_READ', e.message));
+          break;
+        }
+        for (const [id, p] of blamed) failed.set(id, p);
+        pending = new Map([...pending].filter(([id]) => !blamed.has(id)));
+      }
+    }
+  }
+  for (const id of failed.keys()) frames.set(id, emptyFrame);
+  return { frames, failed };
+}
+
+async function scanDataset(name: string, queries: ReadonlyMap<string, PlannedQuery>, ctx: DataContext) {
+  const dataset = ctx.report.datasets[name];
+  if (!dataset) throw new Error(`dataset "${name}" was not checked before planning`);
+  const source = openSource(name, dataset, { baseDir: ctx.baseDir, file: ctx.file });
+  const plain = new Map([...queries].map(([id, q]) => [id, q.query] as const));
+  const paths = new Map([...queries].map(([id, q]) => [id, q.path] as const));
+  return runQueries(source, plain, ctx.params, { dataset: name, file: ctx.file, paths });
+}
+
+/** Which queries the problems point at, by the field path each query was written at. */
+function blame(problems: readonly Problem[], queries: ReadonlyMap<string, PlannedQuery>): Map<string, Problem> {
+  const out = new Map<string, Problem>();
+  for (const p of problems) {
+    if (p.path === undefined) continue;
+    for (const [id, q] of queries) {
+      if ((p.path === q.path || p.path.startsWith(`${q.path}.`)) && !out.has(id)) out.set(id, p);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import { ChartpressError, type Problem, problem } from '../errors.js';
+import { chartDefaults, type NormalizedChart } from './defaults.js';
+import type { Block, ChartSpec, ChartType, Condition, Encode, Query, Report, ThemeName } from './schema.js';
+
+/** Encode channels each chart type needs. */
+const requiredEncode: Readonly<Record<ChartType, readonly (keyof Encode)[]>> = {
+  bar: ['x', 'y'],
+  line: ['x', 'y'],
+  area: ['x', 'y'],
+  pie: ['x', 'y'],
+  scatter: ['x', 'y'],
+  sparkline: ['y'],
+  gantt: ['x', 'x2', 'y'],
+};
+
+/**
+ * Checks what the schema cannot: that the body names defined charts, queries name defined
+ * datasets, params used are declared, and each chart has the encode channels its type needs.
+ * All problems are reported at once.
+ */
+export function checkReport(report: Report, file?: string): void {
+  const problems: Problem[] = [];
+  const at = (code: Problem['code'], message: string, path: string, hint?: string) =>
+    problems.push(problem(code, message, { file, path, hint }));
+  const params = Object.keys(report.params ?? {});
+  const datasets = Object.keys(report.datasets);
+  const charts = Object.keys(report.charts);
+
+  const checkParam = (name: string, path: string) => {
+    if (!params.includes(name)) {
+      at('CP_ERR_UNKNOWN_PARAM', `param "${name}" is not declared`, path, hintList('declared params', params));
+    }
+  };
+  const checkQuery = (query: Query, path: string) => {
+    if (!datasets.includes(query.from)) {
+      at('CP_ERR_UNKNOWN_DATASET', `dataset "${query.from}" is not defined`, `${path}.from`, hintList('datasets', datasets));
+    }
+    query.filter?.forEach((f, i) => {
+      const values = Array.isArray(f.value) ? f.value : [f.value];
+      values.forEach((v, j) => {
+        if (isParamRef(v)) checkParam(v.param, `${path}.filter[${i}].value${Array.isArray(f.value) ? `[${j}]` : ''}.param`);
+      });
+    });
+  };
+  const checkChart = (chart: ChartSpec, path: string) => {
+    checkQuery(chart.data, `${path}.data`);
+    for (const channel of requiredEncode[chart.type]) {
+      if (chart.encode[channel] === undefined) {
+        at('CP_ERR_MISSING_FIELD', `a ${chart.type} chart needs encode.${channel}`, `${path}.encode.${channel}`);
+      }
+    }
+  };
+  const walk = (blocks: readonly Block[], path: string) => {
+    blocks.forEach((block, i) => {
+      const here = `${path}[${i}]`;
+      if ('chart' in block) {
+        if (typeof block.chart === 'string') {
+          if (!charts.includes(block.chart)) {
+            at('CP_ERR_UNKNOWN_CHART', `chart "${block.chart}" is not defined`, `${here}.chart`, hintList('charts', charts));
+          }
+        } else checkChart(block.chart, `${here}.chart`);
+      } else if ('row' in block) walk(block.row, `${here}.row`);
+      else if ('when' in block) {
+        checkParam(conditionParam(block.when), `${here}.when`);
+        walk(block.then, `${here}.then`);
+        if (block.else) walk(block.else, `${here}.else`);
+      } else if ('table' in block) checkQuery(block.table.data, `${here}.table.data`);
+    });
+  };
+
+  for (const [id, chart] of Object.entries(report.charts)) checkChart(chart, `charts.${id}`);
+  walk(report.body, 'body');
+  if (problems.length) throw new ChartpressError(problems);
+}
+
+/** The param a `when` condition reads. */
+export function conditionParam(cond: Condition): string {
+  return typeof cond === 'string' ? cond.replace(/^!/, '') : cond.param;
+}
+
+export function isParamRef(v: unknown): v is { param: string } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'param' in v;
+}
+
+function hintList(what: string, names: readonly string[]): string {
+  return names.length ? `defined ${what}: ${names.join(', ')}` : `no ${what} are defined`;
+}
+
+/**
+ * A chart with every default applied: the per-type defaults, then the report theme, then the
+ * chart's own options. A legend is dropped when there is nothing to tell apart.
+ */
+export function normalizeChart(id: string, spec: ChartSpec, reportTheme: ThemeName = 'default'): NormalizedChart {
+  const defaults = chartDefaults[spec.type];
+  const given: Record<string, unknown> = { ...(spec.options ?? {}) };
+  for (const key of Object.keys(given)) if (given[key] === undefined) delete given[key];
+  const options: Record<string, unknown> = { ...defaults, theme: reportTheme, ...given };
+  const hasSeries = spec.encode.series !== undefined || spec.encode.color !== undefined || spec.type === 'pie';
+  if (given.legend === undefined && (!hasSeries || spec.type === 'sparkline')) options.legend = 'none';
+  if (spec.type === 'area' && given.opacity === undefined) options.opacity = options.stacked ? 0.8 : 0.35;
+  const chart = {
+    id,
+    type: spec.type,
+    ...(spec.title !== undefined ? { title: spec.title } : {}),
+    query: spec.data,
+    encode: spec.encode,
+    options: Object.freeze(options),
+  };
+  return Object.freeze(chart) as NormalizedChart;
+}

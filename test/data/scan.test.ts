@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { frameToRows, type Row } from '../../src/data/frame.js';
+import { runQueries } from '../../src/data/scan.js';
+import { ChartpressError } from '../../src/errors.js';
+import type { Query } from '../../src/spec/schema.js';
+import { countingSource, salesRows } from './helpers.js';
+
+const rows: Row[] = [
+  { date: '2024-01-15', region: 'EU', amount: 10 },
+  { date: '2024-01-20', region: 'US', amount: 5 },
+  { date: '2024-02-01', region: 'EU', amount: 7 },
+  { date: '2024-02-03', region: 'US', amount: null },
+];
+
+const queries = new Map<string, Query>([
+  ['byRegion', { from: 'sales', groupBy: ['region'], aggregate: { total: { op: 'sum', field: 'amount' } } }],
+  ['byMonth', { from: 'sales', groupBy: [{ field: 'date', bucket: 'month' }], aggregate: { n: { op: 'count' } } }],
+  ['eu', { from: 'sales', filter: [{ field: 'region', op: 'eq', value: { param: 'region' } }] }],
+]);
+
+async function caught(p: Promise<unknown>): Promise<ChartpressError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ChartpressError) return e;
+    throw e;
+  }
+  throw new Error('expected a ChartpressError');
+}
+
+describe('runQueries', () => {
+  it('reads the source once for all queries', async () => {
+    const source = countingSource(salesRows(2000));
+    const frames = await runQueries(source, queries, { region: 'EU' }, { dataset: 'sales' });
+    expect(source.iterations).toBe(1);
+    expect(source.rowsRead).toBe(2000);
+    expect([...frames.keys()]).toEqual(['byRegion', 'byMonth', 'eu']);
+  });
+
+  it('gives each query its own result', async () => {
+    const frames = await runQueries(countingSource(rows), queries, { region: 'EU' }, { dataset: 'sales' });
+    expect(frameToRows(frames.get('byRegion')!)).toEqual([
+      { region: 'EU', total: 17 },
+      { region: 'US', total: 5 },
+    ]);
+    expect(frameToRows(frames.get('byMonth')!)).toEqual([
+      { date: '2024-01-01', n: 2 },
+      { date: '2024-02-01', n: 2 },
+    ]);
+    expect(frameToRows(frames.get('eu')!)).toEqual([rows[0], rows[2]]);
+  });
+
+  it('does not read the source when no query needs it', async () => {
+    const source = countingSource(rows);
+    expect(await runQueries(source, new Map(), {}, { dataset: 'sales' })).toEqual(new Map());
+    expect(source.iterations).toBe(0);
+  });
+
+  it('throws one error with every unknown column of every query, after the first row', async () => {
+    const source = countingSource(salesRows(100));
+    const bad = new Map<string, Query>([
+      ['revenue', { from: 'sales', groupBy: ['regin'], aggregate: { r: { op: 'sum', field: 'revenu' } } }],
+      ['ok', { from: 'sales', groupBy: ['region'] }],
+      ['table', { from: 'sales', sort: ['when'] }],
+    ]);
+    const paths = new Map([
+      ['revenue', 'charts.revenue.data'],
+      ['table', 'body[2].table.data'],
+    ]);
+    const err = await caught(runQueries(source, bad, {}, { dataset: 'sales', paths, file: 'report.yaml' }));
+    expect(err.code).toBe('CP_ERR_UNKNOWN_COLUMN');
+    expect(err.problems.map((p) => p.path)).toEqual([
+      'charts.revenue.data.groupBy[0]',
+      'charts.revenue.data.aggregate.r.field',
+      'body[2].table.data.sort[0]',
+    ]);
+    expect(err.problems[0]?.message).toBe('column "regin" not found in dataset "sales"; columns: date, region, amount, units');
+    expect(err.problems.every((p) => p.file === 'report.yaml')).toBe(true);
+    expect(source.rowsRead).toBe(1);
+  });
+
+  it('reports problems of the queries themselves together with unknown columns', async () => {
+    const bad = new Map<string, Query>([
+      ['a', { from: 'sales', filter: [{ field: 'region', op: 'eq', value: { param: 'missing' } }] }],
+      ['b', { from: 'sales', filter: [{ field: 'nope', op: 'eq', value: 1 }] }],
+    ]);
+    const err = await caught(runQueries(countingSource(rows), bad, {}, { dataset: 'sales' }));
+    expect(err.problems.map((p) => [p.code, p.path])).toEqual([
+      ['CP_ERR_UNKNOWN_PARAM', 'a.filter[0].value'],
+      ['CP_ERR_UNKNOWN_COLUMN', 'b.filter[0].field'],
+    ]);
+  });
+
+  it('does not check columns of an empty dataset, but still reports query problems', async () => {
+    const q = new Map<string, Query>([
+      ['a', { from: 'sales', groupBy: ['anything'], aggregate: { n: { op: 'count' } } }],
+      ['b', { from: 'sales', filter: [{ field: 'x', op: 'gt', value: 1 }] }],
+    ]);
+    const frames = await runQueries(countingSource([]), q, {}, { dataset: 'sales' });
+    expect(frames.get('a')).toMatchObject({ fields: ['anything', 'n'], length: 0 });
+    expect(frames.get('b')).toMatchObject({ fields: [], length: 0 });
+    const bad = new Map<string, Query>([['a', { from: 'sales', sort: ['x'], groupBy: ['y'] }]]);
+    const err = await caught(runQueries(countingSource([]), bad, {}, { dataset: 'sales' }));
+    expect(err.code).toBe('CP_ERR_UNKNOWN_COLUMN');
+  });
+
+  it('stops when the signal aborts', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    const run = runQueries(countingSource(rows), queries, { region: 'EU' }, { dataset: 'sales', signal: controller.signal });
+    await expect(run).rejects.toThrow('stop');
+  });
+});

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compilePdf } from '../src/document/pdf.js';
+import { createEngine } from '../src/engine.js';
+import { ChartpressError, ErrorCatalog, type ErrorCode } from '../src/errors.js';
+import { cli } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+
+const tmp = tempDir();
+tmp.write('data/sales.csv', 'date,region,amount\n2024-01-05,EU,10\n2024-02-07,US,20\n');
+tmp.write('data/bad.csv', 'a,b\n1,"unclosed\n2,3\n');
+
+/** A valid report, with one part replaced per test. */
+function report(over: Record<string, string> = {}): string {
+  const parts = {
+    params: 'params:\n  n: { type: number, default: 1 }\n',
+    datasets: 'datasets:\n  sales: { source: csv, path: data/sales.csv }\n',
+    charts:
+      'charts:\n  c:\n    type: bar\n    data: { from: sales, groupBy: [region], aggregate: { total: { op: sum, field: amount } } }\n    encode: { x: region, y: total }\n',
+    body: 'body:\n  - chart: c\n',
+    ...over,
+  };
+  return `title: T\n${parts.params}${parts.datasets}${parts.charts}${parts.body}`;
+}
+
+let n = 0;
+function reportFile(text: string): string {
+  return tmp.write(`r${n++}.yaml`, text);
+}
+
+/** Renders through the CLI and returns the codes printed on stderr. */
+async function codesOf(...argv: string[]): Promise<{ codes: string[]; exit: number; stderr: string[] }> {
+  const run = await cli(...argv);
+  const codes = run.stderr.map((l) => /^(CP_ERR_[A-Z_]+)/.exec(l)?.[1]).filter((c): c is string => !!c);
+  return { codes, exit: run.code, stderr: run.stderr };
+}
+
+const render = (file: string, ...extra: string[]) => codesOf('render', file, '-o', `${tmp.dir}/out-${n++}.pdf`, ...extra);
+
+/** One way to trigger each error code through the front door. */
+const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number }>> = {
+  CP_ERR_FILE_NOT_FOUND: () => render(`${tmp.dir}/missing.yaml`),
+  CP_ERR_FILE_TOO_LARGE: async () => {
+    const engine = createEngine({ limits: { maxReportBytes: 10 } });
+    const e = await engine.render(reportFile(report())).catch((err: unknown) => err);
+    return { codes: e instanceof ChartpressError ? e.problems.map((p) => p.code) : [] };
+  },
+  CP_ERR_PARSE: () => render(reportFile('title: [unclosed\nbody: x\n')),
+  CP_ERR_MISSING_FIELD: () => render(reportFile(report({ body: '' }))),
+  CP_ERR_UNKNOWN_FIELD: () => render(reportFile(`${report()}colour: red\n`)),
+  CP_ERR_INVALID_VALUE: () => render(reportFile(report({ body: 'body:\n  - chart: c\n  - text: [1]\n' }))),
+  CP_ERR_INVALID_ENUM: () => render(reportFile(report().replace('groupBy: [region]', 'groupBy: [{ field: date, bucket: mnth }]'))),
+  CP_ERR_UNKNOWN_CHART: () => render(reportFile(report({ body: 'body:\n  - chart: nope\n' }))),
+  CP_ERR_UNKNOWN_DATASET: () => render(reportFile(report().replace('from: sales', 'from: nope'))),
+  CP_ERR_UNKNOWN_PARAM: () => render(reportFile(report()), '--param', 'nope=1'),
+  CP_ERR_PARAM_TYPE: () => render(reportFile(report()), '--param', 'n=abc'),
+  CP_ERR_UNKNOWN_COLUMN: () => render(reportFile(report().replace('groupBy: [region]', 'groupBy: [regio]'))),
+  CP_ERR_DATA_READ: () => render(reportFile(report().replace('path: data/sales.csv', 'path: data'))),
+  CP_ERR_CSV_PARSE: () => render(reportFile(report().replace('sales.csv', 'bad.csv').replace('[region]', '[a]').replace('field: amount', 'field: b').replace('x: region', 'x: a'))),
+  CP_ERR_CHART_RENDER: () =>
+    render(reportFile(report().replace('encode: { x: region, y: total }', 'encode: { x: region, y: total }\n    options: { echarts: { series: [{ type: nosuchseries }] } }'))),
+  CP_ERR_DOCUMENT_COMPILE: async () => {
+    try {
+      compilePdf({ source: '#let x = (', files: new Map() });
+      return { codes: [] };
+    } catch (e) {
+      return { codes: e instanceof ChartpressError ? e.problems.map((p) => p.code) : [] };
+    }
+  },
+  CP_ERR_OUTPUT_WRITE: () => codesOf('render', reportFile(report()), '-o', `${tmp.write('a-file', 'x')}/out.pdf`),
+  CP_ERR_USAGE: () => codesOf('render', reportFile(report())),
+};
+
+describe('error catalog', () => {
+  it.each(Object.keys(ErrorCatalog) as ErrorCode[])('%s is triggered by bad input', async (code) => {
+    const { codes, exit } = await triggers[code]();
+    expect(codes).toContain(code);
+    if (exit !== undefined) expect(exit).toBe(code === 'CP_ERR_USAGE' ? 2 : 1);
+  });
+
+  it('every code has a hint and a row in the README', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const [code, entry] of Object.entries(ErrorCatalog)) {
+      expect(entry.hint.length).toBeGreaterThan(5);
+      expect(readme).toContain(`| \`${code}\``);
+    }
+  });
+});
