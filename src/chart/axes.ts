@@ -4,15 +4,19 @@ import type { ChartOption } from './echarts.js';
 import { isDateColumn, toLabel } from './encode.js';
 import type { ChartContext } from './layout.js';
 
-/** One cartesian axis option (x or y: ECharts gives both the same shape). */
-export type AxisOption = Exclude<NonNullable<ChartOption['xAxis']>, readonly unknown[]>;
+type XAxis = Exclude<NonNullable<ChartOption['xAxis']>, readonly unknown[]>;
+/** One cartesian axis option, usable as an x or a y axis. */
+export type AxisOption = XAxis & { mainType?: undefined };
+type CategoryAxis = Extract<AxisOption, { type?: 'category' }>;
+type ValueAxis = Extract<AxisOption, { type?: 'value' }>;
+type TimeAxis = Extract<AxisOption, { type?: 'time' }>;
 
-function named(ctx: ChartContext, title: string | undefined): AxisOption {
+function named(ctx: ChartContext, title: string | undefined) {
   if (title === undefined || title === '') return {};
   return {
     name: title,
-    nameLocation: 'middle',
-    nameGap: Math.round(10 * ctx.scale),
+    nameLocation: 'middle' as const,
+    nameGap: Math.round(14 * ctx.scale),
     nameTextStyle: { color: ctx.theme.text, fontSize: ctx.fontSize, fontWeight: 500 },
   };
 }
@@ -26,7 +30,7 @@ export function categoryAxis(
   categories: readonly Value[],
   title: string | undefined,
   opts: { inverse?: boolean } = {},
-): AxisOption {
+): CategoryAxis {
   const labels = isDateColumn(categories) ? dateLabels(categories) : categories.map(toLabel);
   const { theme, chart } = ctx;
   return {
@@ -47,6 +51,11 @@ export function categoryAxis(
   };
 }
 
+/** About how many intervals an axis of `length` px holds with one label per `spacing` px. */
+function ticksAlong(ctx: ChartContext, length: number, spacing: number): number {
+  return Math.max(2, Math.min(8, Math.round(length / (spacing * ctx.scale))));
+}
+
 /** Grid lines across the plot, following the `grid` option and the theme. */
 function splitLine(ctx: ChartContext) {
   return {
@@ -60,25 +69,27 @@ export function valueAxis(
   ctx: ChartContext,
   format: (v: number) => string,
   title: string | undefined,
-  opts: { scale?: boolean; line?: boolean } = {},
-): AxisOption {
+  opts: { scale?: boolean; line?: boolean; horizontal?: boolean } = {},
+): ValueAxis {
   return {
     type: 'value',
     scale: opts.scale ?? false,
     ...named(ctx, title),
-    axisLine: { show: opts.line ?? false, lineStyle: { color: ctx.theme.axisLine } },
+    axisLine: { show: opts.line ?? false, onZero: false, lineStyle: { color: ctx.theme.axisLine } },
     axisTick: { show: false },
+    splitNumber: ticksAlong(ctx, opts.horizontal ? ctx.width : ctx.height, opts.horizontal ? 90 : 70),
     axisLabel: { color: ctx.theme.mutedText, fontSize: ctx.fontSize, formatter: (v: number) => format(v) },
     splitLine: splitLine(ctx),
   };
 }
 
 /** A time axis (UTC) with ECharts' calendar-aware ticks ("Jan", "2024" at year starts). */
-export function timeAxis(ctx: ChartContext, title: string | undefined, opts: { grid?: boolean } = {}): AxisOption {
+export function timeAxis(ctx: ChartContext, title: string | undefined, opts: { grid?: boolean } = {}): TimeAxis {
   const { theme } = ctx;
   return {
     type: 'time',
     ...named(ctx, title),
+    splitNumber: ticksAlong(ctx, ctx.width, 80),
     axisLine: { show: true, lineStyle: { color: theme.axisLine } },
     axisTick: { show: false },
     axisLabel: { color: theme.mutedText, fontSize: ctx.fontSize, rotate: ctx.chart.options.labelRotate, hideOverlap: true },

@@ -19,8 +19,9 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /**
  * Labels for date categories (ISO strings, UTC), at the precision the data has: "2024",
- * "Q1 2024", "Jan 2024" / "Feb", "Jan 5, 2024" / "Jan 6", "Jan 5 14:00". Month and day labels
- * carry the year on the first label and wherever the year changes. Non-dates are shown as is.
+ * "Q1 2024", "Jan" / "Feb", "Jan 5" / "Jan 6", "Jan 5 14:00". Month and day labels carry the
+ * year on a second line on the first label and wherever the year changes. Non-dates are shown
+ * as is.
  */
 export function dateLabels(values: readonly Value[]): string[] {
   const times = values.map((v) => parseDate(v));
@@ -41,9 +42,9 @@ export function dateLabels(values: readonly Value[]): string[] {
       case 'quarter':
         return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${y}`;
       case 'month':
-        return newYear ? `${month} ${y}` : month;
+        return newYear ? `${month}\n${y}` : month;
       case 'day':
-        return newYear ? `${month} ${d.getUTCDate()}, ${y}` : `${month} ${d.getUTCDate()}`;
+        return newYear ? `${month} ${d.getUTCDate()}\n${y}` : `${month} ${d.getUTCDate()}`;
       default:
         return `${month} ${d.getUTCDate()} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
     }

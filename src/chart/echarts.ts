@@ -23,7 +23,7 @@ import {
 import * as echarts from 'echarts/core';
 import { LabelLayout } from 'echarts/features';
 import { SVGRenderer } from 'echarts/renderers';
-import { measureText } from './metrics.js';
+import { measureText, preloadMetrics } from './metrics.js';
 
 // Only the parts chartpress draws: the full bundle costs ~0.5 s per worker start.
 echarts.use([
@@ -42,6 +42,9 @@ echarts.use([
 ]);
 // Layout (label fitting, legend wrapping, grid bounds) measures text with the same Inter the
 // SVG names and resvg/Typst draw, so what ECharts reserves is what gets drawn.
+// ECharts times its first measurements and falls back to rough widths when they are slow:
+// parse the fonts up front so that every measurement is a cheap lookup.
+preloadMetrics();
 echarts.setPlatformAPI({ measureText });
 
 /** An ECharts option restricted to the series and components chartpress registers. */

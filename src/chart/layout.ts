@@ -146,6 +146,7 @@ export function chrome(ctx: ChartContext, legend: LegendSpec): { option: ChartOp
       itemGap: vertical ? Math.round(8 * scale) : itemGap,
       padding: 0,
       orient: vertical ? 'vertical' : 'horizontal',
+      itemStyle: { borderWidth: 0 },
       textStyle: { color: theme.mutedText, fontSize: ctx.fontSize, width: ext.textMax, overflow: 'truncate' },
     };
     if (position === 'top') {

@@ -104,6 +104,20 @@ export function readFaceMetrics(b: Buffer): FaceMetrics {
   };
 }
 
+/** East Asian wide characters: drawn by a fallback font one em wide (ECharts' line height). */
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
 /** Per weight: the face and a memo of character widths in ems. */
 const faces = new Map<FontWeight, { face: FaceMetrics; widths: Map<number, number> }>();
 
@@ -132,7 +146,8 @@ export function parseFont(font: string | undefined): { size: number; weight: Fon
 /**
  * Width of `text` set in the bundled Inter at the size and weight named by a CSS font shorthand
  * (ECharts passes e.g. `bold 14px Inter, sans-serif`). Characters the font lacks count as the
- * font's average advance. Kerning is ignored.
+ * font's average advance, or one em for East Asian wide characters (ECharts measures "国" to
+ * get the line height). Kerning is ignored.
  */
 export function measureText(text: string, font?: string): { width: number } {
   const { size, weight } = parseFont(font);
@@ -142,10 +157,16 @@ export function measureText(text: string, font?: string): { width: number } {
     const cp = ch.codePointAt(0) ?? 0;
     let w = widths.get(cp);
     if (w === undefined) {
-      w = (face.advanceOf(cp) ?? face.averageAdvance) / face.unitsPerEm;
+      const advance = face.advanceOf(cp);
+      w = advance !== undefined ? advance / face.unitsPerEm : isWide(cp) ? 1 : face.averageAdvance / face.unitsPerEm;
       widths.set(cp, w);
     }
     ems += w;
   }
   return { width: ems * size };
+}
+
+/** Parses every bundled weight now, so that no later measurement pays for it. */
+export function preloadMetrics(): void {
+  for (const weight of Object.keys(FontWeight) as FontWeight[]) faceFor(weight);
 }

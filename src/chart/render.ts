@@ -30,27 +30,37 @@ const builders: { readonly [T in ChartType]: Builder<T> } = {
   gantt: ganttOption,
 };
 
-/** The chart's frame (title, legend space, background) with a centred "No data" message. */
+/** The chart's frame (title, background) with a light plot box and a centred "No data". */
 function emptyOption(chart: NormalizedChart, theme: Theme): ChartOption {
   const ctx = chartContext(chart, theme);
   const tiny = chart.type === 'sparkline';
   const { option, box } = chrome(ctx, { names: [] });
+  const inset = tiny ? { top: 0.5, right: 0.5, bottom: 0.5, left: 0.5 } : box;
+  const width = ctx.width - inset.left - inset.right;
+  const height = ctx.height - inset.top - inset.bottom;
+  const size = tiny ? Math.max(6, Math.min(ctx.fontSize, ctx.height * 0.6)) : ctx.fontSize + 2;
   if (tiny) delete option.title;
-  const top = tiny ? 0 : box.top;
-  const bottom = tiny ? 0 : box.bottom;
-  option.graphic = {
-    type: 'text',
-    x: (ctx.width + box.left - box.right) / 2,
-    y: top + (ctx.height - top - bottom) / 2,
-    silent: true,
-    style: {
-      text: 'No data',
-      fill: theme.emptyText,
-      font: `${tiny ? Math.min(ctx.fontSize, ctx.height * 0.6) : ctx.fontSize + 2}px ${FONT_STACK}`,
-      align: 'center',
-      verticalAlign: 'middle',
+  option.graphic = [
+    {
+      type: 'rect',
+      silent: true,
+      shape: { x: inset.left, y: inset.top, width, height, r: tiny ? 2 : 4 },
+      style: { fill: 'transparent', stroke: theme.splitLine, lineWidth: 1 },
     },
-  };
+    {
+      type: 'text',
+      silent: true,
+      x: inset.left + width / 2,
+      y: inset.top + height / 2,
+      style: {
+        text: 'No data',
+        fill: theme.emptyText,
+        font: `${size}px ${FONT_STACK}`,
+        align: 'center',
+        verticalAlign: 'middle',
+      },
+    },
+  ];
   return option;
 }
 

@@ -38,11 +38,12 @@ export function seriesData(d: XYData, values: readonly (number | null)[]): (numb
   return pairs;
 }
 
-/** The x axis for the data's kind; lines start and end at the plot edges. */
-export function xAxisFor(ctx: ChartContext, d: XYData, title: string | undefined): AxisOption {
-  if (d.kind === 'time') return timeAxis(ctx, title);
+/** The x axis for the data's kind; lines start and end at the plot edges unless `pad`. */
+export function xAxisFor(ctx: ChartContext, d: XYData, title: string | undefined, pad = false): AxisOption {
+  // Labels above the first and last points need room inside the plot.
+  if (d.kind === 'time') return { ...timeAxis(ctx, title), ...(pad ? { boundaryGap: ['3%', '3%'] } : {}) };
   if (d.kind === 'value') {
-    return { ...valueAxis(ctx, (v) => String(v), title, { scale: true, line: true }), splitLine: { show: false } };
+    return { ...valueAxis(ctx, (v) => String(v), title, { scale: true, line: true, horizontal: true }), splitLine: { show: false } };
   }
-  return { ...categoryAxis(ctx, d.categories, title), boundaryGap: false };
+  return { ...categoryAxis(ctx, d.categories, title), boundaryGap: pad };
 }

@@ -3,7 +3,7 @@ import type { Query } from '../spec/schema.js';
 import { accumulator } from './aggregate.js';
 import { compileFilters, type Params, type Predicate } from './filter.js';
 import type { Frame, Row, Value } from './frame.js';
-import { Grouper, type GroupKey, groupKey } from './group.js';
+import { Grouper, groupKey } from './group.js';
 import { type SortKey, sortField, sortTuples } from './sort.js';
 import { at, type QueryWhere } from './where.js';
 
@@ -22,8 +22,6 @@ export class QueryAccumulator {
   readonly #where: QueryWhere;
   readonly #predicate: Predicate;
   readonly #grouper: Grouper | undefined;
-  readonly #keys: readonly GroupKey[];
-  readonly #aggNames: readonly string[];
   #columns: readonly string[] | undefined;
   #started = false;
   #sort: SortKey[] = [];
@@ -36,9 +34,8 @@ export class QueryAccumulator {
     const filters = compileFilters(query.filter, params, where);
     problems.push(...filters.problems);
     this.#predicate = filters.predicate;
-    this.#keys = (query.groupBy ?? []).map(groupKey);
+    const keys = (query.groupBy ?? []).map(groupKey);
     const aggs = Object.entries(query.aggregate ?? {});
-    this.#aggNames = aggs.map(([name]) => name);
     for (const [name, agg] of aggs) {
       if (agg.op !== 'count' && agg.field === undefined) {
         problems.push(
@@ -46,14 +43,15 @@ export class QueryAccumulator {
         );
       }
     }
-    if (this.#keys.length > 0 || aggs.length > 0) {
+    if (keys.length > 0 || aggs.length > 0) {
       this.#grouper = new Grouper(
-        this.#keys,
+        keys,
         aggs.map(([, agg]) => accumulator(agg)),
       );
-      const outputs = [...this.#keys.map((k) => k.output), ...this.#aggNames];
-      problems.push(...duplicateOutputs(query, where));
+      // The output columns are known before any data: groupBy outputs, then aggregate names.
+      const outputs = [...keys.map((k) => k.output), ...aggs.map(([name]) => name)];
       this.#columns = outputs;
+      problems.push(...duplicateOutputs(query, where));
       problems.push(...this.#resolveSort(outputs, 'the query output'));
     }
     this.problems = problems;

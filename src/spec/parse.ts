@@ -44,12 +44,12 @@ export function parseReportText(text: string, file = '<report>'): unknown {
       throw new ChartpressError(problem('CP_ERR_PARSE', `invalid JSON: ${(e as Error).message}`, { file }));
     }
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems: Problem[] = doc.errors.map((err) => {
       const pos = err.linePos?.[0];
       const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-      const message = err.message.split('\n')[0] ?? err.message;
+      const message = (err.message.split('\n')[0] ?? err.message).replace(/ at line \d+, column \d+:?$/, '');
       return problem('CP_ERR_PARSE', `invalid YAML: ${where}${message}`, { file });
     });
     throw new ChartpressError(problems);

@@ -15,7 +15,16 @@ describe('parseIsoDate', () => {
   });
 
   it('refuses what is not a real ISO date', () => {
-    for (const s of ['2024-02-30', '2023-02-29', '2024-13-01', '2024-00-10', '24-03-05', 'March 5', '', '2024-03-05T25:00']) {
+    for (const s of [
+      '2024-02-30',
+      '2023-02-29',
+      '2024-13-01',
+      '2024-00-10',
+      '24-03-05',
+      'March 5',
+      '',
+      '2024-03-05T25:00',
+    ]) {
       expect(parseIsoDate(s), s).toBeNull();
     }
     expect(parseIsoDate('2024-02-29')).toBe(Date.UTC(2024, 1, 29));

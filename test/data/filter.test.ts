@@ -93,8 +93,14 @@ describe('compileFilters', () => {
     ];
     expect(keep(rows, [{ field: 'region', op: 'eq', value: { param: 'region' } }], params)).toHaveLength(3);
     expect(keep(rows, [{ field: 'region', op: 'in', value: { param: 'region' } }], params)).toHaveLength(3);
-    expect(keep(rows, [{ field: 'region', op: 'in', value: [{ param: 'region' }, 'US'] }], params)).toHaveLength(4);
-    const between = keep(rows, [{ field: 'n', op: 'between', value: [{ param: 'lo' }, { param: 'hi' }] }], params);
+    expect(
+      keep(rows, [{ field: 'region', op: 'in', value: [{ param: 'region' }, 'US'] }], params),
+    ).toHaveLength(4);
+    const between = keep(
+      rows,
+      [{ field: 'n', op: 'between', value: [{ param: 'lo' }, { param: 'hi' }] }],
+      params,
+    );
     expect(between.map((r) => r.n)).toEqual([2, 9]);
   });
 

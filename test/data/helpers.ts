@@ -4,7 +4,9 @@ import { QueryAccumulator } from '../../src/data/query.js';
 import type { Query } from '../../src/spec/schema.js';
 
 /** An async source over rows that counts how many times it is iterated and how many rows it gave. */
-export function countingSource(rows: readonly Row[]): AsyncIterable<Row> & { iterations: number; rowsRead: number } {
+export function countingSource(
+  rows: readonly Row[],
+): AsyncIterable<Row> & { iterations: number; rowsRead: number } {
   const source = {
     iterations: 0,
     rowsRead: 0,
@@ -20,7 +22,11 @@ export function countingSource(rows: readonly Row[]): AsyncIterable<Row> & { ite
 }
 
 /** Runs one query over rows (synchronously, through the accumulator) and returns result rows. */
-export function run(rows: readonly Row[], query: Omit<Query, 'from'>, params: Record<string, Value> = {}): Row[] {
+export function run(
+  rows: readonly Row[],
+  query: Omit<Query, 'from'>,
+  params: Record<string, Value> = {},
+): Row[] {
   const acc = new QueryAccumulator({ from: 'd', ...query }, params, { dataset: 'd', path: 'q' });
   for (const row of rows) acc.push(row);
   return frameToRows(acc.finish());

@@ -17,7 +17,11 @@ const rows: Row[] = [
 
 describe('QueryAccumulator, pass-through', () => {
   it('keeps every column in source order and every passing row', () => {
-    const acc = new QueryAccumulator({ from: 'sales', filter: [{ field: 'region', op: 'eq', value: 'US' }] }, {}, where);
+    const acc = new QueryAccumulator(
+      { from: 'sales', filter: [{ field: 'region', op: 'eq', value: 'US' }] },
+      {},
+      where,
+    );
     for (const r of rows) acc.push(r);
     const frame = acc.finish();
     expect(frame.fields).toEqual(['date', 'region', 'amount', 'note']);
@@ -43,7 +47,10 @@ describe('QueryAccumulator, pass-through', () => {
     const data = salesRows(1000, 11);
     const got = run(data, {
       filter: [{ field: 'units', op: 'gte', value: 5 }],
-      sort: [{ field: 'date' }, { field: 'units', order: 'desc' }],
+      sort: [
+        { field: 'date', order: 'asc' },
+        { field: 'units', order: 'desc' },
+      ],
       limit: 40,
     });
     const kept = data.filter((r) => (r.units as number) >= 5);
@@ -53,7 +60,9 @@ describe('QueryAccumulator, pass-through', () => {
       let i = sorted.length;
       while (i > 0) {
         const p = sorted[i - 1]!;
-        const before = (p.date as string) < (r.date as string) || (p.date === r.date && (p.units as number) >= (r.units as number));
+        const before =
+          (p.date as string) < (r.date as string) ||
+          (p.date === r.date && (p.units as number) >= (r.units as number));
         if (before) break;
         i--;
       }
@@ -113,7 +122,10 @@ describe('QueryAccumulator, groups', () => {
   });
 
   it('tells 1 from "1" and keeps a null group', () => {
-    const got = run([{ k: 1 }, { k: '1' }, { k: null }, { k: 1 }], { groupBy: ['k'], aggregate: { n: { op: 'count' } } });
+    const got = run([{ k: 1 }, { k: '1' }, { k: null }, { k: 1 }], {
+      groupBy: ['k'],
+      aggregate: { n: { op: 'count' } },
+    });
     expect(got).toEqual([
       { k: 1, n: 2 },
       { k: '1', n: 1 },
@@ -160,16 +172,36 @@ describe('QueryAccumulator, problems', () => {
     });
     const cols = 'columns: date, region, amount';
     expect(got).toEqual([
-      ['CP_ERR_UNKNOWN_COLUMN', 'charts.revenue.data.filter[0].field', `column "regoin" not found in dataset "sales"; ${cols}`],
-      ['CP_ERR_UNKNOWN_COLUMN', 'charts.revenue.data.groupBy[1].field', `column "dat" not found in dataset "sales"; ${cols}`],
-      ['CP_ERR_UNKNOWN_COLUMN', 'charts.revenue.data.aggregate.revenue.field', `column "revenu" not found in dataset "sales"; ${cols}`],
+      [
+        'CP_ERR_UNKNOWN_COLUMN',
+        'charts.revenue.data.filter[0].field',
+        `column "regoin" not found in dataset "sales"; ${cols}`,
+      ],
+      [
+        'CP_ERR_UNKNOWN_COLUMN',
+        'charts.revenue.data.groupBy[1].field',
+        `column "dat" not found in dataset "sales"; ${cols}`,
+      ],
+      [
+        'CP_ERR_UNKNOWN_COLUMN',
+        'charts.revenue.data.aggregate.revenue.field',
+        `column "revenu" not found in dataset "sales"; ${cols}`,
+      ],
     ]);
   });
 
   it('requires sort to name an output column', () => {
-    const grouped = problemsOf({ groupBy: ['region'], aggregate: { n: { op: 'count' } }, sort: ['amount', { field: 'n' }] });
+    const grouped = problemsOf({
+      groupBy: ['region'],
+      aggregate: { n: { op: 'count' } },
+      sort: ['amount', { field: 'n', order: 'asc' }],
+    });
     expect(grouped).toEqual([
-      ['CP_ERR_UNKNOWN_COLUMN', 'charts.revenue.data.sort[0]', 'sort column "amount" not found in the query output; columns: region, n'],
+      [
+        'CP_ERR_UNKNOWN_COLUMN',
+        'charts.revenue.data.sort[0]',
+        'sort column "amount" not found in the query output; columns: region, n',
+      ],
     ]);
     const passThrough = problemsOf({ sort: [{ field: 'total', order: 'desc' }] });
     expect(passThrough.map((p) => p[1])).toEqual(['charts.revenue.data.sort[0].field']);
@@ -185,7 +217,9 @@ describe('QueryAccumulator, problems', () => {
       ['CP_ERR_INVALID_VALUE', 'charts.revenue.data.groupBy[1]'],
     ]);
     const clash = problemsOf({ groupBy: [{ field: 'date', as: 'n' }], aggregate: { n: { op: 'count' } } });
-    expect(clash.map((p) => [p[0], p[1]])).toEqual([['CP_ERR_INVALID_VALUE', 'charts.revenue.data.aggregate.n']]);
+    expect(clash.map((p) => [p[0], p[1]])).toEqual([
+      ['CP_ERR_INVALID_VALUE', 'charts.revenue.data.aggregate.n'],
+    ]);
   });
 
   it('push throws the problems itself when start was not called', () => {

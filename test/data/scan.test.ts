@@ -14,7 +14,10 @@ const rows: Row[] = [
 
 const queries = new Map<string, Query>([
   ['byRegion', { from: 'sales', groupBy: ['region'], aggregate: { total: { op: 'sum', field: 'amount' } } }],
-  ['byMonth', { from: 'sales', groupBy: [{ field: 'date', bucket: 'month' }], aggregate: { n: { op: 'count' } } }],
+  [
+    'byMonth',
+    { from: 'sales', groupBy: [{ field: 'date', bucket: 'month' }], aggregate: { n: { op: 'count' } } },
+  ],
   ['eu', { from: 'sales', filter: [{ field: 'region', op: 'eq', value: { param: 'region' } }] }],
 ]);
 
@@ -74,7 +77,9 @@ describe('runQueries', () => {
       'charts.revenue.data.aggregate.r.field',
       'body[2].table.data.sort[0]',
     ]);
-    expect(err.problems[0]?.message).toBe('column "regin" not found in dataset "sales"; columns: date, region, amount, units');
+    expect(err.problems[0]?.message).toBe(
+      'column "regin" not found in dataset "sales"; columns: date, region, amount, units',
+    );
     expect(err.problems.every((p) => p.file === 'report.yaml')).toBe(true);
     expect(source.rowsRead).toBe(1);
   });
@@ -107,7 +112,12 @@ describe('runQueries', () => {
   it('stops when the signal aborts', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
-    const run = runQueries(countingSource(rows), queries, { region: 'EU' }, { dataset: 'sales', signal: controller.signal });
+    const run = runQueries(
+      countingSource(rows),
+      queries,
+      { region: 'EU' },
+      { dataset: 'sales', signal: controller.signal },
+    );
     await expect(run).rejects.toThrow('stop');
   });
 });

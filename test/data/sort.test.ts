@@ -33,7 +33,15 @@ describe('sortTuples', () => {
   });
 
   it('orders numbers numerically and strings by code unit (ISO dates in time order)', () => {
-    const t: Value[][] = [[10], [9], [100], ['2024-10-01'], ['2024-09-30T23:00:00Z'], ['2024-02-01'], [false]];
+    const t: Value[][] = [
+      [10],
+      [9],
+      [100],
+      ['2024-10-01'],
+      ['2024-09-30T23:00:00Z'],
+      ['2024-02-01'],
+      [false],
+    ];
     sortTuples(t, [{ index: 0, desc: false }]);
     expect(t.flat()).toEqual([9, 10, 100, false, '2024-02-01', '2024-09-30T23:00:00Z', '2024-10-01']);
   });
@@ -67,7 +75,13 @@ describe('sort in a query', () => {
 
   it('sorts pass-through rows by several keys', () => {
     const got = run(rows, { sort: ['region', { field: 'year', order: 'desc' }] });
-    expect(got.map((r) => `${r.region}-${r.year}`)).toEqual(['EU-2024', 'EU-2023', 'US-2024', 'US-2023', 'null-2024']);
+    expect(got.map((r) => `${r.region}-${r.year}`)).toEqual([
+      'EU-2024',
+      'EU-2023',
+      'US-2024',
+      'US-2023',
+      'null-2024',
+    ]);
   });
 
   it('sorts groups by an aggregate, descending, then limits', () => {

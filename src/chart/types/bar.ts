@@ -37,7 +37,7 @@ export function barOption(chart: ChartOf<'bar'>, frame: Frame, theme: Theme): Ch
   const { option, box } = chrome(ctx, { names: s ? data.series.map((d) => d.name) : [] });
   const horizontal = o.orientation === 'horizontal';
   const categories = categoryAxis(ctx, data.categories, o.xTitle, { inverse: horizontal });
-  const values = valueAxis(ctx, format, o.yTitle);
+  const values = valueAxis(ctx, format, o.yTitle, { horizontal });
   const label = dataLabel(ctx, format);
   const many = data.series.length > 1;
 

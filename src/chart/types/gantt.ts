@@ -89,9 +89,10 @@ export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme)
   const names = [...rows.keys()];
   const taskAxis = categoryAxis(ctx, names, o.yTitle, { inverse: true });
   option.grid = gridFor(box);
-  option.xAxis = dates
+  const timeline = dates
     ? timeAxis(ctx, o.xTitle, { grid: true })
-    : valueAxis(ctx, numberFormatter(o.numberFormat), o.xTitle, { scale: true, line: true });
+    : valueAxis(ctx, numberFormatter(o.numberFormat), o.xTitle, { scale: true, line: true, horizontal: true });
+  option.xAxis = { ...timeline, boundaryGap: ['2%', '2%'] };
   option.yAxis = {
     ...taskAxis,
     axisLabel: { ...taskAxis.axisLabel, show: !o.labels, rotate: 0 },

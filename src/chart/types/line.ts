@@ -23,7 +23,7 @@ export function lineOption(chart: ChartOf<'line'>, frame: Frame, theme: Theme): 
   const markerSize = Math.max(4, Math.round((o.lineWidth + 4) * ctx.scale));
 
   option.grid = gridFor(box);
-  option.xAxis = xAxisFor(ctx, d, o.xTitle);
+  option.xAxis = xAxisFor(ctx, d, o.xTitle, o.labels);
   option.yAxis = valueAxis(ctx, format, o.yTitle);
   option.tooltip = tooltipFor(format);
   option.series = d.series.map(

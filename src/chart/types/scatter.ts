@@ -54,7 +54,7 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
   option.grid = gridFor(box);
   option.xAxis = timeX
     ? timeAxis(ctx, o.xTitle, { grid: true })
-    : valueAxis(ctx, xFormat, o.xTitle, { scale: true, line: true });
+    : valueAxis(ctx, xFormat, o.xTitle, { scale: true, line: true, horizontal: true });
   option.yAxis = valueAxis(ctx, yFormat, o.yTitle, { scale: true });
   option.tooltip = tooltipFor(yFormat);
   option.series = [...groups].map(

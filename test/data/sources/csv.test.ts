@@ -64,11 +64,24 @@ describe('csvSource', () => {
 
   it('infers numbers per cell and leaves everything else a string', async () => {
     const rows = await readAll('v\n12\n-3.5\n1e3\n.5\n0\n007\n"1,234"\nabc\n2024-03-05\nInfinity\n0x10\n');
-    expect(rows.map((r) => r.v)).toEqual([12, -3.5, 1000, 0.5, 0, '007', '1,234', 'abc', '2024-03-05', 'Infinity', '0x10']);
+    expect(rows.map((r) => r.v)).toEqual([
+      12,
+      -3.5,
+      1000,
+      0.5,
+      0,
+      '007',
+      '1,234',
+      'abc',
+      '2024-03-05',
+      'Infinity',
+      '0x10',
+    ]);
   });
 
   it('uses declared column types over inference', async () => {
-    const text = 'zip,amount,ok,day,n\n00123,12,yes,2024-03-05,5\n12,n/a,false,,6\n,3.5,maybe, 2024-01-01 ,\n';
+    const text =
+      'zip,amount,ok,day,n\n00123,12,yes,2024-03-05,5\n12,n/a,false,,6\n,3.5,maybe, 2024-01-01 ,\n';
     const rows = await readAll(text, {
       columns: { zip: 'string', amount: 'number', ok: 'boolean', day: 'date' },
     });
@@ -117,7 +130,9 @@ describe('csvSource', () => {
 
   it('refuses a header with a duplicate or empty column name', async () => {
     expect((await failure(readAll('a,b,a\n1,2,3\n'))).problems[0]?.message).toContain('"a" appears twice');
-    expect((await failure(readAll('a,,c\n1,2,3\n'))).problems[0]?.message).toContain('column 2 of the header has no name');
+    expect((await failure(readAll('a,,c\n1,2,3\n'))).problems[0]?.message).toContain(
+      'column 2 of the header has no name',
+    );
   });
 
   it('reports a declared column that the header lacks', async () => {

@@ -27,7 +27,11 @@ async function collect(source: AsyncIterable<Row>): Promise<Row[]> {
 describe('openSource', () => {
   it('resolves a CSV path against the report folder', async () => {
     await writeFile(join(dir, 'data', 'small.csv'), 'a;b\n1;x\n');
-    const source = openSource('small', { source: 'csv', path: 'data/small.csv', delimiter: ';' }, { baseDir: dir });
+    const source = openSource(
+      'small',
+      { source: 'csv', path: 'data/small.csv', delimiter: ';' },
+      { baseDir: dir },
+    );
     expect(await collect(source)).toEqual([{ a: 1, b: 'x' }]);
   });
 
@@ -61,7 +65,8 @@ describe('openSource', () => {
     const lines = ['date,region,"Cost Total $",qty'];
     const data: { date: string; region: string; cost: number | null; qty: number }[] = [];
     for (let i = 0; i < 5000; i++) {
-      const t = Date.UTC(2023, 0, 1) + Math.floor(rand() * 730) * 86_400_000 + Math.floor(rand() * 24) * 3_600_000;
+      const t =
+        Date.UTC(2023, 0, 1) + Math.floor(rand() * 730) * 86_400_000 + Math.floor(rand() * 24) * 3_600_000;
       const date = new Date(t).toISOString().replace('.000Z', 'Z');
       const region = regions[Math.floor(rand() * 3)]!;
       const cost = rand() < 0.05 ? null : Math.round(rand() * 10_000) / 100;
@@ -78,7 +83,7 @@ describe('openSource', () => {
           filter: [{ field: 'region', op: 'in', value: [{ param: 'r1' }, 'East'] }],
           groupBy: [{ field: 'date', bucket: 'quarter', as: 'q' }],
           aggregate: { cost: { op: 'sum', field: 'Cost Total $' }, maxQty: { op: 'max', field: 'qty' } },
-          sort: [{ field: 'q' }],
+          sort: [{ field: 'q', order: 'asc' }],
         },
       ],
       ['top', { from: 'sales', sort: [{ field: 'Cost Total $', order: 'desc' }], limit: 3 }],
@@ -100,7 +105,7 @@ describe('openSource', () => {
     expect(expected).toHaveLength(8);
     const got = frameToRows(frames.get('quarterly')!);
     expect(got.map((r) => [r.q, r.maxQty])).toEqual(expected.map((e) => [e.q, e.maxQty]));
-    got.forEach((r, i) => expect(r.cost).toBeCloseTo(expected[i]!.cost, 6));
+    for (const [i, r] of got.entries()) expect(r.cost).toBeCloseTo(expected[i]!.cost, 6);
 
     const costs = data.map((d) => d.cost).filter((c): c is number => c !== null);
     const top3 = costs.sort((a, b) => b - a).slice(0, 3);
