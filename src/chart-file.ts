@@ -17,11 +17,17 @@ export interface LoadedChartFile {
  * Reads a chart file: a chart definition (as under `charts:`), plus either a `dataset:` field or
  * a data file given on the command line, whose name replaces `data.from`.
  */
-export async function loadChartFile(file: string, dataFile: string | undefined, maxBytes: number): Promise<LoadedChartFile> {
+export async function loadChartFile(
+  file: string,
+  dataFile: string | undefined,
+  maxBytes: number,
+): Promise<LoadedChartFile> {
   const loaded = await loadReportFile(file, maxBytes);
   const input = loaded.input;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ChartpressError(problem('CP_ERR_INVALID_VALUE', 'a chart file must hold one chart definition', { file }));
+    throw new ChartpressError(
+      problem('CP_ERR_INVALID_VALUE', 'a chart file must hold one chart definition', { file }),
+    );
   }
   const { dataset: datasetInput, ...rest } = input as Record<string, unknown>;
   const data = (rest.data ?? {}) as Record<string, unknown>;
@@ -35,38 +41,61 @@ export async function loadChartFile(file: string, dataFile: string | undefined, 
   else if (datasetInput !== undefined) {
     const ds = Dataset.safeParse(datasetInput);
     if (ds.success) dataset = ds.data;
-    else problems.push(...problemsFromIssues(ds.error.issues, { dataset: datasetInput }, file).map((p) => ({ ...p, path: `dataset${p.path ? `.${p.path}` : ''}` })));
+    else
+      problems.push(
+        ...problemsFromIssues(ds.error.issues, { dataset: datasetInput }, file).map((p) => ({
+          ...p,
+          path: `dataset${p.path ? `.${p.path}` : ''}`,
+        })),
+      );
   } else {
     problems.push(
-      problem('CP_ERR_MISSING_FIELD', 'the chart has no data', { file, path: 'dataset', hint: 'add a `dataset:` field or pass --data file.csv' }),
+      problem('CP_ERR_MISSING_FIELD', 'the chart has no data', {
+        file,
+        path: 'dataset',
+        hint: 'add a `dataset:` field or pass --data file.csv',
+      }),
     );
   }
   if (problems.length || !parsed.success || !dataset) throw new ChartpressError(problems);
   const id = basename(file, extname(file));
   return {
     id,
-    report: { title: parsed.data.title ?? id, datasets: { [from]: dataset }, charts: { [id]: parsed.data }, body: [{ chart: id }] },
+    report: {
+      title: parsed.data.title ?? id,
+      datasets: { [from]: dataset },
+      charts: { [id]: parsed.data },
+      body: [{ chart: id }],
+    },
     baseDir: dataFile !== undefined ? process.cwd() : dirname(resolve(file)),
   };
 }
 
 async function datasetFromFile(path: string): Promise<Dataset> {
   const ext = extname(path).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv') return { source: 'csv', path: resolve(path), ...(ext === '.tsv' ? { delimiter: '\t' } : {}) };
+  if (ext === '.csv' || ext === '.tsv')
+    return { source: 'csv', path: resolve(path), ...(ext === '.tsv' ? { delimiter: '\t' } : {}) };
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new ChartpressError(problem('CP_ERR_FILE_NOT_FOUND', `data file not found: ${resolve(path)}`, { path: '--data' }));
+    throw new ChartpressError(
+      problem('CP_ERR_FILE_NOT_FOUND', `data file not found: ${resolve(path)}`, { path: '--data' }),
+    );
   }
   try {
     const rows =
       ext === '.ndjson' || ext === '.jsonl'
-        ? text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Row)
+        ? text
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .map((l) => JSON.parse(l) as Row)
         : (JSON.parse(text) as Row[]);
     if (!Array.isArray(rows)) throw new Error('expected an array of objects');
     return { source: 'inline', rows };
   } catch (e) {
-    throw new ChartpressError(problem('CP_ERR_DATA_READ', `cannot read ${path}: ${(e as Error).message}`, { path: '--data' }));
+    throw new ChartpressError(
+      problem('CP_ERR_DATA_READ', `cannot read ${path}: ${(e as Error).message}`, { path: '--data' }),
+    );
   }
 }

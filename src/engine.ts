@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
+import { loadChartFile } from './chart-file.js';
 import { frameToRows, type Row } from './data/frame.js';
+import { writeHtml } from './document/html.js';
 import type { RenderedChart, TableData } from './document/model.js';
 import { compilePdf } from './document/pdf.js';
-import { writeHtml } from './document/html.js';
 import { writeTypst } from './document/typst.js';
-import { loadChartFile } from './chart-file.js';
 import { ChartpressError, type Problem, problem } from './errors.js';
 import { renderPlanCharts } from './pipeline/charts.js';
 import { runPlanData } from './pipeline/data.js';
@@ -72,7 +72,10 @@ export interface Engine {
   /** Renders a report file (YAML or JSON) or a report object to a document. */
   render(report: string | ReportInput, options?: RenderOptions): Promise<RenderResult>;
   /** Each reached chart's aggregated data, by chart id. */
-  data(report: string | ReportInput, options?: Pick<RenderOptions, 'params' | 'baseDir'>): Promise<Record<string, Row[]>>;
+  data(
+    report: string | ReportInput,
+    options?: Pick<RenderOptions, 'params' | 'baseDir'>,
+  ): Promise<Record<string, Row[]>>;
   /**
    * Renders one chart file (a chart definition as in `charts:`, YAML or JSON) to SVG. Its data
    * comes from `options.data` (a CSV, JSON or NDJSON file) or from a `dataset:` field in the file.
@@ -107,10 +110,15 @@ interface Prepared {
  *   report ─► validate ─► plan (params, when) ─► one scan per dataset ─► charts ─► document
  */
 export function createEngine(options: EngineOptions = {}): Engine {
-  const limits = Object.freeze({ maxReportBytes: options.limits?.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES });
+  const limits = Object.freeze({
+    maxReportBytes: options.limits?.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES,
+  });
   let closed = false;
 
-  const prepare = async (input: string | ReportInput, opts: Pick<RenderOptions, 'params' | 'baseDir'>): Promise<Prepared> => {
+  const prepare = async (
+    input: string | ReportInput,
+    opts: Pick<RenderOptions, 'params' | 'baseDir'>,
+  ): Promise<Prepared> => {
     if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
     const loaded =
       typeof input === 'string'
@@ -130,17 +138,25 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const { report, plan } = prepared;
       const data = await runPlanData(plan, prepared);
       const t1 = performance.now();
-      const charts = renderPlanCharts(plan, data, (done, total, chart) => opts.onChart?.(done, total, info(chart)));
+      const charts = renderPlanCharts(plan, data, (done, total, chart) =>
+        opts.onChart?.(done, total, info(chart)),
+      );
       const t2 = performance.now();
       const tables = new Map<string, TableData>();
       const problems: Problem[] = [];
       for (const [id, use] of plan.tables) {
-        const failure = data.failed.get(id) ?? checkTableColumns(use.table, data.frames.get(id), use.path, prepared.file);
+        const failure =
+          data.failed.get(id) ?? checkTableColumns(use.table, data.frames.get(id), use.path, prepared.file);
         const frame = data.frames.get(id);
-        tables.set(id, { table: use.table, frame: frame && !failure ? frame : { fields: [], columns: {}, length: 0 }, error: failure });
+        tables.set(id, {
+          table: use.table,
+          frame: frame && !failure ? frame : { fields: [], columns: {}, length: 0 },
+          error: failure,
+        });
         if (failure) problems.push(withFile(failure, prepared.file));
       }
-      for (const chart of charts.values()) if (chart.error) problems.push(withFile(chart.error, prepared.file));
+      for (const chart of charts.values())
+        if (chart.error) problems.push(withFile(chart.error, prepared.file));
       const model = {
         title: report.title,
         subtitle: report.subtitle,
@@ -161,11 +177,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const t3 = performance.now();
       const infos = [...charts.values()].map(info);
-      for (const s of plan.skipped) infos.push({ id: s.id, type: s.type, key: '', status: 'skipped', ms: 0, bytes: 0 });
+      for (const s of plan.skipped)
+        infos.push({ id: s.id, type: s.type, key: '', status: 'skipped', ms: 0, bytes: 0 });
       const count = (status: ChartInfo['status']) => infos.filter((c) => c.status === status).length;
       const rendered = count('rendered');
       const stats: RenderStats = {
-        charts: { total: infos.length, rendered, cached: count('cached'), failed: count('failed'), skipped: count('skipped') },
+        charts: {
+          total: infos.length,
+          rendered,
+          cached: count('cached'),
+          failed: count('failed'),
+          skipped: count('skipped'),
+        },
         ms: { total: round(t3 - t0), data: round(t1 - t0), charts: round(t2 - t1), document: round(t3 - t2) },
         cache: { hits: count('cached'), misses: rendered, bytes: 0 },
       };
@@ -226,10 +249,14 @@ function checkTableColumns(
   for (const [i, c] of table.columns.entries()) {
     const field = typeof c === 'string' ? c : c.field;
     if (!frame.fields.includes(field)) {
-      return problem('CP_ERR_UNKNOWN_COLUMN', `column "${field}" is not in the table's data; columns: ${frame.fields.join(', ')}`, {
-        file,
-        path: `${path}.columns[${i}]`,
-      });
+      return problem(
+        'CP_ERR_UNKNOWN_COLUMN',
+        `column "${field}" is not in the table's data; columns: ${frame.fields.join(', ')}`,
+        {
+          file,
+          path: `${path}.columns[${i}]`,
+        },
+      );
     }
   }
   return undefined;

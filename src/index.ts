@@ -2,6 +2,9 @@
  * chartpress: report definition + data -> PDF or HTML with many charts, fast.
  * This file names every public export; nothing else is part of the API.
  */
+
+export { svgToPng } from './chart/png.js';
+export type { Frame, Row, Value } from './data/frame.js';
 export {
   type ChartFileOptions,
   type ChartFileResult,
@@ -14,22 +17,27 @@ export {
   type RenderResult,
   type RenderStats,
 } from './engine.js';
-export { ChartpressError, ErrorCatalog, type ErrorCode, formatProblem, isChartpressError, type Problem } from './errors.js';
-export { FONT_FAMILY } from './font.js';
-export { svgToPng } from './chart/png.js';
-export { reportJsonSchema } from './spec/json-schema.js';
-export { validateReport, parseReportText } from './spec/parse.js';
 export {
-  ChartType,
-  ThemeName,
-  TimeBucket,
-  FilterOp,
+  ChartpressError,
+  ErrorCatalog,
+  type ErrorCode,
+  formatProblem,
+  isChartpressError,
+  type Problem,
+} from './errors.js';
+export { FONT_FAMILY } from './font.js';
+export { reportJsonSchema } from './spec/json-schema.js';
+export { parseReportText, validateReport } from './spec/parse.js';
+export {
   AggregateOp,
   type ChartSpec,
+  ChartType,
+  type Dataset,
+  FilterOp,
+  type Query,
   type Report,
   type ReportInput,
-  type Query,
-  type Dataset,
+  ThemeName,
+  TimeBucket,
 } from './spec/schema.js';
-export type { Frame, Row, Value } from './data/frame.js';
 export { VERSION } from './version.js';

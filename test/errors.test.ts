@@ -35,7 +35,8 @@ async function codesOf(...argv: string[]): Promise<{ codes: string[]; exit: numb
   return { codes, exit: run.code, stderr: run.stderr };
 }
 
-const render = (file: string, ...extra: string[]) => codesOf('render', file, '-o', `${tmp.dir}/out-${n++}.pdf`, ...extra);
+const render = (file: string, ...extra: string[]) =>
+  codesOf('render', file, '-o', `${tmp.dir}/out-${n++}.pdf`, ...extra);
 
 /** One way to trigger each error code through the front door. */
 const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number }>> = {
@@ -49,16 +50,33 @@ const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number
   CP_ERR_MISSING_FIELD: () => render(reportFile(report({ body: '' }))),
   CP_ERR_UNKNOWN_FIELD: () => render(reportFile(`${report()}colour: red\n`)),
   CP_ERR_INVALID_VALUE: () => render(reportFile(report({ body: 'body:\n  - chart: c\n  - text: [1]\n' }))),
-  CP_ERR_INVALID_ENUM: () => render(reportFile(report().replace('groupBy: [region]', 'groupBy: [{ field: date, bucket: mnth }]'))),
+  CP_ERR_INVALID_ENUM: () =>
+    render(reportFile(report().replace('groupBy: [region]', 'groupBy: [{ field: date, bucket: mnth }]'))),
   CP_ERR_UNKNOWN_CHART: () => render(reportFile(report({ body: 'body:\n  - chart: nope\n' }))),
   CP_ERR_UNKNOWN_DATASET: () => render(reportFile(report().replace('from: sales', 'from: nope'))),
   CP_ERR_UNKNOWN_PARAM: () => render(reportFile(report()), '--param', 'nope=1'),
   CP_ERR_PARAM_TYPE: () => render(reportFile(report()), '--param', 'n=abc'),
   CP_ERR_UNKNOWN_COLUMN: () => render(reportFile(report().replace('groupBy: [region]', 'groupBy: [regio]'))),
   CP_ERR_DATA_READ: () => render(reportFile(report().replace('path: data/sales.csv', 'path: data'))),
-  CP_ERR_CSV_PARSE: () => render(reportFile(report().replace('sales.csv', 'bad.csv').replace('[region]', '[a]').replace('field: amount', 'field: b').replace('x: region', 'x: a'))),
+  CP_ERR_CSV_PARSE: () =>
+    render(
+      reportFile(
+        report()
+          .replace('sales.csv', 'bad.csv')
+          .replace('[region]', '[a]')
+          .replace('field: amount', 'field: b')
+          .replace('x: region', 'x: a'),
+      ),
+    ),
   CP_ERR_CHART_RENDER: () =>
-    render(reportFile(report().replace('encode: { x: region, y: total }', 'encode: { x: region, y: total }\n    options: { echarts: { series: [{ type: nosuchseries }] } }'))),
+    render(
+      reportFile(
+        report().replace(
+          'encode: { x: region, y: total }',
+          'encode: { x: region, y: total }\n    options: { echarts: { series: [{ type: nosuchseries }] } }',
+        ),
+      ),
+    ),
   CP_ERR_DOCUMENT_COMPILE: async () => {
     try {
       compilePdf({ source: '#let x = (', files: new Map() });
@@ -67,7 +85,8 @@ const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number
       return { codes: e instanceof ChartpressError ? e.problems.map((p) => p.code) : [] };
     }
   },
-  CP_ERR_OUTPUT_WRITE: () => codesOf('render', reportFile(report()), '-o', `${tmp.write('a-file', 'x')}/out.pdf`),
+  CP_ERR_OUTPUT_WRITE: () =>
+    codesOf('render', reportFile(report()), '-o', `${tmp.write('a-file', 'x')}/out.pdf`),
   CP_ERR_USAGE: () => codesOf('render', reportFile(report())),
 };
 

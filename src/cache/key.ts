@@ -16,7 +16,15 @@ export interface KeyVersions {
  */
 export function chartKey(chart: NormalizedChart, frame: Frame, versions: KeyVersions): string {
   const hash = createHash('sha256');
-  hash.update(canonicalJson({ v: versions, type: chart.type, title: chart.title ?? null, encode: chart.encode, options: chart.options }));
+  hash.update(
+    canonicalJson({
+      v: versions,
+      type: chart.type,
+      title: chart.title ?? null,
+      encode: chart.encode,
+      options: chart.options,
+    }),
+  );
   hash.update('\u0000frame');
   for (const name of frame.fields) {
     hash.update(`\u0000${name}\u0000`);

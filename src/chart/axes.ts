@@ -1,8 +1,10 @@
 import type { Value } from '../data/frame.js';
+import { FONT_STACK } from '../font.js';
 import { dateLabels } from './dates.js';
 import type { ChartOption } from './echarts.js';
 import { isDateColumn, toLabel } from './encode.js';
 import type { ChartContext } from './layout.js';
+import { measureText } from './metrics.js';
 
 type XAxis = Exclude<NonNullable<ChartOption['xAxis']>, readonly unknown[]>;
 /** One cartesian axis option, usable as an x or a y axis. */
@@ -17,7 +19,12 @@ function named(ctx: ChartContext, title: string | undefined) {
     name: title,
     nameLocation: 'middle' as const,
     nameGap: Math.round(14 * ctx.scale),
-    nameTextStyle: { color: ctx.theme.text, fontSize: ctx.fontSize, fontWeight: 500 },
+    nameTextStyle: {
+      color: ctx.theme.text,
+      fontSize: ctx.fontSize,
+      fontWeight: 500,
+      textMargin: [Math.round(8 * ctx.scale), 0],
+    },
   };
 }
 
@@ -69,22 +76,40 @@ export function valueAxis(
   ctx: ChartContext,
   format: (v: number) => string,
   title: string | undefined,
-  opts: { scale?: boolean; line?: boolean; horizontal?: boolean } = {},
+  opts: { scale?: boolean; line?: boolean; horizontal?: boolean; largest?: number } = {},
 ): ValueAxis {
+  // Across the page a tick needs room for its label; up the page, for a line of text.
+  const labelWidth = measureText(format(opts.largest ?? 0), `${ctx.fontSize}px ${FONT_STACK}`).width;
+  const spacing = opts.horizontal ? Math.max(60, labelWidth / ctx.scale + 30) : 60;
   return {
     type: 'value',
     scale: opts.scale ?? false,
     ...named(ctx, title),
     axisLine: { show: opts.line ?? false, onZero: false, lineStyle: { color: ctx.theme.axisLine } },
     axisTick: { show: false },
-    splitNumber: ticksAlong(ctx, opts.horizontal ? ctx.width : ctx.height, opts.horizontal ? 90 : 70),
+    splitNumber: ticksAlong(ctx, (opts.horizontal ? ctx.width : ctx.height) * 0.8, spacing),
     axisLabel: { color: ctx.theme.mutedText, fontSize: ctx.fontSize, formatter: (v: number) => format(v) },
     splitLine: splitLine(ctx),
   };
 }
 
+/** Time tick labels by the unit they fall on: a year start shows the year, a month its name. */
+const TIME_LABELS = {
+  year: '{yyyy}',
+  month: '{MMM}',
+  day: '{MMM} {d}',
+  hour: '{HH}:{mm}',
+  minute: '{HH}:{mm}',
+  second: '{HH}:{mm}:{ss}',
+  millisecond: '{HH}:{mm}:{ss}.{SSS}',
+};
+
 /** A time axis (UTC) with ECharts' calendar-aware ticks ("Jan", "2024" at year starts). */
-export function timeAxis(ctx: ChartContext, title: string | undefined, opts: { grid?: boolean } = {}): TimeAxis {
+export function timeAxis(
+  ctx: ChartContext,
+  title: string | undefined,
+  opts: { grid?: boolean } = {},
+): TimeAxis {
   const { theme } = ctx;
   return {
     type: 'time',
@@ -92,7 +117,13 @@ export function timeAxis(ctx: ChartContext, title: string | undefined, opts: { g
     splitNumber: ticksAlong(ctx, ctx.width, 80),
     axisLine: { show: true, lineStyle: { color: theme.axisLine } },
     axisTick: { show: false },
-    axisLabel: { color: theme.mutedText, fontSize: ctx.fontSize, rotate: ctx.chart.options.labelRotate, hideOverlap: true },
+    axisLabel: {
+      color: theme.mutedText,
+      fontSize: ctx.fontSize,
+      rotate: ctx.chart.options.labelRotate,
+      hideOverlap: true,
+      formatter: TIME_LABELS,
+    },
     splitLine: opts.grid ? splitLine(ctx) : { show: false },
   };
 }

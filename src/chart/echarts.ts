@@ -64,9 +64,9 @@ export type ChartOption = echarts.ComposeOption<
 export type {
   BarSeriesOption,
   CustomSeriesOption,
+  LegendComponentOption,
   LineSeriesOption,
   PieSeriesOption,
   ScatterSeriesOption,
-  LegendComponentOption,
 };
 export { echarts };

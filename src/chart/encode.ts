@@ -9,26 +9,31 @@ interface EncodedChart {
   readonly encode: Encode;
 }
 
-/** Field path of an encode channel, as a user would find it in the report file. */
-function channelPath(chart: EncodedChart, channel: keyof Encode): string {
-  const base = chart.id.startsWith('body') ? chart.id : `charts.${chart.id}`;
-  return `${base}.encode.${channel}`;
-}
-
 /**
- * The frame column that `encode[channel]` names. Throws `CP_ERR_UNKNOWN_COLUMN` (listing the
+ * The frame column that `encode[channel]` names. Problems carry the path inside the chart
+ * (`encode.y`); whoever knows where the chart sits in the report prefixes it. Throws `CP_ERR_UNKNOWN_COLUMN` (listing the
  * frame's columns) when the frame lacks it, and `CP_ERR_MISSING_FIELD` when a required channel
  * is not encoded. Returns undefined for an optional channel left out.
  */
 export function channel(chart: EncodedChart, frame: Frame, name: keyof Encode, required: true): Column;
-export function channel(chart: EncodedChart, frame: Frame, name: keyof Encode, required?: false): Column | undefined;
-export function channel(chart: EncodedChart, frame: Frame, name: keyof Encode, required = false): Column | undefined {
+export function channel(
+  chart: EncodedChart,
+  frame: Frame,
+  name: keyof Encode,
+  required?: false,
+): Column | undefined;
+export function channel(
+  chart: EncodedChart,
+  frame: Frame,
+  name: keyof Encode,
+  required = false,
+): Column | undefined {
   const field = chart.encode[name];
   if (field === undefined) {
     if (!required) return undefined;
     throw new ChartpressError(
       problem('CP_ERR_MISSING_FIELD', `encode.${name}: a ${chart.type} chart needs a column for ${name}`, {
-        path: channelPath(chart, name),
+        path: `encode.${name}`,
       }),
     );
   }
@@ -37,7 +42,7 @@ export function channel(chart: EncodedChart, frame: Frame, name: keyof Encode, r
     const known = frame.fields.length > 0 ? frame.fields.join(', ') : '(none)';
     throw new ChartpressError(
       problem('CP_ERR_UNKNOWN_COLUMN', `encode.${name}: column "${field}" not found; columns: ${known}`, {
-        path: channelPath(chart, name),
+        path: `encode.${name}`,
       }),
     );
   }
@@ -58,11 +63,6 @@ export function toNumber(v: Value | undefined): number | null {
 /** A value as a label: null reads "(none)". */
 export function toLabel(v: Value | undefined): string {
   return v === null || v === undefined ? '(none)' : String(v);
-}
-
-/** Values in first-seen order, without repeats. */
-export function distinct(col: Column): Value[] {
-  return [...new Set(col)];
 }
 
 /** Data pivoted to one series per distinct `series` value over the distinct x values. */
@@ -109,7 +109,8 @@ export function pivot(x: Column, y: Column, series: Column | undefined, name: st
   return { categories, series: out };
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Milliseconds since the epoch of an ISO date string; a time without zone is read as UTC. */
 export function parseDate(v: Value | undefined): number | null {

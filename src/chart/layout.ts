@@ -127,7 +127,13 @@ export function chrome(ctx: ChartContext, legend: LegendSpec): { option: ChartOp
         width: inner,
         overflow: 'truncate',
       },
-      subtextStyle: { fontSize: subSize, color: theme.mutedText, lineHeight: subLine, width: inner, overflow: 'truncate' },
+      subtextStyle: {
+        fontSize: subSize,
+        color: theme.mutedText,
+        lineHeight: subLine,
+        width: inner,
+        overflow: 'truncate',
+      },
     };
     top += (chart.title ? titleLine : 0) + (subtitle ? subLine + (chart.title ? itemGap : 0) : 0) + gap;
   }
@@ -136,13 +142,18 @@ export function chrome(ctx: ChartContext, legend: LegendSpec): { option: ChartOp
   if (position !== 'none' && legend.names.length > 0) {
     const itemGap = Math.round(14 * scale);
     const vertical = position === 'left' || position === 'right';
-    const ext = legendExtent(ctx, legend.names, vertical ? Number.POSITIVE_INFINITY : width - 2 * pad, itemGap);
+    const ext = legendExtent(
+      ctx,
+      legend.names,
+      vertical ? Number.POSITIVE_INFINITY : width - 2 * pad,
+      itemGap,
+    );
     const l: LegendComponentOption = {
       show: true,
-      data: [...legend.names],
       icon: legend.icon === 'line' ? 'rect' : (legend.icon ?? 'roundRect'),
       itemWidth: Math.round((legend.icon === 'line' ? 16 : LEGEND_ICON) * scale),
-      itemHeight: legend.icon === 'line' ? Math.max(2, Math.round(3 * scale)) : Math.round(LEGEND_ICON * scale),
+      itemHeight:
+        legend.icon === 'line' ? Math.max(2, Math.round(3 * scale)) : Math.round(LEGEND_ICON * scale),
       itemGap: vertical ? Math.round(8 * scale) : itemGap,
       padding: 0,
       orient: vertical ? 'vertical' : 'horizontal',
@@ -184,7 +195,7 @@ export function tooltipFor(format: (v: number) => string): NonNullable<ChartOpti
 export type ChartOf<T extends NormalizedChart['type']> = Extract<NormalizedChart, { type: T }>;
 
 /** The numeric value of a label callback's datum: the value itself, or `value[dim]` for pairs. */
-export function datumValue(value: unknown, dim = 1): number | null {
+function datumValue(value: unknown, dim = 1): number | null {
   const v = Array.isArray(value) ? value[dim] : value;
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

@@ -14,7 +14,10 @@ function readTables(b: Buffer): Tables {
   const count = b.readUInt16BE(4);
   for (let i = 0; i < count; i++) {
     const at = 12 + 16 * i;
-    tables.set(b.toString('latin1', at, at + 4), { offset: b.readUInt32BE(at + 8), length: b.readUInt32BE(at + 12) });
+    tables.set(b.toString('latin1', at, at + 4), {
+      offset: b.readUInt32BE(at + 8),
+      length: b.readUInt32BE(at + 12),
+    });
   }
   return tables;
 }
@@ -158,7 +161,12 @@ export function measureText(text: string, font?: string): { width: number } {
     let w = widths.get(cp);
     if (w === undefined) {
       const advance = face.advanceOf(cp);
-      w = advance !== undefined ? advance / face.unitsPerEm : isWide(cp) ? 1 : face.averageAdvance / face.unitsPerEm;
+      w =
+        advance !== undefined
+          ? advance / face.unitsPerEm
+          : isWide(cp)
+            ? 1
+            : face.averageAdvance / face.unitsPerEm;
       widths.set(cp, w);
     }
     ems += w;

@@ -9,7 +9,7 @@ export function escapeXml(text: string): string {
 }
 
 /** `text` cut (with an ellipsis) to fit `maxWidth` px in the given font. */
-export function truncateText(text: string, maxWidth: number, font: string): string {
+function truncateText(text: string, maxWidth: number, font: string): string {
   if (measureText(text, font).width <= maxWidth) return text;
   const chars = [...text];
   let lo = 0;
@@ -41,14 +41,21 @@ function wrapText(text: string, maxWidth: number, font: string, maxLines: number
     line = words[i]!;
   }
   if (line !== '') lines.push(line);
-  return lines.map((l, i) => (i === maxLines - 1 || measureText(l, font).width > maxWidth ? truncateText(l, maxWidth, font) : l));
+  return lines.map((l, i) =>
+    i === maxLines - 1 || measureText(l, font).width > maxWidth ? truncateText(l, maxWidth, font) : l,
+  );
 }
 
 /**
  * The SVG drawn in place of a chart that failed: a light red box of exactly `width` x `height`
  * with "Chart <id> failed" and the reason (escaped, wrapped and cut to fit), set in Inter.
  */
-export function errorPlaceholderSvg(input: { id: string; reason: string; width: number; height: number }): string {
+export function errorPlaceholderSvg(input: {
+  id: string;
+  reason: string;
+  width: number;
+  height: number;
+}): string {
   const { width, height } = input;
   const small = Math.min(width / 300, height / 120);
   const titleSize = Math.max(8, Math.min(14, Math.round(14 * small)));
@@ -60,7 +67,8 @@ export function errorPlaceholderSvg(input: { id: string; reason: string; width: 
   const title = truncateText(`Chart ${input.id} failed`, inner, titleFont);
   const room = Math.floor((height - 2 * pad - titleSize * 1.6) / (textSize * 1.35));
   const lines = room > 0 ? wrapText(input.reason, inner, textFont, Math.min(room, 6)) : [];
-  const blockHeight = titleSize * 1.2 + lines.length * textSize * 1.35 + (lines.length > 0 ? textSize * 0.4 : 0);
+  const blockHeight =
+    titleSize * 1.2 + lines.length * textSize * 1.35 + (lines.length > 0 ? textSize * 0.4 : 0);
   let y = Math.max(pad, (height - blockHeight) / 2) + titleSize;
   const text: string[] = [
     `<text x="${width / 2}" y="${round(y)}" text-anchor="middle" font-size="${titleSize}" font-weight="600" fill="#9b2c2c">${escapeXml(title)}</text>`,

@@ -1,4 +1,5 @@
 import type { Frame } from '../data/frame.js';
+import { ChartpressError, problem } from '../errors.js';
 import { FONT_STACK } from '../font.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartType } from '../spec/schema.js';
@@ -72,10 +73,31 @@ function emptyOption(chart: NormalizedChart, theme: Theme): ChartOption {
 export function buildOption(chart: NormalizedChart, frame: Frame): ChartOption {
   const theme = themeFor(chart.options.theme);
   const build = builders[chart.type] as Builder<ChartType>;
-  const option = frame.length === 0 ? emptyOption(chart, theme) : build(chart as ChartOf<ChartType>, frame, theme);
+  const option =
+    frame.length === 0 ? emptyOption(chart, theme) : build(chart as ChartOf<ChartType>, frame, theme);
   option.useUTC = true;
   const raw = chart.options.echarts;
-  return raw ? mergeOption(option, raw) : option;
+  if (!raw) return option;
+  const merged = mergeOption(option, raw);
+  checkSeriesTypes(merged);
+  return merged;
+}
+
+const SERIES_TYPES = ['bar', 'line', 'pie', 'scatter', 'custom'];
+
+/** ECharts skips a series of a type it does not have with a mere warning: refuse it instead. */
+function checkSeriesTypes(option: ChartOption): void {
+  const series = Array.isArray(option.series) ? option.series : option.series ? [option.series] : [];
+  series.forEach((s: { type?: unknown }, i: number) => {
+    if (typeof s.type === 'string' && SERIES_TYPES.includes(s.type)) return;
+    throw new ChartpressError(
+      problem(
+        'CP_ERR_CHART_RENDER',
+        `options.echarts.series[${i}].type: "${String(s.type)}" is not available; use one of ${SERIES_TYPES.join(', ')}`,
+        { path: `options.echarts.series[${i}].type` },
+      ),
+    );
+  });
 }
 
 /**

@@ -22,13 +22,21 @@ export function xyData(chart: ChartOf<'line' | 'area'>, frame: Frame): XYData {
   const y = channel(chart, frame, 'y', true);
   const s = channel(chart, frame, 'series');
   const p = pivot(x, y, s, chart.encode.y ?? 'value');
-  const kind: XKind = isDateColumn(p.categories) ? 'time' : isNumberColumn(p.categories) ? 'value' : 'category';
-  const xs = kind === 'time' ? p.categories.map(parseDate) : kind === 'value' ? p.categories.map(toNumber) : [];
+  const kind: XKind = isDateColumn(p.categories)
+    ? 'time'
+    : isNumberColumn(p.categories)
+      ? 'value'
+      : 'category';
+  const xs =
+    kind === 'time' ? p.categories.map(parseDate) : kind === 'value' ? p.categories.map(toNumber) : [];
   return { ...p, kind, xs };
 }
 
 /** One series' data for ECharts: plain values on a category axis, `[x, y]` pairs otherwise. */
-export function seriesData(d: XYData, values: readonly (number | null)[]): (number | null)[] | [number, number | null][] {
+export function seriesData(
+  d: XYData,
+  values: readonly (number | null)[],
+): (number | null)[] | [number, number | null][] {
   if (d.kind === 'category') return [...values];
   const pairs: [number, number | null][] = [];
   values.forEach((v, i) => {
@@ -43,7 +51,10 @@ export function xAxisFor(ctx: ChartContext, d: XYData, title: string | undefined
   // Labels above the first and last points need room inside the plot.
   if (d.kind === 'time') return { ...timeAxis(ctx, title), ...(pad ? { boundaryGap: ['3%', '3%'] } : {}) };
   if (d.kind === 'value') {
-    return { ...valueAxis(ctx, (v) => String(v), title, { scale: true, line: true, horizontal: true }), splitLine: { show: false } };
+    return {
+      ...valueAxis(ctx, (v) => String(v), title, { scale: true, line: true, horizontal: true }),
+      splitLine: { show: false },
+    };
   }
   return { ...categoryAxis(ctx, d.categories, title), boundaryGap: pad };
 }

@@ -11,11 +11,15 @@ export async function chartCommand(file: string, flags: ChartFlags, io: Io): Pro
   try {
     const ext = extname(flags.output).toLowerCase();
     if (ext !== '.svg' && ext !== '.png') {
-      throw new ChartpressError(problem('CP_ERR_USAGE', `cannot tell the format of "${flags.output}"`, { hint: 'use .svg or .png' }));
+      throw new ChartpressError(
+        problem('CP_ERR_USAGE', `cannot tell the format of "${flags.output}"`, { hint: 'use .svg or .png' }),
+      );
     }
     const scale = Number(flags.scale);
     if (!Number.isFinite(scale) || scale <= 0 || scale > 8) {
-      throw new ChartpressError(problem('CP_ERR_USAGE', `--scale expects a number in (0, 8], got "${flags.scale}"`));
+      throw new ChartpressError(
+        problem('CP_ERR_USAGE', `--scale expects a number in (0, 8], got "${flags.scale}"`),
+      );
     }
     const { svg, chart } = await engine.chart(file, { data: flags.data, params: parseParams(flags.param) });
     await writeOutput(flags.output, ext === '.png' ? svgToPng(svg, { scale }) : svg);

@@ -31,9 +31,17 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .description('render a report to PDF, HTML or Typst source')
     .argument('<report>', 'report file (.yaml, .yml or .json)')
     .requiredOption('-o, --output <file>', 'output file: .pdf, .html or .typ')
-    .addOption(new Option('--format <format>', 'output format (default: from the output file name)').choices(['pdf', 'html', 'typ']))
+    .addOption(
+      new Option('--format <format>', 'output format (default: from the output file name)').choices([
+        'pdf',
+        'html',
+        'typ',
+      ]),
+    )
     .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
-    .addOption(new Option('--stats <format>', 'print run statistics as the last line of stdout').choices(['json']))
+    .addOption(
+      new Option('--stats <format>', 'print run statistics as the last line of stdout').choices(['json']),
+    )
     .option('-q, --quiet', 'print nothing but errors (and --stats)')
     .action(async (report: string, opts: RenderFlags) => {
       code = await renderCommand(report, opts, io);
@@ -71,7 +79,11 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      ) {
         return ExitCode.ok;
       }
       reportError(io, new ChartpressError(problem('CP_ERR_USAGE', e.message.replace(/^error: /, ''))));

@@ -43,13 +43,19 @@ export async function writeOutput(path: string, data: Uint8Array | string): Prom
     await writeFile(path, data);
   } catch (e) {
     throw new ChartpressError(
-      problem('CP_ERR_OUTPUT_WRITE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`),
+      problem(
+        'CP_ERR_OUTPUT_WRITE',
+        `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      ),
     );
   }
 }
 
 /** A one-line progress bar on a terminal; silent elsewhere. */
-export function progressBar(io: Io, enabled: boolean): { update(done: number, total: number): void; end(): void } {
+export function progressBar(
+  io: Io,
+  enabled: boolean,
+): { update(done: number, total: number): void; end(): void } {
   if (!enabled || !io.interactive) return { update() {}, end() {} };
   let shown = false;
   return {
@@ -72,7 +78,9 @@ export function parseParams(pairs: readonly string[]): Record<string, string> {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
       throw new ChartpressError(
-        problem('CP_ERR_USAGE', `--param expects name=value, got "${pair}"`, { hint: 'e.g. --param region=EU' }),
+        problem('CP_ERR_USAGE', `--param expects name=value, got "${pair}"`, {
+          hint: 'e.g. --param region=EU',
+        }),
       );
     }
     out[pair.slice(0, eq)] = pair.slice(eq + 1);

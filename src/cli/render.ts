@@ -2,9 +2,23 @@ import { basename, dirname, extname, join, relative } from 'node:path';
 import { createEngine, type OutputFormat } from '../engine.js';
 import { ChartpressError, problem } from '../errors.js';
 import type { RenderFlags } from './main.js';
-import { ExitCode, humanBytes, type Io, parseParams, printProblems, progressBar, reportError, writeOutput } from './output.js';
+import {
+  ExitCode,
+  humanBytes,
+  type Io,
+  parseParams,
+  printProblems,
+  progressBar,
+  reportError,
+  writeOutput,
+} from './output.js';
 
-const FORMATS: Readonly<Record<string, OutputFormat>> = { '.pdf': 'pdf', '.html': 'html', '.htm': 'html', '.typ': 'typ' };
+const FORMATS: Readonly<Record<string, OutputFormat>> = {
+  '.pdf': 'pdf',
+  '.html': 'html',
+  '.htm': 'html',
+  '.typ': 'typ',
+};
 
 /** `chartpress render`: report -> document, failures printed per chart, stats on request. */
 export async function renderCommand(reportFile: string, flags: RenderFlags, io: Io): Promise<number> {
@@ -14,7 +28,9 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
     const format = flags.format ?? FORMATS[extname(flags.output).toLowerCase()];
     if (!format) {
       throw new ChartpressError(
-        problem('CP_ERR_USAGE', `cannot tell the format of "${flags.output}"`, { hint: 'use .pdf, .html or .typ, or --format' }),
+        problem('CP_ERR_USAGE', `cannot tell the format of "${flags.output}"`, {
+          hint: 'use .pdf, .html or .typ, or --format',
+        }),
       );
     }
     const result = await engine.render(reportFile, {
@@ -28,7 +44,8 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
     printProblems(io, result.problems);
     const { charts, ms } = result.stats;
     if (!flags.quiet) {
-      const size = typeof result.output === 'string' ? Buffer.byteLength(result.output) : result.output.byteLength;
+      const size =
+        typeof result.output === 'string' ? Buffer.byteLength(result.output) : result.output.byteLength;
       io.stdout(
         `${basename(reportFile)} -> ${relative(process.cwd(), flags.output) || flags.output} (${humanBytes(size)}): ` +
           `${charts.total} charts, ${charts.rendered} rendered, ${charts.cached} cached, ${charts.failed} failed, ` +

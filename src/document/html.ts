@@ -61,7 +61,9 @@ export function writeHtml(doc: DocumentModel): string {
         const t = tableText(data);
         const cls = (i: number) => (t.align[i] === 'right' ? ' class="num"' : '');
         const head = t.headers.map((h, i) => `<th${cls(i)}>${e(h)}</th>`).join('');
-        const rows = t.rows.map((r) => `<tr>${r.map((v, i) => `<td${cls(i)}>${e(v)}</td>`).join('')}</tr>`).join('\n');
+        const rows = t.rows
+          .map((r) => `<tr>${r.map((v, i) => `<td${cls(i)}>${e(v)}</td>`).join('')}</tr>`)
+          .join('\n');
         const title = data.table.title !== undefined ? `<div class="title">${e(data.table.title)}</div>` : '';
         const more = t.omitted > 0 ? `<div class="more">${t.omitted} more rows not shown</div>` : '';
         return `<div class="table">${title}<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>${more}</div>`;

@@ -4,7 +4,12 @@ import type { PlanBlock } from '../pipeline/plan.js';
 import type { ChartType, TableBlock } from '../spec/schema.js';
 
 /** What became of a chart: drawn now, taken from the cache, failed (placeholder) or not needed. */
-export const ChartStatus = { rendered: 'rendered', cached: 'cached', failed: 'failed', skipped: 'skipped' } as const;
+export const ChartStatus = {
+  rendered: 'rendered',
+  cached: 'cached',
+  failed: 'failed',
+  skipped: 'skipped',
+} as const;
 export type ChartStatus = keyof typeof ChartStatus;
 
 /** A chart ready to embed. */

@@ -31,7 +31,9 @@ export function compilePdf(doc: TypstDocument): Uint8Array {
     return new Uint8Array(c.pdf(compiled));
   } catch (e) {
     if (e instanceof ChartpressError) throw e;
-    throw new ChartpressError(problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${errorText(e)}`), { cause: e });
+    throw new ChartpressError(problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${errorText(e)}`), {
+      cause: e,
+    });
   } finally {
     c.resetShadow();
     c.evictCache(10);
@@ -39,7 +41,8 @@ export function compilePdf(doc: TypstDocument): Uint8Array {
 }
 
 function diagnosticText(d: unknown): string {
-  if (typeof d === 'object' && d !== null && 'message' in d) return String((d as { message: unknown }).message);
+  if (typeof d === 'object' && d !== null && 'message' in d)
+    return String((d as { message: unknown }).message);
   return String(d);
 }
 

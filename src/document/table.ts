@@ -19,12 +19,16 @@ export interface TableText {
 export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText {
   const { frame, table } = data;
   const columns = (table.columns ?? frame.fields).map((c) =>
-    typeof c === 'string' ? { field: c, title: c, format: undefined } : { field: c.field, title: c.title ?? c.field, format: c.format },
+    typeof c === 'string'
+      ? { field: c, title: c, format: undefined }
+      : { field: c.field, title: c.title ?? c.field, format: c.format },
   );
   const shown = Math.min(frame.length, maxRows);
   const align = columns.map((c) => {
     const col = frame.columns[c.field] ?? [];
-    return col.some((v) => typeof v === 'number') && col.every((v) => v === null || typeof v === 'number') ? 'right' : 'left';
+    return col.some((v) => typeof v === 'number') && col.every((v) => v === null || typeof v === 'number')
+      ? 'right'
+      : 'left';
   });
   const rows: string[][] = [];
   for (let i = 0; i < shown; i++) {

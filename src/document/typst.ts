@@ -92,7 +92,8 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
         const aligns = `(${t.align.join(', ')},)`;
         const header = `(${t.headers.map(q).join(', ')},)`;
         const cells = t.rows.flatMap((r) => r.map(q));
-        const more = t.omitted > 0 ? `\n#text(size: 8pt, fill: muted, ${q(`${t.omitted} more rows not shown`)})` : '';
+        const more =
+          t.omitted > 0 ? `\n#text(size: 8pt, fill: muted, ${q(`${t.omitted} more rows not shown`)})` : '';
         return `#datatable(${title}, ${aligns}, ${header}${cells.length ? `, ${cells.join(', ')}` : ''})${more}`;
       }
       case 'pagebreak':

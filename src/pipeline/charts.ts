@@ -1,10 +1,10 @@
+import { chartKey, type KeyVersions } from '../cache/key.js';
 import { errorPlaceholderSvg } from '../chart/placeholder.js';
 import { CHART_RENDERER_VERSION, renderChartSvg } from '../chart/render.js';
-import { chartKey, type KeyVersions } from '../cache/key.js';
 import { emptyFrame } from '../data/frame.js';
+import type { RenderedChart } from '../document/model.js';
 import { ChartpressError, type Problem, problem } from '../errors.js';
 import { FONT_VERSION } from '../font.js';
-import type { RenderedChart } from '../document/model.js';
 import { VERSION } from '../version.js';
 import type { PlanData } from './data.js';
 import type { ChartUse, Plan } from './plan.js';
@@ -22,7 +22,11 @@ export type ChartProgress = (done: number, total: number, chart: RenderedChart) 
  * Renders every chart the plan reaches. Charts with the same key render once. A chart that
  * fails becomes a placeholder of its size carrying the reason; it never stops the others.
  */
-export function renderPlanCharts(plan: Plan, data: PlanData, onProgress?: ChartProgress): Map<string, RenderedChart> {
+export function renderPlanCharts(
+  plan: Plan,
+  data: PlanData,
+  onProgress?: ChartProgress,
+): Map<string, RenderedChart> {
   const out = new Map<string, RenderedChart>();
   const byKey = new Map<string, RenderedChart>();
   const total = plan.charts.size;
@@ -61,7 +65,17 @@ function chartResult(
   error?: Problem,
 ): RenderedChart {
   const { width, height } = use.chart.options;
-  return { id: use.id, type: use.chart.type, key, status, svg, width, height, ms: performance.now() - started, error };
+  return {
+    id: use.id,
+    type: use.chart.type,
+    key,
+    status,
+    svg,
+    width,
+    height,
+    ms: performance.now() - started,
+    error,
+  };
 }
 
 function placeholder(use: ChartUse, error: Problem, started: number): RenderedChart {

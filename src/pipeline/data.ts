@@ -1,6 +1,6 @@
 import { emptyFrame, type Frame } from '../data/frame.js';
-import { openSource } from '../data/sources/index.js';
 import { runQueries } from '../data/scan.js';
+import { openSource } from '../data/sources/index.js';
 import { ChartpressError, type Problem, problem } from '../errors.js';
 import type { Params } from '../spec/params.js';
 import type { Report } from '../spec/schema.js';
@@ -41,7 +41,8 @@ export async function runPlanData(plan: Plan, ctx: DataContext): Promise<PlanDat
         const blamed = blame(e.problems, pending);
         if (blamed.size === 0) {
           // The dataset itself failed: every query on it fails with the first problem.
-          for (const id of pending.keys()) failed.set(id, e.problems[0] ?? problem('CP_ERR_DATA_READ', e.message));
+          for (const id of pending.keys())
+            failed.set(id, e.problems[0] ?? problem('CP_ERR_DATA_READ', e.message));
           break;
         }
         for (const [id, p] of blamed) failed.set(id, p);
@@ -63,7 +64,10 @@ async function scanDataset(name: string, queries: ReadonlyMap<string, PlannedQue
 }
 
 /** Which queries the problems point at, by the field path each query was written at. */
-function blame(problems: readonly Problem[], queries: ReadonlyMap<string, PlannedQuery>): Map<string, Problem> {
+function blame(
+  problems: readonly Problem[],
+  queries: ReadonlyMap<string, PlannedQuery>,
+): Map<string, Problem> {
   const out = new Map<string, Problem>();
   for (const p of problems) {
     if (p.path === undefined) continue;

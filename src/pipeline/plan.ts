@@ -63,7 +63,11 @@ export function planReport(report: Report, params: Params): Plan {
     if (known) return known;
     const spec = typeof ref === 'string' ? report.charts[ref] : ref;
     if (!spec) throw new Error(`chart "${id}" was not checked before planning`);
-    const use = { id, path: typeof ref === 'string' ? `charts.${ref}` : path, chart: normalizeChart(id, spec, theme) };
+    const use = {
+      id,
+      path: typeof ref === 'string' ? `charts.${ref}` : path,
+      chart: normalizeChart(id, spec, theme),
+    };
     charts.set(id, use);
     return use;
   };
@@ -73,7 +77,10 @@ export function planReport(report: Report, params: Params): Plan {
       const here = `${path}[${i}]`;
       if ('chart' in block) {
         const id = typeof block.chart === 'string' ? block.chart : `${here}.chart`;
-        skipped.set(id, typeof block.chart === 'string' ? (report.charts[block.chart]?.type ?? 'bar') : block.chart.type);
+        skipped.set(
+          id,
+          typeof block.chart === 'string' ? (report.charts[block.chart]?.type ?? 'bar') : block.chart.type,
+        );
       } else if ('row' in block) skip(block.row, `${here}.row`);
       else if ('when' in block) {
         skip(block.then, `${here}.then`);
@@ -88,7 +95,8 @@ export function planReport(report: Report, params: Params): Plan {
       const here = `${path}[${i}]`;
       if ('heading' in block) out.push({ kind: 'heading', text: block.heading, level: block.level ?? 1 });
       else if ('text' in block) out.push({ kind: 'text', text: block.text });
-      else if ('chart' in block) out.push({ kind: 'chart', use: chartUse(block.chart, `${here}.chart`), caption: block.caption });
+      else if ('chart' in block)
+        out.push({ kind: 'chart', use: chartUse(block.chart, `${here}.chart`), caption: block.caption });
       else if ('row' in block) out.push({ kind: 'row', items: walk(block.row, `${here}.row`) });
       else if ('table' in block) {
         const use = { id: `${here}.table`, path: `${here}.table`, table: block.table };
@@ -109,12 +117,14 @@ export function planReport(report: Report, params: Params): Plan {
 
   const queries = new Map<string, Map<string, PlannedQuery>>();
   const add = (id: string, query: Query, path: string) => {
-    let forDataset = queries.get(query.from);
-    if (!forDataset) queries.set(query.from, (forDataset = new Map()));
+    const forDataset = queries.get(query.from) ?? new Map<string, PlannedQuery>();
+    queries.set(query.from, forDataset);
     forDataset.set(id, { query, path });
   };
-  for (const use of charts.values()) add(use.id, withoutUnsetParams(use.chart.query, params), `${use.path}.data`);
-  for (const use of tables.values()) add(use.id, withoutUnsetParams(use.table.data, params), `${use.path}.data`);
+  for (const use of charts.values())
+    add(use.id, withoutUnsetParams(use.chart.query, params), `${use.path}.data`);
+  for (const use of tables.values())
+    add(use.id, withoutUnsetParams(use.table.data, params), `${use.path}.data`);
 
   return {
     blocks,

@@ -16,9 +16,16 @@ export function problemsFromIssues(issues: readonly Issue[], input: unknown, fil
   return out;
 }
 
-function collect(issue: Issue, prefix: PropertyKey[], input: unknown, file: string | undefined, out: Problem[]) {
+function collect(
+  issue: Issue,
+  prefix: PropertyKey[],
+  input: unknown,
+  file: string | undefined,
+  out: Problem[],
+) {
   const path = [...prefix, ...issue.path];
-  const at = (code: ErrorCode, message: string) => out.push(problem(code, message, { file, path: formatPath(path) }));
+  const at = (code: ErrorCode, message: string) =>
+    out.push(problem(code, message, { file, path: formatPath(path) }));
   const value = valueAt(input, path);
   switch (issue.code) {
     case 'invalid_type':
@@ -28,23 +35,33 @@ function collect(issue: Issue, prefix: PropertyKey[], input: unknown, file: stri
     case 'unrecognized_keys':
       for (const key of issue.keys) {
         out.push(
-          problem('CP_ERR_UNKNOWN_FIELD', `unknown field "${key}"`, { file, path: formatPath([...path, key]) }),
+          problem('CP_ERR_UNKNOWN_FIELD', `unknown field "${key}"`, {
+            file,
+            path: formatPath([...path, key]),
+          }),
         );
       }
       return;
     case 'invalid_value':
-      at('CP_ERR_INVALID_ENUM', `expected one of ${issue.values.map(String).join('|')}, got ${describe(value)}`);
+      at(
+        'CP_ERR_INVALID_ENUM',
+        `expected one of ${issue.values.map(String).join('|')}, got ${describe(value)}`,
+      );
       return;
     case 'invalid_union': {
       if ('discriminator' in issue && issue.discriminator !== undefined) {
         const options = 'options' in issue && Array.isArray(issue.options) ? issue.options : [];
         const got = valueAt(input, path);
-        if (got === undefined) at('CP_ERR_MISSING_FIELD', `required field is missing: one of ${options.join('|')}`);
+        if (got === undefined)
+          at('CP_ERR_MISSING_FIELD', `required field is missing: one of ${options.join('|')}`);
         else at('CP_ERR_INVALID_ENUM', `expected one of ${options.join('|')}, got ${describe(got)}`);
         return;
       }
       if (isBodyBlock(path) && !hasOneBlockKey(value)) {
-        at('CP_ERR_INVALID_VALUE', `a body block needs exactly one of ${BLOCK_KEYS.join(', ')}; got ${describe(value)}`);
+        at(
+          'CP_ERR_INVALID_VALUE',
+          `a body block needs exactly one of ${BLOCK_KEYS.join(', ')}; got ${describe(value)}`,
+        );
         return;
       }
       const branch = bestBranch(issue.errors);
@@ -84,7 +101,10 @@ function bestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] |
 
 function isBodyBlock(path: readonly PropertyKey[]): boolean {
   const parent = path[path.length - 2];
-  return typeof path[path.length - 1] === 'number' && (parent === 'body' || parent === 'then' || parent === 'else' || parent === 'row');
+  return (
+    typeof path[path.length - 1] === 'number' &&
+    (parent === 'body' || parent === 'then' || parent === 'else' || parent === 'row')
+  );
 }
 
 function hasOneBlockKey(value: unknown): boolean {
@@ -105,7 +125,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return `an object with ${Object.keys(value).join(', ') || 'no fields'}`;
   return String(value);

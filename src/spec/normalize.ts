@@ -28,17 +28,28 @@ export function checkReport(report: Report, file?: string): void {
 
   const checkParam = (name: string, path: string) => {
     if (!params.includes(name)) {
-      at('CP_ERR_UNKNOWN_PARAM', `param "${name}" is not declared`, path, hintList('declared params', params));
+      at(
+        'CP_ERR_UNKNOWN_PARAM',
+        `param "${name}" is not declared`,
+        path,
+        hintList('declared params', params),
+      );
     }
   };
   const checkQuery = (query: Query, path: string) => {
     if (!datasets.includes(query.from)) {
-      at('CP_ERR_UNKNOWN_DATASET', `dataset "${query.from}" is not defined`, `${path}.from`, hintList('datasets', datasets));
+      at(
+        'CP_ERR_UNKNOWN_DATASET',
+        `dataset "${query.from}" is not defined`,
+        `${path}.from`,
+        hintList('datasets', datasets),
+      );
     }
     query.filter?.forEach((f, i) => {
       const values = Array.isArray(f.value) ? f.value : [f.value];
       values.forEach((v, j) => {
-        if (isParamRef(v)) checkParam(v.param, `${path}.filter[${i}].value${Array.isArray(f.value) ? `[${j}]` : ''}.param`);
+        if (isParamRef(v))
+          checkParam(v.param, `${path}.filter[${i}].value${Array.isArray(f.value) ? `[${j}]` : ''}.param`);
       });
     });
   };
@@ -46,7 +57,11 @@ export function checkReport(report: Report, file?: string): void {
     checkQuery(chart.data, `${path}.data`);
     for (const channel of requiredEncode[chart.type]) {
       if (chart.encode[channel] === undefined) {
-        at('CP_ERR_MISSING_FIELD', `a ${chart.type} chart needs encode.${channel}`, `${path}.encode.${channel}`);
+        at(
+          'CP_ERR_MISSING_FIELD',
+          `a ${chart.type} chart needs encode.${channel}`,
+          `${path}.encode.${channel}`,
+        );
       }
     }
   };
@@ -56,7 +71,12 @@ export function checkReport(report: Report, file?: string): void {
       if ('chart' in block) {
         if (typeof block.chart === 'string') {
           if (!charts.includes(block.chart)) {
-            at('CP_ERR_UNKNOWN_CHART', `chart "${block.chart}" is not defined`, `${here}.chart`, hintList('charts', charts));
+            at(
+              'CP_ERR_UNKNOWN_CHART',
+              `chart "${block.chart}" is not defined`,
+              `${here}.chart`,
+              hintList('charts', charts),
+            );
           }
         } else checkChart(block.chart, `${here}.chart`);
       } else if ('row' in block) walk(block.row, `${here}.row`);
@@ -90,12 +110,17 @@ function hintList(what: string, names: readonly string[]): string {
  * A chart with every default applied: the per-type defaults, then the report theme, then the
  * chart's own options. A legend is dropped when there is nothing to tell apart.
  */
-export function normalizeChart(id: string, spec: ChartSpec, reportTheme: ThemeName = 'default'): NormalizedChart {
+export function normalizeChart(
+  id: string,
+  spec: ChartSpec,
+  reportTheme: ThemeName = 'default',
+): NormalizedChart {
   const defaults = chartDefaults[spec.type];
   const given: Record<string, unknown> = { ...(spec.options ?? {}) };
   for (const key of Object.keys(given)) if (given[key] === undefined) delete given[key];
   const options: Record<string, unknown> = { ...defaults, theme: reportTheme, ...given };
-  const hasSeries = spec.encode.series !== undefined || spec.encode.color !== undefined || spec.type === 'pie';
+  const hasSeries =
+    spec.encode.series !== undefined || spec.encode.color !== undefined || spec.type === 'pie';
   if (given.legend === undefined && (!hasSeries || spec.type === 'sparkline')) options.legend = 'none';
   if (spec.type === 'area' && given.opacity === undefined) options.opacity = options.stacked ? 0.8 : 0.35;
   const chart = {

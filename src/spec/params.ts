@@ -1,5 +1,5 @@
-import { ChartpressError, type Problem, problem } from '../errors.js';
 import type { Value } from '../data/frame.js';
+import { ChartpressError, type Problem, problem } from '../errors.js';
 import { describe } from './issues.js';
 import type { ParamDef, Report } from './schema.js';
 
@@ -48,7 +48,10 @@ export function resolveParams(report: Report, given: ParamInput = {}, file?: str
     }
     if (def.values && !def.values.includes(value)) {
       problems.push(
-        problem('CP_ERR_PARAM_TYPE', `expected one of ${def.values.join('|')}, got ${describe(raw)}`, { file, path }),
+        problem('CP_ERR_PARAM_TYPE', `expected one of ${def.values.join('|')}, got ${describe(raw)}`, {
+          file,
+          path,
+        }),
       );
       continue;
     }
@@ -74,7 +77,9 @@ function coerce(raw: Value, def: ParamDef): Value | undefined {
       return undefined;
     }
     case 'date':
-      return typeof raw === 'string' && ISO_DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : undefined;
+      return typeof raw === 'string' && ISO_DATE.test(raw) && !Number.isNaN(Date.parse(raw))
+        ? raw
+        : undefined;
     default:
       return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined;
   }

@@ -18,7 +18,10 @@ export interface LoadedReport {
 }
 
 /** Reads a YAML or JSON report file. Throws `ChartpressError` for a missing, huge or malformed file. */
-export async function loadReportFile(file: string, maxBytes = DEFAULT_MAX_REPORT_BYTES): Promise<LoadedReport> {
+export async function loadReportFile(
+  file: string,
+  maxBytes = DEFAULT_MAX_REPORT_BYTES,
+): Promise<LoadedReport> {
   const full = resolve(file);
   let size: number;
   try {

@@ -135,7 +135,10 @@ export type ParamDef = z.infer<typeof ParamDef>;
 /** `[$][,][.N](f|%|s)`: currency sign, thousands separators, digits, fixed/percent/SI. */
 export const NumberFormat = z
   .string()
-  .regex(/^(\$)?(,)?(?:\.(\d{1,2}))?([f%s])?$/, 'expected a number format like ",.0f", "$,.2f", ".1%" or ".2s"');
+  .regex(
+    /^(\$)?(,)?(?:\.(\d{1,2}))?([f%s])?$/,
+    'expected a number format like ",.0f", "$,.2f", ".1%" or ".2s"',
+  );
 
 const LegendPosition = z.enum(['top', 'bottom', 'left', 'right', 'none']);
 const Dimension = z.int().min(10).max(10_000);
@@ -147,11 +150,23 @@ const commonOptions = {
   subtitle: z.string().optional(),
   xTitle: z.string().optional().describe('Title of the x axis.'),
   yTitle: z.string().optional().describe('Title of the y axis.'),
-  legend: LegendPosition.optional().describe('Legend position, or none. Defaults to bottom when there are series.'),
-  colors: z.array(z.string().min(1)).min(1).optional().describe('Series colours; defaults to the theme palette.'),
-  numberFormat: NumberFormat.optional()
-    .describe('Number format for axes and labels: `[$],[.N](f|%|s)`, e.g. ",.0f", "$,.2f", ".1%", ".2s".'),
-  labelRotate: z.number().min(-90).max(90).optional().describe('Rotation of category axis labels in degrees.'),
+  legend: LegendPosition.optional().describe(
+    'Legend position, or none. Defaults to bottom when there are series.',
+  ),
+  colors: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('Series colours; defaults to the theme palette.'),
+  numberFormat: NumberFormat.optional().describe(
+    'Number format for axes and labels: `[$],[.N](f|%|s)`, e.g. ",.0f", "$,.2f", ".1%", ".2s".',
+  ),
+  labelRotate: z
+    .number()
+    .min(-90)
+    .max(90)
+    .optional()
+    .describe('Rotation of category axis labels in degrees.'),
   grid: z.boolean().optional().describe('Grid lines. Defaults to true (theme may change it).'),
   theme: enumOf(ThemeName).optional().describe('Theme. Defaults to the report theme, then `default`.'),
   echarts: z
@@ -164,7 +179,11 @@ const Encode = z.strictObject({
   x: z.string().min(1).optional(),
   x2: z.string().min(1).optional().describe('Gantt: end time.'),
   y: z.string().min(1).optional(),
-  series: z.string().min(1).optional().describe('One line / bar group / area layer / gantt category per value.'),
+  series: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('One line / bar group / area layer / gantt category per value.'),
   size: z.string().min(1).optional().describe('Scatter: point size.'),
   color: z.string().min(1).optional().describe('Scatter: point colour (by category).'),
 });
@@ -181,7 +200,12 @@ export const BarOptions = z.strictObject({
   orientation: z.enum(['vertical', 'horizontal']).optional().describe('Defaults to vertical.'),
   stacked: z.boolean().optional().describe('Stack series instead of grouping them. Defaults to false.'),
   labels: z.boolean().optional().describe('Value labels on bars. Defaults to false.'),
-  barGap: z.number().min(-100).max(100).optional().describe('Gap between bars of a group, in % of bar width. Defaults to 20.'),
+  barGap: z
+    .number()
+    .min(-100)
+    .max(100)
+    .optional()
+    .describe('Gap between bars of a group, in % of bar width. Defaults to 20.'),
 });
 export const LineOptions = z.strictObject({
   ...commonOptions,
@@ -200,11 +224,19 @@ export const AreaOptions = z.strictObject({
 export const PieOptions = z.strictObject({
   ...commonOptions,
   innerRadius: z.number().min(0).max(90).optional().describe('Inner radius in % (donut). Defaults to 0.'),
-  labels: z.enum(['percent', 'value', 'name', 'none']).optional().describe('Slice labels. Defaults to percent.'),
+  labels: z
+    .enum(['percent', 'value', 'name', 'none'])
+    .optional()
+    .describe('Slice labels. Defaults to percent.'),
 });
 export const ScatterOptions = z.strictObject({
   ...commonOptions,
-  pointSize: z.number().min(1).max(100).optional().describe('Point size in px (max size when `size` is encoded). Defaults to 8.'),
+  pointSize: z
+    .number()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Point size in px (max size when `size` is encoded). Defaults to 8.'),
 });
 export const SparklineOptions = z.strictObject({
   ...commonOptions,
@@ -249,7 +281,11 @@ export const TableBlock = z.strictObject({
     .array(
       z.union([
         z.string().min(1),
-        z.strictObject({ field: z.string().min(1), title: z.string().optional(), format: NumberFormat.optional() }),
+        z.strictObject({
+          field: z.string().min(1),
+          title: z.string().optional(),
+          format: NumberFormat.optional(),
+        }),
       ]),
     )
     .optional()

@@ -42,13 +42,40 @@ export const revenueFrame = () => frameFromRows(revenueRows());
 
 /** `n` occurrences of `pattern` in `text`. */
 export function count(text: string, pattern: RegExp): number {
-  return [...text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))]
-    .length;
+  return [
+    ...text.matchAll(
+      new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`),
+    ),
+  ].length;
 }
 
 /** The text content of every `<text>` element, unescaped. */
 export function texts(svg: string): string[] {
   return [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) =>
-    (m[1] ?? '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'),
+    (m[1] ?? '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&'),
   );
+}
+
+/** Every `<path>` element's attributes. */
+function paths(svg: string): string[] {
+  return [...svg.matchAll(/<path\b([^>]*)>/g)].map((m) => m[1] ?? '');
+}
+
+/** Shapes filled with `color` and drawn in place (bars, slices, areas), not legend icons or symbols. */
+export function filled(svg: string, color: string): string[] {
+  return paths(svg).filter((p) => p.includes(`fill="${color}"`) && !p.includes('transform='));
+}
+
+/** Unfilled lines stroked with `color` (series lines). */
+export function stroked(svg: string, color: string): string[] {
+  return paths(svg).filter((p) => p.includes(`stroke="${color}"`) && p.includes('fill="none"'));
+}
+
+/** Point symbols (circles placed by a matrix transform) filled with `color`. */
+export function symbols(svg: string, color: string): string[] {
+  return paths(svg).filter((p) => p.includes(`fill="${color}"`) && p.includes('transform="matrix('));
 }

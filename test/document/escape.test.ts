@@ -23,6 +23,8 @@ describe('escapeHtml', () => {
 describe('uniqueIds', () => {
   it('prefixes ids and the references to them', () => {
     const svg = '<clipPath id="zr-c0"/><path clip-path="url(#zr-c0)"/><use href="#zr-c0"/>';
-    expect(uniqueIds(svg, 'c1-')).toBe('<clipPath id="c1-zr-c0"/><path clip-path="url(#c1-zr-c0)"/><use href="#c1-zr-c0"/>');
+    expect(uniqueIds(svg, 'c1-')).toBe(
+      '<clipPath id="c1-zr-c0"/><path clip-path="url(#c1-zr-c0)"/><use href="#c1-zr-c0"/>',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChartpressError } from '../../src/errors.js';
+import type { ChartpressError } from '../../src/errors.js';
 import { resolveParams } from '../../src/spec/params.js';
 import { validateReport } from '../../src/spec/parse.js';
 
@@ -27,7 +27,11 @@ describe('resolveParams', () => {
 
   it('reports unknown names and wrong types together', () => {
     try {
-      resolveParams(report, { nope: '1', n: 'abc', detail: 'maybe', region: 'MARS', from: 'yesterday' }, 'r.yaml');
+      resolveParams(
+        report,
+        { nope: '1', n: 'abc', detail: 'maybe', region: 'MARS', from: 'yesterday' },
+        'r.yaml',
+      );
       expect.unreachable();
     } catch (e) {
       const problems = (e as ChartpressError).problems;

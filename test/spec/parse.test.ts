@@ -84,7 +84,9 @@ describe('validateReport', () => {
   it('checks number formats', () => {
     const report = structuredClone(base) as Record<string, unknown>;
     (report.charts as { c: Record<string, unknown> }).c.options = { numberFormat: 'dollars' };
-    expect(problemsOf(() => validateReport(report)).map((p) => p.path)).toEqual(['charts.c.options.numberFormat']);
+    expect(problemsOf(() => validateReport(report)).map((p) => p.path)).toEqual([
+      'charts.c.options.numberFormat',
+    ]);
   });
 });
 
@@ -93,7 +95,11 @@ describe('checkReport', () => {
     const report = validateReport({
       ...base,
       charts: {
-        c: { type: 'gantt', data: { from: 'nope', filter: [{ field: 'a', value: { param: 'p' } }] }, encode: { x: 'a' } },
+        c: {
+          type: 'gantt',
+          data: { from: 'nope', filter: [{ field: 'a', value: { param: 'p' } }] },
+          encode: { x: 'a' },
+        },
       },
       body: [{ chart: 'c' }, { chart: 'missing' }, { when: 'flag', then: [] }],
     });

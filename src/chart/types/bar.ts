@@ -2,8 +2,16 @@ import type { Frame } from '../../data/frame.js';
 import { categoryAxis, valueAxis } from '../axes.js';
 import type { BarSeriesOption, ChartOption } from '../echarts.js';
 import { channel, maxAbs, pivot } from '../encode.js';
-import { type ChartOf, chartContext, chrome, dataLabel, gridFor, tooltipFor, valueFormatter } from '../layout.js';
-import type { Theme } from '../theme.js';
+import {
+  type ChartOf,
+  chartContext,
+  chrome,
+  dataLabel,
+  gridFor,
+  tooltipFor,
+  valueFormatter,
+} from '../layout.js';
+import { type Theme, textOn } from '../theme.js';
 
 /** Largest bar (or stack) height, to pick the value format's scale. */
 function largest(values: readonly (readonly (number | null)[])[], stacked: boolean): number {
@@ -27,17 +35,15 @@ export function barOption(chart: ChartOf<'bar'>, frame: Frame, theme: Theme): Ch
   const y = channel(chart, frame, 'y', true);
   const s = channel(chart, frame, 'series');
   const data = pivot(x, y, s, chart.encode.y ?? 'value');
-  const format = valueFormatter(
-    chart,
-    largest(
-      data.series.map((d) => d.values),
-      o.stacked,
-    ),
+  const top = largest(
+    data.series.map((d) => d.values),
+    o.stacked,
   );
+  const format = valueFormatter(chart, top);
   const { option, box } = chrome(ctx, { names: s ? data.series.map((d) => d.name) : [] });
   const horizontal = o.orientation === 'horizontal';
   const categories = categoryAxis(ctx, data.categories, o.xTitle, { inverse: horizontal });
-  const values = valueAxis(ctx, format, o.yTitle, { horizontal });
+  const values = valueAxis(ctx, format, o.yTitle, { horizontal, largest: top });
   const label = dataLabel(ctx, format);
   const many = data.series.length > 1;
 
@@ -46,10 +52,10 @@ export function barOption(chart: ChartOf<'bar'>, frame: Frame, theme: Theme): Ch
   option.yAxis = horizontal ? categories : values;
   option.tooltip = tooltipFor(format);
   option.series = data.series.map(
-    (d): BarSeriesOption => ({
+    (d, i): BarSeriesOption => ({
       type: 'bar',
       name: d.name,
-      data: d.values.map((v) => v),
+      data: [...d.values],
       ...(o.stacked ? { stack: 'total' } : {}),
       barGap: `${o.barGap}%`,
       barCategoryGap: many && !o.stacked ? '25%' : '35%',
@@ -60,7 +66,7 @@ export function barOption(chart: ChartOf<'bar'>, frame: Frame, theme: Theme): Ch
         ...label,
         formatter: (p) => label.formatter({ value: p.value }),
         ...(o.stacked
-          ? { position: 'inside', color: '#ffffff' }
+          ? { position: 'inside', color: textOn(ctx.colors[i % ctx.colors.length] ?? theme.text) }
           : { position: horizontal ? 'right' : 'top', distance: 3 }),
       },
       labelLayout: { hideOverlap: true },

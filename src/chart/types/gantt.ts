@@ -91,7 +91,11 @@ export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme)
   option.grid = gridFor(box);
   const timeline = dates
     ? timeAxis(ctx, o.xTitle, { grid: true })
-    : valueAxis(ctx, numberFormatter(o.numberFormat), o.xTitle, { scale: true, line: true, horizontal: true });
+    : valueAxis(ctx, numberFormatter(o.numberFormat), o.xTitle, {
+        scale: true,
+        line: true,
+        horizontal: true,
+      });
   option.xAxis = { ...timeline, boundaryGap: ['2%', '2%'] };
   option.yAxis = {
     ...taskAxis,

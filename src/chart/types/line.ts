@@ -2,7 +2,15 @@ import type { Frame } from '../../data/frame.js';
 import { valueAxis } from '../axes.js';
 import type { ChartOption, LineSeriesOption } from '../echarts.js';
 import { maxAbs } from '../encode.js';
-import { type ChartOf, chartContext, chrome, dataLabel, gridFor, tooltipFor, valueFormatter } from '../layout.js';
+import {
+  type ChartOf,
+  chartContext,
+  chrome,
+  dataLabel,
+  gridFor,
+  tooltipFor,
+  valueFormatter,
+} from '../layout.js';
 import type { Theme } from '../theme.js';
 import { seriesData, xAxisFor, xyData } from '../xy.js';
 

@@ -1,4 +1,4 @@
-import type { Frame } from '../../data/frame.js';
+import type { Column, Frame } from '../../data/frame.js';
 import { FONT_STACK } from '../../font.js';
 import type { ChartOption, PieSeriesOption } from '../echarts.js';
 import { channel, toLabel, toNumber } from '../encode.js';
@@ -7,10 +7,10 @@ import { measureText } from '../metrics.js';
 import type { Theme } from '../theme.js';
 
 /** Slices by name in first-seen order; repeated names are summed, non-positive values dropped. */
-function slices(names: readonly (string | number | boolean | null)[], values: readonly unknown[]) {
+function slices(names: Column, values: Column) {
   const byName = new Map<string, number>();
   names.forEach((n, i) => {
-    const v = toNumber(values[i] as number | string | null);
+    const v = toNumber(values[i]);
     if (v === null) return;
     const key = toLabel(n);
     byName.set(key, (byName.get(key) ?? 0) + v);
@@ -26,7 +26,8 @@ function slices(names: readonly (string | number | boolean | null)[], values: re
 export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): ChartOption {
   const ctx = chartContext(chart, theme);
   const o = chart.options;
-  const names = chart.encode.x !== undefined ? channel(chart, frame, 'x', true) : channel(chart, frame, 'series', true);
+  const names =
+    chart.encode.x !== undefined ? channel(chart, frame, 'x', true) : channel(chart, frame, 'series', true);
   const data = slices(names, channel(chart, frame, 'y', true));
   const format = valueFormatter(chart, Math.max(0, ...data.map((d) => d.value)));
   const { option, box } = chrome(ctx, { names: data.map((d) => d.name) });
@@ -43,7 +44,10 @@ export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): Ch
   const widest =
     o.labels === 'none'
       ? 0
-      : Math.max(0, ...data.map((d) => measureText(text({ ...d, percent: (100 * d.value) / total }), font).width));
+      : Math.max(
+          0,
+          ...data.map((d) => measureText(text({ ...d, percent: (100 * d.value) / total }), font).width),
+        );
   const plotW = ctx.width - box.left - box.right;
   const plotH = ctx.height - box.top - box.bottom;
   // Outside labels need their width on each side plus a leader line; keep a readable pie.
@@ -56,7 +60,9 @@ export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): Ch
     type: 'pie',
     name: chart.encode.y ?? 'value',
     data,
-    center: [box.left + plotW / 2, box.top + plotH / 2],
+    // The plot box bounds the pie and its labels, which are cut to fit rather than spill out.
+    ...box,
+    center: ['50%', '50%'],
     radius: [inner, outer],
     percentPrecision: 1,
     startAngle: 90,
@@ -72,6 +78,7 @@ export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): Ch
       formatter: (p) => text({ name: p.name, value: p.value, percent: p.percent ?? 0 }),
     },
     labelLine: { show: o.labels !== 'none', length: 8 * ctx.scale, length2: 8 * ctx.scale },
+    labelLayout: { hideOverlap: true },
   };
   option.series = [series];
   return option;

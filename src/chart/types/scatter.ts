@@ -52,10 +52,20 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
   const xFormat = numberFormatter(maxAbs(xs) >= 1e6 ? '.3s' : undefined);
   const { option, box } = chrome(ctx, { names: color ? [...groups.keys()] : [], icon: 'circle' });
   option.grid = gridFor(box);
-  option.xAxis = timeX
-    ? timeAxis(ctx, o.xTitle, { grid: true })
-    : valueAxis(ctx, xFormat, o.xTitle, { scale: true, line: true, horizontal: true });
-  option.yAxis = valueAxis(ctx, yFormat, o.yTitle, { scale: true });
+  // Points on the extremes stay clear of the plot edges.
+  const gap: [string, string] = ['4%', '4%'];
+  option.xAxis = {
+    ...(timeX
+      ? timeAxis(ctx, o.xTitle, { grid: true })
+      : valueAxis(ctx, xFormat, o.xTitle, {
+          scale: true,
+          line: true,
+          horizontal: true,
+          largest: maxAbs(xs),
+        })),
+    boundaryGap: gap,
+  };
+  option.yAxis = { ...valueAxis(ctx, yFormat, o.yTitle, { scale: true }), boundaryGap: gap };
   option.tooltip = tooltipFor(yFormat);
   option.series = [...groups].map(
     ([name, data]): ScatterSeriesOption => ({

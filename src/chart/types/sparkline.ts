@@ -79,7 +79,12 @@ export function sparklineOption(chart: ChartOf<'sparkline'>, frame: Frame, theme
     textStyle: { fontFamily: FONT_STACK },
     legend: { show: false },
     grid: { left: inset, right: inset, top: inset, bottom: inset, outerBoundsMode: 'none' },
-    xAxis: { type: 'category', show: false, boundaryGap: false, data: data.categories.map((_, i) => String(i)) },
+    xAxis: {
+      type: 'category',
+      show: false,
+      boundaryGap: false,
+      data: data.categories.map((_, i) => String(i)),
+    },
     yAxis: { type: 'value', show: false, scale: true },
     tooltip: tooltipFor(format),
     series: marks.length > 0 ? [...lines, dots] : lines,

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { buildOption, CHART_RENDERER_VERSION, renderChartSvg } from '../../src/chart/render.js';
+import { themes } from '../../src/chart/theme.js';
+import { emptyFrame, frameFromRows } from '../../src/data/frame.js';
+import { ChartpressError } from '../../src/errors.js';
+import { ChartType, ThemeName } from '../../src/spec/schema.js';
+import { filled, makeChart, revenueFrame, texts } from './helpers.js';
+
+const bar = (options = {}, title?: string) =>
+  makeChart(
+    'bar',
+    { x: 'month', y: 'revenue', series: 'region' },
+    options,
+    title === undefined ? {} : { title },
+  );
+
+/** A chart of every type over data that suits it. */
+const everyType = () => {
+  const frame = frameFromRows([
+    { d: '2024-01-01', e: '2024-02-01', k: 'a', v: 3, w: 4 },
+    { d: '2024-02-01', e: '2024-03-01', k: 'b', v: 5, w: 2 },
+  ]);
+  const encodes: Record<ChartType, Record<string, string>> = {
+    bar: { x: 'k', y: 'v' },
+    line: { x: 'd', y: 'v' },
+    area: { x: 'd', y: 'v' },
+    pie: { x: 'k', y: 'v' },
+    scatter: { x: 'v', y: 'w' },
+    sparkline: { y: 'v' },
+    gantt: { x: 'd', x2: 'e', y: 'k' },
+  };
+  return (Object.keys(ChartType) as ChartType[]).map((type) => ({ type, frame, encode: encodes[type] }));
+};
+
+describe('renderChartSvg', () => {
+  it('renders an SVG of the chart size with the title', () => {
+    const svg = renderChartSvg(
+      bar({ width: 640, height: 360, subtitle: 'FY 2024' }, 'Revenue by region'),
+      revenueFrame(),
+    );
+    expect(svg).toMatch(/^<svg width="640" height="360"/);
+    expect(texts(svg)).toEqual(expect.arrayContaining(['Revenue by region', 'FY 2024']));
+  });
+
+  it('names Inter for all text and never a serif font', () => {
+    const svg = renderChartSvg(bar({ xTitle: 'Month', yTitle: 'Revenue' }, 'T'), revenueFrame());
+    const families = [...svg.matchAll(/font-family:([^;"]+)/g)].map((m) => m[1]);
+    expect(families.length).toBeGreaterThan(10);
+    expect(new Set(families)).toEqual(new Set(['Inter, sans-serif']));
+    expect(svg).not.toMatch(/Times|Georgia|font: /);
+  });
+
+  it('renders every type in every theme; dark paints a dark background', () => {
+    for (const { type, frame, encode } of everyType()) {
+      for (const theme of Object.keys(ThemeName) as ThemeName[]) {
+        const svg = renderChartSvg(makeChart(type, encode, { theme }), frame);
+        expect(svg, `${type}/${theme}`).toContain('<svg');
+        if (theme === 'dark') expect(svg).toContain(`fill="${themes.dark.background}"`);
+      }
+    }
+  });
+
+  it('writes axis titles', () => {
+    const t = texts(renderChartSvg(bar({ xTitle: 'Month', yTitle: 'Revenue (USD)' }), revenueFrame()));
+    expect(t).toEqual(expect.arrayContaining(['Month', 'Revenue (USD)']));
+  });
+
+  it('formats the value axis with numberFormat', () => {
+    const t = texts(renderChartSvg(bar({ numberFormat: '$,.0f' }), revenueFrame()));
+    expect(t.some((s) => /^\$\d{2,3},000$/.test(s))).toBe(true);
+  });
+
+  it('abbreviates large values without a numberFormat', () => {
+    const frame = frameFromRows([{ k: 'a', v: 12_000_000 }]);
+    const t = texts(renderChartSvg(makeChart('bar', { x: 'k', y: 'v' }), frame));
+    expect(t.some((s) => /^\d+M$/.test(s))).toBe(true);
+  });
+
+  it('rotates category labels by labelRotate', () => {
+    const svg = renderChartSvg(bar({ labelRotate: 45 }), revenueFrame());
+    expect(svg).toMatch(/rotate\(-45\)|matrix\(0\.70\d+,-0\.70\d+/);
+  });
+
+  it('hides the legend with legend none and places it where asked', () => {
+    const none = texts(renderChartSvg(bar({ legend: 'none' }), revenueFrame()));
+    expect(none).not.toContain('EMEA');
+    for (const legend of ['top', 'bottom', 'left', 'right'] as const) {
+      expect(texts(renderChartSvg(bar({ legend }), revenueFrame()))).toContain('EMEA');
+    }
+  });
+
+  it('uses the given colours', () => {
+    const svg = renderChartSvg(bar({ colors: ['#123456', '#abcdef', '#fedcba'] }), revenueFrame());
+    expect(filled(svg, '#123456')).toHaveLength(6);
+    expect(filled(svg, '#fedcba')).toHaveLength(6);
+  });
+
+  it('turns grid lines off with grid false', () => {
+    const lines = (svg: string) =>
+      (svg.match(new RegExp(`stroke="${themes.default.splitLine}"`, 'g')) ?? []).length;
+    expect(lines(renderChartSvg(bar(), revenueFrame()))).toBeGreaterThan(2);
+    expect(lines(renderChartSvg(bar({ grid: false }), revenueFrame()))).toBe(0);
+  });
+
+  it('merges the raw echarts option last', () => {
+    const chart = bar(
+      { echarts: { title: { text: 'Override' }, series: [{}, { name: 'Renamed' }] } },
+      'Original',
+    );
+    const t = texts(renderChartSvg(chart, revenueFrame()));
+    expect(t).toContain('Override');
+    expect(t).not.toContain('Original');
+    expect(t).toContain('Renamed');
+    expect(t).toContain('EMEA');
+  });
+
+  it('is deterministic, also with other charts rendered in between', () => {
+    const chart = makeChart('area', { x: 'month', y: 'revenue', series: 'region' }, {}, { title: 'Mix' });
+    const first = renderChartSvg(chart, revenueFrame());
+    renderChartSvg(bar(), revenueFrame());
+    renderChartSvg(makeChart('pie', { x: 'region', y: 'revenue' }), revenueFrame());
+    expect(renderChartSvg(chart, revenueFrame())).toBe(first);
+    expect(first).toContain('clip-path="url(#cp-0)"');
+    expect(first).not.toMatch(/zr\d+-/);
+  });
+
+  it('draws "No data" for an empty frame instead of failing', () => {
+    for (const type of Object.keys(ChartType) as ChartType[]) {
+      const svg = renderChartSvg(
+        makeChart(type, { x: 'nope', y: 'nada' }, {}, { title: 'Empty' }),
+        emptyFrame,
+      );
+      expect(texts(svg), type).toContain('No data');
+    }
+    expect(texts(renderChartSvg(bar({}, 'Empty'), emptyFrame))).toContain('Empty');
+  });
+
+  it('throws CP_ERR_UNKNOWN_COLUMN naming the column and listing the columns', () => {
+    const chart = makeChart('bar', { x: 'month', y: 'revenu' }, {}, { id: 'sales' });
+    let error: unknown;
+    try {
+      renderChartSvg(chart, revenueFrame());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ChartpressError);
+    const problem = (error as ChartpressError).problems[0]!;
+    expect(problem.code).toBe('CP_ERR_UNKNOWN_COLUMN');
+    expect(problem.message).toBe('encode.y: column "revenu" not found; columns: month, region, revenue');
+    expect(problem.path).toBe('encode.y');
+  });
+
+  it('throws CP_ERR_MISSING_FIELD when a required channel is not encoded', () => {
+    expect(() => buildOption(makeChart('bar', { x: 'month' }), revenueFrame())).toThrow(
+      /CP_ERR_MISSING_FIELD/,
+    );
+  });
+
+  it('refuses a series type that is not available', () => {
+    const chart = bar({ echarts: { series: [{ type: 'nosuchseries' }] } });
+    expect(() => buildOption(chart, revenueFrame())).toThrow(/CP_ERR_CHART_RENDER.*nosuchseries/);
+  });
+
+  it('stacks title, subtitle, legend and plot without overlap, also when small', () => {
+    for (const size of [{}, { width: 300, height: 200 }]) {
+      const svg = renderChartSvg(
+        bar({ ...size, legend: 'top', subtitle: 'FY 2024', xTitle: 'Month', yTitle: 'USD' }, 'Revenue'),
+        revenueFrame(),
+      );
+      const top = (text: string) => {
+        const el = [...svg.matchAll(/<text\b([^>]*)>([^<]*)<\/text>/g)].find((m) => m[2] === text)?.[1] ?? '';
+        const dy = Number(/ y="([\d.-]+)"/.exec(el)?.[1] ?? 0);
+        return Number(/translate\([\d.-]+ ([\d.-]+)\)/.exec(el)?.[1]) + dy;
+      };
+      expect(top('FY 2024')).toBeGreaterThan(top('Revenue') + 10);
+      expect(top('EMEA')).toBeGreaterThan(top('FY 2024') + 8);
+      const plotTop = Math.min(
+        ...[...svg.matchAll(/<path d="M[\d.]+ ([\d.]+)L[\d.]+ [\d.]+" fill="none"/g)].map((m) =>
+          Number(m[1]),
+        ),
+      );
+      expect(plotTop).toBeGreaterThan(top('EMEA') + 8);
+      // Every text starts inside the chart.
+      const { width = 600, height = 400 } = size as { width?: number; height?: number };
+      for (const m of svg.matchAll(/translate\(([\d.-]+) ([\d.-]+)\)/g)) {
+        expect(Number(m[1])).toBeGreaterThanOrEqual(0);
+        expect(Number(m[1])).toBeLessThanOrEqual(width);
+        expect(Number(m[2])).toBeGreaterThanOrEqual(0);
+        expect(Number(m[2])).toBeLessThanOrEqual(height);
+      }
+    }
+  });
+
+  it('names the echarts version for cache keys', () => {
+    expect(CHART_RENDERER_VERSION).toMatch(/^echarts@\d+\.\d+\.\d+/);
+  });
+});
