@@ -120,6 +120,11 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // `chartpress schema | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   runCli(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

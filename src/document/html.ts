@@ -1,4 +1,4 @@
-import { FONT_FAMILY, FONT_STACK, fontData } from '../font.js';
+import { FONT_FAMILY, FONT_STACK, FontWeight, fontData } from '../font.js';
 import type { PlanBlock } from '../pipeline/plan.js';
 import { escapeHtml as e } from './escape.js';
 import type { DocumentModel, RenderedChart } from './model.js';
@@ -84,7 +84,7 @@ export function writeHtml(doc: DocumentModel): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(doc.title)}</title>
-<style>${fontFaces()}${STYLE}</style>
+<style>${fontFaces(doc.charts.values())}${STYLE}</style>
 </head>
 <body>
 <header>${header}</header>
@@ -96,18 +96,33 @@ ${doc.blocks.map(block).join('\n')}
 `;
 }
 
-let faces: string | undefined;
+const WEIGHTS: Readonly<Record<number, FontWeight>> = { 400: 'regular', 500: 'medium', 600: 'semibold', 700: 'bold' };
+const faceCache = new Map<FontWeight, string>();
 
-/** The font embedded as data URLs, built once per process. */
-function fontFaces(): string {
-  faces ??= (['regular', 'semibold', 'bold'] as const)
+/**
+ * The font embedded as data URLs: the weights the page's CSS uses (400, 600) and those its
+ * charts use, so that text is drawn with the metrics it was measured with.
+ */
+function fontFaces(charts: Iterable<RenderedChart>): string {
+  const used = new Set<FontWeight>(['regular', 'semibold']);
+  for (const c of charts) {
+    for (const m of c.svg.matchAll(/font-weight[:=]"?(\d{3}|bold)/g)) {
+      const w = WEIGHTS[m[1] === 'bold' ? 700 : Number(m[1])];
+      if (w) used.add(w);
+    }
+  }
+  return [...used]
+    .sort((a, b) => FontWeight[a] - FontWeight[b])
     .map((w) => {
-      const weight = { regular: 400, semibold: 600, bold: 700 }[w];
-      const data = fontData(w).toString('base64');
-      return `@font-face { font-family: "${FONT_FAMILY}"; font-weight: ${weight}; font-style: normal; src: url(data:font/ttf;base64,${data}) format("truetype"); }\n`;
+      let face = faceCache.get(w);
+      if (!face) {
+        const data = fontData(w).toString('base64');
+        face = `@font-face { font-family: "${FONT_FAMILY}"; font-weight: ${FontWeight[w]}; font-style: normal; src: url(data:font/ttf;base64,${data}) format("truetype"); }\n`;
+        faceCache.set(w, face);
+      }
+      return face;
     })
     .join('');
-  return faces;
 }
 
 /**

@@ -51,7 +51,7 @@ export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): Ch
   const plotW = ctx.width - box.left - box.right;
   const plotH = ctx.height - box.top - box.bottom;
   // Outside labels need their width on each side plus a leader line; keep a readable pie.
-  const room = o.labels === 'none' ? 0 : Math.min(widest + 24 * ctx.scale, plotW * 0.3);
+  const room = o.labels === 'none' ? 0 : Math.min(widest + 40 * ctx.scale, plotW * 0.34);
   const outer = Math.max(16, Math.min(plotH / 2 - (o.labels === 'none' ? 0 : labelSize), plotW / 2 - room));
   const inner = (outer * o.innerRadius) / 100;
 
