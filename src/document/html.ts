@@ -96,7 +96,12 @@ ${doc.blocks.map(block).join('\n')}
 `;
 }
 
-const WEIGHTS: Readonly<Record<number, FontWeight>> = { 400: 'regular', 500: 'medium', 600: 'semibold', 700: 'bold' };
+const WEIGHTS: Readonly<Record<number, FontWeight>> = {
+  400: 'regular',
+  500: 'medium',
+  600: 'semibold',
+  700: 'bold',
+};
 const faceCache = new Map<FontWeight, string>();
 
 /**
