@@ -143,7 +143,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       );
       const t2 = performance.now();
       const tables = new Map<string, TableData>();
-      const problems: Problem[] = [];
+      const failures: { problem: Problem; what: string }[] = [];
+      for (const chart of charts.values()) {
+        if (chart.error)
+          failures.push({ problem: withFile(chart.error, prepared.file), what: `chart ${chart.id}` });
+      }
       for (const [id, use] of plan.tables) {
         const failure =
           data.failed.get(id) ?? checkTableColumns(use.table, data.frames.get(id), use.path, prepared.file);
@@ -153,10 +157,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
           frame: frame && !failure ? frame : { fields: [], columns: {}, length: 0 },
           error: failure,
         });
-        if (failure) problems.push(withFile(failure, prepared.file));
+        if (failure) failures.push({ problem: withFile(failure, prepared.file), what: `table ${id}` });
       }
-      for (const chart of charts.values())
-        if (chart.error) problems.push(withFile(chart.error, prepared.file));
+      const problems = mergeFailures(failures);
       const model = {
         title: report.title,
         subtitle: report.subtitle,
@@ -260,6 +263,24 @@ function checkTableColumns(
     }
   }
   return undefined;
+}
+
+/**
+ * One problem per line: a dataset that fails every chart on it is printed once, naming the
+ * charts and tables it kept from being drawn.
+ */
+function mergeFailures(failures: readonly { problem: Problem; what: string }[]): Problem[] {
+  const groups = new Map<string, { problem: Problem; whats: string[] }>();
+  for (const { problem: p, what } of failures) {
+    const key = `${p.code}\u0000${p.file}\u0000${p.path}\u0000${p.message}`;
+    const group = groups.get(key) ?? { problem: p, whats: [] };
+    group.whats.push(what);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ problem: p, whats }) => {
+    const named = whats.length === 1 && p.path?.startsWith(`charts.${whats[0]?.replace(/^chart /, '')}.`);
+    return named ? p : { ...p, message: `${p.message} (failed: ${whats.join(', ')})` };
+  });
 }
 
 function withFile(p: Problem, file: string | undefined): Problem {

@@ -148,3 +148,20 @@ describe('chartpress schema', () => {
     expect(JSON.stringify(schema)).toContain('"sparkline"');
   });
 });
+
+describe('a missing dataset file', () => {
+  it('is one line naming the dataset path and what it kept from being drawn', async () => {
+    const report = tmp.write(
+      'missing-data.yaml',
+      `title: T\ndatasets:\n  q: { source: csv, path: data/nope.csv }\ncharts:\n  a: { type: bar, data: { from: q }, encode: { x: month, y: amount } }\n  b: { type: pie, data: { from: q }, encode: { x: month, y: amount } }\nbody:\n  - chart: a\n  - chart: b\n`,
+    );
+    const run = await cli('render', report, '-o', join(tmp.dir, 'missing.html'), '--quiet');
+    expect(run.code).toBe(1);
+    expect(run.stderr.filter(Boolean)).toEqual([
+      expect.stringMatching(
+        /^CP_ERR_FILE_NOT_FOUND .*missing-data\.yaml: datasets\.q\.path: .*nope\.csv \(failed: chart a, chart b\) \(hint: /,
+      ),
+    ]);
+    expect(readFileSync(join(tmp.dir, 'missing.html'), 'utf8')).toContain('data-status="failed"');
+  });
+});
