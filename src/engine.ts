@@ -1,11 +1,15 @@
 import { resolve } from 'node:path';
+import { createCache } from './cache/index.js';
+import type { CacheOptions } from './cache/options.js';
+import type { CacheStats } from './cache/stats.js';
+import { TieredCache } from './cache/tiered.js';
 import { loadChartFile } from './chart-file.js';
 import { frameToRows, type Row } from './data/frame.js';
 import { writeHtml } from './document/html.js';
 import type { RenderedChart, TableData } from './document/model.js';
 import { compilePdf } from './document/pdf.js';
 import { writeTypst } from './document/typst.js';
-import { ChartpressError, type Problem, problem } from './errors.js';
+import { ChartpressError, type Problem, problem, type Warning, WarningLog } from './errors.js';
 import { renderPlanCharts } from './pipeline/charts.js';
 import { runPlanData } from './pipeline/data.js';
 import { type Plan, planReport } from './pipeline/plan.js';
@@ -19,6 +23,12 @@ export type OutputFormat = keyof typeof OutputFormat;
 
 /** Engine options. Each limit has a default; the resolved options are frozen. */
 export interface EngineOptions {
+  /**
+   * Where rendered charts are kept between renders: cache options, a cache made with
+   * `createCache()` (shared by engines; its owner closes it), or `false` for none. Defaults to
+   * memory only (100 MiB, 5 minutes).
+   */
+  readonly cache?: CacheOptions | ChartCache | false;
   readonly limits?: {
     /** Largest report file read, in bytes. Defaults to 5 MiB. */
     readonly maxReportBytes?: number;
@@ -49,10 +59,17 @@ export interface ChartInfo {
   readonly error?: Problem | undefined;
 }
 
+/** A chart cache made with `createCache()`. */
+export type ChartCache = TieredCache;
+
 /** The object `--stats json` prints. */
 export interface RenderStats {
   readonly charts: { total: number; rendered: number; cached: number; failed: number; skipped: number };
   readonly ms: { total: number; data: number; charts: number; document: number };
+  /**
+   * This render's cache lookups (one per distinct chart): found, not found (rendered), and the
+   * stored (compressed) size of the entries it read or wrote.
+   */
   readonly cache: { hits: number; misses: number; bytes: number };
 }
 
@@ -66,6 +83,8 @@ export interface RenderResult {
   readonly stats: RenderStats;
   /** Problems that did not stop the report (failed charts and tables), one per failure. */
   readonly problems: readonly Problem[];
+  /** Things worth knowing that failed nothing (skipped invalid values, say), each once. */
+  readonly warnings: readonly Warning[];
 }
 
 export interface Engine {
@@ -81,6 +100,8 @@ export interface Engine {
    * comes from `options.data` (a CSV, JSON or NDJSON file) or from a `dataset:` field in the file.
    */
   chart(file: string, options?: ChartFileOptions): Promise<ChartFileResult>;
+  /** The cache's counters (per tier: hits, misses, entries, bytes, ...); undefined without a cache. */
+  cacheStats(): CacheStats | undefined;
   /** Ends workers and connections. The engine cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -114,6 +135,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     maxReportBytes: options.limits?.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES,
   });
   let closed = false;
+  const ownCache = options.cache !== false && !(options.cache instanceof TieredCache);
+  const cache =
+    options.cache === false
+      ? undefined
+      : options.cache instanceof TieredCache
+        ? options.cache
+        : createCache(options.cache);
 
   const prepare = async (
     input: string | ReportInput,
@@ -136,11 +164,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const t0 = performance.now();
       const prepared = await prepare(input, opts);
       const { report, plan } = prepared;
-      const data = await runPlanData(plan, prepared);
+      const warnings = new WarningLog();
+      const data = await runPlanData(plan, {
+        ...prepared,
+        warn: (w) => warnings.add(withFile(w, prepared.file)),
+      });
       const t1 = performance.now();
-      const charts = renderPlanCharts(plan, data, (done, total, chart) =>
-        opts.onChart?.(done, total, info(chart)),
-      );
+      const { charts, cache: cacheRun } = await renderPlanCharts(plan, data, {
+        cache,
+        inflate: format !== 'pdf',
+        onProgress: (done, total, chart) => opts.onChart?.(done, total, info(chart)),
+        warn: (w) => warnings.add(w),
+      });
       const t2 = performance.now();
       const tables = new Map<string, TableData>();
       const failures: { problem: Problem; what: string }[] = [];
@@ -193,9 +228,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
           skipped: count('skipped'),
         },
         ms: { total: round(t3 - t0), data: round(t1 - t0), charts: round(t2 - t1), document: round(t3 - t2) },
-        cache: { hits: count('cached'), misses: rendered, bytes: 0 },
+        cache: cacheRun,
       };
-      return { output, format, files, charts: infos, stats, problems };
+      return { output, format, files, charts: infos, stats, problems, warnings: warnings.warnings };
     },
 
     async data(input, opts = {}) {
@@ -218,14 +253,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const { id, report, baseDir } = await loadChartFile(file, opts.data, limits.maxReportBytes);
       const prepared = await prepare(report, { params: opts.params, baseDir });
       const data = await runPlanData(prepared.plan, prepared);
-      const charts = renderPlanCharts(prepared.plan, data);
+      const { charts } = await renderPlanCharts(prepared.plan, data, { cache, inflate: true });
       const chart = charts.get(id);
       if (!chart) throw new Error(`chart "${id}" was not planned`);
       return { svg: chart.svg, chart: info(chart) };
     },
 
+    cacheStats() {
+      return cache?.stats();
+    },
+
     async close() {
       closed = true;
+      if (ownCache) await cache?.close();
     },
   };
 }
@@ -237,7 +277,7 @@ function info(c: RenderedChart): ChartInfo {
     key: c.key,
     status: c.status,
     ms: round(c.ms),
-    bytes: Buffer.byteLength(c.svg),
+    bytes: c.bytes ?? Buffer.byteLength(c.svg),
     ...(c.error ? { error: c.error } : {}),
   };
 }
@@ -283,7 +323,7 @@ function mergeFailures(failures: readonly { problem: Problem; what: string }[]):
   });
 }
 
-function withFile(p: Problem, file: string | undefined): Problem {
+function withFile<T extends { readonly file?: string | undefined }>(p: T, file: string | undefined): T {
   return p.file !== undefined || file === undefined ? p : { ...p, file };
 }
 

@@ -144,3 +144,54 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** Warnings: things a user should know that do not fail a report. */
+export const WarningCatalog = {
+  CP_WARN_INVALID_VALUES: {
+    title: 'Nulls or non-numbers in a numeric aggregate were skipped',
+    hint: 'clean the column, declare its type, or set `onInvalid: error` to fail instead',
+  },
+  CP_WARN_PUSHDOWN_FALLBACK: {
+    title: 'A query on a SQL dataset could not be pushed down and was computed by streaming rows',
+    hint: 'nothing to do; results are the same, only slower',
+  },
+  CP_WARN_CACHE_UNAVAILABLE: {
+    title: 'A cache tier (Redis or the cache folder) failed; charts were rendered without it',
+    hint: 'check that Redis is reachable (--redis URL) and the cache folder is writable; chartpress reconnects by itself',
+  },
+} as const satisfies Record<string, { title: string; hint: string }>;
+
+export type WarningCode = keyof typeof WarningCatalog;
+
+export interface Warning {
+  readonly code: WarningCode;
+  readonly message: string;
+  readonly file?: string;
+  readonly path?: string;
+}
+
+/** `warning: CP_WARN_X file: path: message`. */
+export function formatWarning(w: Warning): string {
+  const where = [w.file, w.path].filter((s) => s !== undefined && s !== '').join(': ');
+  return `warning: ${w.code} ${where ? `${where}: ` : ''}${w.message}`;
+}
+
+/** Collects warnings, each distinct one once, with how often it was raised. */
+export class WarningLog {
+  readonly #seen = new Map<string, { warning: Warning; count: number }>();
+
+  add(w: Warning): void {
+    const key = `${w.code}\u0000${w.file}\u0000${w.path}\u0000${w.message}`;
+    const entry = this.#seen.get(key);
+    if (entry) entry.count++;
+    else this.#seen.set(key, { warning: w, count: 1 });
+  }
+
+  get warnings(): Warning[] {
+    return [...this.#seen.values()].map((e) => e.warning);
+  }
+
+  get size(): number {
+    return this.#seen.size;
+  }
+}

@@ -3,9 +3,23 @@
  * This file names every public export; nothing else is part of the API.
  */
 
+export type { CacheEvent } from './cache/events.js';
+export { createCache } from './cache/index.js';
+export type {
+  CacheOptions,
+  Clock,
+  Codec,
+  CompressionOptions,
+  DiskCacheOptions,
+  MemoryCacheOptions,
+  RedisCacheOptions,
+} from './cache/options.js';
+export type { CacheStats, TierStats } from './cache/stats.js';
+export type { TierName } from './cache/store.js';
 export { svgToPng } from './chart/png.js';
 export type { Frame, Row, Value } from './data/frame.js';
 export {
+  type ChartCache,
   type ChartFileOptions,
   type ChartFileResult,
   type ChartInfo,
@@ -22,8 +36,12 @@ export {
   ErrorCatalog,
   type ErrorCode,
   formatProblem,
+  formatWarning,
   isChartpressError,
   type Problem,
+  type Warning,
+  WarningCatalog,
+  type WarningCode,
 } from './errors.js';
 export { FONT_FAMILY } from './font.js';
 export { reportJsonSchema } from './spec/json-schema.js';

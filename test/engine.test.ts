@@ -46,7 +46,8 @@ body:
 `,
 );
 
-const engine = createEngine();
+// Without a cache, so that each test sees its charts rendered.
+const engine = createEngine({ cache: false });
 afterAll(() => engine.close());
 
 describe('engine.render', () => {

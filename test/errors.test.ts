@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { compilePdf } from '../src/document/pdf.js';
 import { createEngine } from '../src/engine.js';
-import { ChartpressError, ErrorCatalog, type ErrorCode } from '../src/errors.js';
+import {
+  ChartpressError,
+  ErrorCatalog,
+  type ErrorCode,
+  WarningCatalog,
+  type WarningCode,
+} from '../src/errors.js';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -89,6 +96,56 @@ const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number
     codesOf('render', reportFile(report()), '-o', `${tmp.write('a-file', 'x')}/out.pdf`),
   CP_ERR_USAGE: () => codesOf('render', reportFile(report())),
 };
+
+const warningOf = async (...argv: string[]) => {
+  const run = await cli(...argv);
+  return run.stderr.map((l) => /^warning: (CP_WARN_[A-Z_]+)/.exec(l)?.[1]).filter((c): c is string => !!c);
+};
+
+/** One way to raise each warning through the front door. */
+const warningTriggers: Record<WarningCode, () => Promise<string[]>> = {
+  CP_WARN_INVALID_VALUES: () => {
+    tmp.write('data/dirty.csv', 'region,amount\nEU,10\nEU,n/a\n');
+    return warningOf(
+      'render',
+      reportFile(report().replace('sales.csv', 'dirty.csv')),
+      '-o',
+      `${tmp.dir}/w1.html`,
+    );
+  },
+  CP_WARN_PUSHDOWN_FALLBACK: () => {
+    const db = new Database(`${tmp.dir}/data/shop.db`);
+    db.exec(
+      "create table if not exists sales (region text, amount real); insert into sales values ('EU', 1)",
+    );
+    db.close();
+    const text = report()
+      .replace(
+        '{ source: csv, path: data/sales.csv }',
+        '{ source: sqlite, path: data/shop.db, table: sales }',
+      )
+      .replace('op: sum', 'op: median');
+    return warningOf('render', reportFile(text), '-o', `${tmp.dir}/w2.html`);
+  },
+  CP_WARN_CACHE_UNAVAILABLE: () =>
+    warningOf(
+      'render',
+      reportFile(report()),
+      '-o',
+      `${tmp.dir}/w3.html`,
+      '--redis',
+      'redis://127.0.0.1:1',
+      '--cache-dir',
+      `${tmp.dir}/cache-w3`,
+    ),
+};
+
+describe('warning catalog', () => {
+  it.each(Object.keys(WarningCatalog) as WarningCode[])('%s is raised, once', async (code) => {
+    const codes = await warningTriggers[code]();
+    expect(codes).toEqual([code]);
+  });
+});
 
 describe('error catalog', () => {
   it.each(Object.keys(ErrorCatalog) as ErrorCode[])('%s is triggered by bad input', async (code) => {

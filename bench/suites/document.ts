@@ -12,7 +12,7 @@ const example = join(import.meta.dirname, '../../examples/sales/report.yaml');
  * compiler per document (what a naive integration does).
  */
 export async function document(): Promise<void> {
-  const engine = createEngine();
+  const engine = createEngine({ cache: false });
   const first = await engine.render(example);
   const runs = 7;
   const warm: number[] = [];

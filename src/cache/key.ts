@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Frame, Value } from '../data/frame.js';
+import { cell, type Frame, type Value } from '../data/frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 
 /** Versions that change a chart's picture; any change gives every chart a new key. */
@@ -28,8 +28,14 @@ export function chartKey(chart: NormalizedChart, frame: Frame, versions: KeyVers
   hash.update('\u0000frame');
   for (const name of frame.fields) {
     hash.update(`\u0000${name}\u0000`);
-    const col = frame.columns[name] ?? [];
-    for (let i = 0; i < frame.length; i++) hash.update(encodeValue(col[i] ?? null));
+    const col = frame.columns[name];
+    if (col instanceof Float64Array) {
+      // Numbers hash as their bytes; the tag keeps them apart from an array column of the same values.
+      hash.update(`\u0002f64:${col.length}\u0000`);
+      hash.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+    } else {
+      for (let i = 0; i < frame.length; i++) hash.update(encodeValue(cell(col, i)));
+    }
   }
   return hash.digest('hex');
 }

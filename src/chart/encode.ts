@@ -1,4 +1,4 @@
-import type { Column, Frame, Value } from '../data/frame.js';
+import { type Column, cell, type Frame, type Value } from '../data/frame.js';
 import { ChartpressError, problem } from '../errors.js';
 import type { Encode } from '../spec/schema.js';
 
@@ -84,21 +84,21 @@ export function pivot(x: Column, y: Column, series: Column | undefined, name: st
   const seriesIndex = new Map<string, number>();
   const out: { name: string; values: (number | null)[] }[] = [];
   for (let i = 0; i < x.length; i++) {
-    const xv = x[i] ?? null;
+    const xv = cell(x, i);
     let c = catIndex.get(xv);
     if (c === undefined) {
       c = categories.length;
       catIndex.set(xv, c);
       categories.push(xv);
     }
-    const sName = series ? toLabel(series[i]) : name;
+    const sName = series ? toLabel(cell(series, i)) : name;
     let s = seriesIndex.get(sName);
     if (s === undefined) {
       s = out.length;
       seriesIndex.set(sName, s);
       out.push({ name: sName, values: [] });
     }
-    const v = toNumber(y[i]);
+    const v = toNumber(cell(y, i));
     const values = out[s]!.values;
     const prev = values[c];
     values[c] = v === null ? (prev ?? null) : (prev ?? 0) + v;
@@ -131,9 +131,10 @@ export function parseDate(v: Value | undefined): number | null {
 }
 
 /** True when every non-null value is an ISO date string (and there is at least one). */
-export function isDateColumn(col: readonly Value[]): boolean {
+export function isDateColumn(col: Column): boolean {
   let seen = false;
-  for (const v of col) {
+  for (let i = 0; i < col.length; i++) {
+    const v = cell(col, i);
     if (v === null) continue;
     if (typeof v !== 'string' || !ISO_DATE.test(v.trim())) return false;
     seen = true;
@@ -142,9 +143,10 @@ export function isDateColumn(col: readonly Value[]): boolean {
 }
 
 /** True when every non-null value is a number (and there is at least one). */
-export function isNumberColumn(col: readonly Value[]): boolean {
+export function isNumberColumn(col: Column): boolean {
   let seen = false;
-  for (const v of col) {
+  for (let i = 0; i < col.length; i++) {
+    const v = cell(col, i);
     if (v === null) continue;
     if (typeof v !== 'number') return false;
     seen = true;

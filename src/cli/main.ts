@@ -39,6 +39,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       ]),
     )
     .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
+    .option('--no-cache', 'render every chart; read and write no cache')
+    .option('--cache-dir <dir>', 'cache folder (default: .chartpress-cache in the current folder)')
+    .option('--redis <url>', 'also keep charts in Redis, e.g. redis://127.0.0.1:6379')
     .addOption(
       new Option('--stats <format>', 'print run statistics as the last line of stdout').choices(['json']),
     )
@@ -98,6 +101,10 @@ export interface RenderFlags {
   output: string;
   format?: 'pdf' | 'html' | 'typ';
   param: string[];
+  /** False with `--no-cache`. */
+  cache: boolean;
+  cacheDir?: string;
+  redis?: string;
   stats?: 'json';
   quiet?: boolean;
 }

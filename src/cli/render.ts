@@ -1,6 +1,7 @@
-import { basename, dirname, extname, join, relative } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import type { CacheOptions } from '../cache/options.js';
 import { createEngine, type OutputFormat } from '../engine.js';
-import { ChartpressError, problem } from '../errors.js';
+import { ChartpressError, formatWarning, problem } from '../errors.js';
 import type { RenderFlags } from './main.js';
 import {
   ExitCode,
@@ -20,9 +21,18 @@ const FORMATS: Readonly<Record<string, OutputFormat>> = {
   '.typ': 'typ',
 };
 
+/** The CLI keeps charts in memory and in a folder, so a second run renders nothing; Redis on request. */
+function cacheOptions(flags: Pick<RenderFlags, 'cache' | 'cacheDir' | 'redis'>): CacheOptions | false {
+  if (!flags.cache) return false;
+  return { memory: true, disk: resolve(flags.cacheDir ?? DEFAULT_CACHE_DIR), redis: flags.redis ?? false };
+}
+
+/** The cache folder of the CLI, relative to the current folder. */
+const DEFAULT_CACHE_DIR = '.chartpress-cache';
+
 /** `chartpress render`: report -> document, failures printed per chart, stats on request. */
 export async function renderCommand(reportFile: string, flags: RenderFlags, io: Io): Promise<number> {
-  const engine = createEngine();
+  const engine = createEngine({ cache: cacheOptions(flags) });
   const progress = progressBar(io, !flags.quiet);
   try {
     const format = flags.format ?? FORMATS[extname(flags.output).toLowerCase()];
@@ -42,6 +52,7 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
     await writeOutput(flags.output, result.output);
     for (const [path, bytes] of result.files) await writeOutput(join(dirname(flags.output), path), bytes);
     printProblems(io, result.problems);
+    for (const w of result.warnings) io.stderr(formatWarning(w));
     const { charts, ms } = result.stats;
     if (!flags.quiet) {
       const size =

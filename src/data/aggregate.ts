@@ -1,9 +1,13 @@
 import type { Aggregate, AggregateOp } from '../spec/schema.js';
 import type { Row, Value } from './frame.js';
+import { CountDistinct, Quantile, ValueBudget } from './holistic.js';
 
 /** Folds the rows of one group into one value. */
 export interface Accumulator {
-  add(row: Row): void;
+  /** Adds a row; `seq` is its position in the scan (for first and last). */
+  add(row: Row, seq: number): void;
+  /** Folds in another accumulator of the same aggregate, as if its rows had been added. */
+  merge(other: Accumulator): void;
   result(): Value;
 }
 
@@ -13,12 +17,16 @@ export type AccumulatorFactory = () => Accumulator;
 /**
  * The accumulator for an aggregate:
  * - `count` without a field counts rows; with a field, counts non-null cells.
- * - `sum`, `avg` use finite numeric cells only (nulls, strings and booleans are skipped). The sum of no
- *   numbers is 0; the average of no numbers is null.
- * - `min`, `max` use numeric cells when the group has any; otherwise they compare strings (so ISO
+ * - `sum`, `avg`, `median`, `p90` use finite numbers only (nulls, strings and booleans are
+ *   skipped; the query counts and reports them). The sum of no numbers is 0; the others are null.
+ * - `min`, `max` use numbers when the group has any; otherwise they compare strings (so ISO
  *   dates work); null when the group has neither.
+ * - `countDistinct` counts distinct non-null values; `first` and `last` are the first and last
+ *   non-null values in scan order.
+ * `countDistinct`, `median` and `p90` are exact and keep values (see `holistic.ts`), counted in
+ * `budget`.
  */
-export function accumulator(agg: Aggregate): AccumulatorFactory {
+export function accumulator(agg: Aggregate, budget = new ValueBudget()): AccumulatorFactory {
   const field = agg.field;
   if (agg.op === 'count') {
     return field === undefined ? () => new CountRows() : () => new CountValues(field);
@@ -26,50 +34,47 @@ export function accumulator(agg: Aggregate): AccumulatorFactory {
   // A missing field is reported by the query; counting keeps the output well-formed meanwhile.
   if (field === undefined) return () => new CountRows();
   const make = factories[agg.op];
-  return () => make(field);
+  return () => make(field, budget);
 }
 
-const factories: Record<Exclude<AggregateOp, 'count'>, (field: string) => Accumulator> = {
+const factories: Record<
+  Exclude<AggregateOp, 'count'>,
+  (field: string, budget: ValueBudget) => Accumulator
+> = {
+  countDistinct: (f, b) => new CountDistinct(f, b),
   sum: (f) => new Sum(f),
   avg: (f) => new Avg(f),
   min: (f) => new Extreme(f, -1),
   max: (f) => new Extreme(f, 1),
+  median: (f, b) => new Quantile(f, 0.5, b),
+  p90: (f, b) => new Quantile(f, 0.9, b),
+  first: (f) => new Pick(f, false),
+  last: (f) => new Pick(f, true),
 };
 
 class CountRows implements Accumulator {
   n = 0;
-  add(): void {
+  add(_row: Row): void {
     this.n++;
+  }
+  merge(other: Accumulator): void {
+    this.n += (other as CountRows).n;
   }
   result(): Value {
     return this.n;
   }
 }
 
-class CountValues implements Accumulator {
-  n = 0;
-  constructor(readonly field: string) {}
-  add(row: Row): void {
-    if ((row[this.field] ?? null) !== null) this.n++;
+class CountValues extends CountRows {
+  constructor(readonly field: string) {
+    super();
   }
-  result(): Value {
-    return this.n;
+  override add(row: Row): void {
+    if ((row[this.field] ?? null) !== null) this.n++;
   }
 }
 
 class Sum implements Accumulator {
-  sum = 0;
-  constructor(readonly field: string) {}
-  add(row: Row): void {
-    const v = row[this.field];
-    if (typeof v === 'number' && Number.isFinite(v)) this.sum += v;
-  }
-  result(): Value {
-    return this.sum;
-  }
-}
-
-class Avg implements Accumulator {
   sum = 0;
   n = 0;
   constructor(readonly field: string) {}
@@ -80,7 +85,17 @@ class Avg implements Accumulator {
       this.n++;
     }
   }
+  merge(other: Accumulator): void {
+    this.sum += (other as Sum).sum;
+    this.n += (other as Sum).n;
+  }
   result(): Value {
+    return this.sum;
+  }
+}
+
+class Avg extends Sum {
+  override result(): Value {
     return this.n === 0 ? null : this.sum / this.n;
   }
 }
@@ -94,7 +109,16 @@ class Extreme implements Accumulator {
     readonly sign: 1 | -1,
   ) {}
   add(row: Row): void {
-    const v = row[this.field];
+    this.take(row[this.field]);
+  }
+  merge(other: Accumulator): void {
+    this.take((other as Extreme).num);
+    this.take((other as Extreme).str);
+  }
+  result(): Value {
+    return this.num ?? this.str ?? null;
+  }
+  private take(v: Value | undefined): void {
     if (typeof v === 'number') {
       if (Number.isNaN(v)) return;
       if (this.num === undefined || (v - this.num) * this.sign > 0) this.num = v;
@@ -102,7 +126,30 @@ class Extreme implements Accumulator {
       if (this.str === undefined || (this.sign > 0 ? v > this.str : v < this.str)) this.str = v;
     }
   }
+}
+
+/** The first (or last) non-null value in scan order. */
+class Pick implements Accumulator {
+  value: Value = null;
+  seq = -1;
+  constructor(
+    readonly field: string,
+    readonly last: boolean,
+  ) {}
+  add(row: Row, seq: number): void {
+    const v = row[this.field] ?? null;
+    if (v !== null && (this.last || this.seq < 0)) this.take(v, seq);
+  }
+  merge(other: Accumulator): void {
+    const o = other as Pick;
+    if (o.seq < 0) return;
+    if (this.seq < 0 || (this.last ? o.seq > this.seq : o.seq < this.seq)) this.take(o.value, o.seq);
+  }
   result(): Value {
-    return this.num ?? this.str ?? null;
+    return this.value;
+  }
+  private take(v: Value, seq: number): void {
+    this.value = v;
+    this.seq = seq;
   }
 }

@@ -19,10 +19,12 @@ const isParamRef = (v: unknown): v is ParamRef =>
 /**
  * Compiles a query's filters (all must pass) to one predicate. Comparisons are numeric when both
  * sides are numeric (numbers or numeric strings), by string when neither is, so ISO dates compare
- * correctly; a non-numeric cell never passes a numeric `lt`/`gt`/`between` (nor equals a number). A null cell matches only
- * `eq null` (and `in` a list holding null); `ne null` matches every non-null cell. `between` is
- * inclusive; a null bound leaves that side open. Problems (unknown params, wrong value shapes)
- * are returned, not thrown, so a caller can report all of them at once.
+ * correctly; a non-numeric cell never passes a numeric `lt`/`gt`/`between` (nor equals a number).
+ * A null cell matches only `eq null` (and `in` a list holding null); `ne null` matches every
+ * non-null cell. `between` is inclusive; a null bound leaves that side open. `contains` passes
+ * string cells holding the value's text (case-sensitive); `isNull` and `notNull` take no value.
+ * Problems (unknown params, missing or wrong value shapes) are returned, not thrown, so a
+ * caller can report all of them at once.
  */
 export function compileFilters(
   filters: readonly Filter[] | undefined,
@@ -32,6 +34,16 @@ export function compileFilters(
   const problems: Problem[] = [];
   const tests: { field: string; test: Test }[] = [];
   (filters ?? []).forEach((f, i) => {
+    if (f.op === 'isNull' || f.op === 'notNull') {
+      tests.push({ field: f.field, test: f.op === 'isNull' ? (v) => v === null : (v) => v !== null });
+      return;
+    }
+    if (f.value === undefined) {
+      problems.push(
+        problem('CP_ERR_MISSING_FIELD', `${f.op} needs a value`, at(where, 'filter', i, 'value')),
+      );
+      return;
+    }
     const value = resolve(f.value, params, (j, name) => {
       const keys: PropertyKey[] = j === undefined ? ['filter', i, 'value'] : ['filter', i, 'value', j];
       problems.push(problem('CP_ERR_UNKNOWN_PARAM', `param "${name}" is not defined`, at(where, ...keys)));
@@ -53,7 +65,7 @@ export function compileFilters(
 
 /** Replaces `{param}` references by their values; calls `missing` for params not given. */
 function resolve(
-  value: FilterValue,
+  value: Exclude<FilterValue, undefined>,
   params: Params,
   missing: (index: number | undefined, name: string) => void,
 ): Value | Value[] {
@@ -95,6 +107,14 @@ function compileTest(
     return undefined;
   }
   switch (op) {
+    case 'contains': {
+      if (value === null) {
+        invalid('contains needs a text to look for, got null');
+        return undefined;
+      }
+      const text = String(value);
+      return (v) => typeof v === 'string' && v.includes(text);
+    }
     case 'eq':
       return eqTest(value);
     case 'ne': {

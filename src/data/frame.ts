@@ -4,12 +4,49 @@ export type Value = string | number | boolean | null;
 /** A row as read from a source: column name -> value. */
 export type Row = Record<string, Value>;
 
-/** One column of a frame, in row order. */
-export type Column = readonly Value[];
+/**
+ * One column of a frame, in row order: numbers in a `Float64Array` (NaN stands for null), which
+ * a worker can take without a copy; anything else in an array. Read cells with `cell()`.
+ */
+export type Column = readonly Value[] | Float64Array;
+
+/** The value of a column at a row: NaN in a numeric column reads as null. */
+export function cell(col: Column | undefined, i: number): Value {
+  const v = col?.[i];
+  if (v === undefined) return null;
+  return typeof v === 'number' && Number.isNaN(v) ? null : v;
+}
+
+/** Every cell of a column as a plain array (NaN in a numeric column becomes null). */
+export function columnValues(col: Column | undefined, length = col?.length ?? 0): Value[] {
+  const out = new Array<Value>(length);
+  for (let i = 0; i < length; i++) out[i] = cell(col, i);
+  return out;
+}
+
+/**
+ * Stores values as a column: a `Float64Array` when there is at least one number and every
+ * non-null value is a number (nulls become NaN); otherwise the array itself. Columns with no
+ * number at all (all null, or empty) stay arrays, since nothing says they are numeric.
+ */
+export function toColumn(values: readonly Value[]): Column {
+  let numbers = 0;
+  for (const v of values) {
+    if (typeof v === 'number') numbers++;
+    else if (v !== null) return values;
+  }
+  if (numbers === 0) return values;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = typeof v === 'number' ? v : Number.NaN;
+  }
+  return out;
+}
 
 /**
  * The result of a query: named columns of equal length. Charts and tables read frames only
- * through their columns, so the storage can change (typed arrays) without touching them.
+ * through their columns (with `cell()`), whatever the storage.
  */
 export interface Frame {
   readonly fields: readonly string[];
@@ -17,10 +54,11 @@ export interface Frame {
   readonly length: number;
 }
 
+/** A frame of rows; numeric columns are stored as `Float64Array`s (see `toColumn`). */
 export function frameFromRows(rows: readonly Row[], fields?: readonly string[]): Frame {
   const names = fields ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const columns: Record<string, Value[]> = {};
-  for (const name of names) columns[name] = rows.map((r) => r[name] ?? null);
+  const columns: Record<string, Column> = Object.create(null);
+  for (const name of names) columns[name] = toColumn(rows.map((r) => r[name] ?? null));
   return { fields: names, columns, length: rows.length };
 }
 
@@ -28,7 +66,7 @@ export function frameToRows(frame: Frame): Row[] {
   const rows: Row[] = [];
   for (let i = 0; i < frame.length; i++) {
     const row: Row = {};
-    for (const name of frame.fields) row[name] = frame.columns[name]?.[i] ?? null;
+    for (const name of frame.fields) row[name] = cell(frame.columns[name], i);
     rows.push(row);
   }
   return rows;

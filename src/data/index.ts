@@ -2,17 +2,23 @@
  * The data phase: sources as async row streams, and the queries of a dataset run in one scan.
  *
  * ```
- * dataset ──► openSource() ──► rows ──► runQueries() ──► one Frame per query
- *                                         │ per row, per query:
- *                                         └ filter ► group (time buckets) ► aggregate
- *                                           then sort ► limit ► columns
+ * dataset ──► openSource() ──► rows ──► runQueries() ──► one columnar Frame per query
+ *   csv, ndjson, json,           │ per row, per query (memory: one state per group):
+ *   inline                       └ filter ► group (time buckets in a zone, bins) ► aggregate
+ *                                  then fill gaps ► sort ► limit (+ Other) ► pivot ► columns
  * ```
  */
 
 export type { Params } from './filter.js';
 export type { Column, Frame, Row, Value } from './frame.js';
-export { column, emptyFrame, frameFromRows, frameToRows } from './frame.js';
-export { QueryAccumulator } from './query.js';
+export { cell, column, columnValues, emptyFrame, frameFromRows, frameToRows, toColumn } from './frame.js';
+export { DEFAULT_MAX_GROUPS, DEFAULT_MAX_VALUES, QueryAccumulator, type QueryLimits } from './query.js';
 export { runQueries, type ScanContext } from './scan.js';
-export { DEFAULT_MAX_CSV_BYTES, type OpenSourceOptions, openSource } from './sources/index.js';
+export {
+  DEFAULT_MAX_CSV_BYTES,
+  DEFAULT_MAX_FILE_BYTES,
+  type OpenSourceOptions,
+  openSource,
+  type RowSource,
+} from './sources/index.js';
 export type { QueryWhere } from './where.js';

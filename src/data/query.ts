@@ -1,123 +1,177 @@
-import { ChartpressError, type Problem, problem } from '../errors.js';
+import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Query } from '../spec/schema.js';
-import { accumulator } from './aggregate.js';
+import { type AccumulatorFactory, accumulator } from './aggregate.js';
 import { compileFilters, type Params, type Predicate } from './filter.js';
-import type { Frame, Row, Value } from './frame.js';
-import { Grouper, groupKey } from './group.js';
-import { type SortKey, sortField, sortTuples } from './sort.js';
+import type { Frame, Row } from './frame.js';
+import { Grouper, type GroupKey, groupKeys } from './group.js';
+import { groupedFrame } from './grouped.js';
+import { ValueBudget } from './holistic.js';
+import { InvalidTally } from './invalid.js';
+import { PassThrough } from './pass-through.js';
+import { checkShape, columnsRead, list, resolveSort } from './query-check.js';
+import type { SortKey } from './sort.js';
 import { at, type QueryWhere } from './where.js';
 
+/** Most groups (or, without groupBy, rows) one query may keep. Defaults to 1,000,000. */
+export const DEFAULT_MAX_GROUPS = 1_000_000;
+/** Most values one query's countDistinct, median and p90 may keep together. Defaults to 10,000,000. */
+export const DEFAULT_MAX_VALUES = 10_000_000;
+
+/** Limits on what one query keeps in memory. */
+export interface QueryLimits {
+  /** Groups kept (rows, for a query without groupBy or aggregate). Defaults to `DEFAULT_MAX_GROUPS`. */
+  readonly maxGroups?: number | undefined;
+  /** Values kept by countDistinct, median and p90. Defaults to `DEFAULT_MAX_VALUES`. */
+  readonly maxValues?: number | undefined;
+}
+
 /**
- * Runs one query over rows pushed to it one at a time, keeping only what the result needs (the
- * groups' accumulators, or the passing rows for a pass-through query).
+ * Runs one query over rows pushed to it one at a time, keeping only what the result needs: per
+ * group its accumulators, or for a query without groupBy/aggregate the passing rows (only the
+ * best `limit` of them when sorted and limited). What it keeps is bounded by `limits`; past
+ * them the query fails (`failure`) and keeps nothing more.
  *
  * Call `start(columns)` with the dataset's columns before the first row to learn which columns
  * the query names but the data lacks (`push` does it itself, and throws, when not called).
- * `problems` lists what is wrong with the query whatever the data.
+ * `problems` lists what is wrong with the query whatever the data. After `finish()`,
+ * `warnings` holds what the user should know (values skipped by numeric aggregates).
  */
 export class QueryAccumulator {
   /** Problems with the query itself: unknown params, bad filter values, bad sort or output names. */
   readonly problems: readonly Problem[];
+  /** Warnings raised by `finish()`. */
+  readonly warnings: Warning[] = [];
   readonly #query: Query;
   readonly #where: QueryWhere;
   readonly #predicate: Predicate;
-  readonly #grouper: Grouper | undefined;
-  #columns: readonly string[] | undefined;
-  #started = false;
+  readonly #keys: readonly GroupKey[];
+  readonly #aggs: readonly AccumulatorFactory[];
+  readonly #tally: InvalidTally;
+  readonly #budget = new ValueBudget();
+  readonly #maxGroups: number;
+  readonly #maxValues: number;
+  #grouper: Grouper | undefined;
+  #rows: PassThrough | undefined;
   #sort: SortKey[] = [];
-  readonly #rows: Value[][] = [];
+  #outputs: readonly string[] | undefined;
+  #columns: readonly string[] | undefined;
+  #partial = false;
+  #seq = 0;
+  #failure: Problem | undefined;
 
-  constructor(query: Query, params: Params, where: QueryWhere) {
+  constructor(query: Query, params: Params, where: QueryWhere, limits: QueryLimits = {}) {
     this.#query = query;
     this.#where = where;
-    const problems: Problem[] = [];
+    this.#maxGroups = limits.maxGroups ?? DEFAULT_MAX_GROUPS;
+    this.#maxValues = limits.maxValues ?? DEFAULT_MAX_VALUES;
     const filters = compileFilters(query.filter, params, where);
-    problems.push(...filters.problems);
     this.#predicate = filters.predicate;
-    const keys = (query.groupBy ?? []).map(groupKey);
+    const { keys, problems: keyProblems } = groupKeys(query.groupBy ?? [], where);
+    this.#keys = keys;
     const aggs = Object.entries(query.aggregate ?? {});
-    for (const [name, agg] of aggs) {
-      if (agg.op !== 'count' && agg.field === undefined) {
-        problems.push(
-          problem('CP_ERR_MISSING_FIELD', `${agg.op} needs a field`, at(where, 'aggregate', name, 'field')),
-        );
-      }
-    }
+    this.#aggs = aggs.map(([, agg]) => accumulator(agg, this.#budget));
+    this.#tally = new InvalidTally(aggs);
+    const problems = [...filters.problems, ...keyProblems];
     if (keys.length > 0 || aggs.length > 0) {
-      this.#grouper = new Grouper(
-        keys,
-        aggs.map(([, agg]) => accumulator(agg)),
-      );
+      this.#grouper = new Grouper(keys, this.#aggs, this.#maxGroups);
       // The output columns are known before any data: groupBy outputs, then aggregate names.
-      const outputs = [...keys.map((k) => k.output), ...aggs.map(([name]) => name)];
-      this.#columns = outputs;
-      problems.push(...duplicateOutputs(query, where));
-      problems.push(...this.#resolveSort(outputs, 'the query output'));
+      this.#outputs = [...keys.map((k) => k.output), ...aggs.map(([name]) => name)];
+      const sorted = resolveSort(query, this.#outputs, 'the query output', where, keys);
+      this.#sort = sorted.sort;
+      problems.push(...sorted.problems);
+    } else {
+      this.#rows = new PassThrough(query, this.#maxGroups);
     }
+    problems.push(...checkShape(query, this.#outputs ?? [], keys, where));
     this.problems = problems;
   }
 
   /** Output column names: groupBy outputs then aggregate names, or the dataset's columns. */
   get fields(): readonly string[] {
-    return this.#columns ?? [];
+    return this.#outputs ?? this.#columns ?? [];
   }
 
-  /** Takes the dataset's columns; returns the problems of columns the query names but lacks. */
-  start(columns: readonly string[]): Problem[] {
-    this.#started = true;
-    const have = new Set(columns);
-    const problems: Problem[] = [];
-    const check = (field: string | undefined, ...keys: PropertyKey[]) => {
-      if (field !== undefined && !have.has(field)) problems.push(this.#unknown(field, columns, keys));
-    };
-    for (const [i, f] of (this.#query.filter ?? []).entries()) check(f.field, 'filter', i, 'field');
-    for (const [i, g] of (this.#query.groupBy ?? []).entries()) {
-      if (typeof g === 'string') check(g, 'groupBy', i);
-      else check(g.field, 'groupBy', i, 'field');
-    }
-    for (const [name, agg] of Object.entries(this.#query.aggregate ?? {})) {
-      check(agg.field, 'aggregate', name, 'field');
-    }
-    if (this.#grouper === undefined) {
-      this.#columns = columns;
-      problems.push(...this.#resolveSort(columns, `dataset "${this.#where.dataset}"`));
-    }
-    return problems;
+  /** Why the query stopped keeping rows (a limit was passed), if it did. */
+  get failure(): Problem | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * Takes the dataset's columns; returns the problems of columns the query names but lacks.
+   * With `partial` (sources whose rows differ in columns, such as JSON), `columns` are those
+   * seen so far: columns missing from them are checked again by `finish(columns)`.
+   */
+  start(columns: readonly string[], partial = false): Problem[] {
+    this.#columns = columns;
+    this.#partial = partial;
+    return partial ? [] : this.#check(columns);
   }
 
   /** Feeds one row. */
   push(row: Row): void {
-    if (!this.#started) this.#startFrom(row);
-    if (!this.#predicate(row)) return;
-    if (this.#grouper !== undefined) {
-      this.#grouper.add(row);
+    if (this.#columns === undefined) this.#startFrom(row);
+    if (this.#failure !== undefined || !this.#predicate(row)) return;
+    const seq = this.#seq++;
+    if (this.#rows !== undefined) {
+      if (!this.#rows.push(row))
+        this.#fail([], `query kept more than ${this.#maxGroups} rows; add a filter, a limit or a groupBy`);
       return;
     }
-    const limit = this.#query.limit;
-    // Without a sort, rows past the limit can never be in the result.
-    if (limit !== undefined && this.#sort.length === 0 && this.#rows.length >= limit) return;
-    const columns = this.#columns!;
-    const tuple = new Array<Value>(columns.length);
-    for (let i = 0; i < columns.length; i++) tuple[i] = row[columns[i]!] ?? null;
-    this.#rows.push(tuple);
+    this.#tally.check(row);
+    if (!this.#grouper!.add(row, seq)) {
+      this.#fail(
+        ['groupBy'],
+        `query produced more than ${this.#maxGroups} groups; add a filter or a coarser bucket`,
+      );
+    } else if (this.#budget.used > this.#maxValues) {
+      this.#fail(
+        ['aggregate'],
+        `countDistinct, median and p90 kept more than ${this.#maxValues} values; add a filter or group more coarsely`,
+      );
+    }
   }
 
-  /** The result: sorted, limited, as a columnar frame. */
-  finish(): Frame {
-    if (!this.#started && this.problems.length > 0) throw new ChartpressError(this.problems);
-    const tuples =
-      this.#grouper === undefined
-        ? this.#rows
-        : this.#grouper.groups.map((g) => [...g.keys, ...g.accs.map((a) => a.result())]);
-    sortTuples(tuples, this.#sort);
-    const limit = this.#query.limit;
-    const rows = limit !== undefined && tuples.length > limit ? tuples.slice(0, limit) : tuples;
-    const fields = this.fields;
-    const columns: Record<string, Value[]> = Object.create(null);
-    fields.forEach((name, j) => {
-      columns[name] = rows.map((t) => t[j] ?? null);
+  /**
+   * The result: filled, sorted, limited, pivoted, as a columnar frame. `columns`: every column
+   * of the dataset, for sources whose rows differ in columns. Throws the query's problems.
+   */
+  finish(columns?: readonly string[]): Frame {
+    if (this.#failure !== undefined) throw new ChartpressError(this.#failure);
+    const problems = [...this.problems];
+    if (columns !== undefined) this.#columns = columns;
+    if (this.#partial && this.#columns !== undefined) problems.push(...this.#check(this.#columns));
+    if (problems.length > 0) throw new ChartpressError(problems);
+    if (this.#rows !== undefined) return this.#rows.frame(this.#columns ?? []);
+    problems.push(
+      ...this.#tally.report(this.#where, this.#query.onInvalid ?? 'skip', (w) => this.warnings.push(w)),
+    );
+    if (problems.length > 0) throw new ChartpressError(problems);
+    return groupedFrame({
+      query: this.#query,
+      where: this.#where,
+      keys: this.#keys,
+      aggs: this.#aggs,
+      groups: this.#grouper!.groups,
+      fields: this.fields,
+      sort: this.#sort,
+      maxRows: this.#maxGroups,
     });
-    return { fields, columns, length: rows.length };
+  }
+
+  #check(columns: readonly string[]): Problem[] {
+    const have = new Set(columns);
+    const problems: Problem[] = [];
+    for (const { field, keys } of columnsRead(this.#query)) {
+      if (have.has(field)) continue;
+      const message = `column "${field}" not found in dataset "${this.#where.dataset}"; columns: ${list(columns)}`;
+      problems.push(problem('CP_ERR_UNKNOWN_COLUMN', message, at(this.#where, ...keys)));
+    }
+    if (this.#rows !== undefined) {
+      problems.push(
+        ...resolveSort(this.#query, columns, `dataset "${this.#where.dataset}"`, this.#where).problems,
+      );
+    }
+    return problems;
   }
 
   #startFrom(row: Row): void {
@@ -125,50 +179,12 @@ export class QueryAccumulator {
     if (problems.length > 0) throw new ChartpressError(problems);
   }
 
-  #resolveSort(outputs: readonly string[], what: string): Problem[] {
-    const problems: Problem[] = [];
-    this.#sort = [];
-    this.#query.sort?.forEach((item, i) => {
-      const { field, desc } = sortField(item);
-      const index = outputs.indexOf(field);
-      if (index >= 0) this.#sort.push({ index, desc });
-      else {
-        const keys = typeof item === 'string' ? ['sort', i] : ['sort', i, 'field'];
-        problems.push(
-          problem(
-            'CP_ERR_UNKNOWN_COLUMN',
-            `sort column "${field}" not found in ${what}; columns: ${list(outputs)}`,
-            at(this.#where, ...keys),
-          ),
-        );
-      }
-    });
-    return problems;
+  #fail(keys: PropertyKey[], message: string): void {
+    const where =
+      keys.length > 0 ? at(this.#where, ...keys) : { file: this.#where.file, path: this.#where.path };
+    this.#failure = problem('CP_ERR_INVALID_VALUE', message, where);
+    // What was kept is of no use any more.
+    this.#grouper = undefined;
+    this.#rows = undefined;
   }
-
-  #unknown(field: string, columns: readonly string[], keys: PropertyKey[]): Problem {
-    const message = `column "${field}" not found in dataset "${this.#where.dataset}"; columns: ${list(columns)}`;
-    return problem('CP_ERR_UNKNOWN_COLUMN', message, at(this.#where, ...keys));
-  }
-}
-
-const list = (names: readonly string[]) => (names.length === 0 ? '(none)' : names.join(', '));
-
-/** Output columns must be unique: two groupBy items on one field need `as`. */
-function duplicateOutputs(query: Query, where: QueryWhere): Problem[] {
-  const seen = new Set<string>();
-  const problems: Problem[] = [];
-  const claim = (name: string, keys: PropertyKey[]) => {
-    if (seen.has(name)) {
-      const msg = `output column "${name}" appears twice; give one of them another name (groupBy "as", or another aggregate name)`;
-      problems.push(problem('CP_ERR_INVALID_VALUE', msg, at(where, ...keys)));
-    }
-    seen.add(name);
-  };
-  for (const [i, g] of (query.groupBy ?? []).entries()) {
-    if (typeof g === 'string') claim(g, ['groupBy', i]);
-    else claim(g.as ?? g.field, ['groupBy', i, g.as ? 'as' : 'field']);
-  }
-  for (const name of Object.keys(query.aggregate ?? {})) claim(name, ['aggregate', name]);
-  return problems;
 }

@@ -1,11 +1,12 @@
-import { ChartpressError, type Problem } from '../errors.js';
+import { ChartpressError, type Problem, type Warning } from '../errors.js';
 import type { Query } from '../spec/schema.js';
 import type { Params } from './filter.js';
 import type { Frame, Row } from './frame.js';
-import { QueryAccumulator } from './query.js';
+import { QueryAccumulator, type QueryLimits } from './query.js';
+import { batchesOf, type RowSource } from './sources/rows.js';
 
-/** Where the queries of one dataset sit in the report, for error messages. */
-export interface ScanContext {
+/** Where the queries of one dataset sit in the report, and what to do with what they find. */
+export interface ScanContext extends QueryLimits {
   /** Name of the dataset, e.g. `sales`. */
   readonly dataset: string;
   /** Field path of each query by id, e.g. `revenue` -> `charts.revenue.data`. Defaults to the id. */
@@ -14,6 +15,11 @@ export interface ScanContext {
   readonly file?: string | undefined;
   /** Stops the scan between rows; the signal's reason is thrown. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Receives the warnings of the queries (`CP_WARN_INVALID_VALUES`), once the scan has
+   * succeeded for all of them. Defaults to dropping them.
+   */
+  readonly warn?: ((w: Warning) => void) | undefined;
 }
 
 /** How many rows pass between two looks at the abort signal. */
@@ -21,16 +27,18 @@ const ABORT_CHECK_ROWS = 4096;
 
 /**
  * Runs every query on one dataset in a single pass over its rows: the source is iterated once
- * however many queries read it.
+ * however many queries read it, and each query keeps only its groups (see `QueryAccumulator`).
  *
  * Problems are collected for all queries and thrown together as one `ChartpressError`: problems
- * of the queries themselves, and columns they name that the dataset lacks (checked against the
- * first row; a dataset with no rows is not checked).
+ * of the queries themselves; columns they name that the dataset lacks (checked against the
+ * first row, or for a sparse source against every column seen, at the end; a dataset with no
+ * rows is not checked); limits passed; invalid values with `onInvalid: error`. The scan stops
+ * early when every query has failed.
  *
  * @returns each query's frame, by query id.
  */
 export async function runQueries(
-  source: AsyncIterable<Row>,
+  source: AsyncIterable<Row> | RowSource,
   queries: ReadonlyMap<string, Query>,
   params: Params,
   ctx: ScanContext,
@@ -38,25 +46,48 @@ export async function runQueries(
   const accs = new Map<string, QueryAccumulator>();
   for (const [id, query] of queries) {
     const where = { dataset: ctx.dataset, path: ctx.paths?.get(id) ?? id, file: ctx.file };
-    accs.set(id, new QueryAccumulator(query, params, where));
+    accs.set(id, new QueryAccumulator(query, params, where, ctx));
   }
   const all = [...accs.values()];
   const problems: Problem[] = all.flatMap((a) => a.problems);
   ctx.signal?.throwIfAborted();
+  const sparse = (source as RowSource).sparse === true;
+  // Sparse sources: every column seen, in first-seen order.
+  const seen = new Set<string>();
+  let columns: string[] | undefined;
   if (all.length > 0) {
     let n = 0;
-    for await (const row of source) {
-      if (n === 0) {
-        const columns = Object.keys(row);
-        for (const acc of all) problems.push(...acc.start(columns));
+    let nextCheck = ABORT_CHECK_ROWS;
+    for await (const batch of batchesOf(source)) {
+      if (columns === undefined && batch.length > 0) {
+        columns = Object.keys(batch[0]!);
+        for (const acc of all) problems.push(...acc.start(columns, sparse));
         if (problems.length > 0) throw new ChartpressError(problems);
       }
-      for (const acc of all) acc.push(row);
-      if (++n % ABORT_CHECK_ROWS === 0) ctx.signal?.throwIfAborted();
+      for (const row of batch) {
+        if (sparse) for (const key in row) seen.add(key);
+        for (const acc of all) acc.push(row);
+      }
+      n += batch.length;
+      if (n >= nextCheck) {
+        nextCheck = n + ABORT_CHECK_ROWS;
+        ctx.signal?.throwIfAborted();
+        if (all.every((a) => a.failure !== undefined)) break;
+      }
     }
   }
   if (problems.length > 0) throw new ChartpressError(problems);
   const frames = new Map<string, Frame>();
-  for (const [id, acc] of accs) frames.set(id, acc.finish());
+  const final = sparse && columns !== undefined ? [...seen] : undefined;
+  for (const [id, acc] of accs) {
+    try {
+      frames.set(id, acc.finish(final));
+    } catch (e) {
+      if (!(e instanceof ChartpressError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw new ChartpressError(problems);
+  if (ctx.warn) for (const acc of all) for (const w of acc.warnings) ctx.warn(w);
   return frames;
 }

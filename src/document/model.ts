@@ -21,6 +21,10 @@ export interface RenderedChart {
   readonly status: Exclude<ChartStatus, 'skipped'>;
   /** The SVG: the chart, or an error placeholder of the same size. */
   readonly svg: string;
+  /** The SVG gzip-compressed, when the cache holds it so: Typst reads it without inflating. */
+  readonly svgz?: Uint8Array | undefined;
+  /** Size of the SVG in bytes, when known without reading `svg`. */
+  readonly bytes?: number | undefined;
   readonly width: number;
   readonly height: number;
   readonly ms: number;

@@ -1,5 +1,5 @@
 import { formatNumber } from '../chart/format.js';
-import type { Value } from '../data/frame.js';
+import { cell, columnValues, type Value } from '../data/frame.js';
 import type { TableData } from './model.js';
 
 /** Largest number of rows a table shows; the rest is summarised in a last line. Defaults to 500. */
@@ -25,14 +25,14 @@ export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText 
   );
   const shown = Math.min(frame.length, maxRows);
   const align = columns.map((c) => {
-    const col = frame.columns[c.field] ?? [];
+    const col = columnValues(frame.columns[c.field], frame.length);
     return col.some((v) => typeof v === 'number') && col.every((v) => v === null || typeof v === 'number')
       ? 'right'
       : 'left';
   });
   const rows: string[][] = [];
   for (let i = 0; i < shown; i++) {
-    rows.push(columns.map((c) => cellText(frame.columns[c.field]?.[i] ?? null, c.format)));
+    rows.push(columns.map((c) => cellText(cell(frame.columns[c.field], i), c.format)));
   }
   return { headers: columns.map((c) => c.title), align, rows, omitted: frame.length - shown };
 }

@@ -60,7 +60,7 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
 
   const embed = (chart: RenderedChart): string => {
     const path = `/charts/${chart.key}.svg`;
-    if (!files.has(path)) files.set(path, Buffer.from(chart.svg, 'utf8'));
+    if (!files.has(path)) files.set(path, chart.svgz ?? Buffer.from(chart.svg, 'utf8'));
     return q(path);
   };
   const block = (b: PlanBlock, inRow: boolean): string => {

@@ -1,9 +1,10 @@
 import { emptyFrame, type Frame } from '../data/frame.js';
 import { runQueries } from '../data/scan.js';
 import { openSource } from '../data/sources/index.js';
-import { ChartpressError, type Problem, problem } from '../errors.js';
+import { isSqlDataset, runPushDowns } from '../data/sql/index.js';
+import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Params } from '../spec/params.js';
-import type { Report } from '../spec/schema.js';
+import type { Query, Report } from '../spec/schema.js';
 import type { Plan, PlannedQuery } from './plan.js';
 
 /** The frames of a plan's queries by chart or table id, and the problems of those that failed. */
@@ -17,6 +18,8 @@ export interface DataContext {
   readonly params: Params;
   readonly baseDir: string;
   readonly file?: string | undefined;
+  /** Receives warnings raised while reading (each may come more than once). */
+  readonly warn?: ((w: Warning) => void) | undefined;
 }
 
 /**
@@ -54,13 +57,42 @@ export async function runPlanData(plan: Plan, ctx: DataContext): Promise<PlanDat
   return { frames, failed };
 }
 
-async function scanDataset(name: string, queries: ReadonlyMap<string, PlannedQuery>, ctx: DataContext) {
+/**
+ * The frames of one dataset's queries: pushed down to the database where SQL can express them,
+ * the rest computed in one streaming pass.
+ */
+async function scanDataset(
+  name: string,
+  queries: ReadonlyMap<string, PlannedQuery>,
+  ctx: DataContext,
+): Promise<Map<string, Frame>> {
   const dataset = ctx.report.datasets[name];
   if (!dataset) throw new Error(`dataset "${name}" was not checked before planning`);
-  const source = openSource(name, dataset, { baseDir: ctx.baseDir, file: ctx.file });
   const plain = new Map([...queries].map(([id, q]) => [id, q.query] as const));
   const paths = new Map([...queries].map(([id, q]) => [id, q.path] as const));
-  return runQueries(source, plain, ctx.params, { dataset: name, file: ctx.file, paths });
+  const frames = new Map<string, Frame>();
+  let rest: ReadonlyMap<string, Query> = plain;
+  if (isSqlDataset(dataset)) {
+    const pushed = await runPushDowns(name, dataset, plain, ctx.params, {
+      baseDir: ctx.baseDir,
+      file: ctx.file,
+      paths,
+      warn: ctx.warn,
+    });
+    for (const [id, frame] of pushed) frames.set(id, frame);
+    rest = new Map([...plain].filter(([id]) => !pushed.has(id)));
+  }
+  if (rest.size > 0) {
+    const source = openSource(name, dataset, { baseDir: ctx.baseDir, file: ctx.file });
+    const scanned = await runQueries(source, rest, ctx.params, {
+      dataset: name,
+      file: ctx.file,
+      paths,
+      warn: ctx.warn,
+    });
+    for (const [id, frame] of scanned) frames.set(id, frame);
+  }
+  return frames;
 }
 
 /** Which queries the problems point at, by the field path each query was written at. */

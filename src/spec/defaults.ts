@@ -56,10 +56,10 @@ const common = {
 /** Defaults per chart type. `legend` is turned to `none` when a chart has no series to tell apart. */
 export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOptions<T>> } = Object.freeze({
   bar: { ...common, orientation: 'vertical', stacked: false, labels: false, barGap: 20 },
-  line: { ...common, smooth: false, markers: true, lineWidth: 2, labels: false },
-  area: { ...common, stacked: true, opacity: 0.8, smooth: false, lineWidth: 1.5 },
+  line: { ...common, smooth: false, markers: true, lineWidth: 2, labels: false, downsample: true },
+  area: { ...common, stacked: true, opacity: 0.8, smooth: false, lineWidth: 1.5, downsample: true },
   pie: { ...common, innerRadius: 0, labels: 'percent' },
-  scatter: { ...common, pointSize: 8 },
+  scatter: { ...common, pointSize: 8, downsample: true },
   sparkline: {
     ...common,
     width: 100,
@@ -71,6 +71,7 @@ export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOption
     showLast: true,
     lineWidth: 1.5,
     area: false,
+    downsample: true,
   },
   gantt: { ...common, labels: true },
 });

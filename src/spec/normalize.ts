@@ -46,7 +46,7 @@ export function checkReport(report: Report, file?: string): void {
       );
     }
     query.filter?.forEach((f, i) => {
-      const values = Array.isArray(f.value) ? f.value : [f.value];
+      const values = Array.isArray(f.value) ? f.value : f.value === undefined ? [] : [f.value];
       values.forEach((v, j) => {
         if (isParamRef(v))
           checkParam(v.param, `${path}.filter[${i}].value${Array.isArray(f.value) ? `[${j}]` : ''}.param`);
@@ -88,6 +88,18 @@ export function checkReport(report: Report, file?: string): void {
     });
   };
 
+  for (const [name, ds] of Object.entries(report.datasets)) {
+    if (
+      (ds.source === 'sqlite' || ds.source === 'postgres') &&
+      (ds.table === undefined) === (ds.query === undefined)
+    ) {
+      at(
+        ds.table === undefined ? 'CP_ERR_MISSING_FIELD' : 'CP_ERR_INVALID_VALUE',
+        `a ${ds.source} dataset needs exactly one of table and query`,
+        `datasets.${name}`,
+      );
+    }
+  }
   for (const [id, chart] of Object.entries(report.charts)) checkChart(chart, `charts.${id}`);
   walk(report.body, 'body');
   if (problems.length) throw new ChartpressError(problems);

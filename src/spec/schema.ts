@@ -44,10 +44,24 @@ export const FilterOp = {
   gte: 'gte',
   in: 'in',
   between: 'between',
+  contains: 'contains',
+  isNull: 'isNull',
+  notNull: 'notNull',
 } as const;
 export type FilterOp = keyof typeof FilterOp;
 
-export const AggregateOp = { count: 'count', sum: 'sum', avg: 'avg', min: 'min', max: 'max' } as const;
+export const AggregateOp = {
+  count: 'count',
+  countDistinct: 'countDistinct',
+  sum: 'sum',
+  avg: 'avg',
+  min: 'min',
+  max: 'max',
+  median: 'median',
+  p90: 'p90',
+  first: 'first',
+  last: 'last',
+} as const;
 export type AggregateOp = keyof typeof AggregateOp;
 
 const enumOf = <T extends Record<string, string>>(o: T) =>
@@ -66,7 +80,9 @@ const FilterValue = z.union([Scalar, ParamRef, z.array(z.union([Scalar, ParamRef
 export const Filter = z.strictObject({
   field: z.string().min(1).describe('Column to test.'),
   op: enumOf(FilterOp).default('eq').describe('Comparison. Defaults to eq.'),
-  value: FilterValue.describe('A value, `{param: name}`, or a list (for in, and [low, high] for between).'),
+  value: FilterValue.optional().describe(
+    'A value, `{param: name}`, or a list (for in, and [low, high] for between). Not used by isNull/notNull.',
+  ),
 });
 export type Filter = z.infer<typeof Filter>;
 
@@ -76,7 +92,19 @@ export const GroupBy = z.union([
     field: z.string().min(1),
     bucket: enumOf(TimeBucket)
       .optional()
-      .describe('Time bucket for ISO dates (UTC). Output is the ISO date of the bucket start.'),
+      .describe('Time bucket for ISO dates. Output is the ISO date of the bucket start.'),
+    timezone: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('IANA time zone the buckets are cut in, e.g. "Europe/Paris". Defaults to UTC.'),
+    bin: z
+      .strictObject({
+        step: z.number().positive().describe('Bin width.'),
+        offset: z.number().optional().describe('Where bins start. Defaults to 0.'),
+      })
+      .optional()
+      .describe('Numeric bins: the output is the lower edge of the bin.'),
     as: z.string().min(1).optional().describe('Output column name. Defaults to the field name.'),
   }),
 ]);
@@ -100,12 +128,36 @@ export const Query = z.strictObject({
   filter: z.array(Filter).optional(),
   groupBy: z.array(GroupBy).optional(),
   aggregate: z.record(z.string().min(1), Aggregate).optional(),
+  pivot: z
+    .strictObject({
+      on: z.string().min(1).describe('Output column whose values become columns.'),
+      value: z.string().min(1).describe('Output column that fills them.'),
+    })
+    .optional()
+    .describe('Turns the values of one column into columns (a wide table).'),
   sort: z.array(SortItem).optional(),
   limit: z.int().positive().optional(),
+  other: z
+    .union([z.boolean(), z.string().min(1)])
+    .optional()
+    .describe('With limit: sum the rows past the limit into one row labelled "Other" (or this label).'),
+  fill: z
+    .enum(['zero', 'null'])
+    .optional()
+    .describe('Fill missing time buckets between the first and last with 0 or null aggregates.'),
+  onInvalid: z
+    .enum(['skip', 'error'])
+    .optional()
+    .describe('Nulls and non-numbers in numeric aggregates: skip and warn (default), or fail.'),
 });
 export type Query = z.infer<typeof Query>;
 
 export const ColumnType = z.enum(['string', 'number', 'date', 'boolean']);
+
+const Columns = z
+  .record(z.string(), ColumnType)
+  .optional()
+  .describe('Declared column types; other columns are inferred (numbers become numbers).');
 
 export const Dataset = z.discriminatedUnion('source', [
   z.strictObject({
@@ -116,10 +168,37 @@ export const Dataset = z.discriminatedUnion('source', [
     source: z.literal('csv'),
     path: z.string().min(1).describe('CSV file, relative to the report file.'),
     delimiter: z.string().length(1).optional().describe('Field delimiter. Defaults to ",".'),
-    columns: z
-      .record(z.string(), ColumnType)
+    columns: Columns,
+  }),
+  z.strictObject({
+    source: z.literal('ndjson'),
+    path: z.string().min(1).describe('Newline-delimited JSON file: one object per line.'),
+    columns: Columns,
+  }),
+  z.strictObject({
+    source: z.literal('json'),
+    path: z.string().min(1).describe('JSON file holding one top-level array of objects (streamed).'),
+    columns: Columns,
+  }),
+  z.strictObject({
+    source: z.literal('sqlite'),
+    path: z.string().min(1).describe('SQLite database file, opened read-only.'),
+    table: z.string().min(1).optional().describe('Table (or view) to read.'),
+    query: z.string().min(1).optional().describe('SQL query to read (instead of table).'),
+    columns: Columns,
+  }),
+  z.strictObject({
+    source: z.literal('postgres'),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax of the URL.
+    url: z.string().min(1).describe('Connection URL; `${ENV_VAR}` is replaced from the environment.'),
+    table: z.string().min(1).optional().describe('Table (or view) to read, optionally schema-qualified.'),
+    query: z.string().min(1).optional().describe('SQL query to read (instead of table).'),
+    timeoutMs: z
+      .int()
+      .positive()
       .optional()
-      .describe('Declared column types; other columns are inferred (numbers become numbers).'),
+      .describe('Limit for connecting and for each read, in ms. Defaults to 30000.'),
+    columns: Columns,
   }),
 ]);
 export type Dataset = z.infer<typeof Dataset>;
@@ -209,6 +288,10 @@ export const BarOptions = z.strictObject({
 });
 export const LineOptions = z.strictObject({
   ...commonOptions,
+  downsample: z
+    .boolean()
+    .optional()
+    .describe('Reduce series longer than twice the width in pixels with LTTB. Defaults to true.'),
   smooth: z.boolean().optional().describe('Defaults to false.'),
   markers: z.boolean().optional().describe('Point markers. Defaults to true.'),
   lineWidth: z.number().min(0).max(20).optional().describe('Defaults to 2.'),
@@ -216,6 +299,10 @@ export const LineOptions = z.strictObject({
 });
 export const AreaOptions = z.strictObject({
   ...commonOptions,
+  downsample: z
+    .boolean()
+    .optional()
+    .describe('Reduce series longer than twice the width in pixels with LTTB. Defaults to true.'),
   stacked: z.boolean().optional().describe('Stack layers. Defaults to true.'),
   opacity: z.number().min(0).max(1).optional().describe('Fill opacity. Defaults to 0.35 (0.8 when stacked).'),
   smooth: z.boolean().optional().describe('Defaults to false.'),
@@ -231,6 +318,10 @@ export const PieOptions = z.strictObject({
 });
 export const ScatterOptions = z.strictObject({
   ...commonOptions,
+  downsample: z
+    .boolean()
+    .optional()
+    .describe('Reduce series longer than twice the width in pixels with LTTB. Defaults to true.'),
   pointSize: z
     .number()
     .min(1)
@@ -240,6 +331,10 @@ export const ScatterOptions = z.strictObject({
 });
 export const SparklineOptions = z.strictObject({
   ...commonOptions,
+  downsample: z
+    .boolean()
+    .optional()
+    .describe('Reduce series longer than twice the width in pixels with LTTB. Defaults to true.'),
   showMin: z.boolean().optional().describe('Mark the minimum. Defaults to false.'),
   showMax: z.boolean().optional().describe('Mark the maximum. Defaults to false.'),
   showLast: z.boolean().optional().describe('Mark the last point. Defaults to true.'),

@@ -16,7 +16,16 @@ const chartFile = tmp.write(
 describe('chartpress render', () => {
   it('renders the example to PDF, prints a summary and the stats as the last line', async () => {
     const out = join(tmp.dir, 'sales.pdf');
-    const run = await cli('render', example, '-o', out, '--stats', 'json');
+    const run = await cli(
+      'render',
+      example,
+      '-o',
+      out,
+      '--stats',
+      'json',
+      '--cache-dir',
+      join(tmp.dir, 'cache'),
+    );
     expect(run.stderr.filter(Boolean)).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stdout[0]).toMatch(
@@ -25,8 +34,9 @@ describe('chartpress render', () => {
     const stats = JSON.parse(run.stdout.filter(Boolean).at(-1) ?? '{}');
     expect(stats).toMatchObject({
       charts: { total: 9, rendered: 8, cached: 0, failed: 0, skipped: 1 },
-      cache: { hits: 0, misses: 8, bytes: 0 },
+      cache: { hits: 0, misses: 8 },
     });
+    expect(stats.cache.bytes).toBeGreaterThan(0);
     expect(Object.keys(stats.ms)).toEqual(['total', 'data', 'charts', 'document']);
     const text = await pdfText(readFileSync(out));
     for (const s of [
@@ -55,6 +65,7 @@ describe('chartpress render', () => {
       '--stats',
       'json',
       '--quiet',
+      '--no-cache',
     );
     expect(run.code).toBe(0);
     expect(run.stdout.filter(Boolean)).toHaveLength(1);
@@ -79,7 +90,7 @@ describe('chartpress render', () => {
       `title: T\ndatasets:\n  q: { source: csv, path: data/q.csv }\ncharts:\n  good: { type: bar, data: { from: q }, encode: { x: month, y: amount } }\n  bad: { type: line, data: { from: q }, encode: { x: month, y: amont } }\nbody:\n  - chart: good\n  - chart: bad\n`,
     );
     const out = join(tmp.dir, 'bad.pdf');
-    const run = await cli('render', report, '-o', out, '--quiet', '--stats', 'json');
+    const run = await cli('render', report, '-o', out, '--quiet', '--stats', 'json', '--no-cache');
     expect(run.code).toBe(1);
     expect(run.stderr.filter(Boolean)).toHaveLength(1);
     expect(run.stderr[0]).toMatch(

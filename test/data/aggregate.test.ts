@@ -6,7 +6,9 @@ import { run, salesRows } from './helpers.js';
 
 function fold(agg: Aggregate, rows: Row[]): Value {
   const acc = accumulator(agg)();
-  for (const r of rows) acc.add(r);
+  rows.forEach((r, i) => {
+    acc.add(r, i);
+  });
   return acc.result();
 }
 
@@ -39,6 +41,54 @@ describe('accumulator', () => {
     expect(fold({ op: 'min', field: 'v' }, mixed)).toBe(-1);
     expect(fold({ op: 'max', field: 'v' }, mixed)).toBe(4.5);
     expect(fold({ op: 'max', field: 'v' }, col(-5, -2, -9))).toBe(-2);
+  });
+
+  it('countDistinct counts distinct non-null values, telling 1 from "1"', () => {
+    expect(fold({ op: 'countDistinct', field: 'v' }, col(1, '1', 1, null, 'a', 'a', true))).toBe(4);
+    expect(fold({ op: 'countDistinct', field: 'v' }, [])).toBe(0);
+  });
+
+  it('median and p90 interpolate between closest ranks, like numpy', () => {
+    // numpy.percentile([1..10], 90) == 9.1; numpy.median([3, 1, 2, 10]) == 2.5
+    expect(fold({ op: 'p90', field: 'v' }, col(10, 9, 8, 7, 6, 5, 4, 3, 2, 1))).toBeCloseTo(9.1, 12);
+    expect(fold({ op: 'median', field: 'v' }, col(3, 1, 'x', 2, null, 10))).toBe(2.5);
+    // numpy.percentile([15, 20, 35, 40, 50], 90) == 46.0
+    expect(fold({ op: 'p90', field: 'v' }, col(50, 15, 40, 20, 35))).toBeCloseTo(46, 12);
+    expect(fold({ op: 'median', field: 'v' }, col(7))).toBe(7);
+    expect(fold({ op: 'median', field: 'v' }, col(null, 'x'))).toBeNull();
+  });
+
+  it('first and last are the first and last non-null values in scan order', () => {
+    expect(fold({ op: 'first', field: 'v' }, col(null, 'b', 3, null))).toBe('b');
+    expect(fold({ op: 'last', field: 'v' }, col(null, 'b', 3, null))).toBe(3);
+    expect(fold({ op: 'last', field: 'v' }, col(null))).toBeNull();
+  });
+
+  it('merging two accumulators equals adding all their rows to one', () => {
+    const rows = col(5, null, 'x', 2, 9, 2, -4, 7.5, true, 3);
+    const ops = [
+      'count',
+      'countDistinct',
+      'sum',
+      'avg',
+      'min',
+      'max',
+      'median',
+      'p90',
+      'first',
+      'last',
+    ] as const;
+    for (const op of ops) {
+      const agg = { op, field: 'v' };
+      const make = accumulator(agg);
+      const a = make();
+      const b = make();
+      rows.forEach((r, i) => {
+        (i < 4 ? a : b).add(r, i);
+      });
+      a.merge(b);
+      expect(a.result(), op).toEqual(fold(agg, rows));
+    }
   });
 
   it('min and max compare strings when a column has no numbers (ISO dates)', () => {
@@ -91,6 +141,55 @@ describe('aggregates per group', () => {
     }
     expect(got).toHaveLength(4);
     expect(got).toEqual(expected);
+  });
+
+  it('countDistinct, median, p90, first and last match a plain-loop reference', () => {
+    const rows = salesRows(4000, 13);
+    const got = run(rows, {
+      groupBy: ['region'],
+      aggregate: {
+        distinctUnits: { op: 'countDistinct', field: 'units' },
+        median: { op: 'median', field: 'amount' },
+        p90: { op: 'p90', field: 'amount' },
+        first: { op: 'first', field: 'amount' },
+        last: { op: 'last', field: 'date' },
+      },
+    });
+    const regions: Value[] = [];
+    for (const r of rows) if (!regions.includes(r.region ?? null)) regions.push(r.region ?? null);
+    const expected = regions.map((region) => {
+      const units: Value[] = [];
+      const amounts: number[] = [];
+      let first: Value = null;
+      let last: Value = null;
+      for (const r of rows) {
+        if (r.region !== region) continue;
+        if (!units.includes(r.units ?? null)) units.push(r.units ?? null);
+        if (typeof r.amount === 'number') amounts.push(r.amount);
+        if (first === null && r.amount !== null) first = r.amount ?? null;
+        last = r.date ?? last;
+      }
+      amounts.sort((a, b) => a - b);
+      const at = (p: number) => {
+        const pos = (amounts.length - 1) * p;
+        const below = amounts[Math.floor(pos)]!;
+        const above = amounts[Math.ceil(pos)]!;
+        return below + (above - below) * (pos - Math.floor(pos));
+      };
+      return { region, distinctUnits: units.length, median: at(0.5), p90: at(0.9), first, last };
+    });
+    expect(got).toHaveLength(4);
+    for (const [i, row] of got.entries()) {
+      const e = expected[i]!;
+      expect(row).toMatchObject({
+        region: e.region,
+        distinctUnits: e.distinctUnits,
+        first: e.first,
+        last: e.last,
+      });
+      expect(row.median).toBeCloseTo(e.median, 9);
+      expect(row.p90).toBeCloseTo(e.p90, 9);
+    }
   });
 
   it('aggregate without groupBy gives one row, also for no rows', () => {

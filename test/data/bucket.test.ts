@@ -12,6 +12,11 @@ describe('parseIsoDate', () => {
     expect(parseIsoDate('2024-03-05T14:37:00-0530')).toBe(Date.UTC(2024, 2, 5, 20, 7));
     expect(parseIsoDate('2024-03')).toBe(Date.UTC(2024, 2, 1));
     expect(parseIsoDate('2024')).toBe(Date.UTC(2024, 0, 1));
+    expect(parseIsoDate(' 2024-03-05t14:37z ')).toBe(Date.UTC(2024, 2, 5, 14, 37));
+    expect(parseIsoDate('2024-03-05T14:37:00+02')).toBe(Date.UTC(2024, 2, 5, 12, 37));
+    expect(parseIsoDate('2024-03-05T14:37:00,5-01:30')).toBe(Date.UTC(2024, 2, 5, 16, 7, 0, 500));
+    expect(parseIsoDate('2000-02-29')).toBe(Date.UTC(2000, 1, 29));
+    expect(parseIsoDate('1900-02-29')).toBeNull();
   });
 
   it('refuses what is not a real ISO date', () => {
@@ -24,6 +29,17 @@ describe('parseIsoDate', () => {
       'March 5',
       '',
       '2024-03-05T25:00',
+      '2024-03-05T14',
+      '2024-03-05T14:3',
+      '2024-03-05T14:37:1',
+      '2024-03-05T14:37:00.Z',
+      '2024-03-05T14:37:00+02:0',
+      '2024-03-05T14:37:00Zx',
+      '2024-03-05X14:37',
+      '2024-3-05',
+      '2024-03-5',
+      '12024-03-05',
+      '0099-01-01',
     ]) {
       expect(parseIsoDate(s), s).toBeNull();
     }

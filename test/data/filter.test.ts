@@ -152,4 +152,48 @@ describe('compileFilters', () => {
       ['CP_ERR_INVALID_VALUE', 'charts.c.data.filter[1].value'],
     ]);
   });
+
+  it('contains passes text cells holding the value, case-sensitively', () => {
+    const rows = rowsOf('Cost Total $', 'total', 'TOTAL', 12, null, 'subtotal: 12');
+    expect(xs(keep(rows, [{ field: 'x', op: 'contains', value: 'total' }]))).toEqual([
+      'total',
+      'subtotal: 12',
+    ]);
+    expect(xs(keep(rows, [{ field: 'x', op: 'contains', value: 'l $' }]))).toEqual(['Cost Total $']);
+    expect(xs(keep(rows, [{ field: 'x', op: 'contains', value: 12 }]))).toEqual(['subtotal: 12']);
+    expect(xs(keep(rows, [{ field: 'x', op: 'contains', value: { param: 'p' } }], { p: 'TOT' }))).toEqual([
+      'TOTAL',
+    ]);
+  });
+
+  it('isNull and notNull need no value, and take a missing column as null', () => {
+    expect(xs(keep(data, [{ field: 'x', op: 'isNull' }]))).toEqual([null]);
+    expect(xs(keep(data, [{ field: 'x', op: 'notNull', value: 'ignored' }]))).toEqual([
+      1,
+      2,
+      9,
+      10,
+      'a',
+      'b',
+      '12',
+    ]);
+    expect(keep([{ y: 1 }], [{ field: 'x', op: 'isNull' }])).toEqual([{ y: 1 }]);
+  });
+
+  it('reports a missing value, and contains null', () => {
+    const { problems } = compileFilters(
+      [
+        { field: 'x', op: 'eq' },
+        { field: 'x', op: 'contains', value: null },
+        { field: 'x', op: 'contains', value: ['a', 'b'] },
+      ],
+      {},
+      where,
+    );
+    expect(problems.map((p) => [p.code, p.path])).toEqual([
+      ['CP_ERR_MISSING_FIELD', 'charts.c.data.filter[0].value'],
+      ['CP_ERR_INVALID_VALUE', 'charts.c.data.filter[1].value'],
+      ['CP_ERR_INVALID_VALUE', 'charts.c.data.filter[2].value'],
+    ]);
+  });
 });

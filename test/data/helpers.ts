@@ -1,6 +1,8 @@
-import type { Row, Value } from '../../src/data/frame.js';
+import type { Frame, Row, Value } from '../../src/data/frame.js';
 import { frameToRows } from '../../src/data/frame.js';
 import { QueryAccumulator } from '../../src/data/query.js';
+import { runQueries } from '../../src/data/scan.js';
+import { ChartpressError, type Warning } from '../../src/errors.js';
 import type { Query } from '../../src/spec/schema.js';
 
 /** An async source over rows that counts how many times it is iterated and how many rows it gave. */
@@ -61,4 +63,39 @@ export function salesRows(n: number, seed = 1): Row[] {
     });
   }
   return rows;
+}
+
+/** Runs one query through `runQueries` (the real scan); returns result rows and the warnings. */
+export async function scan(
+  rows: readonly Row[],
+  query: Omit<Query, 'from'>,
+  opts: { params?: Record<string, Value>; maxGroups?: number; maxValues?: number } = {},
+): Promise<{ rows: Row[]; frame: Frame; warnings: Warning[] }> {
+  const warnings: Warning[] = [];
+  const frames = await runQueries(
+    countingSource(rows),
+    new Map([['q', { from: 'd', ...query }]]),
+    opts.params ?? {},
+    {
+      dataset: 'd',
+      paths: new Map([['q', 'charts.c.data']]),
+      file: 'report.yaml',
+      warn: (w) => warnings.push(w),
+      maxGroups: opts.maxGroups,
+      maxValues: opts.maxValues,
+    },
+  );
+  const frame = frames.get('q')!;
+  return { rows: frameToRows(frame), frame, warnings };
+}
+
+/** The ChartpressError a promise rejects with. */
+export async function failure(p: Promise<unknown>): Promise<ChartpressError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ChartpressError) return e;
+    throw e;
+  }
+  throw new Error('expected a ChartpressError');
 }

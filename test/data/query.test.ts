@@ -29,7 +29,7 @@ describe('QueryAccumulator, pass-through', () => {
     expect(frame.columns).toEqual({
       date: ['2024-01-20', 'soon'],
       region: ['US', 'US'],
-      amount: [5, 1],
+      amount: Float64Array.of(5, 1),
       note: [null, 'd'],
     });
   });
@@ -86,7 +86,11 @@ describe('QueryAccumulator, groups', () => {
     for (const r of rows) acc.push(r);
     const frame = acc.finish();
     expect(frame.fields).toEqual(['region', 'total', 'n']);
-    expect(frame.columns).toEqual({ region: ['EU', 'US'], total: [19, 6], n: [4, 2] });
+    expect(frame.columns).toEqual({
+      region: ['EU', 'US'],
+      total: Float64Array.of(19, 6),
+      n: Float64Array.of(4, 2),
+    });
   });
 
   it('buckets dates, renames with `as`, and puts unparseable dates in a null group', () => {

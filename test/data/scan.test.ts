@@ -120,4 +120,59 @@ describe('runQueries', () => {
     );
     await expect(run).rejects.toThrow('stop');
   });
+
+  it('reads columns of a sparse source (JSON) as all the columns seen', async () => {
+    const sparse: Row[] = [{ a: 1 }, { a: 2, late: 'x' }, { b: true }];
+    const source = Object.assign(countingSource(sparse), { sparse: true });
+    const q = new Map<string, Query>([
+      ['all', { from: 's' }],
+      ['late', { from: 's', groupBy: ['late'], aggregate: { n: { op: 'count' } } }],
+      ['sorted', { from: 's', sort: [{ field: 'b', order: 'desc' }], limit: 1 }],
+    ]);
+    const frames = await runQueries(source, q, {}, { dataset: 's' });
+    expect(frames.get('all')?.fields).toEqual(['a', 'late', 'b']);
+    expect(frameToRows(frames.get('all')!)).toEqual([
+      { a: 1, late: null, b: null },
+      { a: 2, late: 'x', b: null },
+      { a: null, late: null, b: true },
+    ]);
+    expect(frameToRows(frames.get('late')!)).toEqual([
+      { late: null, n: 2 },
+      { late: 'x', n: 1 },
+    ]);
+    expect(frameToRows(frames.get('sorted')!)).toEqual([{ a: null, late: null, b: true }]);
+    const bad = new Map<string, Query>([
+      ['q', { from: 's', groupBy: ['nope'] }],
+      ['r', { from: 's', sort: ['nada'] }],
+    ]);
+    const err = await caught(
+      runQueries(Object.assign(countingSource(sparse), { sparse: true }), bad, {}, { dataset: 's' }),
+    );
+    expect(err.problems.map((p) => [p.code, p.path])).toEqual([
+      ['CP_ERR_UNKNOWN_COLUMN', 'q.groupBy[0]'],
+      ['CP_ERR_UNKNOWN_COLUMN', 'r.sort[0]'],
+    ]);
+    expect(err.problems[0]?.message).toContain('columns: a, late, b');
+  });
+
+  it('stops reading once every query has failed', async () => {
+    const source = countingSource(salesRows(50_000));
+    const q = new Map<string, Query>([
+      ['q', { from: 'sales', groupBy: ['amount'], aggregate: { n: { op: 'count' } } }],
+    ]);
+    const err = await caught(runQueries(source, q, {}, { dataset: 'sales', maxGroups: 10 }));
+    expect(err.problems[0]?.message).toContain('more than 10 groups');
+    expect(source.rowsRead).toBeLessThan(10_000);
+  });
+
+  it('passes warnings on only when asked to', async () => {
+    const q = new Map<string, Query>([
+      ['q', { from: 'sales', aggregate: { t: { op: 'sum', field: 'amount' } } }],
+    ]);
+    const frames = await runQueries(countingSource(rows), q, {}, { dataset: 'sales' });
+    expect(frameToRows(frames.get('q')!)).toEqual([{ t: 22 }]);
+    const warned: string[] = [];
+    await runQueries(countingSource(rows), q, {}, { dataset: 'sales', warn: (w) => warned.push(w.code) });
+    expect(warned).toEqual(['CP_WARN_INVALID_VALUES']);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Row, Value } from '../../src/data/frame.js';
-import { sortField, sortTuples } from '../../src/data/sort.js';
-import { run } from './helpers.js';
+import { sortField, sortTuples, TopK } from '../../src/data/sort.js';
+import { rng, run } from './helpers.js';
 
 describe('sortTuples', () => {
   it('sorts by several keys, each ascending or descending', () => {
@@ -57,6 +57,12 @@ describe('sortTuples', () => {
     expect(t.map((r) => r[1])).toEqual(['first', 'second', 'third', 'x']);
   });
 
+  it('compares through `by` when given (zoned hour labels as instants)', () => {
+    const t: Value[][] = [['2024-10-27T02:00:00+01:00'], ['2024-10-27T02:00:00+02:00'], [null]];
+    sortTuples(t, [{ index: 0, desc: false, by: (v) => (typeof v === 'string' ? Date.parse(v) : v) }]);
+    expect(t.flat()).toEqual(['2024-10-27T02:00:00+02:00', '2024-10-27T02:00:00+01:00', null]);
+  });
+
   it('reads both ways of writing a sort item', () => {
     expect(sortField('a')).toEqual({ field: 'a', desc: false });
     expect(sortField({ field: 'a', order: 'desc' })).toEqual({ field: 'a', desc: true });
@@ -95,5 +101,18 @@ describe('sort in a query', () => {
       { region: 'EU', total: 14 },
       { region: 'US', total: 6 },
     ]);
+  });
+});
+
+describe('TopK', () => {
+  it('keeps the k smallest, ties in push order, like a stable sort and a slice', () => {
+    const rand = rng(5);
+    for (const k of [1, 3, 10, 100, 500]) {
+      const items = Array.from({ length: 300 }, (_, i) => ({ v: Math.floor(rand() * 20), i }));
+      const top = new TopK<{ v: number; i: number }>(k, (a, b) => a.v - b.v);
+      for (const item of items) top.push(item);
+      expect(top.size).toBe(Math.min(k, 300));
+      expect(top.sorted()).toEqual([...items].sort((a, b) => a.v - b.v).slice(0, k));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Frame } from '../../data/frame.js';
+import { cell, type Frame, type Value } from '../../data/frame.js';
 import { FONT_STACK } from '../../font.js';
 import { categoryAxis, timeAxis, valueAxis } from '../axes.js';
 import type { ChartOption, CustomSeriesOption } from '../echarts.js';
@@ -29,17 +29,17 @@ export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme)
   const task = channel(chart, frame, 'y', true);
   const category = channel(chart, frame, 'series');
   const dates = isDateColumn(start) && isDateColumn(end);
-  const at = (v: (typeof start)[number] | undefined) => (dates ? parseDate(v ?? null) : toNumber(v ?? null));
+  const at = (v: Value) => (dates ? parseDate(v) : toNumber(v));
 
   const rows = new Map<string, number>();
   const groups = new Map<string, Task[]>();
   for (let i = 0; i < frame.length; i++) {
-    const name = toLabel(task[i]);
+    const name = toLabel(cell(task, i));
     if (!rows.has(name)) rows.set(name, rows.size);
-    const s = at(start[i]);
-    const e = at(end[i]);
+    const s = at(cell(start, i));
+    const e = at(cell(end, i));
     if (s === null || e === null) continue;
-    const key = category ? toLabel(category[i]) : 'tasks';
+    const key = category ? toLabel(cell(category, i)) : 'tasks';
     let list = groups.get(key);
     if (!list) {
       list = [];

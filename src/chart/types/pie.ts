@@ -1,4 +1,4 @@
-import type { Column, Frame } from '../../data/frame.js';
+import { type Column, cell, type Frame } from '../../data/frame.js';
 import { FONT_STACK } from '../../font.js';
 import type { ChartOption, PieSeriesOption } from '../echarts.js';
 import { channel, toLabel, toNumber } from '../encode.js';
@@ -9,12 +9,12 @@ import type { Theme } from '../theme.js';
 /** Slices by name in first-seen order; repeated names are summed, non-positive values dropped. */
 function slices(names: Column, values: Column) {
   const byName = new Map<string, number>();
-  names.forEach((n, i) => {
-    const v = toNumber(values[i]);
-    if (v === null) return;
-    const key = toLabel(n);
+  for (let i = 0; i < names.length; i++) {
+    const v = toNumber(cell(values, i));
+    if (v === null) continue;
+    const key = toLabel(cell(names, i));
     byName.set(key, (byName.get(key) ?? 0) + v);
-  });
+  }
   return [...byName].filter(([, v]) => v > 0).map(([name, value]) => ({ name, value }));
 }
 

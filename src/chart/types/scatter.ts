@@ -1,4 +1,4 @@
-import type { Frame } from '../../data/frame.js';
+import { cell, columnValues, type Frame } from '../../data/frame.js';
 import { timeAxis, valueAxis } from '../axes.js';
 import type { ChartOption, ScatterSeriesOption } from '../echarts.js';
 import { channel, isDateColumn, maxAbs, parseDate, toLabel, toNumber } from '../encode.js';
@@ -22,9 +22,9 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
   const size = channel(chart, frame, 'size');
   const color = channel(chart, frame, 'color');
   const timeX = isDateColumn(x);
-  const xs = x.map((v) => (timeX ? parseDate(v) : toNumber(v)));
-  const ys = y.map(toNumber);
-  const sizes = size?.map(toNumber);
+  const xs = columnValues(x).map((v) => (timeX ? parseDate(v) : toNumber(v)));
+  const ys = columnValues(y).map(toNumber);
+  const sizes = size && columnValues(size).map(toNumber);
   const largestSize = sizes ? maxAbs(sizes) : 0;
 
   const groups = new Map<string, { value: [number, number]; symbolSize?: number }[]>();
@@ -33,7 +33,7 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
     const xv = xs[i];
     const yv = ys[i];
     if (xv === null || xv === undefined || yv === null || yv === undefined) continue;
-    const key = color ? toLabel(color[i]) : single;
+    const key = color ? toLabel(cell(color, i)) : single;
     let list = groups.get(key);
     if (!list) {
       list = [];

@@ -30,7 +30,7 @@ export function sparklineOption(chart: ChartOf<'sparkline'>, frame: Frame, theme
   const ctx = chartContext(chart, theme);
   const o = chart.options;
   const y = channel(chart, frame, 'y', true);
-  const x = channel(chart, frame, 'x') ?? y.map((_, i) => i);
+  const x = channel(chart, frame, 'x') ?? Float64Array.from({ length: y.length }, (_, i) => i);
   const s = channel(chart, frame, 'series');
   const data = pivot(x, y, s, chart.encode.y ?? 'value');
   const format = valueFormatter(chart, maxAbs(data.series.flatMap((d) => d.values)));

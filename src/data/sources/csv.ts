@@ -1,110 +1,83 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { ChartpressError, problem } from '../../errors.js';
 import type { Row } from '../frame.js';
-import { type CellReader, type ColumnType, cellReaders, inferCell } from './cells.js';
-
-/** Where a CSV dataset sits in the report, for error messages. */
-export interface CsvWhere {
-  /** The report file. */
-  readonly file?: string | undefined;
-  /** Field path of the dataset, e.g. `datasets.sales`. */
-  readonly path: string;
-}
+import { type CellReader, cellReaders, type DeclaredColumns, inferCell } from './cells.js';
+import { checkFile, DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, pathField, readError } from './file.js';
+import { fromBatches, type RowSource, readBatches } from './rows.js';
 
 /** A CSV file read as rows. */
-export interface CsvOptions {
-  /** Absolute (or process-relative) path of the file. */
-  readonly path: string;
+export interface CsvOptions extends FileSourceOptions {
   /** Field delimiter. Defaults to ",". */
   readonly delimiter?: string | undefined;
-  /** Declared column types; other columns are inferred per cell. */
-  readonly columns?: Readonly<Record<string, ColumnType>> | undefined;
-  /** Largest file accepted, in bytes. Defaults to 1 GiB. */
-  readonly maxBytes?: number | undefined;
-  readonly where: CsvWhere;
+  /** Declared column types; other columns are inferred per cell (see `inferCell`). */
+  readonly columns?: DeclaredColumns | undefined;
 }
 
 /** Default size limit of a CSV file: 1 GiB. */
-export const DEFAULT_MAX_CSV_BYTES = 1024 ** 3;
+export const DEFAULT_MAX_CSV_BYTES = DEFAULT_MAX_FILE_BYTES;
+
+/** Bytes read from the file at a time: 256 KiB. */
+const READ_SIZE = 256 * 1024;
 
 /**
  * Streams a CSV file as rows. The header row names the columns (names trimmed); a byte order
  * mark, CRLF line ends and empty lines are handled; quoted fields may hold delimiters, quotes
  * ("") and line breaks. Each iteration reads the file anew.
  *
- * Errors: `CP_ERR_FILE_NOT_FOUND`, `CP_ERR_FILE_TOO_LARGE`, `CP_ERR_CSV_PARSE` (with the line),
- * `CP_ERR_UNKNOWN_COLUMN` (a declared column missing from the header), `CP_ERR_DATA_READ`.
+ * Errors: `CP_ERR_FILE_NOT_FOUND`, `CP_ERR_FILE_TOO_LARGE`, `CP_ERR_CSV_PARSE` (with the line,
+ * and the column when the parser knows it), `CP_ERR_UNKNOWN_COLUMN` (a declared column missing
+ * from the header), `CP_ERR_DATA_READ`.
  */
-export function csvSource(opts: CsvOptions): AsyncIterable<Row> {
-  return { [Symbol.asyncIterator]: () => readCsv(opts) };
+export function csvSource(opts: CsvOptions): RowSource {
+  return fromBatches(() => readCsv(opts));
 }
 
-async function* readCsv(opts: CsvOptions): AsyncGenerator<Row> {
-  const { path, where } = opts;
-  const pathField = { file: where.file, path: `${where.path}.path` };
-  await checkFile(opts, pathField);
-  const input = createReadStream(path);
+async function* readCsv(opts: CsvOptions): AsyncGenerator<Row[]> {
+  await checkFile(opts);
+  const input = createReadStream(opts.path, { highWaterMark: READ_SIZE });
   const parser = parse({ bom: true, delimiter: opts.delimiter ?? ',', skip_empty_lines: true });
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
+  let names: string[] = [];
   try {
     let toRow: ((record: string[]) => Row) | undefined;
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (toRow === undefined) toRow = header(record, opts);
-      else yield toRow(record);
+    for await (const records of readBatches<string[]>(parser)) {
+      const rows: Row[] = [];
+      for (const record of records) {
+        if (toRow === undefined) {
+          names = record.map((n) => n.trim());
+          toRow = header(names, opts);
+        } else rows.push(toRow(record));
+      }
+      if (rows.length > 0) yield rows;
     }
   } catch (e) {
-    if (e instanceof ChartpressError) throw e;
-    if (e instanceof CsvError) {
-      const line = typeof e.lines === 'number' ? e.lines : undefined;
-      const message = `malformed CSV in ${path}${line === undefined ? '' : ` at line ${line}`}: ${e.message}`;
-      throw new ChartpressError(problem('CP_ERR_CSV_PARSE', message, pathField), { cause: e });
-    }
-    throw new ChartpressError(problem('CP_ERR_DATA_READ', `cannot read ${path}: ${reason(e)}`, pathField), {
-      cause: e,
-    });
+    if (e instanceof CsvError) throw csvError(e, opts, names);
+    throw readError(opts, e);
   } finally {
     input.destroy();
     parser.destroy();
   }
 }
 
-async function checkFile(opts: CsvOptions, at: { file?: string | undefined; path: string }): Promise<void> {
-  const { path } = opts;
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new Error('not a file');
-    size = s.size;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new ChartpressError(problem('CP_ERR_FILE_NOT_FOUND', `file not found: ${path}`, at), {
-        cause: e,
-      });
-    }
-    throw new ChartpressError(problem('CP_ERR_DATA_READ', `cannot read ${path}: ${reason(e)}`, at), {
-      cause: e,
-    });
-  }
-  const max = opts.maxBytes ?? DEFAULT_MAX_CSV_BYTES;
-  if (size > max) {
-    const message = `${path} is ${size} bytes, over the limit of ${max} bytes`;
-    throw new ChartpressError(problem('CP_ERR_FILE_TOO_LARGE', message, at));
-  }
+function csvError(e: CsvError, opts: CsvOptions, names: readonly string[]): ChartpressError {
+  const line = typeof e.lines === 'number' ? ` at line ${e.lines}` : '';
+  // The field index is meaningful for quoting errors, not for a record of the wrong length.
+  const index = (e as { index?: unknown }).index;
+  const column =
+    e.code.includes('QUOTE') && typeof index === 'number'
+      ? `, column ${index + 1}${names[index] === undefined ? '' : ` (${JSON.stringify(names[index])})`}`
+      : '';
+  const message = `malformed CSV in ${opts.path}${line}${column}: ${e.message}`;
+  return new ChartpressError(problem('CP_ERR_CSV_PARSE', message, pathField(opts.where)), { cause: e });
 }
 
 /** Checks the header and returns the record -> row conversion it implies. */
-function header(record: string[], opts: CsvOptions): (record: string[]) => Row {
-  const names = record.map((n) => n.trim());
+function header(names: readonly string[], opts: CsvOptions): (record: string[]) => Row {
   const bad = (message: string) =>
     new ChartpressError(
-      problem('CP_ERR_CSV_PARSE', `${opts.path} at line 1: ${message}`, {
-        file: opts.where.file,
-        path: `${opts.where.path}.path`,
-      }),
+      problem('CP_ERR_CSV_PARSE', `${opts.path} at line 1: ${message}`, pathField(opts.where)),
     );
   const seen = new Set<string>();
   names.forEach((name, i) => {
@@ -121,20 +94,22 @@ function header(record: string[], opts: CsvOptions): (record: string[]) => Row {
       problem(
         'CP_ERR_UNKNOWN_COLUMN',
         `declared column "${name}" not found in ${opts.path}; columns: ${names.join(', ')}`,
-        { file: opts.where.file, path: `${opts.where.path}.columns.${name}` },
+        {
+          file: opts.where.file,
+          path: `${opts.where.path}.columns.${name}`,
+        },
       ),
     );
     throw new ChartpressError(problems);
   }
-  const readers: CellReader[] = names.map((name) => {
+  const readers: ((cell: string) => ReturnType<CellReader>)[] = names.map((name) => {
     const type = Object.hasOwn(declared, name) ? declared[name] : undefined;
     return type === undefined ? inferCell : cellReaders[type];
   });
+  const n = names.length;
   return (rec) => {
     const row: Row = {};
-    for (let i = 0; i < names.length; i++) row[names[i]!] = readers[i]!(rec[i] ?? '');
+    for (let i = 0; i < n; i++) row[names[i]!] = readers[i]!(rec[i] ?? '');
     return row;
   };
 }
-
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));

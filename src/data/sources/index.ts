@@ -1,9 +1,14 @@
 import { resolve } from 'node:path';
 import { formatPath } from '../../errors.js';
 import type { Dataset } from '../../spec/schema.js';
-import type { Row } from '../frame.js';
 import { csvSource } from './csv.js';
+import type { FileWhere } from './file.js';
 import { inlineSource } from './inline.js';
+import { jsonSource } from './json.js';
+import { ndjsonSource } from './ndjson.js';
+import { postgresSource } from './postgres.js';
+import type { RowSource } from './rows.js';
+import { sqliteSource } from './sqlite.js';
 
 /** Where and how to open a dataset. */
 export interface OpenSourceOptions {
@@ -20,20 +25,33 @@ export interface OpenSourceOptions {
  * and each iteration reads the data anew. Errors carry the dataset's field path, e.g.
  * `datasets.sales.path`.
  */
-export function openSource(name: string, dataset: Dataset, opts: OpenSourceOptions): AsyncIterable<Row> {
+export function openSource(name: string, dataset: Dataset, opts: OpenSourceOptions): RowSource {
+  const where: FileWhere = { file: opts.file, path: formatPath(['datasets', name]) };
   switch (dataset.source) {
     case 'inline':
       return inlineSource(dataset.rows);
     case 'csv':
-      return csvSource({
+    case 'ndjson':
+    case 'json': {
+      const file = {
         path: resolve(opts.baseDir, dataset.path),
-        delimiter: dataset.delimiter,
         columns: dataset.columns,
         maxBytes: opts.maxBytes,
-        where: { file: opts.file, path: formatPath(['datasets', name]) },
-      });
+        where,
+      };
+      if (dataset.source === 'csv') return csvSource({ ...file, delimiter: dataset.delimiter });
+      return dataset.source === 'ndjson' ? ndjsonSource(file) : jsonSource(file);
+    }
+    case 'sqlite':
+      return sqliteSource({ ...dataset, path: resolve(opts.baseDir, dataset.path), where });
+    case 'postgres':
+      return postgresSource({ ...dataset, where });
   }
 }
 
 export { type CsvOptions, csvSource, DEFAULT_MAX_CSV_BYTES } from './csv.js';
+export { DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, type FileWhere } from './file.js';
 export { inlineSource } from './inline.js';
+export { type JsonOptions, jsonSource } from './json.js';
+export { type NdjsonOptions, ndjsonSource } from './ndjson.js';
+export { batchesOf, fromBatches, type RowSource } from './rows.js';

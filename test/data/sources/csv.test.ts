@@ -92,6 +92,51 @@ describe('csvSource', () => {
     ]);
   });
 
+  it('normalises dates: declared date columns to ISO, slash dates when inferred', async () => {
+    const text = [
+      'when,also,"Cost Total $"',
+      '2024/03/05 14:00:00,2024/03/05 14:00:00,1',
+      '2024/03/05,2024/3/5,2',
+      '2024-03-05 14:00,2024-03-05 14:00,3',
+      '2024-03-05T14:00:00+02:00,2024/02/30,4',
+      'tomorrow,tomorrow,5',
+    ].join('\n');
+    const rows = await readAll(text, { columns: { when: 'date' } });
+    expect(rows.map((r) => r.when)).toEqual([
+      '2024-03-05T14:00:00Z',
+      '2024-03-05',
+      '2024-03-05T14:00Z',
+      '2024-03-05T14:00:00+02:00',
+      null,
+    ]);
+    expect(rows.map((r) => r.also)).toEqual([
+      '2024-03-05T14:00:00Z',
+      '2024-03-05',
+      '2024-03-05 14:00',
+      '2024/02/30',
+      'tomorrow',
+    ]);
+  });
+
+  it('reads a long file in batches, the same rows either way', async () => {
+    const lines = ['n,"Cost Total $"'];
+    for (let i = 0; i < 20_000; i++) lines.push(`${i},"${i % 7 === 0 ? '' : i / 2}"`);
+    const path = join(dir, 'batches.csv');
+    await writeFile(path, lines.join('\r\n'));
+    const source = csvSource({ path, where });
+    const batched: Row[] = [];
+    let batches = 0;
+    for await (const batch of source.batches!()) {
+      batches++;
+      batched.push(...batch);
+    }
+    expect(batches).toBeGreaterThan(1);
+    expect(batched).toHaveLength(20_000);
+    expect(await collect(source)).toEqual(batched);
+    expect(batched[7]).toEqual({ n: 7, 'Cost Total $': null });
+    expect(batched[19_998]).toEqual({ n: 19_998, 'Cost Total $': 9999 });
+  });
+
   it('reads another delimiter', async () => {
     const rows = await readAll('region;amount;label\nEU;1,5;"a;b"\nUS;2;c,d\n', { delimiter: ';' });
     expect(rows).toEqual([
@@ -123,9 +168,11 @@ describe('csvSource', () => {
 
   it('reports an unclosed quote and a quote inside an unquoted field', async () => {
     expect((await failure(readAll('a,b\n1,"2\n3,4\n'))).code).toBe('CP_ERR_CSV_PARSE');
-    const err = await failure(readAll('a,b\n1,2\n3,4"x\n'));
+    const err = await failure(readAll('a,Cost Total $\n1,2\n3,4"x\n'));
     expect(err.code).toBe('CP_ERR_CSV_PARSE');
-    expect(err.message).toContain('line 3');
+    expect(err.problems[0]?.message).toMatch(
+      /\.csv at line 3, column 2 \("Cost Total \$"\): Invalid Opening Quote/,
+    );
   });
 
   it('refuses a header with a duplicate or empty column name', async () => {

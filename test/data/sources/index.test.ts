@@ -43,6 +43,22 @@ describe('openSource', () => {
     ]);
   });
 
+  it('opens NDJSON and JSON files with declared columns, as sparse sources', async () => {
+    await writeFile(join(dir, 'data', 'e.ndjson'), '{"a": "1"}\n{"b": 2}\n');
+    await writeFile(join(dir, 'data', 'e.json'), '[{"a": "1"}, {"b": 2}]');
+    for (const source of ['ndjson', 'json'] as const) {
+      const rows = openSource(
+        'e',
+        { source, path: `data/e.${source}`, columns: { a: 'number' } },
+        { baseDir: dir },
+      );
+      expect(rows.sparse).toBe(true);
+      expect(await collect(rows)).toEqual([{ a: 1 }, { b: 2 }]);
+    }
+    const size = openSource('e', { source: 'json', path: 'data/e.json' }, { baseDir: dir, maxBytes: 3 });
+    await expect(collect(size)).rejects.toMatchObject({ code: 'CP_ERR_FILE_TOO_LARGE' });
+  });
+
   it('names the dataset path field and the resolved path when the file is missing', async () => {
     const file = join(dir, 'report.yaml');
     const source = openSource('sales', { source: 'csv', path: 'data/sales.csv' }, { baseDir: dir, file });
@@ -109,7 +125,59 @@ describe('openSource', () => {
 
     const costs = data.map((d) => d.cost).filter((c): c is number => c !== null);
     const top3 = costs.sort((a, b) => b - a).slice(0, 3);
-    expect(frames.get('top')!.columns['Cost Total $']).toEqual(top3);
+    expect(frames.get('top')!.columns['Cost Total $']).toEqual(Float64Array.from(top3));
     expect(frames.get('top')!.fields).toEqual(['date', 'region', 'Cost Total $', 'qty']);
+  });
+
+  it('runs queries on an NDJSON file whose column names have spaces and symbols', async () => {
+    const rand = rng(8);
+    const lines: string[] = [];
+    const data: { city: string; cost: number | null; when: string }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const city = ['Saint-Étienne', 'Aix en Provence', 'Nice'][Math.floor(rand() * 3)]!;
+      const cost = rand() < 0.1 ? null : Math.round(rand() * 1000) / 10;
+      const when = `2024/${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}/15 10:00:00`;
+      data.push({ city, cost, when });
+      lines.push(
+        JSON.stringify({ 'City Name': city, 'Cost Total $': cost, 'When (local)': when, extra: { i } }),
+      );
+    }
+    await writeFile(join(dir, 'data', 'costs.ndjson'), lines.join('\n'));
+    const queries = new Map<string, Query>([
+      [
+        'wide',
+        {
+          from: 'costs',
+          filter: [
+            { field: 'Cost Total $', op: 'notNull' },
+            { field: 'City Name', op: 'contains', value: 'e' },
+          ],
+          groupBy: [{ field: 'When (local)', bucket: 'quarter', as: 'Quarter #' }, 'City Name'],
+          aggregate: { 'Total $': { op: 'sum', field: 'Cost Total $' } },
+          sort: ['Quarter #', 'City Name'],
+          pivot: { on: 'City Name', value: 'Total $' },
+        },
+      ],
+    ]);
+    const source = openSource(
+      'costs',
+      { source: 'ndjson', path: 'data/costs.ndjson', columns: { 'When (local)': 'date' } },
+      { baseDir: dir },
+    );
+    const frame = (await runQueries(source, queries, {}, { dataset: 'costs' })).get('wide')!;
+    expect(frame.fields).toEqual(['Quarter #', 'Aix en Provence', 'Nice', 'Saint-Étienne']);
+    const rows = frameToRows(frame);
+    for (const row of rows) {
+      for (const city of ['Aix en Provence', 'Nice', 'Saint-Étienne']) {
+        let total = 0;
+        for (const d of data) {
+          const month = Number(d.when.slice(5, 7));
+          const quarter = `2024-${String(month - ((month - 1) % 3)).padStart(2, '0')}-01`;
+          if (d.city === city && d.cost !== null && quarter === row['Quarter #']) total += d.cost;
+        }
+        expect(row[city]).toBeCloseTo(total, 6);
+      }
+    }
+    expect(rows.map((r) => r['Quarter #'])).toEqual(['2024-01-01', '2024-04-01', '2024-07-01', '2024-10-01']);
   });
 });

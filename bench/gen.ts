@@ -1,0 +1,43 @@
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Folder for generated benchmark data, reused across runs. */
+export const BENCH_DIR = join(tmpdir(), 'chartpress-bench');
+
+/**
+ * A sales CSV of `rows` rows (date, region, product, channel, units, revenue, cost), made with a
+ * fixed seed so every run reads the same bytes. Written once and reused.
+ */
+export async function salesCsv(rows: number): Promise<string> {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, `sales-${rows}.csv`);
+  if (existsSync(path) && statSync(path).size > 0) return path;
+  const tmp = `${path}.tmp`;
+  const out = createWriteStream(tmp);
+  const regions = ['EMEA', 'Americas', 'APAC', 'LATAM'];
+  const products = ['Ledger Pro', 'Ledger Cloud', 'Forecast', 'Audit Kit', 'Payroll', 'Tax'];
+  const channels = ['Direct', 'Partner', 'Online'];
+  let seed = 42;
+  const rand = () => {
+    seed = (seed * 1664525 + 1013904223) % 4294967296;
+    return seed / 4294967296;
+  };
+  const start = Date.UTC(2022, 0, 1);
+  out.write('date,region,product,channel,units,revenue,cost\n');
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const t = new Date(start + Math.floor((i / rows) * 3 * 365 * 86_400_000)).toISOString().slice(0, 19);
+    const units = 1 + Math.floor(rand() * 20);
+    const revenue = (units * (50 + rand() * 950)).toFixed(2);
+    chunk += `${t}Z,${regions[i % 4]},${products[Math.floor(rand() * 6)]},${channels[i % 3]},${units},${revenue},${(Number(revenue) * 0.4).toFixed(2)}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  renameSync(tmp, path);
+  return path;
+}

@@ -1,0 +1,61 @@
+import { stat } from 'node:fs/promises';
+import { ChartpressError, problem } from '../../errors.js';
+
+/** Where a file dataset sits in the report, for error messages. */
+export interface FileWhere {
+  /** The report file. */
+  readonly file?: string | undefined;
+  /** Field path of the dataset, e.g. `datasets.sales`. */
+  readonly path: string;
+}
+
+/** What every file source takes. */
+export interface FileSourceOptions {
+  /** Absolute (or process-relative) path of the file. */
+  readonly path: string;
+  /** Largest file accepted, in bytes. Defaults to `DEFAULT_MAX_FILE_BYTES` (1 GiB). */
+  readonly maxBytes?: number | undefined;
+  readonly where: FileWhere;
+}
+
+/** Default size limit of a data file: 1 GiB. */
+export const DEFAULT_MAX_FILE_BYTES = 1024 ** 3;
+
+/** `{file, path}` of the dataset's `path` field, where problems with the file are reported. */
+export const pathField = (where: FileWhere) => ({ file: where.file, path: `${where.path}.path` });
+
+/**
+ * Checks that the file exists, is a file and is within the size limit:
+ * `CP_ERR_FILE_NOT_FOUND`, `CP_ERR_DATA_READ` or `CP_ERR_FILE_TOO_LARGE` otherwise.
+ */
+export async function checkFile(opts: FileSourceOptions): Promise<void> {
+  const { path } = opts;
+  const at = pathField(opts.where);
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new Error('not a file');
+    size = s.size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new ChartpressError(problem('CP_ERR_FILE_NOT_FOUND', `file not found: ${path}`, at), {
+        cause: e,
+      });
+    }
+    throw readError(opts, e);
+  }
+  const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (size > max) {
+    const message = `${path} is ${size} bytes, over the limit of ${max} bytes`;
+    throw new ChartpressError(problem('CP_ERR_FILE_TOO_LARGE', message, at));
+  }
+}
+
+/** `CP_ERR_DATA_READ` for the file: `cannot read <path>[ at <where>]: <reason>`. */
+export function readError(opts: FileSourceOptions, cause: unknown, where?: string): ChartpressError {
+  if (cause instanceof ChartpressError) return cause;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const message = `cannot read ${opts.path}${where ? ` at ${where}` : ''}: ${reason}`;
+  return new ChartpressError(problem('CP_ERR_DATA_READ', message, pathField(opts.where)), { cause });
+}

@@ -1,0 +1,183 @@
+import type { Query } from '../../spec/schema.js';
+import type { Params } from '../filter.js';
+import { sortField } from '../sort.js';
+import { aggregateSql, groupKeySql, type TallySql, tallySql } from './aggregates.js';
+import { SqlBuilder } from './builder.js';
+import { type Dialect, NotPushable, quoteIdent, type SqlColumn, type SqlDialectName } from './dialect.js';
+import { filterSql } from './filters.js';
+import { postgresDialect } from './postgres-dialect.js';
+import { sqliteDialect } from './sqlite-dialect.js';
+
+/**
+ * What a SQL dataset reads: a table (or view; PostgreSQL: optionally `schema.table`) or a query.
+ * `rowid`: a column that orders the table's rows as the source reads them (SQLite's rowid when
+ * the source reads in rowid order, PostgreSQL's ctid for a plain table read by a serial scan).
+ */
+export type SqlBaseRef =
+  | { readonly table: string; readonly rowid?: string | undefined }
+  | { readonly query: string };
+
+/** A query compiled to one parameterised statement. */
+export interface CompiledQuery {
+  readonly sql: string;
+  /** Bind values, in placeholder order. */
+  readonly values: readonly (number | string)[];
+  /** The output columns, which the statement returns first, in order. */
+  readonly fields: readonly string[];
+  /** Skipped-value counts the statement returns after the fields (as totals over all groups). */
+  readonly tallies: readonly TallySql[];
+  /**
+   * Rows are numbered by their scan position (first-seen groups, ties), which only a serial
+   * read keeps: no parallel workers. False when a rowid or ctid numbers them instead.
+   */
+  readonly serial: boolean;
+}
+
+/** Options of `compileQuery`. */
+export interface CompileOptions {
+  /** Most rows the statement may return when the query has no limit (one more is asked for, to tell). Defaults to no bound. */
+  readonly maxRows?: number | undefined;
+}
+
+const ROW_NUMBER = '"__cp_rn"';
+const dialects: Record<SqlDialectName, Dialect> = { sqlite: sqliteDialect, postgres: postgresDialect };
+
+/**
+ * Translates a query into ONE parameterised statement with the same result as the streaming
+ * engine (`runQueries`) over the rows of `base`:
+ *
+ * ```
+ * SELECT <outputs> FROM (SELECT <keys>, <aggregates> FROM (<base>) AS t WHERE <filters> GROUP BY <keys>) AS g
+ *  ORDER BY <sort>, <first seen> LIMIT <limit>
+ * ```
+ *
+ * Values are always bound, identifiers quoted. `columns` are the base's columns; PostgreSQL needs
+ * them (their types choose the SQL), SQLite only to select rows without groupBy in scan order.
+ * What cannot be written with the same result (pivot, other, fill, `onInvalid: error`, median,
+ * p90, first, last, buckets outside UTC, type combinations listed in the dialects) gives
+ * `{ reason }`, and the caller streams the rows instead.
+ */
+export function compileQuery(
+  query: Query,
+  params: Params,
+  dialect: SqlDialectName,
+  base: SqlBaseRef,
+  columns?: readonly SqlColumn[],
+  options: CompileOptions = {},
+): CompiledQuery | { reason: string } {
+  try {
+    return compile(query, params, dialects[dialect], base, columns, options);
+  } catch (e) {
+    if (e instanceof NotPushable) return { reason: e.message };
+    throw e;
+  }
+}
+
+function compile(
+  query: Query,
+  params: Params,
+  d: Dialect,
+  base: SqlBaseRef,
+  columns: readonly SqlColumn[] | undefined,
+  options: CompileOptions,
+): CompiledQuery {
+  if (query.pivot) throw new NotPushable('pivot');
+  if (query.other) throw new NotPushable('other');
+  if (query.fill) throw new NotPushable('fill');
+  if (query.onInvalid === 'error') throw new NotPushable('onInvalid: error');
+  const kinds = columns && new Map(columns.map((c) => [c.name, c.kind]));
+  // A row object keeps one value per name; SQL would read another.
+  if (kinds && kinds.size < (columns?.length ?? 0))
+    throw new NotPushable('the base has two columns of one name');
+  const b = new SqlBuilder(d, d.name === 'sqlite' ? undefined : kinds);
+  if (kinds)
+    for (const name of columnNames(query)) if (!kinds.has(name)) throw new NotPushable(`no column "${name}"`);
+  const groupBy = query.groupBy ?? [];
+  const aggregates = Object.entries(query.aggregate ?? {});
+  const sort = (query.sort ?? []).map(sortField);
+  const limit = query.limit ?? (options.maxRows === undefined ? undefined : options.maxRows + 1);
+
+  const rowid = 'table' in base ? base.rowid : undefined;
+
+  if (groupBy.length === 0 && aggregates.length === 0) {
+    // Rows keep scan order, also under a filter an index could serve, and sort ties keep it.
+    if (columns === undefined && rowid === undefined)
+      throw new NotPushable('the columns of the base are unknown');
+    const list = columns === undefined ? 't.*' : columns.map((c) => `t.${quoteIdent(c.name)}`).join(', ');
+    const where = filterSql(query.filter, params, b);
+    const order = sort.map(({ field, desc }) => {
+      const col = b.column(field);
+      return `${d.value(col.ref, col.kind)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`;
+    });
+    const tail = ` ORDER BY ${[...order, rowNumber(base)].join(', ')}${limitSql(limit, b)}`;
+    const sql = `SELECT ${list} FROM ${from(base, d, true)} WHERE ${where}${tail}`;
+    const fields = columns?.map((c) => c.name) ?? [];
+    return { sql, values: b.values, fields, tallies: [], serial: rowid === undefined };
+  }
+
+  const keys = groupBy.map((g) => groupKeySql(g, b));
+  const aggs = aggregates.map(([name, agg]) => ({ name, expr: aggregateSql(agg, b) }));
+  const tallies = tallySql(aggregates, b);
+  const fields = [...keys.map((k) => k.output), ...aggs.map((a) => a.name)];
+  const bySort = new Set(sort.map((s) => s.field));
+  for (const s of sort)
+    if (!fields.includes(s.field)) throw new NotPushable(`sort column "${s.field}" is no output`);
+  // Groups come out in first-seen order, and sort ties keep it: unless the sort orders every
+  // key, the scan position of each group's first row decides.
+  const ordered = keys.length > 0 && !keys.every((k) => bySort.has(k.output));
+  const serial = ordered && rowid === undefined;
+  const grouped = keys.length > 0;
+  const select = [
+    ...keys.map((k) => `${k.expr} AS ${quoteIdent(k.output)}`),
+    ...aggs.map((a) => `${a.expr} AS ${quoteIdent(a.name)}`),
+    ...tallies.map((t, i) => `${grouped ? `sum(${t.expr}) OVER ()` : t.expr} AS "__cp_bad${i}"`),
+    ...(ordered ? [`min(${rowNumber(base)}) AS ${ROW_NUMBER}`] : []),
+  ];
+  const where = filterSql(query.filter, params, b);
+  const groupSql = grouped ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+  const inner = `SELECT ${select.join(', ')} FROM ${from(base, d, ordered)} WHERE ${where}${groupSql}`;
+  const order = [
+    ...sort.map(({ field, desc }) => `g.${quoteIdent(field)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`),
+    ...(ordered ? [`g.${ROW_NUMBER}`] : []),
+  ];
+  const outputs = [...fields.map((f) => `g.${quoteIdent(f)}`), ...tallies.map((_, i) => `g."__cp_bad${i}"`)];
+  const sql =
+    `SELECT ${outputs.join(', ')} FROM (${inner}) AS g` +
+    `${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}${limitSql(limit, b)}`;
+  return { sql, values: b.values, fields, tallies, serial };
+}
+
+/** The base as `(...) AS t`, numbering its rows in scan order when the result depends on it. */
+function from(base: SqlBaseRef, d: Dialect, numbered: boolean): string {
+  // A rowid numbers a table's rows for free; a window function has to count them.
+  if ('table' in base && (!numbered || base.rowid !== undefined)) return `${quoteTable(base.table, d)} AS t`;
+  const sql =
+    'table' in base ? `SELECT * FROM ${quoteTable(base.table, d)}` : base.query.trim().replace(/;\s*$/, '');
+  if (!numbered) return `(${sql}) AS t`;
+  return `(SELECT b.*, row_number() OVER () AS ${ROW_NUMBER} FROM (${sql}) AS b) AS t`;
+}
+
+/** The scan position of a row of `t`. */
+function rowNumber(base: SqlBaseRef): string {
+  return 'table' in base && base.rowid !== undefined ? `t.${base.rowid}` : `t.${ROW_NUMBER}`;
+}
+
+function quoteTable(table: string, d: Dialect): string {
+  const dot = table.indexOf('.');
+  if (d.name === 'sqlite' || dot < 0) return quoteIdent(table);
+  return `${quoteIdent(table.slice(0, dot))}.${quoteIdent(table.slice(dot + 1))}`;
+}
+
+function limitSql(limit: number | undefined, b: SqlBuilder): string {
+  if (limit === undefined) return '';
+  return ` LIMIT ${b.bind(limit, true)}`;
+}
+
+/** Every column the query reads. */
+function columnNames(query: Query): string[] {
+  return [
+    ...(query.filter ?? []).map((f) => f.field),
+    ...(query.groupBy ?? []).map((g) => (typeof g === 'string' ? g : g.field)),
+    ...Object.values(query.aggregate ?? {}).flatMap((a) => (a.field === undefined ? [] : [a.field])),
+  ];
+}

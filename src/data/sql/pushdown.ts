@@ -1,0 +1,173 @@
+import { ChartpressError, type Problem, problem, type Warning } from '../../errors.js';
+import type { Dataset, Query } from '../../spec/schema.js';
+import type { Params } from '../filter.js';
+import { type Column, type Frame, toColumn, type Value } from '../frame.js';
+import { DEFAULT_MAX_GROUPS, QueryAccumulator } from '../query.js';
+import { sortField } from '../sort.js';
+import { at, type QueryWhere } from '../where.js';
+import type { TallySql } from './aggregates.js';
+import { type CompiledQuery, compileQuery } from './compile.js';
+import { openSession, type SqlDataset, type SqlSession } from './sessions.js';
+import { declaredReaders } from './values.js';
+
+/** Where the queries of a SQL dataset sit, and who hears about what was not pushed down. */
+export interface PushDownContext {
+  /** Folder that a SQLite `path` is relative to: the report file's folder. */
+  readonly baseDir: string;
+  /** The report file, named in messages. */
+  readonly file?: string | undefined;
+  /** Field path of each query by id (`charts.revenue.data`), for messages. Defaults to the id. */
+  readonly paths?: ReadonlyMap<string, string> | undefined;
+  /** Receives `CP_WARN_PUSHDOWN_FALLBACK` (with the reason) and `CP_WARN_INVALID_VALUES`. */
+  readonly warn?: ((w: Warning) => void) | undefined;
+  /** Stops between queries; the signal's reason is thrown. */
+  readonly signal?: AbortSignal | undefined;
+  /** Most groups (or rows) a query may return when it has no limit. Defaults to 1,000,000. */
+  readonly maxGroups?: number | undefined;
+}
+
+/** True for datasets whose queries can be pushed down: `sqlite` and `postgres`. */
+export function isSqlDataset(dataset: Dataset): dataset is SqlDataset {
+  return dataset.source === 'sqlite' || dataset.source === 'postgres';
+}
+
+/**
+ * Runs each query the database can compute exactly as the streaming engine would as ONE
+ * statement (see `compileQuery`) over one connection, so only groups leave the database. Each
+ * query that cannot be pushed down is left out of the result, with a `CP_WARN_PUSHDOWN_FALLBACK`
+ * naming the reason: stream the dataset's rows through `runQueries` for those.
+ *
+ * Frames have the streaming engine's columns, order and value types. Problems are those of
+ * `runQueries` (unknown columns checked against the table's or query's columns, even when it
+ * has no rows), collected over all queries and thrown together; failing to read the dataset
+ * throws at once (`CP_ERR_DATA_READ`, `CP_ERR_FILE_NOT_FOUND`).
+ *
+ * @returns the frames of the queries pushed down, by query id.
+ */
+export async function runPushDowns(
+  name: string,
+  dataset: SqlDataset,
+  queries: ReadonlyMap<string, Query>,
+  params: Params,
+  ctx: PushDownContext,
+): Promise<Map<string, Frame>> {
+  const frames = new Map<string, Frame>();
+  if (queries.size === 0) return frames;
+  ctx.signal?.throwIfAborted();
+  const session = await openSession(dataset, ctx.baseDir, { file: ctx.file, path: `datasets.${name}` });
+  const problems: Problem[] = [];
+  try {
+    for (const [id, query] of queries) {
+      ctx.signal?.throwIfAborted();
+      const where: QueryWhere = { dataset: name, path: ctx.paths?.get(id) ?? id, file: ctx.file };
+      const frame = await pushDown(session, dataset, query, params, where, ctx, problems);
+      if (frame !== undefined) frames.set(id, frame);
+    }
+  } finally {
+    await session.close();
+  }
+  if (problems.length > 0) throw new ChartpressError(problems);
+  return frames;
+}
+
+/**
+ * `runPushDowns` for one query: its frame, or undefined when it cannot be pushed down (a
+ * `CP_WARN_PUSHDOWN_FALLBACK` says why; stream the rows instead). `path` is the query's field path.
+ */
+export async function runPushDown(
+  name: string,
+  dataset: SqlDataset,
+  query: Query,
+  params: Params,
+  ctx: Omit<PushDownContext, 'paths'> & { readonly path?: string | undefined },
+): Promise<Frame | undefined> {
+  const paths = new Map([['query', ctx.path ?? '']]);
+  return (await runPushDowns(name, dataset, new Map([['query', query]]), params, { ...ctx, paths })).get(
+    'query',
+  );
+}
+
+async function pushDown(
+  session: SqlSession,
+  dataset: SqlDataset,
+  query: Query,
+  params: Params,
+  where: QueryWhere,
+  ctx: PushDownContext,
+  problems: Problem[],
+): Promise<Frame | undefined> {
+  const maxRows = ctx.maxGroups ?? DEFAULT_MAX_GROUPS;
+  // The streaming engine's own checks, so problems read exactly the same.
+  const acc = new QueryAccumulator(query, params, where, { maxGroups: maxRows });
+  const found = [...acc.problems, ...acc.start(session.columns.map((c) => c.name))];
+  if (found.length > 0) {
+    problems.push(...found);
+    return undefined;
+  }
+  const declared = declaredRead(query, dataset);
+  const compiled: CompiledQuery | { reason: string } =
+    declared === undefined
+      ? compileQuery(query, params, session.dialect, session.base, session.columns, { maxRows })
+      : { reason: `column "${declared}" has a declared type` };
+  const rows = 'reason' in compiled ? compiled : await session.run(compiled);
+  if ('reason' in rows) {
+    const db = session.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    const message = `not pushed down to ${db}: ${rows.reason}; its rows are streamed instead`;
+    ctx.warn?.({ code: 'CP_WARN_PUSHDOWN_FALLBACK', message, file: where.file, path: where.path });
+    return undefined;
+  }
+  const c = compiled as CompiledQuery;
+  if (query.limit === undefined && rows.length > maxRows) {
+    const grouped = !isPassThrough(query);
+    const message = grouped
+      ? `query produced more than ${maxRows} groups; add a filter or a coarser bucket`
+      : `query kept more than ${maxRows} rows; add a filter, a limit or a groupBy`;
+    problems.push(problem('CP_ERR_INVALID_VALUE', message, grouped ? at(where, 'groupBy') : where));
+    return undefined;
+  }
+  for (const w of invalidWarnings(c.tallies, rows[0], c.fields.length, where)) ctx.warn?.(w);
+  const readers =
+    c.tallies.length === 0 && isPassThrough(query)
+      ? declaredReaders(c.fields, dataset.columns, { path: '' })
+      : [];
+  const columns: Record<string, Column> = Object.create(null);
+  c.fields.forEach((field, j) => {
+    const read = readers[j];
+    columns[field] = toColumn(rows.map((r) => (read === undefined ? (r[j] ?? null) : read(r[j] ?? null))));
+  });
+  return { fields: c.fields, columns, length: rows.length };
+}
+
+const isPassThrough = (q: Query) =>
+  (q.groupBy ?? []).length === 0 && Object.keys(q.aggregate ?? {}).length === 0;
+
+/** A column with a declared type that the query reads (its values would need converting first). */
+function declaredRead(query: Query, dataset: SqlDataset): string | undefined {
+  const declared = dataset.columns;
+  if (declared === undefined) return undefined;
+  const read = [
+    ...(query.filter ?? []).map((f) => f.field),
+    ...(query.groupBy ?? []).map((g) => (typeof g === 'string' ? g : g.field)),
+    ...Object.values(query.aggregate ?? {}).flatMap((a) => (a.field === undefined ? [] : [a.field])),
+    ...(isPassThrough(query) ? (query.sort ?? []).map((s) => sortField(s).field) : []),
+  ];
+  return read.find((name) => Object.hasOwn(declared, name));
+}
+
+/** The streaming engine's `CP_WARN_INVALID_VALUES`, from the totals the statement returned. */
+function invalidWarnings(
+  tallies: readonly TallySql[],
+  row: Value[] | undefined,
+  offset: number,
+  where: QueryWhere,
+): Warning[] {
+  return tallies.flatMap((t, i) => {
+    const skipped = Number(row?.[offset + i] ?? 0);
+    if (skipped === 0) return [];
+    const one = skipped === 1;
+    const kind = t.text ? (one ? 'a boolean' : 'booleans') : one ? 'not a number' : 'not numbers';
+    const what = `${skipped} ${one ? 'value' : 'values'} in column ${JSON.stringify(t.field)} ${one ? 'was' : 'were'} null or ${kind}`;
+    const message = `${what} and ${one ? 'was' : 'were'} skipped`;
+    return [{ code: 'CP_WARN_INVALID_VALUES', message, ...at(where, 'aggregate', t.aggregate) } as Warning];
+  });
+}
