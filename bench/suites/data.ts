@@ -6,9 +6,11 @@ import { renderChartSvg } from '../../src/chart/render.js';
 import { frameFromRows } from '../../src/data/frame.js';
 import { runQueries } from '../../src/data/scan.js';
 import { openSource } from '../../src/data/sources/index.js';
+import { runPushDown } from '../../src/data/sql/index.js';
 import { downsampleFrame } from '../../src/pipeline/downsample.js';
 import { normalizeChart } from '../../src/spec/normalize.js';
-import { salesCsv } from '../gen.js';
+import type { Query } from '../../src/spec/schema.js';
+import { salesCsv, salesSqlite } from '../gen.js';
 import { median, ms, ratio, row, times } from '../stats.js';
 import { eightQueries } from './data-queries.js';
 
@@ -65,7 +67,33 @@ export async function data(): Promise<void> {
     row('peak RSS 10x rows / 1x rows', ratio(large.maxRss, small.maxRss));
   }
 
+  await sqlite(rows);
   await lttb();
+}
+
+/** The same GROUP BY pushed down to SQLite, and computed from the rows streamed out of it. */
+async function sqlite(rows: number): Promise<void> {
+  const path = await salesSqlite(rows);
+  const dataset = { source: 'sqlite', path, table: 'sales' } as const;
+  const query: Query = {
+    from: 's',
+    groupBy: ['region'],
+    aggregate: {
+      revenue: { op: 'sum', field: 'revenue' },
+      n: { op: 'count' },
+      avg: { op: 'avg', field: 'units' },
+    },
+  };
+  const push = median(await times(3, () => runPushDown('s', dataset, query, {}, { baseDir: '/' })));
+  const stream = median(
+    await times(3, () =>
+      runQueries(openSource('s', dataset, { baseDir: '/' }), new Map([['q', query]]), {}, { dataset: 's' }),
+    ),
+  );
+  console.log(`\nSQLite, ${rows.toLocaleString('en-US')} rows, group by region (sum, count, avg)`);
+  row('pushed down (one GROUP BY statement)', ms(push));
+  row('rows streamed out and aggregated', ms(stream));
+  row('streamed / pushed down', ratio(stream, push));
 }
 
 async function lttb(): Promise<void> {
