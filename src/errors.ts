@@ -64,6 +64,10 @@ export const ErrorCatalog = {
     title: 'A chart could not be rendered; a placeholder was drawn in its place',
     hint: 'check the chart definition and its data; the reason is given',
   },
+  CP_ERR_CHART_TIMEOUT: {
+    title: 'A chart took longer than its timeout to render; a placeholder was drawn in its place',
+    hint: 'simplify the chart or reduce its data, or raise its `options.timeoutMs` or --chart-timeout',
+  },
   CP_ERR_DOCUMENT_COMPILE: {
     title: 'The document could not be typeset',
     hint: 'this is usually a bug in chartpress: report it with the .typ output (-o out.typ)',

@@ -58,4 +58,27 @@ export {
   ThemeName,
   TimeBucket,
 } from './spec/schema.js';
+export { ChannelName } from './telemetry/channels.js';
+export {
+  type CacheChannelEvent,
+  type CacheLookupContext,
+  type CacheProblemEvent,
+  type ChartContext,
+  type ChartEvent,
+  ChartStatus,
+  type DataContext,
+  type DocumentContext,
+  type Finished,
+  type PoolEvent,
+  type PoolTaskContext,
+  type ReportContext,
+  ReportPhase,
+  type Traced,
+} from './telemetry/events.js';
+export type { LatencySummary } from './telemetry/histogram.js';
+export { type MonitorOptions, PerformanceMonitor } from './telemetry/monitor.js';
+export { type OpenTelemetryOptions, OpenTelemetryTracing } from './telemetry/otel.js';
+export { PrometheusExporter, type PrometheusOptions } from './telemetry/prometheus.js';
+export type { MonitorSnapshot, SlowChart, TierSnapshot } from './telemetry/snapshot.js';
+export { formatTimings } from './telemetry/timings.js';
 export { VERSION } from './version.js';

@@ -1,5 +1,6 @@
 import { cache } from './cache.js';
 import { data } from './data.js';
 import { document } from './document.js';
+import { telemetry } from './telemetry.js';
 
-export const suites: Record<string, () => Promise<void>> = { cache, data, document };
+export const suites: Record<string, () => Promise<void>> = { cache, data, document, telemetry };

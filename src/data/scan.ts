@@ -1,5 +1,7 @@
 import { ChartpressError, type Problem, type Warning } from '../errors.js';
 import type { Query } from '../spec/schema.js';
+import { traceAsync, tracing } from '../telemetry/channels.js';
+import type { DataContext } from '../telemetry/events.js';
 import type { Params } from './filter.js';
 import type { Frame, Row } from './frame.js';
 import { QueryAccumulator, type QueryLimits } from './query.js';
@@ -35,13 +37,29 @@ const ABORT_CHECK_ROWS = 4096;
  * rows is not checked); limits passed; invalid values with `onInvalid: error`. The scan stops
  * early when every query has failed.
  *
+ * The scan is traced on `chartpress:data` (dataset, queries, rows read).
+ *
  * @returns each query's frame, by query id.
  */
-export async function runQueries(
+export function runQueries(
   source: AsyncIterable<Row> | RowSource,
   queries: ReadonlyMap<string, Query>,
   params: Params,
   ctx: ScanContext,
+): Promise<Map<string, Frame>> {
+  return traceAsync(
+    tracing.data,
+    () => ({ dataset: ctx.dataset, queries: queries.size, rows: 0 }),
+    (event) => scan(source, queries, params, ctx, event),
+  );
+}
+
+async function scan(
+  source: AsyncIterable<Row> | RowSource,
+  queries: ReadonlyMap<string, Query>,
+  params: Params,
+  ctx: ScanContext,
+  event: DataContext | undefined,
 ): Promise<Map<string, Frame>> {
   const accs = new Map<string, QueryAccumulator>();
   for (const [id, query] of queries) {
@@ -69,6 +87,7 @@ export async function runQueries(
         for (const acc of all) acc.push(row);
       }
       n += batch.length;
+      if (event) event.rows = n;
       if (n >= nextCheck) {
         nextCheck = n + ABORT_CHECK_ROWS;
         ctx.signal?.throwIfAborted();

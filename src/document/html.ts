@@ -1,7 +1,7 @@
 import { FONT_FAMILY, FONT_STACK, FontWeight, fontData } from '../font.js';
 import type { PlanBlock } from '../pipeline/plan.js';
 import { escapeHtml as e } from './escape.js';
-import type { DocumentModel, RenderedChart } from './model.js';
+import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
 import { tableText } from './table.js';
 
 const STYLE = `
@@ -32,10 +32,28 @@ tr:nth-child(even) td { background: #fafbfc; }
   body { margin: 0; padding: 0; max-width: none; font-size: 10pt; }
 }`;
 
-/** One self-contained HTML page: inline SVG charts, the embedded font, print CSS. */
+/** Pulls the charts and tables the body embeds, then writes the page. */
+export async function htmlOf(source: DocumentSource): Promise<string> {
+  return writeHtml(await pullDocument(source));
+}
+
+/**
+ * One self-contained HTML page: inline SVG charts, the embedded font, print CSS. A chart key is
+ * inlined once; later placements of the same picture refer to it with `<use>`.
+ */
 export function writeHtml(doc: DocumentModel): string {
   let instance = 0;
-  const chart = (c: RenderedChart): string => uniqueIds(c.svg, `c${instance++}-`);
+  const inlined = new Map<string, string>();
+  const chart = (c: RenderedChart): string => {
+    const ref = inlined.get(c.key);
+    if (ref !== undefined) {
+      const box = `width="${c.width}" height="${c.height}" viewBox="0 0 ${c.width} ${c.height}"`;
+      return `<svg ${box} xmlns="http://www.w3.org/2000/svg"><use href="#${ref}"/></svg>`;
+    }
+    const prefix = `c${instance++}-`;
+    inlined.set(c.key, `${prefix}chart`);
+    return uniqueIds(c.svg, prefix).replace(/<svg\b/, `<svg id="${prefix}chart"`);
+  };
   const block = (b: PlanBlock): string => {
     switch (b.kind) {
       case 'heading': {

@@ -23,6 +23,8 @@ export interface RenderedChart {
   readonly svg: string;
   /** The SVG gzip-compressed, when the cache holds it so: Typst reads it without inflating. */
   readonly svgz?: Uint8Array | undefined;
+  /** The SVG as UTF-8 bytes, when at hand without decoding or inflating (Typst takes them as they are). */
+  readonly utf8?: Uint8Array | undefined;
   /** Size of the SVG in bytes, when known without reading `svg`. */
   readonly bytes?: number | undefined;
   readonly width: number;
@@ -38,6 +40,15 @@ export interface TableData {
   readonly error?: Problem | undefined;
 }
 
+/**
+ * A report's charts by id, each behind a memoized async getter: the first call draws the chart
+ * (or takes it from the cache), later calls share that. What nobody asks for is never drawn.
+ */
+export type LazyCharts = ReadonlyMap<string, () => Promise<RenderedChart>>;
+
+/** Tables by id, each computed once its dataset is read. */
+export type LazyTables = ReadonlyMap<string, () => Promise<TableData>>;
+
 /** Everything a document writer needs: the planned body and its charts and tables by id. */
 export interface DocumentModel {
   readonly title: string;
@@ -48,4 +59,37 @@ export interface DocumentModel {
   readonly blocks: readonly PlanBlock[];
   readonly charts: ReadonlyMap<string, RenderedChart>;
   readonly tables: ReadonlyMap<string, TableData>;
+}
+
+/** A document whose charts and tables are pulled when a writer embeds them. */
+export interface DocumentSource extends Omit<DocumentModel, 'charts' | 'tables'> {
+  readonly charts: LazyCharts;
+  readonly tables: LazyTables;
+}
+
+/**
+ * Pulls the charts and tables the body embeds, all at once (so they render in parallel, each as
+ * soon as its dataset is read), and returns the model a writer sets. A chart placed twice is
+ * pulled once; charts the body does not embed are not pulled, so never drawn.
+ */
+export async function pullDocument(source: DocumentSource): Promise<DocumentModel> {
+  const chartIds = new Set<string>();
+  const tableIds = new Set<string>();
+  const walk = (blocks: readonly PlanBlock[]) => {
+    for (const b of blocks) {
+      if (b.kind === 'chart') chartIds.add(b.use.id);
+      else if (b.kind === 'table') tableIds.add(b.use.id);
+      else if (b.kind === 'row') walk(b.items);
+    }
+  };
+  walk(source.blocks);
+  const pull = <T>(ids: Set<string>, getters: ReadonlyMap<string, () => Promise<T>>) =>
+    Promise.all(
+      [...ids].flatMap((id) => {
+        const get = getters.get(id);
+        return get ? [get().then((v) => [id, v] as const)] : [];
+      }),
+    ).then((entries) => new Map(entries));
+  const [charts, tables] = await Promise.all([pull(chartIds, source.charts), pull(tableIds, source.tables)]);
+  return { ...source, charts, tables };
 }

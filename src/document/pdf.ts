@@ -1,6 +1,7 @@
 import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
 import { ChartpressError, problem } from '../errors.js';
 import { allFontData } from '../font.js';
+import { traceSync, tracing } from '../telemetry/channels.js';
 import type { TypstDocument } from './typst.js';
 
 /** The virtual root Typst resolves `/charts/...` against; nothing is read from disk. */
@@ -14,8 +15,27 @@ function getCompiler(): NodeCompiler {
   return compiler;
 }
 
-/** Compiles a Typst document to PDF, with its charts mapped in as virtual files. */
+/**
+ * Compiles a Typst document to PDF, with its charts mapped in as virtual files. Traced on
+ * `chartpress:document` (`step: 'compile'`).
+ */
 export function compilePdf(doc: TypstDocument): Uint8Array {
+  return traceSync(
+    tracing.document,
+    () => ({
+      format: 'pdf' as const,
+      step: 'compile' as const,
+      charts: doc.files.size,
+      inputBytes: inputBytes(doc),
+    }),
+    () => compile(doc),
+    (ctx, pdf) => {
+      ctx.bytes = pdf.byteLength;
+    },
+  );
+}
+
+function compile(doc: TypstDocument): Uint8Array {
   const c = getCompiler();
   try {
     for (const [path, bytes] of doc.files) c.mapShadow(`${ROOT}${path}`, Buffer.from(bytes));
@@ -38,6 +58,12 @@ export function compilePdf(doc: TypstDocument): Uint8Array {
     c.resetShadow();
     c.evictCache(10);
   }
+}
+
+function inputBytes(doc: TypstDocument): number {
+  let n = Buffer.byteLength(doc.source);
+  for (const bytes of doc.files.values()) n += bytes.byteLength;
+  return n;
 }
 
 function diagnosticText(d: unknown): string {

@@ -1,7 +1,7 @@
 import { FONT_FAMILY } from '../font.js';
 import type { PlanBlock } from '../pipeline/plan.js';
 import { typstString as q } from './escape.js';
-import type { DocumentModel, RenderedChart } from './model.js';
+import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
 import { tableText } from './table.js';
 
 /** Typst source and the virtual files it reads (`/charts/<key>.svg`). */
@@ -43,7 +43,15 @@ const PREAMBLE = `#let muted = rgb("#5f6b7a")
 ]
 `;
 
-/** Writes the Typst source of a document. Every user string reaches Typst as a string literal. */
+/** Pulls the charts and tables the body embeds, then writes the Typst source. */
+export async function typstOf(source: DocumentSource): Promise<TypstDocument> {
+  return writeTypst(await pullDocument(source));
+}
+
+/**
+ * Writes the Typst source of a document. Every user string reaches Typst as a string literal.
+ * A chart key is one file however often it is placed.
+ */
 export function writeTypst(doc: DocumentModel): TypstDocument {
   const files = new Map<string, Uint8Array>();
   const [w, h] = PAGE_WIDTH_PT[doc.page.size];
@@ -60,7 +68,7 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
 
   const embed = (chart: RenderedChart): string => {
     const path = `/charts/${chart.key}.svg`;
-    if (!files.has(path)) files.set(path, chart.svgz ?? Buffer.from(chart.svg, 'utf8'));
+    if (!files.has(path)) files.set(path, chart.svgz ?? chart.utf8 ?? Buffer.from(chart.svg, 'utf8'));
     return q(path);
   };
   const block = (b: PlanBlock, inRow: boolean): string => {

@@ -4,15 +4,18 @@ import type { CacheEvent } from '../cache/events.js';
 import { chartKey, type KeyVersions } from '../cache/key.js';
 import type { TierName } from '../cache/store.js';
 import type { TieredCache } from '../cache/tiered.js';
-import { errorPlaceholderSvg } from '../chart/placeholder.js';
 import { emptyFrame, type Frame } from '../data/frame.js';
-import type { RenderedChart } from '../document/model.js';
-import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
+import type { LazyCharts, RenderedChart } from '../document/model.js';
+import type { Warning } from '../errors.js';
 import { FONT_VERSION } from '../font.js';
+import type { RenderPool } from '../pool/pool.js';
+import type { NormalizedChart } from '../spec/defaults.js';
 import { VERSION } from '../version.js';
-import type { PlanData } from './data.js';
+import type { PlanData, PlanDataSource } from './data.js';
 import { downsampleFrame } from './downsample.js';
+import { chartOf, placeholder, toProblem } from './drawn.js';
 import type { ChartUse, Plan } from './plan.js';
+import { emitProgress, type ProgressListener } from './progress.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,22 +26,18 @@ export const keyVersions: KeyVersions = Object.freeze({
   font: FONT_VERSION,
 });
 
-let renderer: Promise<typeof import('../chart/render.js')> | undefined;
-/** The ECharts renderer, imported on the first cache miss only. */
-const loadRenderer = () => {
-  renderer ??= import('../chart/render.js');
-  return renderer;
-};
-
 /** Called as each chart finishes, for progress reporting. */
 export type ChartProgress = (done: number, total: number, chart: RenderedChart) => void;
 
 export interface ChartsContext {
+  /** Draws the charts the cache does not have. */
+  readonly pool: RenderPool;
   /** Where charts are looked up before rendering and stored after; none: render every chart. */
   readonly cache?: TieredCache | undefined;
   /** Whether the SVG text is needed (HTML, Typst source); a PDF takes gzip entries as they are. */
   readonly inflate?: boolean;
-  readonly onProgress?: ChartProgress | undefined;
+  /** Told of each chart's progress: queued, started, done. */
+  readonly onProgress?: ProgressListener | undefined;
   /** Told once per failing cache tier, however many charts it failed. */
   readonly warn?: (w: Warning) => void;
 }
@@ -50,28 +49,143 @@ export interface RunCacheStats {
   bytes: number;
 }
 
-interface Drawn {
+/** A report's charts, drawn when asked for. */
+export interface LazyChartRun {
+  /** Chart id -> memoized getter: the first call draws the chart, later calls share it. */
+  readonly charts: LazyCharts;
+  /** The charts drawn so far, by id. */
+  readonly done: ReadonlyMap<string, RenderedChart>;
+  /** This run's cache lookups so far. */
+  readonly cache: RunCacheStats;
+}
+
+/** What drawing one key gave: an entry (or bytes without a cache), or the failure. */
+export interface Drawn {
   readonly status: 'rendered' | 'cached' | 'failed';
-  readonly svg?: string;
   readonly entry?: CacheEntry;
-  readonly error?: Problem;
+  readonly bytes?: Uint8Array;
+  readonly error?: unknown;
 }
 
 /**
- * Renders every chart the plan reaches, each distinct key once: from the cache when it has the
- * chart, else by ECharts (imported then), storing the result. A chart that fails becomes a
- * placeholder of its size carrying the reason; it never stops the others and is never cached.
+ * The plan's charts as lazy getters. A getter waits for its dataset's scan, downsamples, keys
+ * the chart and draws each distinct key once per run: from the cache when it has it, else on
+ * the pool, storing the result. A chart that fails becomes a placeholder of its size carrying
+ * the reason; it never stops the others and is never cached.
  */
-export async function renderPlanCharts(
-  plan: Plan,
-  data: PlanData,
-  ctx: ChartsContext = {},
-): Promise<{ charts: Map<string, RenderedChart>; cache: RunCacheStats }> {
+export function lazyPlanCharts(plan: Plan, data: PlanDataSource, ctx: ChartsContext): LazyChartRun {
   const done = new Map<string, RenderedChart>();
   const byKey = new Map<string, Promise<Drawn>>();
   const stats: RunCacheStats = { hits: 0, misses: 0, bytes: 0 };
+  const onEvent = cacheWarnings(ctx);
+  const finish = (chart: RenderedChart) => {
+    done.set(chart.id, chart);
+    const { id, type, key, status, ms } = chart;
+    emitProgress(ctx.onProgress, {
+      kind: 'done',
+      ...{ id, type, key, status, ms },
+      done: done.size,
+      total: plan.charts.size,
+    });
+    return chart;
+  };
+
+  const get = async (use: ChartUse): Promise<RenderedChart> => {
+    const planData = await data.dataset(use.chart.query.from);
+    const started = performance.now();
+    const failure = planData.failed.get(use.id);
+    if (failure) return finish(placeholder(use, failure, 0));
+    const source = planData.frames.get(use.id) ?? emptyFrame;
+    const frame = downsampleFrame(use.chart, source);
+    const key = chartKey(keyed(use.chart, ctx.pool), frame, keyVersions);
+    let drawing = byKey.get(key);
+    const first = drawing === undefined;
+    if (!drawing) {
+      const owned = frame !== source || soleUse(planData, source);
+      drawing = draw(use, frame, owned, key, ctx, stats, onEvent);
+      byKey.set(key, drawing);
+    }
+    const drawn = await drawing;
+    const ms = first ? performance.now() - started : 0;
+    if (drawn.status === 'failed') return finish(placeholder(use, toProblem(drawn.error, use), ms));
+    return finish(chartOf(use, key, drawn, ms, ctx.inflate === true));
+  };
+
+  const charts = new Map<string, () => Promise<RenderedChart>>();
+  for (const use of plan.charts.values()) {
+    let pulled: Promise<RenderedChart> | undefined;
+    charts.set(use.id, () => {
+      pulled ??= get(use);
+      return pulled;
+    });
+  }
+  return { charts, done, cache: stats };
+}
+
+async function draw(
+  use: ChartUse,
+  frame: Frame,
+  owned: boolean,
+  key: string,
+  ctx: ChartsContext,
+  stats: RunCacheStats,
+  onEvent: (e: CacheEvent) => void,
+): Promise<Drawn> {
+  const { id, type } = use.chart;
+  const render = () => {
+    emitProgress(ctx.onProgress, { kind: 'queued', id, type, key });
+    return ctx.pool.render({
+      chart: use.chart,
+      frame,
+      owned,
+      onStart: (place, threadId) =>
+        emitProgress(ctx.onProgress, { kind: 'started', id, type, key, place, threadId }),
+    });
+  };
+  try {
+    if (!ctx.cache) {
+      const bytes = await render();
+      stats.misses++;
+      return { status: 'rendered', bytes };
+    }
+    const { entry, from } = await ctx.cache.fetch(key, render, { inflate: ctx.inflate, onEvent });
+    if (from === 'render') stats.misses++;
+    else stats.hits++;
+    stats.bytes += entry.raw.byteLength;
+    return { status: from === 'render' ? 'rendered' : 'cached', entry };
+  } catch (error) {
+    return { status: 'failed', error };
+  }
+}
+
+/**
+ * The chart as its key sees it: the timeout changes how long it may take, not the picture; a
+ * renderer module of its own does change the picture.
+ */
+function keyed(chart: NormalizedChart, pool: RenderPool): NormalizedChart {
+  const renderer = pool.options.renderers[chart.type];
+  if (chart.options.timeoutMs === undefined && renderer === undefined) return chart;
+  const { timeoutMs: _, ...options } = chart.options;
+  return { ...chart, options: renderer ? { ...options, renderer } : options } as NormalizedChart;
+}
+
+const frameUses = new WeakMap<PlanData, Map<Frame, number>>();
+
+/** Whether no other query of the dataset shares this frame object (so it may be handed over). */
+function soleUse(data: PlanData, frame: Frame): boolean {
+  let uses = frameUses.get(data);
+  if (!uses) {
+    uses = new Map();
+    for (const f of data.frames.values()) uses.set(f, (uses.get(f) ?? 0) + 1);
+    frameUses.set(data, uses);
+  }
+  return uses.get(frame) === 1;
+}
+
+/** Turns cache tier failures into one warning per tier. */
+function cacheWarnings(ctx: ChartsContext): (e: CacheEvent) => void {
   const warned = new Set<TierName>();
-  const onEvent = (e: CacheEvent) => {
+  return (e) => {
     if (e.type !== 'error' || warned.has(e.tier)) return;
     warned.add(e.tier);
     const reason = e.error instanceof Error ? e.error.message : String(e.error);
@@ -80,102 +194,4 @@ export async function renderPlanCharts(
       message: `the ${e.tier} cache failed (${reason}); charts were rendered without it`,
     });
   };
-  const finish = (chart: RenderedChart) => {
-    done.set(chart.id, chart);
-    ctx.onProgress?.(done.size, plan.charts.size, chart);
-  };
-  await Promise.all(
-    [...plan.charts.values()].map(async (use) => {
-      const started = performance.now();
-      const failure = data.failed.get(use.id);
-      if (failure) return finish(placeholder(use, failure, started));
-      const frame = downsampleFrame(use.chart, data.frames.get(use.id) ?? emptyFrame);
-      const key = chartKey(use.chart, frame, keyVersions);
-      let drawing = byKey.get(key);
-      const first = drawing === undefined;
-      drawing ??= draw(use, frame, key, ctx, stats, onEvent);
-      byKey.set(key, drawing);
-      const drawn = await drawing;
-      const ms = first ? performance.now() - started : 0;
-      finish(drawn.error ? placeholder(use, drawn.error, started, ms) : chartOf(use, key, drawn, ms, ctx));
-    }),
-  );
-  // In plan order, whatever order they finished in.
-  const charts = new Map(
-    [...plan.charts.keys()].flatMap((id) => (done.has(id) ? [[id, done.get(id)!]] : [])),
-  );
-  return { charts, cache: stats };
-}
-
-async function draw(
-  use: ChartUse,
-  frame: Frame,
-  key: string,
-  ctx: ChartsContext,
-  stats: RunCacheStats,
-  onEvent: (e: CacheEvent) => void,
-): Promise<Drawn> {
-  let svg: string | undefined;
-  const render = async () => {
-    const { renderChartSvg } = await loadRenderer();
-    svg = renderChartSvg(use.chart, frame);
-    return Buffer.from(svg, 'utf8');
-  };
-  try {
-    if (!ctx.cache) {
-      await render();
-      stats.misses++;
-      return { status: 'rendered', svg };
-    }
-    const { entry, from } = await ctx.cache.fetch(key, render, { inflate: ctx.inflate, onEvent });
-    if (from === 'render') stats.misses++;
-    else stats.hits++;
-    stats.bytes += entry.raw.byteLength;
-    return { status: from === 'render' ? 'rendered' : 'cached', entry, svg };
-  } catch (e) {
-    return { status: 'failed', error: toProblem(e, use) };
-  }
-}
-
-function chartOf(use: ChartUse, key: string, drawn: Drawn, ms: number, ctx: ChartsContext): RenderedChart {
-  const { width, height } = use.chart.options;
-  const base = { id: use.id, type: use.chart.type, key, status: drawn.status, width, height, ms };
-  const { svg, entry } = drawn;
-  if (svg !== undefined || !entry) return { ...base, svg: svg ?? '' };
-  // From the cache: for a PDF a gzip entry goes to Typst as it is; the text is inflated if read.
-  return {
-    ...base,
-    bytes: entry.originalLength,
-    svgz: entry.codec === 'gzip' && !ctx.inflate ? entry.payload : undefined,
-    get svg() {
-      return entry.text();
-    },
-  };
-}
-
-function placeholder(use: ChartUse, error: Problem, started: number, ms?: number): RenderedChart {
-  const { width, height } = use.chart.options;
-  const svg = errorPlaceholderSvg({ id: use.id, reason: `${error.code}: ${error.message}`, width, height });
-  const key = `failed-${use.id}`;
-  return {
-    id: use.id,
-    type: use.chart.type,
-    key,
-    status: 'failed',
-    svg,
-    width,
-    height,
-    ms: ms ?? performance.now() - started,
-    error,
-  };
-}
-
-/** A chart failure as a problem that names the chart: paths inside the chart get its prefix. */
-function toProblem(e: unknown, use: ChartUse): Problem {
-  if (e instanceof ChartpressError && e.problems[0]) {
-    const p = e.problems[0];
-    return { ...p, path: p.path ? `${use.path}.${p.path}` : use.path };
-  }
-  const reason = e instanceof Error ? e.message : String(e);
-  return problem('CP_ERR_CHART_RENDER', `chart "${use.id}" failed: ${reason}`, { path: use.path });
 }

@@ -22,35 +22,81 @@ export interface DataContext {
   readonly warn?: ((w: Warning) => void) | undefined;
 }
 
+/** Each dataset's frames, as its scan finishes. */
+export interface PlanDataSource {
+  /** The frames of one dataset's queries (by chart or table id); its scan starts on first ask. */
+  dataset(name: string): Promise<PlanData>;
+  /** The frames of every query, once every scan is done. */
+  all(): Promise<PlanData>;
+}
+
 /**
- * Runs every planned query: one scan per dataset feeding all of its queries. A query that fails
- * (an unknown column, say) fails alone: the dataset is scanned again for the others. A dataset
- * that cannot be read fails every query on it.
+ * Runs the planned queries dataset by dataset. `eager` starts every scan now, one dataset after
+ * another in plan order, so that a document's charts on the first dataset can be drawn while the
+ * next is read; otherwise a dataset is read only when something asks for it.
  */
-export async function runPlanData(plan: Plan, ctx: DataContext): Promise<PlanData> {
+export function openPlanData(plan: Plan, ctx: DataContext, { eager = false } = {}): PlanDataSource {
+  const scans = new Map<string, Promise<PlanData>>();
+  const start = (name: string, after?: Promise<unknown>) => {
+    const run = () => runDataset(name, plan.queries.get(name) ?? new Map(), ctx);
+    const scan = after ? after.then(run, run) : run();
+    // Awaited by whoever needs the dataset; a rejection nobody asked about is not a crash.
+    scan.catch(() => {});
+    scans.set(name, scan);
+    return scan;
+  };
+  if (eager) {
+    let previous: Promise<unknown> | undefined;
+    for (const name of plan.queries.keys()) previous = start(name, previous);
+  }
+  const dataset = (name: string) => scans.get(name) ?? start(name);
+  return {
+    dataset,
+    async all() {
+      const parts = await Promise.all([...plan.queries.keys()].map(dataset));
+      return {
+        frames: new Map(parts.flatMap((p) => [...p.frames])),
+        failed: new Map(parts.flatMap((p) => [...p.failed])),
+      };
+    },
+  };
+}
+
+/** Runs every planned query: one scan per dataset feeding all of its queries. */
+export function runPlanData(plan: Plan, ctx: DataContext): Promise<PlanData> {
+  return openPlanData(plan, ctx).all();
+}
+
+/**
+ * The queries of one dataset, in one scan. A query that fails (an unknown column, say) fails
+ * alone: the dataset is scanned again for the others. A dataset that cannot be read fails every
+ * query on it.
+ */
+async function runDataset(
+  name: string,
+  queries: ReadonlyMap<string, PlannedQuery>,
+  ctx: DataContext,
+): Promise<PlanData> {
   const frames = new Map<string, Frame>();
   const failed = new Map<string, Problem>();
-  for (const [name, queries] of plan.queries) {
-    const dataset = ctx.report.datasets[name];
-    if (!dataset) continue; // checked before planning
-    let pending = new Map(queries);
-    while (pending.size > 0) {
-      try {
-        const result = await scanDataset(name, pending, ctx);
-        for (const [id, frame] of result) frames.set(id, frame);
+  if (!ctx.report.datasets[name]) return { frames, failed }; // checked before planning
+  let pending = new Map(queries);
+  while (pending.size > 0) {
+    try {
+      const result = await scanDataset(name, pending, ctx);
+      for (const [id, frame] of result) frames.set(id, frame);
+      break;
+    } catch (e) {
+      if (!(e instanceof ChartpressError)) throw e;
+      const blamed = blame(e.problems, pending);
+      if (blamed.size === 0) {
+        // The dataset itself failed: every query on it fails with the first problem.
+        for (const id of pending.keys())
+          failed.set(id, e.problems[0] ?? problem('CP_ERR_DATA_READ', e.message));
         break;
-      } catch (e) {
-        if (!(e instanceof ChartpressError)) throw e;
-        const blamed = blame(e.problems, pending);
-        if (blamed.size === 0) {
-          // The dataset itself failed: every query on it fails with the first problem.
-          for (const id of pending.keys())
-            failed.set(id, e.problems[0] ?? problem('CP_ERR_DATA_READ', e.message));
-          break;
-        }
-        for (const [id, p] of blamed) failed.set(id, p);
-        pending = new Map([...pending].filter(([id]) => !blamed.has(id)));
       }
+      for (const [id, p] of blamed) failed.set(id, p);
+      pending = new Map([...pending].filter(([id]) => !blamed.has(id)));
     }
   }
   for (const id of failed.keys()) frames.set(id, emptyFrame);

@@ -25,7 +25,7 @@ export interface ChartOptionsByType {
 }
 
 /** Options that stay optional after normalization (no sensible default). */
-type Unset = 'subtitle' | 'xTitle' | 'yTitle' | 'numberFormat' | 'colors' | 'echarts';
+type Unset = 'subtitle' | 'xTitle' | 'yTitle' | 'numberFormat' | 'colors' | 'echarts' | 'timeoutMs';
 
 /** Options after normalization: every option with a default has its value. */
 export type ResolvedOptions<T extends ChartType> = Required<Omit<ChartOptionsByType[T], Unset>> &

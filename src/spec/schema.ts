@@ -252,6 +252,13 @@ const commonOptions = {
     .record(z.string(), z.unknown())
     .optional()
     .describe('Raw ECharts option, deep-merged into the generated one (escape hatch).'),
+  timeoutMs: z
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      'Milliseconds this chart may take to render; it is then drawn in a worker and stopped when over. Defaults to the engine timeout (10000).',
+    ),
 };
 
 const Encode = z.strictObject({

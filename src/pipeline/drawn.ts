@@ -1,0 +1,62 @@
+import { errorPlaceholderSvg } from '../chart/placeholder.js';
+import type { RenderedChart } from '../document/model.js';
+import { ChartpressError, type Problem, problem } from '../errors.js';
+import type { Drawn } from './charts.js';
+import type { ChartUse } from './plan.js';
+
+/** A drawn chart ready to embed; its SVG text is decoded (or inflated) only when read. */
+export function chartOf(use: ChartUse, key: string, drawn: Drawn, ms: number, inflate: boolean): RenderedChart {
+  const { width, height } = use.chart.options;
+  const base = { id: use.id, type: use.chart.type, key, status: drawn.status, width, height, ms };
+  const { entry } = drawn;
+  if (!entry) {
+    const bytes = drawn.bytes ?? new Uint8Array();
+    let text: string | undefined;
+    return {
+      ...base,
+      bytes: bytes.byteLength,
+      utf8: bytes,
+      get svg() {
+        text ??= Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+        return text;
+      },
+    };
+  }
+  // For a PDF a gzip entry goes to Typst as it is; the text is inflated if read.
+  return {
+    ...base,
+    bytes: entry.originalLength,
+    svgz: entry.codec === 'gzip' && !inflate ? entry.payload : undefined,
+    utf8: entry.codec === 'none' || drawn.status === 'rendered' ? entry.data() : undefined,
+    get svg() {
+      return entry.text();
+    },
+  };
+}
+
+/** A failed chart: a placeholder of its size that shows the reason. Never cached. */
+export function placeholder(use: ChartUse, error: Problem, ms: number): RenderedChart {
+  const { width, height } = use.chart.options;
+  const svg = errorPlaceholderSvg({ id: use.id, reason: `${error.code}: ${error.message}`, width, height });
+  return {
+    id: use.id,
+    type: use.chart.type,
+    key: `failed-${use.id}`,
+    status: 'failed',
+    svg,
+    width,
+    height,
+    ms,
+    error,
+  };
+}
+
+/** A chart failure as a problem that names the chart: paths inside the chart get its prefix. */
+export function toProblem(e: unknown, use: ChartUse): Problem {
+  if (e instanceof ChartpressError && e.problems[0]) {
+    const p = e.problems[0];
+    return { ...p, path: p.path ? `${use.path}.${p.path}` : use.path };
+  }
+  const reason = e instanceof Error ? e.message : String(e);
+  return problem('CP_ERR_CHART_RENDER', `chart "${use.id}" failed: ${reason}`, { path: use.path });
+}

@@ -1,0 +1,127 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ChartpressError, problem } from '../errors.js';
+import type { ChartType } from '../spec/schema.js';
+
+/**
+ * How charts are rendered: in process for small batches, else on a pool of worker threads that
+ * starts when it pays (or on `engine.warmup()`), with a timeout per chart and workers replaced
+ * before they grow.
+ */
+export interface PoolOptions {
+  /** Worker threads at most. Defaults to `os.availableParallelism()`. 1 renders in process. */
+  readonly threads?: number;
+  /**
+   * Milliseconds a chart may take to render. Defaults to 10000. A timeout given here (or a
+   * chart's `options.timeoutMs`) is enforced: those charts render in workers, and one over its
+   * time is stopped. The default is also applied in process, but only once a render returns.
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Estimated rendering work (ms) below which charts render in process, since a worker costs
+   * ~0.8 s to start. Defaults to 2500. 0 sends every chart to a worker; Infinity never starts one
+   * (unless a timeout must be enforced). Once workers run, they take every chart.
+   */
+  readonly inProcessBelowMs?: number;
+  /** Charts waiting for a worker at most; one more fails (`CP_ERR_CHART_RENDER`). Defaults to 10000. */
+  readonly maxQueue?: number;
+  /** Renders after which a worker is replaced by a fresh one. Defaults to 500. */
+  readonly recycleAfter?: number;
+  /**
+   * Heap limit of a worker in MiB (`resourceLimits.maxOldGenerationSizeMb`); a worker whose heap
+   * passes half of it is replaced after its render. Defaults to 512.
+   */
+  readonly workerHeapMb?: number;
+  /**
+   * Share of this process's heap limit above which fewer charts render at once (one fewer per
+   * step, back up when usage falls below 0.9 of it). Defaults to 0.8.
+   */
+  readonly memoryLimit?: number;
+  /** Milliseconds without work after which the workers end; Infinity keeps them. Defaults to 60000. */
+  readonly idleTimeoutMs?: number;
+  /**
+   * Modules that draw chart types instead of the built-in ECharts renderer, by chart type: a
+   * path or file URL of an ES module exporting `renderChartSvg(chart, frame): string`. Defaults
+   * to none. Charts drawn by such a module get keys of their own.
+   */
+  readonly renderers?: Partial<Readonly<Record<ChartType, string | URL>>>;
+}
+
+export const poolDefaults = Object.freeze({
+  timeoutMs: 10_000,
+  inProcessBelowMs: 2_500,
+  maxQueue: 10_000,
+  recycleAfter: 500,
+  workerHeapMb: 512,
+  memoryLimit: 0.8,
+  idleTimeoutMs: 60_000,
+});
+
+export interface ResolvedPoolOptions {
+  readonly threads: number;
+  readonly timeoutMs: number;
+  /** Whether `timeoutMs` was given, so that it must be enforced (in workers). */
+  readonly enforceTimeout: boolean;
+  readonly inProcessBelowMs: number;
+  readonly maxQueue: number;
+  readonly recycleAfter: number;
+  readonly workerHeapMb: number;
+  readonly memoryLimit: number;
+  readonly idleTimeoutMs: number;
+  /** Renderer module URLs by chart type. */
+  readonly renderers: Readonly<Partial<Record<ChartType, string>>>;
+}
+
+/** Options with every default filled in and every value checked; frozen. */
+export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
+  const threads = o.threads ?? availableParallelism();
+  integer('pool.threads', threads, 1);
+  const timeoutMs = o.timeoutMs ?? poolDefaults.timeoutMs;
+  integer('pool.timeoutMs', timeoutMs, 1);
+  const inProcessBelowMs = o.inProcessBelowMs ?? poolDefaults.inProcessBelowMs;
+  if (!(inProcessBelowMs >= 0)) invalid('pool.inProcessBelowMs', 'a number of at least 0', inProcessBelowMs);
+  const maxQueue = o.maxQueue ?? poolDefaults.maxQueue;
+  integer('pool.maxQueue', maxQueue, 1);
+  const recycleAfter = o.recycleAfter ?? poolDefaults.recycleAfter;
+  integer('pool.recycleAfter', recycleAfter, 1);
+  const workerHeapMb = o.workerHeapMb ?? poolDefaults.workerHeapMb;
+  integer('pool.workerHeapMb', workerHeapMb, 16);
+  const memoryLimit = o.memoryLimit ?? poolDefaults.memoryLimit;
+  if (!(memoryLimit > 0 && memoryLimit <= 1)) invalid('pool.memoryLimit', 'a share above 0, up to 1', memoryLimit);
+  const idleTimeoutMs = o.idleTimeoutMs ?? poolDefaults.idleTimeoutMs;
+  if (!(idleTimeoutMs > 0)) invalid('pool.idleTimeoutMs', 'a number above 0 (Infinity: never)', idleTimeoutMs);
+  const renderers: Partial<Record<ChartType, string>> = {};
+  for (const [type, module] of Object.entries(o.renderers ?? {}) as [ChartType, string | URL][])
+    renderers[type] = moduleUrl(module);
+  return Object.freeze({
+    threads,
+    timeoutMs,
+    enforceTimeout: o.timeoutMs !== undefined,
+    inProcessBelowMs,
+    maxQueue,
+    recycleAfter,
+    workerHeapMb,
+    memoryLimit,
+    idleTimeoutMs,
+    renderers: Object.freeze(renderers),
+  });
+}
+
+/** A module given as a path or URL, as a URL `import()` takes in any thread. */
+function moduleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  return module.startsWith('file:') ? module : pathToFileURL(resolve(module)).href;
+}
+
+function integer(path: string, n: number, min: number): void {
+  if (!(Number.isInteger(n) && n >= min)) invalid(path, `an integer of at least ${min}`, n);
+}
+
+function invalid(path: string, expected: string, got: unknown): never {
+  throw new ChartpressError(
+    problem('CP_ERR_INVALID_VALUE', `${path}: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}`, {
+      path,
+    }),
+  );
+}

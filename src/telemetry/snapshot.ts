@@ -1,0 +1,90 @@
+import type { TierName } from '../cache/store.js';
+import type { ChartStatus, ReportPhase } from './events.js';
+import type { LatencySummary } from './histogram.js';
+
+/** One of the slowest charts seen. */
+export interface SlowChart {
+  readonly id: string;
+  readonly type: string;
+  readonly status: ChartStatus;
+  readonly ms: number;
+  readonly reportId?: string | undefined;
+}
+
+/** One tier's lookups; `bytes` and `entries` come from the cache itself when the monitor can read it. */
+export interface TierSnapshot {
+  readonly hits: number;
+  readonly misses: number;
+  readonly hitRate: number;
+  readonly bytes?: number;
+  readonly entries?: number;
+}
+
+/**
+ * What a `PerformanceMonitor` has seen since it was attached or reset: plain JSON. Rates are 0
+ * when there was nothing to divide; figures that need a source the monitor lacks are `null`.
+ */
+export interface MonitorSnapshot {
+  /** Time since the monitor was attached or reset. */
+  readonly elapsedMs: number;
+  readonly reports: { readonly count: number; readonly failed: number };
+  /** Duration of whole reports (`report`) and of each phase. */
+  readonly phases: Readonly<Record<ReportPhase, LatencySummary>>;
+  /** Charts by status. `failed` does not include `timedOut`. */
+  readonly charts: Readonly<Record<ChartStatus, number>> & { readonly total: number };
+  /** The slowest charts, slowest first. */
+  readonly slowest: readonly SlowChart[];
+  readonly cache: {
+    /** Lookups: hits (a tier had it, or a render under way was joined) plus misses. */
+    readonly lookups: number;
+    readonly hits: number;
+    readonly misses: number;
+    readonly joined: number;
+    readonly hitRate: number;
+    readonly tiers: Readonly<Partial<Record<TierName, TierSnapshot>>>;
+    readonly puts: number;
+    readonly evictions: number;
+    readonly expirations: number;
+    readonly corrupt: number;
+    readonly errors: number;
+  };
+  /** Entries stored by this process: stored / original size, and what compression saved. */
+  readonly compression: {
+    readonly entries: number;
+    readonly originalBytes: number;
+    readonly storedBytes: number;
+    readonly ratio: number;
+    readonly savedBytes: number;
+  };
+  /**
+   * `render`: charts rendered (not served by the cache); `queueWait`: pool tasks before a worker
+   * took them; `data`: dataset scans; `compile`: Typst to PDF; `write`: HTML or Typst source
+   * written; `cacheLookup`: traced cache lookups.
+   */
+  readonly latency: Readonly<
+    Record<'render' | 'queueWait' | 'data' | 'compile' | 'write' | 'cacheLookup', LatencySummary>
+  >;
+  readonly data: { readonly scans: number; readonly rows: number; readonly rowsPerSecond: number };
+  /** Read when the snapshot is taken. `cacheBytes`: the memory tier's stored bytes. */
+  readonly memory: {
+    readonly rssBytes: number;
+    readonly maxRssBytes: number;
+    readonly heapUsedBytes: number;
+    readonly cacheBytes: number | null;
+  };
+  /** Failed operations by code: scans, charts, documents, reports, cache tiers (each error once). */
+  readonly errors: Readonly<Record<string, number>>;
+  readonly pool: {
+    readonly tasks: number;
+    readonly busyMs: number;
+    /** Most worker threads seen. */
+    readonly threads: number;
+    /** Busy time / (threads x time from the first task's submit to the last one's end). */
+    readonly utilization: number | null;
+    /** Time the pool took to start its workers, when it started while watched. */
+    readonly startMs: number | null;
+    readonly timeouts: number;
+    readonly recycles: Readonly<Record<string, number>>;
+    readonly memoryGuard: Readonly<Record<string, number>>;
+  };
+}

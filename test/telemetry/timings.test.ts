@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { PerformanceMonitor } from '../../src/telemetry/monitor.js';
+import type { MonitorSnapshot } from '../../src/telemetry/snapshot.js';
+import { formatTimings } from '../../src/telemetry/timings.js';
+import { knownReport } from './fixture.js';
+
+const latency = (totalMs: number, count = 1) => ({
+  count,
+  totalMs,
+  minMs: totalMs,
+  meanMs: totalMs,
+  p50Ms: totalMs,
+  p95Ms: totalMs,
+  p99Ms: totalMs,
+  maxMs: totalMs,
+});
+
+describe('formatTimings', () => {
+  it('prints a table per phase and the slowest charts', async () => {
+    const monitor = new PerformanceMonitor().attach();
+    await knownReport();
+    const s = monitor.snapshot();
+    monitor.detach();
+    const snapshot: MonitorSnapshot = {
+      ...s,
+      phases: { report: latency(200), data: latency(40), charts: latency(150), document: latency(10) },
+      data: { scans: 2, rows: 1200, rowsPerSecond: 30_000 },
+      latency: { ...s.latency, compile: latency(9.5) },
+    };
+    expect(formatTimings(snapshot).split('\n')).toEqual([
+      'phase        ms  share',
+      'data       40.0    20%  2 scans, 1,200 rows (30,000 rows/s)',
+      'charts    150.0    75%  10 charts: 6 rendered, 2 cached, 1 failed, 0 timed out, 1 skipped; render p50 30.0 ms, p95 60.0 ms',
+      'document   10.0     5%  Typst compile 9.5 ms',
+      'total     200.0',
+      '',
+      'slowest charts  type    ms  status',
+      'c6              line  60.0  rendered',
+      'c5              line  50.0  rendered',
+      'c4              line  40.0  rendered',
+      'c3              line  30.0  rendered',
+      'c2              line  20.0  rendered',
+    ]);
+  });
+
+  it('falls back on scan and document times when no report was traced', () => {
+    const monitor = new PerformanceMonitor();
+    const table = formatTimings(monitor.snapshot());
+    expect(table.split('\n')[2]).toMatch(/^charts\s+-\s+0 charts/);
+    expect(table).not.toContain('total');
+    expect(table).not.toContain('slowest');
+  });
+});
