@@ -5,35 +5,22 @@ import type { CacheStats } from './cache/stats.js';
 import { TieredCache } from './cache/tiered.js';
 import { loadChartFile } from './chart-file.js';
 import { frameToRows, type Row } from './data/frame.js';
-import { htmlOf } from './document/html.js';
-import type { DocumentSource, LazyCharts, RenderedChart } from './document/model.js';
-import { compilePdf } from './document/pdf.js';
-import { typstOf } from './document/typst.js';
-import { ChartpressError, type Problem, problem, type Warning, WarningLog } from './errors.js';
+import type { LazyCharts, RenderedChart } from './document/model.js';
+import { ChartpressError, problem } from './errors.js';
 import { lazyPlanCharts } from './pipeline/charts.js';
 import { openPlanData, runPlanData } from './pipeline/data.js';
-import { type Plan, planReport } from './pipeline/plan.js';
-import { emitProgress, type ProgressListener } from './pipeline/progress.js';
-import {
-  type ChartInfo,
-  chartInfo,
-  chartInfos,
-  failures,
-  type RenderStats,
-  renderStats,
-  withFile,
-} from './pipeline/summary.js';
-import { lazyPlanTables } from './pipeline/tables.js';
+import { planReport } from './pipeline/plan.js';
+import type { ProgressListener } from './pipeline/progress.js';
+import { OutputFormat, type Prepared, type RenderResult, renderReport } from './pipeline/report.js';
+import { type ChartInfo, chartInfo, type RenderStats, withFile } from './pipeline/summary.js';
 import { type PoolOptions, type PoolStats, RenderPool } from './pool/index.js';
 import { checkReport } from './spec/normalize.js';
-import { type ParamInput, type Params, resolveParams } from './spec/params.js';
+import { type ParamInput, resolveParams } from './spec/params.js';
 import { DEFAULT_MAX_REPORT_BYTES, loadReportFile, validateReport } from './spec/parse.js';
-import type { Report, ReportInput } from './spec/schema.js';
+import type { ReportInput } from './spec/schema.js';
 
-export type { ChartInfo, RenderStats };
-
-export const OutputFormat = { pdf: 'pdf', html: 'html', typ: 'typ' } as const;
-export type OutputFormat = keyof typeof OutputFormat;
+export type { ChartInfo, RenderResult, RenderStats };
+export { OutputFormat };
 
 /** Engine options. Each limit has a default; the resolved options are frozen. */
 export interface EngineOptions {
@@ -66,20 +53,6 @@ export interface RenderOptions {
 
 /** A chart cache made with `createCache()`. */
 export type ChartCache = TieredCache;
-
-export interface RenderResult {
-  /** The PDF bytes, or the HTML / Typst source. */
-  readonly output: Uint8Array | string;
-  readonly format: OutputFormat;
-  /** Files the Typst source reads (`charts/<key>.svg`), for `typ` output. */
-  readonly files: ReadonlyMap<string, Uint8Array>;
-  readonly charts: readonly ChartInfo[];
-  readonly stats: RenderStats;
-  /** Problems that did not stop the report (failed charts and tables), one per failure. */
-  readonly problems: readonly Problem[];
-  /** Things worth knowing that failed nothing (skipped invalid values, say), each once. */
-  readonly warnings: readonly Warning[];
-}
 
 export interface Engine {
   /** Renders a report file (YAML or JSON) or a report object to a document. */
@@ -127,14 +100,6 @@ export interface ChartFileResult {
   readonly chart: ChartInfo;
 }
 
-interface Prepared {
-  readonly report: Report;
-  readonly params: Params;
-  readonly plan: Plan;
-  readonly baseDir: string;
-  readonly file?: string | undefined;
-}
-
 /**
  * Creates an engine. The pipeline of one render, each dataset's charts drawn as soon as it is
  * read, while the next is read:
@@ -175,62 +140,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   return {
     async render(input, opts = {}) {
-      const format = opts.format ?? 'pdf';
       const t0 = performance.now();
       const prepared = await prepare(input, opts);
-      const { report, plan, file } = prepared;
-      const warnings = new WarningLog();
-      const data = openPlanData(
-        plan,
-        { ...prepared, warn: (w) => warnings.add(withFile(w, file)) },
-        { eager: true },
-      );
-      const dataRead = data.all().then(() => performance.now() - t0);
-      dataRead.catch(() => {}); // awaited below, unless writing fails first
-      let chartsReady = 0;
-      const run = lazyPlanCharts(plan, data, {
-        pool,
-        cache,
-        inflate: format !== 'pdf',
-        warn: (w) => warnings.add(w),
-        onProgress: (e) => {
-          emitProgress(opts.onProgress, e);
-          if (e.kind !== 'done') return;
-          chartsReady = performance.now() - t0;
-          const chart = run.done.get(e.id);
-          if (chart && opts.onChart) opts.onChart(e.done, e.total, chartInfo(chart));
-        },
-      });
-      const tables = lazyPlanTables(plan, data, file);
-      const source: DocumentSource = {
-        title: report.title,
-        subtitle: report.subtitle,
-        author: report.author,
-        date: report.date,
-        page: { size: report.page?.size ?? 'a4', orientation: report.page?.orientation ?? 'portrait' },
-        blocks: plan.blocks,
-        charts: run.charts,
-        tables: tables.tables,
-      };
-      let output: Uint8Array | string;
-      let files: ReadonlyMap<string, Uint8Array> = new Map();
-      if (format === 'html') output = await htmlOf(source);
-      else {
-        const typst = await typstOf(source);
-        files = typst.files;
-        output = format === 'pdf' ? compilePdf(typst) : typst.source;
-      }
-      const times = { data: await dataRead, charts: chartsReady, total: performance.now() - t0 };
-      const inPlanOrder = <T>(ids: Iterable<string>, done: ReadonlyMap<string, T>) =>
-        new Map([...ids].flatMap((id) => (done.has(id) ? [[id, done.get(id) as T] as const] : [])));
-      const problems = failures(
-        inPlanOrder(plan.charts.keys(), run.done),
-        inPlanOrder(plan.tables.keys(), tables.done),
-        file,
-      );
-      const infos = chartInfos(plan, run.done);
-      const stats = renderStats(infos, times, run.cache);
-      return { output, format, files, charts: infos, stats, problems, warnings: warnings.warnings };
+      return renderReport(prepared, { ...opts, pool, cache }, t0);
     },
 
     async charts(input, opts = {}) {

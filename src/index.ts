@@ -18,6 +18,7 @@ export type { CacheStats, TierStats } from './cache/stats.js';
 export type { TierName } from './cache/store.js';
 export { svgToPng } from './chart/png.js';
 export type { Frame, Row, Value } from './data/frame.js';
+export type { LazyCharts, RenderedChart } from './document/model.js';
 export {
   type ChartCache,
   type ChartFileOptions,
@@ -44,6 +45,8 @@ export {
   type WarningCode,
 } from './errors.js';
 export { FONT_FAMILY } from './font.js';
+export type { ProgressEvent, ProgressListener } from './pipeline/progress.js';
+export type { PoolOptions, PoolStats, RenderPlace } from './pool/index.js';
 export { reportJsonSchema } from './spec/json-schema.js';
 export { parseReportText, validateReport } from './spec/parse.js';
 export {

@@ -84,6 +84,18 @@ const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number
         ),
       ),
     ),
+  CP_ERR_CHART_TIMEOUT: async () => {
+    // A renderer registered for the test never returns on a chart titled "hang".
+    const renderers = { bar: new URL('./pool/fixtures/renderers.mjs', import.meta.url) };
+    const engine = createEngine({ cache: false, pool: { threads: 1, renderers } });
+    const text = report().replace(
+      'encode: { x: region, y: total }',
+      'encode: { x: region, y: total }\n    title: hang\n    options: { timeoutMs: 300 }',
+    );
+    const result = await engine.render(reportFile(text));
+    await engine.close();
+    return { codes: result.problems.map((p) => p.code) };
+  },
   CP_ERR_DOCUMENT_COMPILE: async () => {
     try {
       compilePdf({ source: '#let x = (', files: new Map() });

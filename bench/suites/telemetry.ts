@@ -19,29 +19,28 @@ import { median, ms, row, times } from '../stats.js';
 const example = join(import.meta.dirname, '../../examples/sales/report.yaml');
 const ROUNDS = 7;
 
-/** Nanoseconds per call of `fn`, median of `ROUNDS` rounds of `n` calls. */
-function nsSync(n: number, fn: () => unknown): number {
-  const rounds: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
-    rounds.push(Number(process.hrtime.bigint() - t) / n);
+/** Nanoseconds per call of `fn`: `n` calls, awaited one after another when they return promises. */
+async function perCall(n: number, fn: () => unknown): Promise<number> {
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    const r = fn();
+    if (r instanceof Promise) await r;
   }
-  return median(rounds);
+  return Number(process.hrtime.bigint() - t) / n;
 }
 
-async function nsAsync(n: number, fn: () => Promise<unknown>): Promise<number> {
-  const rounds: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) await fn();
-    rounds.push(Number(process.hrtime.bigint() - t) / n);
-  }
-  return median(rounds);
+/**
+ * What `traced` costs over `bare`, in ns per call: rounds of each, interleaved so that drift in
+ * the machine's speed hits both alike; the median of the per-round differences.
+ */
+async function overhead(n: number, traced: () => unknown, bare: () => unknown): Promise<number> {
+  const diffs: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) diffs.push((await perCall(n, traced)) - (await perCall(n, bare)));
+  return Math.max(0, median(diffs));
 }
 
 const ns = (x: number) => (x < 1 ? '< 1 ns' : `${x.toFixed(0)} ns`);
-const share = (x: number) => `${(100 * x).toFixed(x < 0.001 ? 4 : 2)}%`;
+const share = (x: number) => `${(100 * x).toPrecision(2)}%`;
 
 /** The events a chart costs, measured against doing the same work without them. */
 async function eventCosts() {
@@ -53,14 +52,11 @@ async function eventCosts() {
   const draw = async () => outcome;
   const chart = () => traceChart({ id: 'revenue', type: 'line' }, draw);
   const task = () => traceAsync(tracing.pool, () => ({ chartId: 'revenue', chartType: 'line' }), draw);
-  const empty = nsSync(1e6, () => {});
-  const bare = nsSync(1e6, work);
-  const bareAsync = await nsAsync(2e5, draw);
   return {
-    publish: Math.max(0, nsSync(1e6, hit) - empty),
-    traceSync: Math.max(0, nsSync(5e5, compile) - bare),
-    traceAsync: Math.max(0, (await nsAsync(2e5, chart)) - bareAsync),
-    poolTask: Math.max(0, (await nsAsync(2e5, task)) - bareAsync),
+    publish: await overhead(5e5, hit, () => {}),
+    traceSync: await overhead(5e5, compile, work),
+    traceAsync: await overhead(1e5, chart, draw),
+    poolTask: await overhead(1e5, task, draw),
   };
 }
 
@@ -71,7 +67,7 @@ async function eventCosts() {
 export async function telemetry(): Promise<void> {
   const { hitMs, renderMs, svgBytes } = await baselines();
   console.log(
-    `telemetry: cost per event (median of ${ROUNDS} rounds, minus the same work untraced); ` +
+    `telemetry: cost per event, over the same work untraced (median of ${ROUNDS} interleaved rounds); ` +
       `memory-cache hit ${(hitMs * 1000).toFixed(1)} µs, render ${ms(renderMs)} ` +
       `(the example's line chart, ${svgBytes} bytes of SVG)`,
   );
@@ -90,12 +86,9 @@ export async function telemetry(): Promise<void> {
     row('traced asynchronous operation (a chart)', ns(c.traceAsync));
     const cached = c.traceAsync + c.publish;
     const rendered = c.traceAsync + 2 * c.publish + c.poolTask;
+    row('cached chart (chart, hit) / memory-cache hit', `${ns(cached)}: ${share(cached / (hitMs * 1e6))}`);
     row(
-      'a cached chart (chart + hit): share of a memory-cache hit',
-      `${ns(cached)}: ${share(cached / (hitMs * 1e6))}`,
-    );
-    row(
-      'a rendered chart (chart + miss + put + pool task): share of a render',
+      'rendered chart (chart, miss, put, pool task) / render',
       `${ns(rendered)}: ${share(rendered / (renderMs * 1e6))}`,
     );
   }
@@ -131,7 +124,9 @@ async function baselines(): Promise<{ hitMs: number; renderMs: number; svgBytes:
   };
   const hit = () => cache.fetch('k', fail, { inflate: true }).then((f) => f.entry.text());
   await times(500, hit);
-  const hitMs = (await nsAsync(2000, hit)) / 1e6;
+  const rounds: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) rounds.push(await perCall(500, hit));
+  const hitMs = median(rounds) / 1e6;
   await cache.close();
   return { hitMs, renderMs, svgBytes: Buffer.byteLength(svg) };
 }

@@ -42,6 +42,11 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .option('--no-cache', 'render every chart; read and write no cache')
     .option('--cache-dir <dir>', 'cache folder (default: .chartpress-cache in the current folder)')
     .option('--redis <url>', 'also keep charts in Redis, e.g. redis://127.0.0.1:6379')
+    .option('--concurrency <n>', 'worker threads at most; 1 renders in process (default: CPU count)')
+    .option(
+      '--chart-timeout <ms>',
+      'stop a chart that renders longer than this, in a worker (default: 10000)',
+    )
     .addOption(
       new Option('--stats <format>', 'print run statistics as the last line of stdout').choices(['json']),
     )
@@ -105,6 +110,10 @@ export interface RenderFlags {
   cache: boolean;
   cacheDir?: string;
   redis?: string;
+  /** Worker threads at most (`--concurrency`). */
+  concurrency?: string;
+  /** Per-chart timeout in ms (`--chart-timeout`). */
+  chartTimeout?: string;
   stats?: 'json';
   quiet?: boolean;
 }

@@ -1,7 +1,8 @@
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { CacheOptions } from '../cache/options.js';
-import { createEngine, type OutputFormat } from '../engine.js';
+import { createEngine, type Engine, type OutputFormat } from '../engine.js';
 import { ChartpressError, formatWarning, problem } from '../errors.js';
+import type { PoolOptions } from '../pool/index.js';
 import type { RenderFlags } from './main.js';
 import {
   ExitCode,
@@ -30,9 +31,29 @@ function cacheOptions(flags: Pick<RenderFlags, 'cache' | 'cacheDir' | 'redis'>):
 /** The cache folder of the CLI, relative to the current folder. */
 const DEFAULT_CACHE_DIR = '.chartpress-cache';
 
+/** `--concurrency` and `--chart-timeout` as pool options; a bad number is a usage error. */
+function poolOptions(flags: Pick<RenderFlags, 'concurrency' | 'chartTimeout'>): PoolOptions {
+  const count = (flag: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (Number.isInteger(n) && n >= 1) return n;
+    throw new ChartpressError(
+      problem('CP_ERR_USAGE', `${flag} expects a whole number of at least 1, got "${value}"`),
+    );
+  };
+  const threads = count('--concurrency', flags.concurrency);
+  const timeoutMs = count('--chart-timeout', flags.chartTimeout);
+  return { ...(threads ? { threads } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
+}
+
 /** `chartpress render`: report -> document, failures printed per chart, stats on request. */
 export async function renderCommand(reportFile: string, flags: RenderFlags, io: Io): Promise<number> {
-  const engine = createEngine({ cache: cacheOptions(flags) });
+  let engine: Engine;
+  try {
+    engine = createEngine({ cache: cacheOptions(flags), pool: poolOptions(flags) });
+  } catch (e) {
+    return reportError(io, e);
+  }
   const progress = progressBar(io, !flags.quiet);
   try {
     const format = flags.format ?? FORMATS[extname(flags.output).toLowerCase()];
@@ -46,7 +67,9 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
     const result = await engine.render(reportFile, {
       format,
       params: parseParams(flags.param),
-      onChart: (done, total) => progress.update(done, total),
+      onProgress: (e) => {
+        if (e.kind === 'done') progress.update(e.done, e.total);
+      },
     });
     progress.end();
     await writeOutput(flags.output, result.output);

@@ -47,8 +47,8 @@ export function writeHtml(doc: DocumentModel): string {
   const chart = (c: RenderedChart): string => {
     const ref = inlined.get(c.key);
     if (ref !== undefined) {
-      const box = `width="${c.width}" height="${c.height}" viewBox="0 0 ${c.width} ${c.height}"`;
-      return `<svg ${box} xmlns="http://www.w3.org/2000/svg"><use href="#${ref}"/></svg>`;
+      const size = `width="${c.width}" height="${c.height}"`;
+      return `<svg ${size} viewBox="0 0 ${c.width} ${c.height}" xmlns="http://www.w3.org/2000/svg"><use href="#${ref}" ${size}/></svg>`;
     }
     const prefix = `c${instance++}-`;
     inlined.set(c.key, `${prefix}chart`);

@@ -26,9 +26,6 @@ export const keyVersions: KeyVersions = Object.freeze({
   font: FONT_VERSION,
 });
 
-/** Called as each chart finishes, for progress reporting. */
-export type ChartProgress = (done: number, total: number, chart: RenderedChart) => void;
-
 export interface ChartsContext {
   /** Draws the charts the cache does not have. */
   readonly pool: RenderPool;
@@ -83,7 +80,11 @@ export function lazyPlanCharts(plan: Plan, data: PlanDataSource, ctx: ChartsCont
     const { id, type, key, status, ms } = chart;
     emitProgress(ctx.onProgress, {
       kind: 'done',
-      ...{ id, type, key, status, ms },
+      id,
+      type,
+      key,
+      status,
+      ms,
       done: done.size,
       total: plan.charts.size,
     });

@@ -62,9 +62,9 @@ export function openPlanData(plan: Plan, ctx: DataContext, { eager = false } = {
   };
 }
 
-/** Runs every planned query: one scan per dataset feeding all of its queries. */
+/** Runs every planned query: one scan per dataset feeding all of its queries, one dataset at a time. */
 export function runPlanData(plan: Plan, ctx: DataContext): Promise<PlanData> {
-  return openPlanData(plan, ctx).all();
+  return openPlanData(plan, ctx, { eager: true }).all();
 }
 
 /**

@@ -5,7 +5,13 @@ import type { Drawn } from './charts.js';
 import type { ChartUse } from './plan.js';
 
 /** A drawn chart ready to embed; its SVG text is decoded (or inflated) only when read. */
-export function chartOf(use: ChartUse, key: string, drawn: Drawn, ms: number, inflate: boolean): RenderedChart {
+export function chartOf(
+  use: ChartUse,
+  key: string,
+  drawn: Drawn,
+  ms: number,
+  inflate: boolean,
+): RenderedChart {
   const { width, height } = use.chart.options;
   const base = { id: use.id, type: use.chart.type, key, status: drawn.status, width, height, ms };
   const { entry } = drawn;

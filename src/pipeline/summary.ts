@@ -99,7 +99,8 @@ export function failures(
   const list: { problem: Problem; what: string }[] = [];
   for (const c of charts.values())
     if (c.error) list.push({ problem: withFile(c.error, file), what: `chart ${c.id}` });
-  for (const [id, t] of tables) if (t.error) list.push({ problem: withFile(t.error, file), what: `table ${id}` });
+  for (const [id, t] of tables)
+    if (t.error) list.push({ problem: withFile(t.error, file), what: `table ${id}` });
   const groups = new Map<string, { problem: Problem; whats: string[] }>();
   for (const { problem: p, what } of list) {
     const key = `${p.code}\u0000${p.file}\u0000${p.path}\u0000${p.message}`;
@@ -113,7 +114,10 @@ export function failures(
   });
 }
 
-export function withFile<T extends { readonly file?: string | undefined }>(p: T, file: string | undefined): T {
+export function withFile<T extends { readonly file?: string | undefined }>(
+  p: T,
+  file: string | undefined,
+): T {
   return p.file !== undefined || file === undefined ? p : { ...p, file };
 }
 

@@ -19,6 +19,12 @@ export interface PoolOptions {
    */
   readonly timeoutMs?: number;
   /**
+   * Whether every chart renders in a worker, so that its timeout is enforced. Defaults to true
+   * when `timeoutMs` is given, else false: small batches then render in process, where a render
+   * over its time fails only once it returns.
+   */
+  readonly enforceTimeouts?: boolean;
+  /**
    * Estimated rendering work (ms) below which charts render in process, since a worker costs
    * ~0.8 s to start. Defaults to 2500. 0 sends every chart to a worker; Infinity never starts one
    * (unless a timeout must be enforced). Once workers run, they take every chart.
@@ -61,7 +67,7 @@ export const poolDefaults = Object.freeze({
 export interface ResolvedPoolOptions {
   readonly threads: number;
   readonly timeoutMs: number;
-  /** Whether `timeoutMs` was given, so that it must be enforced (in workers). */
+  /** Whether every chart goes to a worker, where its timeout is enforced. */
   readonly enforceTimeout: boolean;
   readonly inProcessBelowMs: number;
   readonly maxQueue: number;
@@ -86,18 +92,21 @@ export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
   const recycleAfter = o.recycleAfter ?? poolDefaults.recycleAfter;
   integer('pool.recycleAfter', recycleAfter, 1);
   const workerHeapMb = o.workerHeapMb ?? poolDefaults.workerHeapMb;
-  integer('pool.workerHeapMb', workerHeapMb, 16);
+  // A worker needs some 30-50 MB for ECharts alone.
+  integer('pool.workerHeapMb', workerHeapMb, 64);
   const memoryLimit = o.memoryLimit ?? poolDefaults.memoryLimit;
-  if (!(memoryLimit > 0 && memoryLimit <= 1)) invalid('pool.memoryLimit', 'a share above 0, up to 1', memoryLimit);
+  if (!(memoryLimit > 0 && memoryLimit <= 1))
+    invalid('pool.memoryLimit', 'a share above 0, up to 1', memoryLimit);
   const idleTimeoutMs = o.idleTimeoutMs ?? poolDefaults.idleTimeoutMs;
-  if (!(idleTimeoutMs > 0)) invalid('pool.idleTimeoutMs', 'a number above 0 (Infinity: never)', idleTimeoutMs);
+  if (!(idleTimeoutMs > 0))
+    invalid('pool.idleTimeoutMs', 'a number above 0 (Infinity: never)', idleTimeoutMs);
   const renderers: Partial<Record<ChartType, string>> = {};
   for (const [type, module] of Object.entries(o.renderers ?? {}) as [ChartType, string | URL][])
     renderers[type] = moduleUrl(module);
   return Object.freeze({
     threads,
     timeoutMs,
-    enforceTimeout: o.timeoutMs !== undefined,
+    enforceTimeout: o.enforceTimeouts ?? o.timeoutMs !== undefined,
     inProcessBelowMs,
     maxQueue,
     recycleAfter,
@@ -120,8 +129,12 @@ function integer(path: string, n: number, min: number): void {
 
 function invalid(path: string, expected: string, got: unknown): never {
   throw new ChartpressError(
-    problem('CP_ERR_INVALID_VALUE', `${path}: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}`, {
-      path,
-    }),
+    problem(
+      'CP_ERR_INVALID_VALUE',
+      `${path}: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}`,
+      {
+        path,
+      },
+    ),
   );
 }

@@ -29,7 +29,7 @@ export interface PoolStats {
   readonly threads: number;
   /** Renders that may run on workers at once now: `threads`, lowered under memory pressure. */
   readonly concurrency: number;
-  /** Renders under way on workers, and waiting for one. */
+  /** Renders under way (on workers and in process), and waiting. */
   readonly running: number;
   readonly queued: number;
   /** Renders done in process and on workers since the pool was made. */
@@ -51,29 +51,30 @@ export class RenderPool {
   readonly #gate: Gate;
   /** In-process renders run one after another on this chain. */
   #local: Promise<unknown> = Promise.resolve();
-  /** Estimated ms of in-process renders waiting or under way. */
+  /** Estimated ms, and count, of in-process renders waiting or under way. */
   #backlogMs = 0;
+  #localPending = 0;
   /** Worker renders under way, awaited by `close()`. */
   readonly #running = new Set<Promise<unknown>>();
   #renderedHere = 0;
   #onWorkers = 0;
   #closed = false;
 
-  constructor(options: PoolOptions | ResolvedPoolOptions = {}, probe?: () => number) {
-    this.options = 'enforceTimeout' in options ? options : resolvePoolOptions(options);
+  constructor(options: PoolOptions = {}) {
+    this.options = resolvePoolOptions(options);
     this.#workers = new Workers(this.options);
-    this.#gate = new Gate(this.options.threads, this.options.maxQueue, this.options.memoryLimit, probe);
+    this.#gate = new Gate(this.options.threads, this.options.maxQueue, this.options.memoryLimit);
   }
 
   /** Starts the workers now and waits until each is ready: a later batch pays no start-up. */
   async warmup(): Promise<void> {
-    this.#assertOpen();
+    if (this.#closed) throw closedError();
     await this.#workers.warmup();
   }
 
   /** The chart's SVG as UTF-8 bytes. */
   render(job: RenderJob): Promise<Uint8Array> {
-    this.#assertOpen();
+    if (this.#closed) return Promise.reject(closedError());
     const o = this.options;
     const ownTimeout = job.chart.options.timeoutMs;
     const timeoutMs = ownTimeout ?? o.timeoutMs;
@@ -93,8 +94,8 @@ export class RenderPool {
     return {
       threads: this.#workers.threads,
       concurrency: this.#gate.limit,
-      running: this.#gate.running,
-      queued: this.#gate.queued,
+      running: this.#gate.running + Math.min(1, this.#localPending),
+      queued: this.#gate.queued + Math.max(0, this.#localPending - 1),
       inProcess: this.#renderedHere,
       onWorkers: this.#onWorkers,
       recycled: this.#workers.recycled,
@@ -129,7 +130,8 @@ export class RenderPool {
         job.onStart?.('worker', id),
       );
     } catch (e) {
-      if (e instanceof WorkerTimeout) throw timedOut(job, e.ms, true);
+      if (e instanceof WorkerTimeout && e.started) throw timedOut(job, e.ms, true);
+      if (e instanceof WorkerTimeout) throw failure(job, `${e.message} (do the workers start?)`);
       throw failure(job, e instanceof Error ? e.message : String(e), e);
     } finally {
       this.#gate.leave();
@@ -140,7 +142,10 @@ export class RenderPool {
   }
 
   #inProcess(job: RenderJob, timeoutMs: number, estimate: number): Promise<Uint8Array> {
+    if (this.#localPending >= this.options.maxQueue)
+      return Promise.reject(failure(job, `the render queue is full (${this.options.maxQueue} waiting)`));
     this.#backlogMs += estimate;
+    this.#localPending++;
     const run = this.#local.then(async () => {
       // Let I/O (datasets still being read) and progress through between two renders.
       await yieldToLoop();
@@ -156,19 +161,22 @@ export class RenderPool {
         return Buffer.from(svg, 'utf8');
       } finally {
         this.#backlogMs -= estimate;
+        this.#localPending--;
       }
     });
     this.#local = run.catch(() => {});
     return run;
   }
+}
 
-  #assertOpen(): void {
-    if (this.#closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
-  }
+function closedError(): ChartpressError {
+  return new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
 }
 
 function timedOut(job: RenderJob, ms: number, stopped: boolean): ChartpressError {
-  const how = stopped ? 'was stopped' : 'was rendered in process, so it could only be failed once it returned';
+  const how = stopped
+    ? 'was stopped'
+    : 'was rendered in process, so it could only be failed once it returned';
   return new ChartpressError(
     problem('CP_ERR_CHART_TIMEOUT', `chart "${job.chart.id}" took longer than ${ms} ms and ${how}`),
   );

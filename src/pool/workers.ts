@@ -10,10 +10,13 @@ type Balancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]
 const STARTUP_ALLOWANCE_MS = 30_000;
 const MiB = 1024 * 1024;
 
-/** A render stopped at its timeout; the worker running it was terminated. */
+/** A render stopped at its timeout (its worker terminated), or that no worker began in time. */
 export class WorkerTimeout extends Error {
-  constructor(readonly ms: number) {
-    super(`timed out after ${ms} ms`);
+  constructor(
+    readonly ms: number,
+    readonly started: boolean,
+  ) {
+    super(started ? `timed out after ${ms} ms` : `no worker began it within ${ms} ms`);
     this.name = 'WorkerTimeout';
   }
 }
@@ -94,14 +97,13 @@ export class Workers {
     clearTimeout(this.#idle);
     const seq = ++this.#seq;
     const controller = new AbortController();
-    const timeout = new WorkerTimeout(timeoutMs);
-    const abort = () => controller.abort(timeout);
-    let timer = setTimeout(abort, timeoutMs + STARTUP_ALLOWANCE_MS);
-    let begun = false;
+    const waited = timeoutMs + STARTUP_ALLOWANCE_MS;
+    let timer = setTimeout(() => controller.abort(new WorkerTimeout(waited, false)), waited);
+    let begun: number | undefined;
     this.#tasks.set(seq, (threadId) => {
-      begun = true;
+      begun = threadId;
       clearTimeout(timer);
-      timer = setTimeout(abort, timeoutMs);
+      timer = setTimeout(() => controller.abort(new WorkerTimeout(timeoutMs, true)), timeoutMs);
       onStart?.(threadId);
     });
     try {
@@ -110,13 +112,16 @@ export class Workers {
         signal: controller.signal,
       })) as RenderReply;
       // The result and the "started" message travel on different ports: either may come first.
-      if (!begun) onStart?.(reply.threadId);
+      if (begun === undefined) onStart?.(reply.threadId);
       this.#done(reply);
       return reply;
     } catch (e) {
-      if (controller.signal.reason === timeout) {
-        this.timedOut++;
-        throw timeout;
+      // The worker is gone (stopped or crashed): piscina replaces it.
+      if (begun !== undefined) this.#forget(begun);
+      const reason: unknown = controller.signal.reason;
+      if (reason instanceof WorkerTimeout) {
+        if (reason.started) this.timedOut++;
+        throw reason;
       }
       throw e;
     } finally {
@@ -154,11 +159,6 @@ export class Workers {
     pool.on('message', (m: unknown) => {
       if (isStartedMessage(m)) this.#tasks.get(m.seq)?.(m.threadId);
     });
-    pool.on('workerDestroy', (w: { id: number }) => {
-      this.#given.delete(w.id);
-      this.#busy.delete(w.id);
-      this.#retiring.delete(w.id);
-    });
     // A worker that dies between tasks is replaced by piscina; nothing is waiting on it.
     pool.on('error', () => {});
     this.#pool = pool;
@@ -186,10 +186,20 @@ export class Workers {
       this.#retiring.add(threadId);
     if (!this.#retiring.has(threadId) || busy > 0) return;
     const worker = this.#pool?.threads.find((t) => t.threadId === threadId);
-    if (!worker) return;
+    if (!worker) {
+      this.#forget(threadId);
+      return;
+    }
     this.recycled++;
-    // piscina sees the exit of an idle worker and starts a fresh one in its place.
+    // Still retiring (given nothing) until it is gone; piscina then starts a fresh one.
+    worker.once('exit', () => this.#forget(threadId));
     void worker.terminate();
+  }
+
+  #forget(threadId: number): void {
+    this.#given.delete(threadId);
+    this.#busy.delete(threadId);
+    this.#retiring.delete(threadId);
   }
 
   /** Restarts the idle clock: workers end after `idleTimeoutMs` without tasks. */

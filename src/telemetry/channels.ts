@@ -54,13 +54,14 @@ export function publish<E>(channel: diagnostics.Channel<unknown, E>, make: () =>
 
 /**
  * Runs the asynchronous `fn` as a traced operation. Without subscribers this is a plain call
- * (`context` is not built and `fn` gets `undefined`); with them, the context gets the current
- * report's id (see `withReportId`), `fn` gets it to fill in as it goes, `finish` sets what the result tells, and `ms` (and `code` on failure) are set
- * before `asyncStart`/`asyncEnd` are published.
+ * (`context` is not built and `fn` gets `undefined`). With them, the context gets the current
+ * report's id (see `withReportId`), `fn` gets the context to fill in as it goes, `finish` sets
+ * what the result tells, and `ms` (and `code` on failure) are set before `asyncStart` and
+ * `asyncEnd` are published.
  */
 export function traceAsync<C extends Traced & object, T>(
   channel: Tracing<C>,
-  context: () => C,
+  context: () => NoInfer<C>,
   fn: (ctx: C | undefined) => Promise<T>,
   finish?: (ctx: C, result: T) => void,
 ): Promise<T> {
@@ -93,7 +94,7 @@ export function traceAsync<C extends Traced & object, T>(
 /** Runs the synchronous `fn` as a traced operation; see `traceAsync`. */
 export function traceSync<C extends Traced & object, T>(
   channel: Tracing<C>,
-  context: () => C,
+  context: () => NoInfer<C>,
   fn: (ctx: C | undefined) => T,
   finish?: (ctx: C, result: T) => void,
 ): T {

@@ -112,6 +112,7 @@ export class PerformanceMonitor {
       latency: summaries(latency) as MonitorSnapshot['latency'],
       data: {
         scans: data.scans,
+        failed: data.failed,
         rows: data.rows,
         rowsPerSecond: Math.round(rate(data.rows, data.ms / 1000)),
       },
@@ -124,6 +125,8 @@ export class PerformanceMonitor {
       errors: Object.fromEntries(c.errors),
       pool: {
         tasks: pool.tasks,
+        inProcess: pool.inProcess,
+        onWorkers: pool.onWorkers,
         busyMs: round(pool.busyMs),
         threads: pool.threads,
         utilization: pool.threads > 0 && window > 0 ? round(pool.busyMs / (pool.threads * window)) : null,

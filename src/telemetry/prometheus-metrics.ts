@@ -93,7 +93,7 @@ export function createMetrics(registry: Registry, cacheStats?: () => CacheStats 
     queueWait: histogram('chartpress_pool_queue_wait_seconds', 'Time a render waited before it began.'),
     poolBusy: counter(
       'chartpress_pool_busy_seconds_total',
-      'Time spent rendering on the pool; divided by threads, its rate is the utilization.',
+      'Time workers spent rendering; its rate over chartpress_pool_threads is the utilization.',
     ),
     poolThreads: new Gauge({ name: 'chartpress_pool_threads', help: 'Worker threads alive.', registers }),
     poolConcurrency: new Gauge({

@@ -76,7 +76,6 @@ export class PrometheusExporter {
           m.scans.inc({ result: c.code === undefined ? 'ok' : 'error' });
           m.rows.inc(c.rows);
           m.scanDuration.observe(seconds(c.ms));
-          this.#error(c.code, c.error);
         },
       },
       chart: {
@@ -94,7 +93,7 @@ export class PrometheusExporter {
       pool: {
         done: (c) => {
           if (c.queueMs !== undefined) m.queueWait.observe(seconds(c.queueMs));
-          if (c.runMs !== undefined) m.poolBusy.inc(seconds(c.runMs));
+          if (c.runMs !== undefined && c.place === 'worker') m.poolBusy.inc(seconds(c.runMs));
           if (c.threads !== undefined) m.poolThreads.set(c.threads);
         },
       },

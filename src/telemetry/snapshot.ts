@@ -64,7 +64,13 @@ export interface MonitorSnapshot {
   readonly latency: Readonly<
     Record<'render' | 'queueWait' | 'data' | 'compile' | 'write' | 'cacheLookup', LatencySummary>
   >;
-  readonly data: { readonly scans: number; readonly rows: number; readonly rowsPerSecond: number };
+  /** Dataset scans (`failed`: those that threw; a query that fails is scanned again without it). */
+  readonly data: {
+    readonly scans: number;
+    readonly failed: number;
+    readonly rows: number;
+    readonly rowsPerSecond: number;
+  };
   /** Read when the snapshot is taken. `cacheBytes`: the memory tier's stored bytes. */
   readonly memory: {
     readonly rssBytes: number;
@@ -72,14 +78,22 @@ export interface MonitorSnapshot {
     readonly heapUsedBytes: number;
     readonly cacheBytes: number | null;
   };
-  /** Failed operations by code: scans, charts, documents, reports, cache tiers (each error once). */
+  /**
+   * Failures by code: each failed chart (a dataset that cannot be read fails each of its charts),
+   * document step, report and cache operation; an error passing up from a step to its report
+   * counts once.
+   */
   readonly errors: Readonly<Record<string, number>>;
   readonly pool: {
+    /** Renders handed to the pool; `inProcess` ran in this thread, `onWorkers` on worker threads. */
     readonly tasks: number;
+    readonly inProcess: number;
+    readonly onWorkers: number;
+    /** Time workers spent rendering. */
     readonly busyMs: number;
     /** Most worker threads seen. */
     readonly threads: number;
-    /** Busy time / (threads x time from the first task's submit to the last one's end). */
+    /** Workers' busy time / (threads x time from the first submit to the last settle); null without worker renders. */
     readonly utilization: number | null;
     /** Time the pool took to start its workers, when it started while watched. */
     readonly startMs: number | null;

@@ -43,10 +43,19 @@ function counters() {
     cache: { hits: 0, misses: 0, joined: 0, puts: 0, evictions: 0, expirations: 0, corrupt: 0, errors: 0 },
     tiers: new Map<TierName, { hits: number; misses: number }>(),
     stored: { entries: 0, original: 0, stored: 0 },
-    data: { scans: 0, rows: 0, ms: 0 },
+    data: { scans: 0, failed: 0, rows: 0, ms: 0 },
     errors: new Map<string, number>(),
     seen: new WeakSet<object>(),
-    pool: { tasks: 0, busyMs: 0, threads: 0, first: Infinity, last: 0, startMs: null as number | null },
+    pool: {
+      tasks: 0,
+      inProcess: 0,
+      onWorkers: 0,
+      busyMs: 0,
+      threads: 0,
+      first: Infinity,
+      last: 0,
+      startMs: null as number | null,
+    },
     timeouts: 0,
     recycles: new Map<string, number>(),
     guard: new Map<string, number>(),
@@ -80,8 +89,9 @@ export class Tally {
     data.scans++;
     data.rows += d.rows;
     data.ms += d.ms;
+    if (d.code !== undefined) data.failed++;
+    // Not an error by code: a failed scan fails its charts and tables, which count it.
     this.latency.data.record(d.ms);
-    this.error(d.code, d.error);
   }
 
   chart(ch: Done<ChartContext>): void {
@@ -133,20 +143,28 @@ export class Tally {
   }
 
   #tier(name: TierName): { hits: number; misses: number } {
-    let found = this.c.tiers.get(name);
-    if (!found) this.c.tiers.set(name, (found = { hits: 0, misses: 0 }));
-    return found;
+    const found = this.c.tiers.get(name);
+    if (found) return found;
+    const fresh = { hits: 0, misses: 0 };
+    this.c.tiers.set(name, fresh);
+    return fresh;
   }
 
   task(t: Done<PoolTaskContext>): void {
     const { pool } = this.c;
-    const now = performance.now();
     pool.tasks++;
+    if (t.queueMs !== undefined) this.latency.queueWait.record(t.queueMs);
+    if (t.place !== 'worker') {
+      if (t.place === 'process') pool.inProcess++;
+      return;
+    }
+    // Utilization is the workers': renders in this thread are not the pool's capacity.
+    const now = performance.now();
+    pool.onWorkers++;
     pool.busyMs += t.runMs ?? 0;
     pool.threads = Math.max(pool.threads, t.threads ?? 0);
     pool.first = Math.min(pool.first, now - t.ms);
     pool.last = now;
-    if (t.queueMs !== undefined) this.latency.queueWait.record(t.queueMs);
   }
 
   pool(e: PoolEvent): void {

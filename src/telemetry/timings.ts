@@ -19,8 +19,8 @@ function table(align: string, rows: readonly (readonly string[])[]): string[] {
 
 /**
  * The `--timings` table: time per phase with its share of the report and a word on what it did,
- * then the slowest charts. Phases come from the report events; without them, the time of the
- * dataset scans and document steps stands in.
+ * then the slowest charts. Phases come from the report events (they may overlap); without them,
+ * the time of the dataset scans and document steps stands in.
  */
 export function formatTimings(s: MonitorSnapshot): string {
   const traced = s.phases.report.count > 0;
@@ -31,6 +31,7 @@ export function formatTimings(s: MonitorSnapshot): string {
   const share = (x: number | undefined) => (x === undefined || !total ? '' : pct(x / total));
   const c = s.charts;
   const render = s.latency.render;
+  const queue = s.latency.queueWait;
   const rows: string[][] = [
     ['phase', 'ms', 'share', ''],
     [
@@ -45,7 +46,8 @@ export function formatTimings(s: MonitorSnapshot): string {
       share(charts),
       `${c.total} charts: ${c.rendered} rendered, ${c.cached} cached, ${c.failed} failed, ` +
         `${c.timedOut} timed out, ${c.skipped} skipped` +
-        (render.count > 0 ? `; render p50 ${ms(render.p50Ms)} ms, p95 ${ms(render.p95Ms)} ms` : ''),
+        (render.count > 0 ? `; render p50 ${ms(render.p50Ms)} ms, p95 ${ms(render.p95Ms)} ms` : '') +
+        (queue.count > 0 ? `; queue wait p50 ${ms(queue.p50Ms)} ms` : ''),
     ],
     [
       'document',
@@ -56,6 +58,9 @@ export function formatTimings(s: MonitorSnapshot): string {
   ];
   if (total !== undefined) rows.push(['total', ms(total), '', '']);
   const out = table('lrrl', rows);
+  // Charts render while later datasets are still read: the phases may add up to more than the total.
+  if (total !== undefined && charts !== undefined && data + charts + document > total * 1.01)
+    out.push('(phases overlap: charts render while later datasets are read)');
   if (s.slowest.length > 0) {
     out.push('');
     out.push(

@@ -8,7 +8,7 @@ import {
   traceSync,
   tracing,
 } from '../../src/telemetry/channels.js';
-import type { DataContext } from '../../src/telemetry/events.js';
+import type { DataContext, DocumentContext } from '../../src/telemetry/events.js';
 import { tracePhase, traceReport } from '../../src/telemetry/trace.js';
 import { recordChannels } from './helpers.js';
 
@@ -24,7 +24,7 @@ describe('without subscribers', () => {
     const ctxs: unknown[] = [];
     const sync = traceSync(
       tracing.document,
-      () => {
+      (): DocumentContext => {
         built++;
         return { format: 'pdf', step: 'compile' };
       },

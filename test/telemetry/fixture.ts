@@ -82,11 +82,19 @@ export async function knownReport(): Promise<void> {
   });
 }
 
-/** A pool task with fixed figures: queued 5 ms, ran 20 ms, 2 threads. */
+/** A pool task with fixed figures: on a worker, queued 5 ms, ran 20 ms, 2 threads. */
 function task(chartId: string, ok: boolean): Promise<void> {
   return traceAsync(
     tracing.pool,
-    () => ({ chartId, chartType: 'line', queueMs: 5, runMs: 20, threads: 2, queued: 0 }),
+    () => ({
+      chartId,
+      chartType: 'line',
+      place: 'worker' as const,
+      queueMs: 5,
+      runMs: 20,
+      threads: 2,
+      queued: 0,
+    }),
     async (ctx) => {
       if (ctx) ctx.status = ok ? 'ok' : 'failed';
       if (!ok) throw Object.assign(new Error('render failed'), { code: 'CP_ERR_CHART_RENDER' });

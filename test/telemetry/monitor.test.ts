@@ -60,11 +60,19 @@ describe('PerformanceMonitor', () => {
       savedBytes: 48_000,
     });
 
-    expect(s.data.scans).toBe(2);
+    expect(s.data).toMatchObject({ scans: 2, failed: 0 });
     expect(s.data.rows).toBe(1200);
     expect(s.data.rowsPerSecond).toBeGreaterThan(0);
     expect(s.errors).toEqual({ CP_ERR_CHART_RENDER: 1, ECONNREFUSED: 1 });
-    expect(s.pool).toMatchObject({ tasks: 7, busyMs: 140, threads: 2, timeouts: 0, recycles: { tasks: 1 } });
+    expect(s.pool).toMatchObject({
+      tasks: 7,
+      onWorkers: 7,
+      inProcess: 0,
+      busyMs: 140,
+      threads: 2,
+      timeouts: 0,
+      recycles: { tasks: 1 },
+    });
     expect(s.pool.utilization).toBeGreaterThan(0);
 
     // Memory is read from the process and the cache, not summed from events.

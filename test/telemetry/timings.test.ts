@@ -24,13 +24,13 @@ describe('formatTimings', () => {
     const snapshot: MonitorSnapshot = {
       ...s,
       phases: { report: latency(200), data: latency(40), charts: latency(150), document: latency(10) },
-      data: { scans: 2, rows: 1200, rowsPerSecond: 30_000 },
+      data: { scans: 2, failed: 0, rows: 1200, rowsPerSecond: 30_000 },
       latency: { ...s.latency, compile: latency(9.5) },
     };
     expect(formatTimings(snapshot).split('\n')).toEqual([
       'phase        ms  share',
       'data       40.0    20%  2 scans, 1,200 rows (30,000 rows/s)',
-      'charts    150.0    75%  10 charts: 6 rendered, 2 cached, 1 failed, 0 timed out, 1 skipped; render p50 30.0 ms, p95 60.0 ms',
+      'charts    150.0    75%  10 charts: 6 rendered, 2 cached, 1 failed, 0 timed out, 1 skipped; render p50 30.0 ms, p95 60.0 ms; queue wait p50 5.0 ms',
       'document   10.0     5%  Typst compile 9.5 ms',
       'total     200.0',
       '',
@@ -41,6 +41,17 @@ describe('formatTimings', () => {
       'c3              line  30.0  rendered',
       'c2              line  20.0  rendered',
     ]);
+  });
+
+  it('says so when the phases overlap', async () => {
+    const s = new PerformanceMonitor().snapshot();
+    const overlapping: MonitorSnapshot = {
+      ...s,
+      phases: { report: latency(100), data: latency(60), charts: latency(70), document: latency(10) },
+    };
+    expect(formatTimings(overlapping)).toContain(
+      '(phases overlap: charts render while later datasets are read)',
+    );
   });
 
   it('falls back on scan and document times when no report was traced', () => {

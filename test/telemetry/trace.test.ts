@@ -57,7 +57,12 @@ describe('pool helpers (synthetic)', () => {
   it('tracePoolTask measures the queue wait and the run, and keeps the job own onStart', async () => {
     const { on } = recordChannels();
     const started: string[] = [];
-    const job = { chart: bar, onStart: (place: 'process' | 'worker') => started.push(place) };
+    const job = {
+      chart: bar,
+      onStart: (place: 'process' | 'worker', threadId?: number) => {
+        started.push(`${place} ${threadId}`);
+      },
+    };
     const out = await tracePoolTask(
       job,
       async (j) => {
@@ -69,7 +74,7 @@ describe('pool helpers (synthetic)', () => {
       () => ({ threads: 2, queued: 3 }),
     );
     expect(out).toBe('svg');
-    expect(started).toEqual(['worker']);
+    expect(started).toEqual(['worker 7']);
     const [done] = on('pool:asyncEnd');
     expect(done).toMatchObject({
       chartId: 'revenue',

@@ -1,0 +1,123 @@
+import type { TieredCache } from '../cache/tiered.js';
+import { htmlOf } from '../document/html.js';
+import type { DocumentSource } from '../document/model.js';
+import { compilePdf } from '../document/pdf.js';
+import { typstOf } from '../document/typst.js';
+import { type Problem, type Warning, WarningLog } from '../errors.js';
+import type { RenderPool } from '../pool/pool.js';
+import type { Params } from '../spec/params.js';
+import type { Report } from '../spec/schema.js';
+import { lazyPlanCharts } from './charts.js';
+import { openPlanData } from './data.js';
+import type { Plan } from './plan.js';
+import { emitProgress, type ProgressListener } from './progress.js';
+import {
+  type ChartInfo,
+  chartInfo,
+  chartInfos,
+  failures,
+  type RenderStats,
+  renderStats,
+  withFile,
+} from './summary.js';
+import { lazyPlanTables } from './tables.js';
+
+export const OutputFormat = { pdf: 'pdf', html: 'html', typ: 'typ' } as const;
+export type OutputFormat = keyof typeof OutputFormat;
+
+/** A report validated and planned with its params. */
+export interface Prepared {
+  readonly report: Report;
+  readonly params: Params;
+  readonly plan: Plan;
+  readonly baseDir: string;
+  readonly file?: string | undefined;
+}
+
+export interface RenderResult {
+  /** The PDF bytes, or the HTML / Typst source. */
+  readonly output: Uint8Array | string;
+  readonly format: OutputFormat;
+  /** Files the Typst source reads (`charts/<key>.svg`), for `typ` output. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  readonly charts: readonly ChartInfo[];
+  readonly stats: RenderStats;
+  /** Problems that did not stop the report (failed charts and tables), one per failure. */
+  readonly problems: readonly Problem[];
+  /** Things worth knowing that failed nothing (skipped invalid values, say), each once. */
+  readonly warnings: readonly Warning[];
+}
+
+export interface ReportRun {
+  readonly format?: OutputFormat | undefined;
+  readonly pool: RenderPool;
+  readonly cache?: TieredCache | undefined;
+  readonly onProgress?: ProgressListener | undefined;
+  readonly onChart?: ((done: number, total: number, chart: ChartInfo) => void) | undefined;
+}
+
+/**
+ * One report to a document. Every dataset's scan starts now, one after another; the writer
+ * pulls the charts and tables it embeds, each drawn as soon as its dataset is read:
+ *
+ *   datasets ─► (per dataset) charts: key ► cache ► pool ─┐
+ *            └► tables ───────────────────────────────────┴─► writer ─► PDF / HTML / .typ
+ */
+export async function renderReport(prepared: Prepared, run: ReportRun, t0: number): Promise<RenderResult> {
+  const format = run.format ?? 'pdf';
+  const { report, plan, file } = prepared;
+  const warnings = new WarningLog();
+  const data = openPlanData(
+    plan,
+    { ...prepared, warn: (w) => warnings.add(withFile(w, file)) },
+    { eager: true },
+  );
+  const dataRead = data.all().then(() => performance.now() - t0);
+  dataRead.catch(() => {}); // awaited below, unless writing fails first
+  let chartsReady = 0;
+  const charts = lazyPlanCharts(plan, data, {
+    pool: run.pool,
+    cache: run.cache,
+    inflate: format !== 'pdf',
+    warn: (w) => warnings.add(w),
+    onProgress: (e) => {
+      emitProgress(run.onProgress, e);
+      if (e.kind !== 'done') return;
+      chartsReady = performance.now() - t0;
+      const chart = charts.done.get(e.id);
+      if (chart && run.onChart) run.onChart(e.done, e.total, chartInfo(chart));
+    },
+  });
+  const tables = lazyPlanTables(plan, data, file);
+  const source: DocumentSource = {
+    title: report.title,
+    subtitle: report.subtitle,
+    author: report.author,
+    date: report.date,
+    page: { size: report.page?.size ?? 'a4', orientation: report.page?.orientation ?? 'portrait' },
+    blocks: plan.blocks,
+    charts: charts.charts,
+    tables: tables.tables,
+  };
+  let output: Uint8Array | string;
+  let files: ReadonlyMap<string, Uint8Array> = new Map();
+  if (format === 'html') output = await htmlOf(source);
+  else {
+    const typst = await typstOf(source);
+    files = typst.files;
+    output = format === 'pdf' ? compilePdf(typst) : typst.source;
+  }
+  const times = { data: await dataRead, charts: chartsReady, total: performance.now() - t0 };
+  const problems = failures(
+    inPlanOrder(plan.charts.keys(), charts.done),
+    inPlanOrder(plan.tables.keys(), tables.done),
+    file,
+  );
+  const infos = chartInfos(plan, charts.done);
+  const stats = renderStats(infos, times, charts.cache);
+  return { output, format, files, charts: infos, stats, problems, warnings: warnings.warnings };
+}
+
+function inPlanOrder<T>(ids: Iterable<string>, done: ReadonlyMap<string, T>): Map<string, T> {
+  return new Map([...ids].flatMap((id) => (done.has(id) ? [[id, done.get(id) as T] as const] : [])));
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { frameFromRows } from '../../src/data/frame.js';
+import { packFrame } from '../../src/pool/transfer.js';
+
+const rows = [
+  { x: 'a', y: 1 },
+  { x: 'b', y: 2 },
+];
+
+describe('packFrame', () => {
+  it('hands over the numeric buffers of an owned frame, without a copy', () => {
+    const frame = frameFromRows(rows);
+    const y = frame.columns.y as Float64Array;
+    const packed = packFrame(frame, true);
+    expect(packed.frame.columns.y).toBe(y);
+    expect(packed.transfer).toEqual([y.buffer]);
+    structuredClone(packed.frame, { transfer: packed.transfer });
+    expect(y.length).toBe(0); // detached: it now belongs to the worker
+    expect(packed.frame.columns.x).toEqual(['a', 'b']);
+  });
+
+  it('copies the numeric columns of a frame the caller keeps', () => {
+    const frame = frameFromRows(rows);
+    const packed = packFrame(frame, false);
+    structuredClone(packed.frame, { transfer: packed.transfer });
+    expect([...(frame.columns.y as Float64Array)]).toEqual([1, 2]);
+  });
+
+  it('copies a column that is a view into a larger buffer', () => {
+    const big = new Float64Array([9, 1, 2, 9]);
+    const frame = { fields: ['y'], columns: { y: big.subarray(1, 3) }, length: 2 };
+    const packed = packFrame(frame, true);
+    expect([...(packed.frame.columns.y as Float64Array)]).toEqual([1, 2]);
+    expect(packed.transfer[0]).not.toBe(big.buffer);
+  });
+});
