@@ -18,6 +18,7 @@ import { checkReport } from './spec/normalize.js';
 import { type ParamInput, resolveParams } from './spec/params.js';
 import { DEFAULT_MAX_REPORT_BYTES, loadReportFile, validateReport } from './spec/parse.js';
 import type { ReportInput } from './spec/schema.js';
+import { traceReport } from './telemetry/trace.js';
 
 export type { ChartInfo, RenderResult, RenderStats };
 export { OutputFormat };
@@ -139,10 +140,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
 
   return {
-    async render(input, opts = {}) {
-      const t0 = performance.now();
-      const prepared = await prepare(input, opts);
-      return renderReport(prepared, { ...opts, pool, cache }, t0);
+    render(input, opts = {}) {
+      return traceReport(opts.format ?? 'pdf', async (trace) => {
+        const t0 = performance.now();
+        const prepared = await prepare(input, opts);
+        if (trace) trace.title = prepared.report.title;
+        return renderReport(prepared, { ...opts, pool, cache }, t0);
+      });
     },
 
     async charts(input, opts = {}) {

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { declaredLength } from './codec.js';
+import { publishWith } from './events.js';
 import type { Clock, ResolvedMemory } from './options.js';
 import { type CacheStore, type StoreCounters, storeCounters } from './store.js';
 
@@ -16,10 +17,12 @@ export function createMemoryStore(options: ResolvedMemory, clock: Clock): CacheS
     // The clock is read on every check, so a test clock moves expiry at once.
     perf: clock,
     ttlResolution: 0,
-    dispose: (value, _key, reason) => {
+    dispose: (value, key, reason) => {
       c.originalBytes -= declaredLength(value);
       if (reason === 'evict') c.evictions++;
       else if (reason === 'expire') c.expirations++;
+      else return;
+      publishWith(() => ({ type: reason, tier: 'memory', key, bytes: value.byteLength }));
     },
   });
 

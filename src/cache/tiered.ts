@@ -1,5 +1,6 @@
+import { traceLookup } from '../telemetry/trace.js';
 import { type CacheEntry, CorruptEntryError, decodeEntry, encodeEntry, entryOf } from './codec.js';
-import { type CacheEvent, publish } from './events.js';
+import { type CacheEvent, publish, publishWith } from './events.js';
 import type { ResolvedCompression } from './options.js';
 import { type CacheStats, type TierCounters, tierCounters, tierStats } from './stats.js';
 import type { CacheStore, TierName } from './store.js';
@@ -60,9 +61,12 @@ export class TieredCache {
     if (flying) {
       this.#joined++;
       this.#hits++;
+      publishWith(() => ({ type: 'joined', key }));
       return flying.then((f) => (f.from === 'render' ? { ...f, from: 'joined' } : f));
     }
-    const flight = this.#fetch(key, render, options).finally(() => this.#flights.delete(key));
+    const flight = traceLookup(key, () => this.#fetch(key, render, options)).finally(() =>
+      this.#flights.delete(key),
+    );
     this.#flights.set(key, flight);
     return flight;
   }
@@ -76,6 +80,7 @@ export class TieredCache {
 
   /** Looks `key` up through the tiers; a hit is copied into the tiers before the one that had it. */
   async get(key: string, options: LookupOptions = {}): Promise<Fetched | undefined> {
+    const missed: TierName[] = [];
     for (const [i, tier] of this.#tiers.entries()) {
       let raw: Uint8Array | undefined;
       try {
@@ -86,6 +91,7 @@ export class TieredCache {
       }
       if (!raw) {
         tier.counters.misses++;
+        missed.push(tier.store.name);
         continue;
       }
       let entry: CacheEntry;
@@ -95,6 +101,7 @@ export class TieredCache {
         if (!(e instanceof CorruptEntryError)) throw e;
         tier.counters.corrupt++;
         tier.counters.misses++;
+        missed.push(tier.store.name);
         this.#emit({ type: 'corrupt', tier: tier.store.name, key, reason: e.message }, options);
         await tier.store
           .delete(key)
@@ -105,10 +112,13 @@ export class TieredCache {
       }
       tier.counters.hits++;
       this.#hits++;
+      const name = tier.store.name;
+      publishWith(() => ({ type: 'hit', tier: name, key, bytes: entry.raw.byteLength, missed }));
       await this.#write(this.#tiers.slice(0, i), key, entry.raw, options);
       return { entry, from: tier.store.name };
     }
     this.#misses++;
+    publishWith(() => ({ type: 'miss', key, tiers: missed }));
     return undefined;
   }
 
@@ -116,7 +126,16 @@ export class TieredCache {
   async put(key: string, data: Uint8Array, options: LookupOptions = {}): Promise<CacheEntry> {
     const raw = encodeEntry(data, this.#compression);
     await this.#write(this.#tiers, key, raw, options);
-    return entryOf(raw, data);
+    const entry = entryOf(raw, data);
+    publishWith(() => ({
+      type: 'put',
+      key,
+      tiers: this.tiers,
+      bytes: raw.byteLength,
+      originalBytes: data.byteLength,
+      codec: entry.codec,
+    }));
+    return entry;
   }
 
   stats(): CacheStats {

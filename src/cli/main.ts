@@ -50,6 +50,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .addOption(
       new Option('--stats <format>', 'print run statistics as the last line of stdout').choices(['json']),
     )
+    .option('--timings', 'print the time per phase and the five slowest charts')
     .option('-q, --quiet', 'print nothing but errors (and --stats)')
     .action(async (report: string, opts: RenderFlags) => {
       code = await renderCommand(report, opts, io);
@@ -115,6 +116,8 @@ export interface RenderFlags {
   /** Per-chart timeout in ms (`--chart-timeout`). */
   chartTimeout?: string;
   stats?: 'json';
+  /** Print the time per phase and the five slowest charts (`--timings`). */
+  timings?: boolean;
   quiet?: boolean;
 }
 

@@ -3,6 +3,8 @@ import type { CacheOptions } from '../cache/options.js';
 import { createEngine, type Engine, type OutputFormat } from '../engine.js';
 import { ChartpressError, formatWarning, problem } from '../errors.js';
 import type { PoolOptions } from '../pool/index.js';
+import { PerformanceMonitor } from '../telemetry/monitor.js';
+import { formatTimings } from '../telemetry/timings.js';
 import type { RenderFlags } from './main.js';
 import {
   ExitCode,
@@ -54,6 +56,10 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
   } catch (e) {
     return reportError(io, e);
   }
+  const monitor =
+    flags.stats || flags.timings
+      ? new PerformanceMonitor({ cacheStats: () => engine.cacheStats() }).attach()
+      : undefined;
   const progress = progressBar(io, !flags.quiet);
   try {
     const format = flags.format ?? FORMATS[extname(flags.output).toLowerCase()];
@@ -86,12 +92,14 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
           `${charts.skipped} skipped in ${Math.round(ms.total)} ms`,
       );
     }
-    if (flags.stats === 'json') io.stdout(JSON.stringify(result.stats));
+    if (flags.timings && monitor) io.stdout(formatTimings(monitor.snapshot()));
+    if (flags.stats === 'json') io.stdout(JSON.stringify({ ...result.stats, metrics: monitor?.snapshot() }));
     return result.problems.length > 0 ? ExitCode.failed : ExitCode.ok;
   } catch (e) {
     progress.end();
     return reportError(io, e);
   } finally {
+    monitor?.detach();
     await engine.close();
   }
 }

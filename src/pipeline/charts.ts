@@ -10,6 +10,7 @@ import type { Warning } from '../errors.js';
 import { FONT_VERSION } from '../font.js';
 import type { RenderPool } from '../pool/pool.js';
 import type { NormalizedChart } from '../spec/defaults.js';
+import { traceChart } from '../telemetry/trace.js';
 import { VERSION } from '../version.js';
 import type { PlanData, PlanDataSource } from './data.js';
 import { downsampleFrame } from './downsample.js';
@@ -93,23 +94,25 @@ export function lazyPlanCharts(plan: Plan, data: PlanDataSource, ctx: ChartsCont
 
   const get = async (use: ChartUse): Promise<RenderedChart> => {
     const planData = await data.dataset(use.chart.query.from);
-    const started = performance.now();
-    const failure = planData.failed.get(use.id);
-    if (failure) return finish(placeholder(use, failure, 0));
-    const source = planData.frames.get(use.id) ?? emptyFrame;
-    const frame = downsampleFrame(use.chart, source);
-    const key = chartKey(keyed(use.chart, ctx.pool), frame, keyVersions);
-    let drawing = byKey.get(key);
-    const first = drawing === undefined;
-    if (!drawing) {
-      const owned = frame !== source || soleUse(planData, source);
-      drawing = draw(use, frame, owned, key, ctx, stats, onEvent);
-      byKey.set(key, drawing);
-    }
-    const drawn = await drawing;
-    const ms = first ? performance.now() - started : 0;
-    if (drawn.status === 'failed') return finish(placeholder(use, toProblem(drawn.error, use), ms));
-    return finish(chartOf(use, key, drawn, ms, ctx.inflate === true));
+    return traceChart({ id: use.id, type: use.chart.type }, async () => {
+      const started = performance.now();
+      const failure = planData.failed.get(use.id);
+      if (failure) return finish(placeholder(use, failure, 0));
+      const source = planData.frames.get(use.id) ?? emptyFrame;
+      const frame = downsampleFrame(use.chart, source);
+      const key = chartKey(keyed(use.chart, ctx.pool), frame, keyVersions);
+      let drawing = byKey.get(key);
+      const first = drawing === undefined;
+      if (!drawing) {
+        const owned = frame !== source || soleUse(planData, source);
+        drawing = draw(use, frame, owned, key, ctx, stats, onEvent);
+        byKey.set(key, drawing);
+      }
+      const drawn = await drawing;
+      const ms = first ? performance.now() - started : 0;
+      if (drawn.status === 'failed') return finish(placeholder(use, toProblem(drawn.error, use), ms));
+      return finish(chartOf(use, key, drawn, ms, ctx.inflate === true));
+    });
   };
 
   const charts = new Map<string, () => Promise<RenderedChart>>();

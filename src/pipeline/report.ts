@@ -1,12 +1,13 @@
 import type { TieredCache } from '../cache/tiered.js';
-import { htmlOf } from '../document/html.js';
-import type { DocumentSource } from '../document/model.js';
+import { writeHtml } from '../document/html.js';
+import { type DocumentSource, pullDocument } from '../document/model.js';
 import { compilePdf } from '../document/pdf.js';
-import { typstOf } from '../document/typst.js';
+import { writeTypst } from '../document/typst.js';
 import { type Problem, type Warning, WarningLog } from '../errors.js';
 import type { RenderPool } from '../pool/pool.js';
 import type { Params } from '../spec/params.js';
 import type { Report } from '../spec/schema.js';
+import { publishSkipped, tracePhase, traceWrite } from '../telemetry/trace.js';
 import { lazyPlanCharts } from './charts.js';
 import { openPlanData } from './data.js';
 import type { Plan } from './plan.js';
@@ -67,12 +68,11 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   const format = run.format ?? 'pdf';
   const { report, plan, file } = prepared;
   const warnings = new WarningLog();
-  const data = openPlanData(
-    plan,
-    { ...prepared, warn: (w) => warnings.add(withFile(w, file)) },
-    { eager: true },
-  );
-  const dataRead = data.all().then(() => performance.now() - t0);
+  let data!: ReturnType<typeof openPlanData>;
+  const dataRead = tracePhase('data', () => {
+    data = openPlanData(plan, { ...prepared, warn: (w) => warnings.add(withFile(w, file)) }, { eager: true });
+    return data.all();
+  }).then(() => performance.now() - t0);
   dataRead.catch(() => {}); // awaited below, unless writing fails first
   let chartsReady = 0;
   const charts = lazyPlanCharts(plan, data, {
@@ -101,12 +101,13 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   };
   let output: Uint8Array | string;
   let files: ReadonlyMap<string, Uint8Array> = new Map();
-  if (format === 'html') output = await htmlOf(source);
-  else {
-    const typst = await typstOf(source);
+  const model = await tracePhase('charts', () => pullDocument(source));
+  output = await tracePhase('document', async () => {
+    if (format === 'html') return traceWrite('html', model.charts.size, () => writeHtml(model));
+    const typst = traceWrite('typ', model.charts.size, () => writeTypst(model));
     files = typst.files;
-    output = format === 'pdf' ? compilePdf(typst) : typst.source;
-  }
+    return format === 'pdf' ? compilePdf(typst) : typst.source;
+  });
   const times = { data: await dataRead, charts: chartsReady, total: performance.now() - t0 };
   const problems = failures(
     inPlanOrder(plan.charts.keys(), charts.done),
@@ -115,6 +116,7 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   );
   const infos = chartInfos(plan, charts.done);
   const stats = renderStats(infos, times, charts.cache);
+  for (const s of plan.skipped) publishSkipped(s);
   return { output, format, files, charts: infos, stats, problems, warnings: warnings.warnings };
 }
 

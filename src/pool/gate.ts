@@ -1,4 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
+import { publishPool } from '../telemetry/trace.js';
 
 /** Share of this process's heap limit in use now. */
 export function heapShare(): number {
@@ -91,7 +92,16 @@ export class Gate {
 
   #look(): void {
     const share = this.#probe();
+    const before = this.#limit;
     if (share > this.#memoryLimit) this.#limit = Math.max(1, this.#limit - 1);
     else if (share < this.#memoryLimit * 0.9 && this.#limit < this.#max) this.#limit++;
+    if (this.#limit === before) return;
+    publishPool(() => ({
+      type: 'memoryGuard',
+      action: this.#limit < before ? 'lower' : 'raise',
+      concurrency: this.#limit,
+      heapShare: share,
+      limitShare: this.#memoryLimit,
+    }));
   }
 }

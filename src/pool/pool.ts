@@ -2,6 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Frame } from '../data/frame.js';
 import { ChartpressError, problem } from '../errors.js';
 import type { NormalizedChart } from '../spec/defaults.js';
+import { tracePoolTask } from '../telemetry/trace.js';
 import { estimateRenderMs } from './estimate.js';
 import { Gate, GateError } from './gate.js';
 import type { RenderReply } from './messages.js';
@@ -75,6 +76,14 @@ export class RenderPool {
   /** The chart's SVG as UTF-8 bytes. */
   render(job: RenderJob): Promise<Uint8Array> {
     if (this.#closed) return Promise.reject(closedError());
+    return tracePoolTask(
+      job,
+      (j) => this.#render(j),
+      () => this.stats(),
+    );
+  }
+
+  #render(job: RenderJob): Promise<Uint8Array> {
     const o = this.options;
     const ownTimeout = job.chart.options.timeoutMs;
     const timeoutMs = ownTimeout ?? o.timeoutMs;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { publishPool } from '../telemetry/trace.js';
 import { isStartedMessage, PING, type RenderReply, type RenderTask } from './messages.js';
 import type { ResolvedPoolOptions } from './options.js';
 
@@ -70,11 +71,13 @@ export class Workers {
 
   /** Starts the workers (if needed) and waits until each has loaded the renderer. */
   async warmup(): Promise<void> {
+    const t0 = performance.now();
     const pool = this.#start();
     this.#pending++;
     try {
       const pings = Array.from({ length: this.#options.threads }, () => pool.run(PING));
       for (const threadId of await Promise.all(pings)) this.#done(threadId as number);
+      publishPool(() => ({ type: 'start', threads: this.threads, ms: performance.now() - t0 }));
     } finally {
       this.#pending--;
       this.#touch();
@@ -121,6 +124,8 @@ export class Workers {
       const reason: unknown = controller.signal.reason;
       if (reason instanceof WorkerTimeout) {
         if (reason.started) this.timedOut++;
+        publishPool(() => ({ type: 'timeout', chartId: task.chart.id, limitMs: reason.ms }));
+        publishPool(() => ({ type: 'recycle', reason: 'timeout', threadId: begun }));
         throw reason;
       }
       throw e;
@@ -160,7 +165,7 @@ export class Workers {
       if (isStartedMessage(m)) this.#tasks.get(m.seq)?.(m.threadId);
     });
     // A worker that dies between tasks is replaced by piscina; nothing is waiting on it.
-    pool.on('error', () => {});
+    pool.on('error', () => publishPool(() => ({ type: 'recycle', reason: 'error' })));
     this.#pool = pool;
     return pool;
   }
@@ -191,6 +196,8 @@ export class Workers {
       return;
     }
     this.recycled++;
+    const heavy = typeof reply !== 'number' && reply.heapUsed > (this.#options.workerHeapMb * MiB) / 2;
+    publishPool(() => ({ type: 'recycle', reason: heavy ? 'memory' : 'tasks', threadId }));
     // Still retiring (given nothing) until it is gone; piscina then starts a fresh one.
     worker.once('exit', () => this.#forget(threadId));
     void worker.terminate();
