@@ -1,5 +1,6 @@
 import { ChartpressError, type Problem, problem, type Warning } from '../../errors.js';
 import type { Dataset, Query } from '../../spec/schema.js';
+import { traceAsync, tracing } from '../../telemetry/channels.js';
 import type { Params } from '../filter.js';
 import { type Column, type Frame, toColumn, type Value } from '../frame.js';
 import { DEFAULT_MAX_GROUPS, QueryAccumulator } from '../query.js';
@@ -44,7 +45,25 @@ export function isSqlDataset(dataset: Dataset): dataset is SqlDataset {
  *
  * @returns the frames of the queries pushed down, by query id.
  */
-export async function runPushDowns(
+export function runPushDowns(
+  name: string,
+  dataset: SqlDataset,
+  queries: ReadonlyMap<string, Query>,
+  params: Params,
+  ctx: PushDownContext,
+): Promise<Map<string, Frame>> {
+  // Traced like a streaming scan; `rows` counts the rows the database returned.
+  return traceAsync(
+    tracing.data,
+    () => ({ dataset: name, queries: queries.size, rows: 0 }),
+    () => pushDownAll(name, dataset, queries, params, ctx),
+    (event, frames) => {
+      for (const frame of frames.values()) event.rows += frame.length;
+    },
+  );
+}
+
+async function pushDownAll(
   name: string,
   dataset: SqlDataset,
   queries: ReadonlyMap<string, Query>,
