@@ -30,7 +30,7 @@ export async function document(): Promise<void> {
   console.log(
     `example report (${first.stats.charts.rendered} charts), PDF, in one process, median of ${runs}`,
   );
-  row('first render in the process (caches cold, compiler start)', ms(first.stats.ms.total));
+  row('first render in the process (ECharts import, compiler start)', ms(first.stats.ms.total));
   row('later renders', ms(w));
   row('first / later', ratio(first.stats.ms.total, w));
   row(
