@@ -1,7 +1,6 @@
 import { emptyFrame, type Frame } from '../data/frame.js';
 import { runQueries } from '../data/scan.js';
 import { openSource } from '../data/sources/index.js';
-import { isSqlDataset, runPushDowns } from '../data/sql/index.js';
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Params } from '../spec/params.js';
 import type { Query, Report } from '../spec/schema.js';
@@ -118,7 +117,9 @@ async function scanDataset(
   const paths = new Map([...queries].map(([id, q]) => [id, q.path] as const));
   const frames = new Map<string, Frame>();
   let rest: ReadonlyMap<string, Query> = plain;
-  if (isSqlDataset(dataset)) {
+  if (dataset.source === 'sqlite' || dataset.source === 'postgres') {
+    // Loaded on first use: the database drivers cost start-up time reports without SQL never need.
+    const { runPushDowns } = await import('../data/sql/index.js');
     const pushed = await runPushDowns(name, dataset, plain, ctx.params, {
       baseDir: ctx.baseDir,
       file: ctx.file,

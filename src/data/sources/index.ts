@@ -6,9 +6,7 @@ import type { FileWhere } from './file.js';
 import { inlineSource } from './inline.js';
 import { jsonSource } from './json.js';
 import { ndjsonSource } from './ndjson.js';
-import { postgresSource } from './postgres.js';
-import type { RowSource } from './rows.js';
-import { sqliteSource } from './sqlite.js';
+import { batchesOf, fromBatches, type RowSource } from './rows.js';
 
 /** Where and how to open a dataset. */
 export interface OpenSourceOptions {
@@ -42,11 +40,20 @@ export function openSource(name: string, dataset: Dataset, opts: OpenSourceOptio
       if (dataset.source === 'csv') return csvSource({ ...file, delimiter: dataset.delimiter });
       return dataset.source === 'ndjson' ? ndjsonSource(file) : jsonSource(file);
     }
-    case 'sqlite':
-      return sqliteSource({ ...dataset, path: resolve(opts.baseDir, dataset.path), where });
+    case 'sqlite': {
+      const path = resolve(opts.baseDir, dataset.path);
+      return lazySource(async () => (await import('./sqlite.js')).sqliteSource({ ...dataset, path, where }));
+    }
     case 'postgres':
-      return postgresSource({ ...dataset, where });
+      return lazySource(async () => (await import('./postgres.js')).postgresSource({ ...dataset, where }));
   }
+}
+
+/** A source whose module (and database driver) is loaded only when it is first read. */
+function lazySource(load: () => Promise<RowSource>): RowSource {
+  return fromBatches(async function* () {
+    yield* batchesOf(await load());
+  });
 }
 
 export { type CsvOptions, csvSource, DEFAULT_MAX_CSV_BYTES } from './csv.js';
