@@ -11,18 +11,23 @@ import { DEFAULT_MAX_REPORT_BYTES, loadReportFile, validateReport } from '../src
 export const exampleDir = join(import.meta.dirname, '../examples/sales');
 const example = join(exampleDir, 'report.yaml');
 
-/** `n` render jobs cycling through the example's eight charts, each its own picture. */
-export async function exampleJobs(n: number): Promise<RenderJob[]> {
+/** The example report's charts, each with its aggregated (and downsampled) frame, in body order. */
+export async function exampleCharts(): Promise<RenderJob[]> {
   const { input, file } = await loadReportFile(example, DEFAULT_MAX_REPORT_BYTES);
   const report = validateReport(input, file);
   const plan = planReport(report, resolveParams(report, {}, file));
   const engine = createEngine({ cache: false });
   const rows = await engine.data(example);
   await engine.close();
-  const base = [...plan.charts.values()].map((use) => ({
+  return [...plan.charts.values()].map((use) => ({
     chart: use.chart,
     frame: downsampleFrame(use.chart, frameFromRows(rows[use.id] ?? [])),
   }));
+}
+
+/** `n` render jobs cycling through the example's eight charts, each its own picture. */
+export async function exampleJobs(n: number): Promise<RenderJob[]> {
+  const base = await exampleCharts();
   return Array.from({ length: n }, (_, i) => {
     const b = base[i % base.length]!;
     return { chart: { ...b.chart, id: `c${i}`, title: `${b.chart.title ?? ''} #${i}` }, frame: b.frame };

@@ -12,14 +12,10 @@ import { createRedisStore } from '../../src/cache/redis.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import { TieredCache } from '../../src/cache/tiered.js';
 import { renderChartSvg } from '../../src/chart/render.js';
-import { type Frame, frameFromRows } from '../../src/data/frame.js';
-import { createEngine } from '../../src/index.js';
+import type { Frame } from '../../src/data/frame.js';
 import { keyVersions } from '../../src/pipeline/charts.js';
-import { downsampleFrame } from '../../src/pipeline/downsample.js';
-import { planReport } from '../../src/pipeline/plan.js';
 import type { NormalizedChart } from '../../src/spec/defaults.js';
-import { resolveParams } from '../../src/spec/params.js';
-import { DEFAULT_MAX_REPORT_BYTES, loadReportFile, validateReport } from '../../src/spec/parse.js';
+import { exampleCharts } from '../pipeline-jobs.js';
 import { median, ms, ratio, row, times } from '../stats.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -39,20 +35,13 @@ interface Sample {
 }
 
 /** The example report's charts with their data, one per chart type. */
-async function exampleCharts(): Promise<Sample[]> {
-  const { input, file } = await loadReportFile(example, DEFAULT_MAX_REPORT_BYTES);
-  const report = validateReport(input, file);
-  const plan = planReport(report, resolveParams(report, {}, file));
-  const engine = createEngine({ cache: false });
-  const rows = await engine.data(example);
-  await engine.close();
+async function exampleSamples(): Promise<Sample[]> {
   const byType = new Map<string, Sample>();
-  for (const [id, use] of plan.charts) {
-    if (byType.has(use.chart.type)) continue;
-    const frame = downsampleFrame(use.chart, frameFromRows(rows[id] ?? []));
-    const svg = renderChartSvg(use.chart, frame);
-    const renderMs = median(await times(15, () => renderChartSvg(use.chart, frame)));
-    byType.set(use.chart.type, { chart: use.chart, frame, svg, renderMs });
+  for (const { chart, frame } of await exampleCharts()) {
+    if (byType.has(chart.type)) continue;
+    const svg = renderChartSvg(chart, frame);
+    const renderMs = median(await times(15, () => renderChartSvg(chart, frame)));
+    byType.set(chart.type, { chart, frame, svg, renderMs });
   }
   return [...byType.values()];
 }
@@ -62,7 +51,7 @@ async function exampleCharts(): Promise<Sample[]> {
  * saves and costs per chart type, and the CLI process cold against warm.
  */
 export async function cache(): Promise<void> {
-  const samples = await exampleCharts();
+  const samples = await exampleSamples();
   const tmp = mkdtempSync(join(tmpdir(), 'chartpress-bench-'));
   try {
     await hitLatency(samples, tmp);
