@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import type { Row } from './data/frame.js';
 import { ChartpressError, problem } from './errors.js';
 import { problemsFromIssues } from './spec/issues.js';
 import { loadReportFile } from './spec/parse.js';
@@ -37,7 +35,7 @@ export async function loadChartFile(
   const parsed = ChartSpec.safeParse(spec);
   if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, spec, file));
   let dataset: Dataset | undefined;
-  if (dataFile !== undefined) dataset = await datasetFromFile(dataFile);
+  if (dataFile !== undefined) dataset = datasetFromFile(dataFile);
   else if (datasetInput !== undefined) {
     const ds = Dataset.safeParse(datasetInput);
     if (ds.success) dataset = ds.data;
@@ -71,31 +69,18 @@ export async function loadChartFile(
   };
 }
 
-async function datasetFromFile(path: string): Promise<Dataset> {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv')
-    return { source: 'csv', path: resolve(path), ...(ext === '.tsv' ? { delimiter: '\t' } : {}) };
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ChartpressError(
-      problem('CP_ERR_FILE_NOT_FOUND', `data file not found: ${resolve(path)}`, { path: '--data' }),
-    );
-  }
-  try {
-    const rows =
-      ext === '.ndjson' || ext === '.jsonl'
-        ? text
-            .split('\n')
-            .filter((l) => l.trim() !== '')
-            .map((l) => JSON.parse(l) as Row)
-        : (JSON.parse(text) as Row[]);
-    if (!Array.isArray(rows)) throw new Error('expected an array of objects');
-    return { source: 'inline', rows };
-  } catch (e) {
-    throw new ChartpressError(
-      problem('CP_ERR_DATA_READ', `cannot read ${path}: ${(e as Error).message}`, { path: '--data' }),
-    );
+/** The dataset a `--data` file names: read by the streaming source for its format. */
+function datasetFromFile(path: string): Dataset {
+  const full = resolve(path);
+  switch (extname(path).toLowerCase()) {
+    case '.tsv':
+      return { source: 'csv', path: full, delimiter: '\t' };
+    case '.ndjson':
+    case '.jsonl':
+      return { source: 'ndjson', path: full };
+    case '.json':
+      return { source: 'json', path: full };
+    default:
+      return { source: 'csv', path: full };
   }
 }

@@ -99,10 +99,9 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
     charts: charts.charts,
     tables: tables.tables,
   };
-  let output: Uint8Array | string;
   let files: ReadonlyMap<string, Uint8Array> = new Map();
   const model = await tracePhase('charts', () => pullDocument(source));
-  output = await tracePhase('document', async () => {
+  const output: Uint8Array | string = await tracePhase('document', async () => {
     if (format === 'html') return traceWrite('html', model.charts.size, () => writeHtml(model));
     const typst = traceWrite('typ', model.charts.size, () => writeTypst(model));
     files = typst.files;

@@ -119,6 +119,30 @@ describe('chartpress chart', () => {
     expect(svg).toMatch(/<svg[^>]*width="400"[^>]*height="240"/);
   });
 
+  it('reads --data as JSON and NDJSON too, through the streaming sources', async () => {
+    const rows = [
+      { month: '2024-01', amount: 3 },
+      { month: '2024-02', amount: 5 },
+    ];
+    const json = tmp.write('q.json', JSON.stringify(rows));
+    const ndjson = tmp.write('q.ndjson', rows.map((r) => JSON.stringify(r)).join('\n'));
+    for (const data of [json, ndjson]) {
+      const out = join(tmp.dir, `${data.endsWith('.json') ? 'j' : 'n'}.svg`);
+      expect((await cli('chart', chartFile, '--data', data, '-o', out)).code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toContain('Amount by month');
+    }
+    const missing = await cli(
+      'chart',
+      chartFile,
+      '--data',
+      join(tmp.dir, 'nope.json'),
+      '-o',
+      join(tmp.dir, 'x.svg'),
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr[0]).toMatch(/^CP_ERR_FILE_NOT_FOUND .*nope\.json/);
+  });
+
   it('renders to PNG', async () => {
     const out = join(tmp.dir, 'c.png');
     expect((await cli('chart', chartFile, '--data', csv, '-o', out, '--scale', '1')).code).toBe(0);
