@@ -20,7 +20,7 @@ export async function loadChartFile(
   dataFile: string | undefined,
   maxBytes: number,
 ): Promise<LoadedChartFile> {
-  const loaded = await loadReportFile(file, maxBytes);
+  const loaded = await loadReportFile(file, maxBytes, 'chart file');
   const input = loaded.input;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ChartpressError(

@@ -5,10 +5,12 @@ import type { CacheStats } from './cache/stats.js';
 import { TieredCache } from './cache/tiered.js';
 import { loadChartFile } from './chart-file.js';
 import { frameToRows, type Row } from './data/frame.js';
+import { type FileAccessOptions, fileRoots } from './data/sources/roots.js';
 import type { LazyCharts, RenderedChart } from './document/model.js';
 import { ChartpressError, problem } from './errors.js';
 import { lazyPlanCharts } from './pipeline/charts.js';
 import { openPlanData, runPlanData } from './pipeline/data.js';
+import { reportInputs } from './pipeline/inputs.js';
 import { planReport } from './pipeline/plan.js';
 import type { ProgressListener } from './pipeline/progress.js';
 import { OutputFormat, type Prepared, type RenderResult, renderReport } from './pipeline/report.js';
@@ -37,6 +39,12 @@ export interface EngineOptions {
     /** Largest report file read, in bytes. Defaults to 5 MiB. */
     readonly maxReportBytes?: number;
   };
+  /**
+   * Which files reports may read: `{ roots: ['/srv/reports'] }` refuses (`CP_ERR_PATH_DENIED`)
+   * a report file or data file that is not under one of the folders, symlinks resolved. Defaults
+   * to no restriction.
+   */
+  readonly files?: FileAccessOptions;
 }
 
 export interface RenderOptions {
@@ -99,6 +107,8 @@ export interface ChartFileOptions {
 export interface ChartFileResult {
   readonly svg: string;
   readonly chart: ChartInfo;
+  /** Absolute paths of the files the chart reads: the chart file and its data file. */
+  readonly inputs: readonly string[];
 }
 
 /**
@@ -114,7 +124,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const limits = Object.freeze({
     maxReportBytes: options.limits?.maxReportBytes ?? DEFAULT_MAX_REPORT_BYTES,
   });
+  if (!(Number.isSafeInteger(limits.maxReportBytes) && limits.maxReportBytes >= 1)) {
+    const got = JSON.stringify(limits.maxReportBytes) ?? String(limits.maxReportBytes);
+    const message = `limits.maxReportBytes: expected an integer of at least 1, got ${got}`;
+    throw new ChartpressError(problem('CP_ERR_INVALID_VALUE', message, { path: 'limits.maxReportBytes' }));
+  }
   const pool = new RenderPool(options.pool);
+  const roots = fileRoots(options.files);
   let closed = false;
   const ownCache = options.cache !== false && !(options.cache instanceof TieredCache);
   const cache =
@@ -129,6 +145,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     opts: Pick<RenderOptions, 'params' | 'baseDir'>,
   ): Promise<Prepared> => {
     if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
+    if (typeof input === 'string') await roots?.check(input, { file: input });
     const loaded =
       typeof input === 'string'
         ? await loadReportFile(input, limits.maxReportBytes)
@@ -136,12 +153,25 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const report = validateReport(loaded.input, loaded.file);
     checkReport(report, loaded.file);
     const params = resolveParams(report, opts.params, loaded.file);
-    return { report, params, plan: planReport(report, params), baseDir: loaded.baseDir, file: loaded.file };
+    const plan = planReport(report, params);
+    return { report, params, plan, baseDir: loaded.baseDir, file: loaded.file, roots };
   };
 
   return {
     render(input, opts = {}) {
-      return traceReport(opts.format ?? 'pdf', async (trace) => {
+      const format = opts.format ?? 'pdf';
+      // Callers without TypeScript (or with a cast) may name any format: refuse it, not fall back.
+      if (!Object.hasOwn(OutputFormat, format)) {
+        const got = JSON.stringify(format) ?? String(format);
+        return Promise.reject(
+          new ChartpressError(
+            problem('CP_ERR_INVALID_ENUM', `format: expected one of pdf|html|typ, got ${got}`, {
+              path: 'format',
+            }),
+          ),
+        );
+      }
+      return traceReport(format, async (trace) => {
         const t0 = performance.now();
         const prepared = await prepare(input, opts);
         if (trace) trace.title = prepared.report.title;
@@ -152,8 +182,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async charts(input, opts = {}) {
       const prepared = await prepare(input, opts);
       const data = openPlanData(prepared.plan, prepared);
-      return lazyPlanCharts(prepared.plan, data, { pool, cache, inflate: true, onProgress: opts.onProgress })
-        .charts;
+      return lazyPlanCharts(prepared.plan, data, { pool, cache, onProgress: opts.onProgress }).charts;
     },
 
     async data(input, opts = {}) {
@@ -173,13 +202,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     async chart(file, opts = {}) {
+      await roots?.check(file, { file });
       const { id, report, baseDir } = await loadChartFile(file, opts.data, limits.maxReportBytes);
       const prepared = await prepare(report, { params: opts.params, baseDir });
       const data = openPlanData(prepared.plan, prepared);
-      const get = lazyPlanCharts(prepared.plan, data, { pool, cache, inflate: true }).charts.get(id);
+      const get = lazyPlanCharts(prepared.plan, data, { pool, cache }).charts.get(id);
       if (!get) throw new Error(`chart "${id}" was not planned`);
       const chart: RenderedChart = await get();
-      return { svg: chart.svg, chart: chartInfo(chart) };
+      const inputs = reportInputs({ ...prepared, file });
+      return { svg: chart.svg, chart: chartInfo(chart), inputs };
     },
 
     async warmup() {

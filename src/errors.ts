@@ -12,9 +12,21 @@ export const ErrorCatalog = {
     title: 'An input file is larger than the configured limit',
     hint: 'raise the limit (limits.maxReportBytes / limits.maxDatasetBytes) or reduce the file',
   },
+  CP_ERR_PATH_DENIED: {
+    title: 'A file is outside the folders this engine may read',
+    hint: 'move the file under one of the allowed folders, or add its folder to the engine option `files.roots`',
+  },
+  CP_ERR_FILE_READ: {
+    title: 'A report or chart file could not be read: it is a directory, a device or a pipe, or not readable',
+    hint: 'name a regular file that you may read',
+  },
   CP_ERR_PARSE: {
     title: 'The report file is not valid YAML or JSON',
     hint: 'fix the syntax at the given line and column',
+  },
+  CP_ERR_TOO_DEEP: {
+    title: 'The input nests deeper than the limit or refers to itself',
+    hint: 'flatten the structure at the given path (at most 64 levels) or remove the reference to itself',
   },
   CP_ERR_MISSING_FIELD: {
     title: 'A required field is missing',
@@ -56,6 +68,10 @@ export const ErrorCatalog = {
     title: 'A dataset could not be read',
     hint: 'check that the file is readable and well-formed',
   },
+  CP_ERR_SQL_READ_ONLY: {
+    title: "A SQL dataset's query tried to write or held more than one statement",
+    hint: 'use one SELECT (or WITH ... SELECT); chartpress reads databases read-only',
+  },
   CP_ERR_CSV_PARSE: {
     title: 'A CSV file has a malformed row',
     hint: 'fix the row at the given line (unbalanced quotes or a wrong number of fields are usual causes)',
@@ -73,8 +89,12 @@ export const ErrorCatalog = {
     hint: 'this is usually a bug in chartpress: report it with the .typ output (-o out.typ)',
   },
   CP_ERR_OUTPUT_WRITE: {
-    title: 'The output file could not be written',
-    hint: 'check that the output directory exists or can be created, and is writable',
+    title: 'The output file could not be written; the previous file, if any, is left as it was',
+    hint: 'check that the output folder can be created and written, and that the disk has room',
+  },
+  CP_ERR_OUTPUT_CLOBBER: {
+    title: 'The output file is the report file or a file the report reads',
+    hint: 'write the output to another path (-o); nothing was written',
   },
   CP_ERR_USAGE: {
     title: 'The command line is not valid',
@@ -152,8 +172,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** Warnings: things a user should know that do not fail a report. */
 export const WarningCatalog = {
   CP_WARN_INVALID_VALUES: {
-    title: 'Nulls or non-numbers in a numeric aggregate were skipped',
-    hint: 'clean the column, declare its type, or set `onInvalid: error` to fail instead',
+    title: 'Values a query needed as numbers or dates were not, and were skipped',
+    hint: 'clean the column, declare its type (and a date `format`), or set `onInvalid: error` to fail instead',
   },
   CP_WARN_PUSHDOWN_FALLBACK: {
     title: 'A query on a SQL dataset could not be pushed down and was computed by streaming rows',

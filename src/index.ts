@@ -16,8 +16,9 @@ export type {
 } from './cache/options.js';
 export type { CacheStats, TierStats } from './cache/stats.js';
 export type { TierName } from './cache/store.js';
-export { svgToPng } from './chart/png.js';
+export { MAX_PNG_PIXELS, svgToPng } from './chart/png.js';
 export type { Frame, Row, Value } from './data/frame.js';
+export type { FileAccessOptions } from './data/sources/roots.js';
 export type { LazyCharts, RenderedChart } from './document/model.js';
 export {
   type ChartCache,

@@ -53,7 +53,9 @@ const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number
     const e = await engine.render(reportFile(report())).catch((err: unknown) => err);
     return { codes: e instanceof ChartpressError ? e.problems.map((p) => p.code) : [] };
   },
+  CP_ERR_FILE_READ: () => render(tmp.dir),
   CP_ERR_PARSE: () => render(reportFile('title: [unclosed\nbody: x\n')),
+  CP_ERR_TOO_DEEP: () => render(reportFile(`title: T\nbody: ${'['.repeat(100)}${']'.repeat(100)}\n`)),
   CP_ERR_MISSING_FIELD: () => render(reportFile(report({ body: '' }))),
   CP_ERR_UNKNOWN_FIELD: () => render(reportFile(`${report()}colour: red\n`)),
   CP_ERR_INVALID_VALUE: () => render(reportFile(report({ body: 'body:\n  - chart: c\n  - text: [1]\n' }))),
@@ -106,6 +108,23 @@ const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number
   },
   CP_ERR_OUTPUT_WRITE: () =>
     codesOf('render', reportFile(report()), '-o', `${tmp.write('a-file', 'x')}/out.pdf`),
+  CP_ERR_OUTPUT_CLOBBER: () => {
+    const self = reportFile(report());
+    return codesOf('render', self, '-o', self, '--format', 'html');
+  },
+  CP_ERR_SQL_READ_ONLY: () => {
+    const db = new Database(`${tmp.dir}/data/read-only.db`);
+    db.exec('create table if not exists sales (region text, amount real)');
+    db.close();
+    const dataset = '{ source: sqlite, path: data/read-only.db, query: "delete from sales returning *" }';
+    return render(reportFile(report().replace('{ source: csv, path: data/sales.csv }', dataset)));
+  },
+  CP_ERR_PATH_DENIED: async () => {
+    const engine = createEngine({ cache: false, files: { roots: [`${tmp.dir}/elsewhere`] } });
+    const e = await engine.render(reportFile(report())).catch((err: unknown) => err);
+    await engine.close();
+    return { codes: e instanceof ChartpressError ? e.problems.map((p) => p.code) : [] };
+  },
   CP_ERR_USAGE: () => codesOf('render', reportFile(report())),
 };
 

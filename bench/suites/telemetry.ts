@@ -122,7 +122,7 @@ async function baselines(): Promise<{ hitMs: number; renderMs: number; svgBytes:
   const fail = () => {
     throw new Error('not a hit');
   };
-  const hit = () => cache.fetch('k', fail, { inflate: true }).then((f) => f.entry.text());
+  const hit = () => cache.fetch('k', fail).then((f) => f.entry.text());
   await times(500, hit);
   const rounds: number[] = [];
   for (let r = 0; r < ROUNDS; r++) rounds.push(await perCall(500, hit));

@@ -1,6 +1,7 @@
-import { open, readdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { declaredLength, HEADER_BYTES } from './codec.js';
+import { declaredLength } from './codec.js';
+import { readEntryHeader, refuseFile } from './disk-read.js';
 
 /** What the disk tier knows of one file. */
 export interface FileInfo {
@@ -19,10 +20,13 @@ const SCAN_CONCURRENCY = 16;
 /**
  * Lists the entries of a cache folder once, at open: size, declared original length and write
  * time of each, oldest first. Reads only each file's header. Stops early when `stop()` is true.
+ * What is not a regular file of at most `largest` bytes is left out, unopened: a read of its key
+ * refuses and deletes it.
  */
 export async function scanFolder(
   dir: string,
   now: number,
+  largest: number,
   stop: () => boolean,
 ): Promise<Map<string, FileInfo>> {
   const found: [string, FileInfo][] = [];
@@ -35,7 +39,7 @@ export async function scanFolder(
     for (let i = 0; i < names.length && !stop(); i += SCAN_CONCURRENCY) {
       await Promise.all(
         names.slice(i, i + SCAN_CONCURRENCY).map(async (name) => {
-          const info = await inspect(join(folder, name)).catch(() => undefined);
+          const info = await inspect(join(folder, name), largest).catch(() => undefined);
           if (!info) return;
           if (name.startsWith('.tmp-')) {
             if (now - info.written > STALE_TEMP_MS) await unlink(join(folder, name)).catch(() => {});
@@ -48,14 +52,9 @@ export async function scanFolder(
   return new Map(found);
 }
 
-async function inspect(path: string): Promise<FileInfo> {
-  const fh = await open(path, 'r');
-  try {
-    const st = await fh.stat();
-    const header = Buffer.alloc(HEADER_BYTES);
-    await fh.read(header, 0, HEADER_BYTES, 0);
-    return { size: st.size, original: declaredLength(header), written: st.mtimeMs };
-  } finally {
-    await fh.close();
-  }
+async function inspect(path: string, largest: number): Promise<FileInfo> {
+  // Looked at before it is opened: opening a FIFO or a device may block or have effects.
+  refuseFile(await lstat(path), largest);
+  const { header, st } = await readEntryHeader(path, 8, largest);
+  return { size: st.size, original: declaredLength(header), written: st.mtimeMs };
 }

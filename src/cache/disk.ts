@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { declaredLength } from './codec.js';
+import { declaredLength, HEADER_BYTES } from './codec.js';
 import { type FileInfo, scanFolder } from './disk-index.js';
-import type { Clock, ResolvedDisk } from './options.js';
+import { readEntryFile, refuseFile } from './disk-read.js';
+import { type Clock, cacheDefaults, type ResolvedDisk } from './options.js';
 import { type CacheStore, type StoreCounters, storeCounters } from './store.js';
 
 /** The folder tier, with a way to wait for its index (for tests). */
@@ -18,9 +19,18 @@ export interface DiskStore extends CacheStore {
  * none. The byte bound and TTL (from the file's mtime, set from the clock) are kept with an
  * index built once at open by a background scan; a process counts the files it has seen.
  * Entries are content-addressed, so two processes writing one key write the same bytes.
+ *
+ * Only regular files no larger than the largest entry (`maxEntryBytes` plus the header, and
+ * within `maxSize`) are read, and never more than that: anything else in the folder (a link,
+ * a FIFO, a device, a huge file) is refused as corrupt before a byte is read.
  */
-export function createDiskStore(options: ResolvedDisk, clock: Clock): DiskStore {
+export function createDiskStore(
+  options: ResolvedDisk,
+  clock: Clock,
+  maxEntryBytes: number = cacheDefaults.maxEntryBytes,
+): DiskStore {
   const dir = resolve(options.dir);
+  const largest = Math.min(options.maxSize, HEADER_BYTES + maxEntryBytes);
   let index = new Map<string, FileInfo>();
   let c = storeCounters();
   let scan: Promise<void> | undefined;
@@ -95,7 +105,7 @@ export function createDiskStore(options: ResolvedDisk, clock: Clock): DiskStore 
   const opened = (): Promise<void> => {
     scan ??= mkdir(dir, { recursive: true }).then(() => {
       // The scan runs beside reads and writes; nothing waits for it but eviction.
-      scanning = scanFolder(dir, clock.now(), () => closed)
+      scanning = scanFolder(dir, clock.now(), largest, () => closed)
         .then(merge)
         .catch(() => {
           scanned = true;
@@ -111,13 +121,15 @@ export function createDiskStore(options: ResolvedDisk, clock: Clock): DiskStore 
       const name = fileName(key);
       const path = pathOf(name);
       try {
-        const written = index.get(name)?.written ?? (await stat(path)).mtimeMs;
+        const st = await lstat(path);
+        refuseFile(st, largest);
+        const written = index.get(name)?.written ?? st.mtimeMs;
         if (expired(written)) {
           c.expirations++;
           await remove(name);
           return undefined;
         }
-        const data = await readFile(path);
+        const data = await readEntryFile(path, largest);
         add(name, { size: data.byteLength, original: declaredLength(data), written });
         return data;
       } catch (e) {

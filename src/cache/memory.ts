@@ -28,6 +28,7 @@ export function createMemoryStore(options: ResolvedMemory, clock: Clock): CacheS
 
   return {
     name: 'memory',
+    trusted: true,
     async get(key) {
       return lru.get(key);
     },

@@ -16,7 +16,7 @@ const MiB = 1024 * KiB;
 const MINUTE = 60_000;
 
 export interface CompressionOptions {
-  /** `gzip` (Typst reads it without inflating), `brotli` or `none`. Defaults to `gzip`. */
+  /** `gzip`, `brotli` or `none`. Defaults to `gzip`. */
   readonly codec?: Codec;
   /** gzip level 1–9 (defaults to 6) or brotli quality 0–5 (defaults to 5; 11 takes seconds). */
   readonly level?: number;
@@ -72,7 +72,11 @@ export interface CacheOptions {
   /** Redis shared by machines: its URL or options. Defaults to off. */
   readonly redis?: false | string | RedisCacheOptions;
   readonly compression?: CompressionOptions;
-  /** Largest entry accepted or inflated, in bytes: a larger one is refused. Defaults to 64 MiB. */
+  /**
+   * Largest entry (uncompressed SVG) stored or served, in bytes: a larger one is not stored, and
+   * one read from the folder or Redis that declares more, inflates to more, or whose file or
+   * value is larger than this plus the header, is refused as corrupt. Defaults to 64 MiB.
+   */
   readonly maxEntryBytes?: number;
   /** Time source for TTLs. Defaults to `Date.now`. */
   readonly clock?: Clock;

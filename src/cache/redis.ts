@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { declaredLength } from './codec.js';
-import type { Clock, ResolvedRedis } from './options.js';
+import { CorruptEntryError, declaredLength, HEADER_BYTES } from './codec.js';
+import { type Clock, cacheDefaults, type ResolvedRedis } from './options.js';
 import { DELETE_SCRIPT, SET_SCRIPT } from './redis-scripts.js';
 import { type CacheStore, type StoreCounters, storeCounters } from './store.js';
 
@@ -23,9 +23,17 @@ const EXPIRY_BYTES = 8;
  *
  * Entries, bytes and original bytes are the totals of the whole prefix as of this process's
  * last write (other processes write too); evictions and expirations are this process's.
+ *
+ * A value is read only up to the largest entry (`maxEntryBytes` plus the header, within
+ * `maxSize`); a longer one is refused as corrupt.
  */
-export function createRedisStore(options: ResolvedRedis, clock: Clock): RedisStore {
+export function createRedisStore(
+  options: ResolvedRedis,
+  clock: Clock,
+  maxEntryBytes: number = cacheDefaults.maxEntryBytes,
+): RedisStore {
   const p = options.prefix;
+  const largest = EXPIRY_BYTES + Math.min(options.maxSize, HEADER_BYTES + maxEntryBytes);
   const keys = (member: string) => [`${p}e:${member}`, `${p}index`, `${p}sizes`, `${p}totals`];
   let c = storeCounters();
   let connecting: Promise<void> | undefined;
@@ -91,15 +99,21 @@ export function createRedisStore(options: ResolvedRedis, clock: Clock): RedisSto
       run(async (client) => {
         const replies = await client
           .pipeline()
-          .getBuffer(`${p}e:${key}`)
+          .strlen(`${p}e:${key}`)
+          .getrangeBuffer(`${p}e:${key}`, 0, largest - 1)
           .zadd(`${p}index`, 'XX', clock.now(), key)
           .exec();
-        const [err, value] = replies?.[0] ?? [new Error('no reply')];
-        if (err) throw err;
-        if (!(value instanceof Buffer) || value.byteLength < EXPIRY_BYTES) {
-          if (value === null) await forget(key);
+        const [lengthErr, length] = replies?.[0] ?? [new Error('no reply')];
+        const [err, value] = replies?.[1] ?? [new Error('no reply')];
+        if (lengthErr || err) throw lengthErr ?? err;
+        if (length === 0) {
+          await forget(key);
           return undefined;
         }
+        if (typeof length !== 'number' || length > largest)
+          throw new CorruptEntryError(`${length} bytes, above the largest entry (${largest} bytes)`);
+        if (!(value instanceof Buffer) || value.byteLength < EXPIRY_BYTES)
+          throw new CorruptEntryError('shorter than its expiry time');
         const expires = value.readDoubleBE(0);
         if (expires > 0 && clock.now() >= expires) {
           c.expirations++;

@@ -6,7 +6,10 @@ export interface TierStats extends StoreCounters {
   readonly misses: number;
   /** `bytes / originalBytes`: below 1 when compression pays; 1 when empty. */
   readonly ratio: number;
-  /** Entries found damaged (bad header, checksum or stream): treated as misses and deleted. */
+  /**
+   * Entries that failed a check (frame, length, stream, SHA-256, key, SVG; for the folder, a file
+   * that is not a regular one or is too large): treated as misses and deleted.
+   */
   readonly corrupt: number;
   /** Failed operations (Redis down or slow, an unwritable folder). */
   readonly errors: number;

@@ -19,10 +19,16 @@ export interface StoreCounters {
 /**
  * One tier: encoded entries by key. A store does not look inside an entry except to read the
  * original length its header declares, for `originalBytes`. A failing operation rejects; the
- * tiered cache counts it and goes on without the store.
+ * tiered cache counts it and goes on without the store. A `get` that finds something it refuses
+ * to read (not a regular file, too large) rejects with `CorruptEntryError`.
  */
 export interface CacheStore {
   readonly name: TierName;
+  /**
+   * Whether the store holds only entries this process wrote or verified (the memory tier), so a
+   * hit needs no verification. Other stores' entries are verified on every read.
+   */
+  readonly trusted?: boolean;
   get(key: string): Promise<Uint8Array | undefined>;
   set(key: string, entry: Uint8Array): Promise<void>;
   delete(key: string): Promise<void>;

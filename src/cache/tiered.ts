@@ -1,5 +1,14 @@
 import { traceLookup } from '../telemetry/trace.js';
-import { type CacheEntry, CorruptEntryError, decodeEntry, encodeEntry, entryOf } from './codec.js';
+import {
+  type CacheEntry,
+  type ContentCheck,
+  CorruptEntryError,
+  encodeEntry,
+  entryOf,
+  frameEntry,
+  OutdatedEntryError,
+  verifyEntry,
+} from './codec.js';
 import { type CacheEvent, publish, publishWith } from './events.js';
 import type { ResolvedCompression } from './options.js';
 import { type CacheStats, type TierCounters, tierCounters, tierStats } from './stats.js';
@@ -14,10 +23,20 @@ export interface Fetched {
 }
 
 export interface LookupOptions {
-  /** Inflate a compressed entry now (and count a bad stream as corrupt). Defaults to false. */
-  readonly inflate?: boolean;
   /** Told of each corrupt entry and failure met while serving this call. */
   readonly onEvent?: (event: CacheEvent) => void;
+}
+
+/** How entries read from the folder and Redis tiers are checked. */
+export interface VerifyOptions {
+  /** What an entry's content must pass. Defaults to none (the engine's caches check SVG). */
+  readonly check?: ContentCheck | undefined;
+  /**
+   * Read shared tiers checking only the frame (magic, version, codec, lengths, bounded inflate),
+   * not the hash, key binding or content. For benchmarks that measure what verifying costs;
+   * never for serving documents. Defaults to false.
+   */
+  readonly unverified?: boolean;
 }
 
 interface Tier {
@@ -27,7 +46,10 @@ interface Tier {
 
 /**
  * Tiers in lookup order (memory, disk, Redis). Reads go through the tiers and copy a hit into
- * the tiers before it; a render is written to every tier. Concurrent fetches of one missing key
+ * the tiers before it; a render is written to every tier. An entry read from a tier that is not
+ * `trusted` is verified first (frame, key binding, bounded inflate, SHA-256, content check); one
+ * that fails is counted as corrupt, deleted from that tier and never copied into another, so the
+ * memory tier holds only verified entries and its hits need no hashing. Concurrent fetches of one missing key
  * render once (single-flight). A failing tier is counted, reported as an event and skipped;
  * a failed render is shared with its waiters and never stored.
  */
@@ -35,15 +57,22 @@ export class TieredCache {
   readonly #tiers: readonly Tier[];
   readonly #compression: ResolvedCompression;
   readonly #maxEntryBytes: number;
+  readonly #verify: VerifyOptions;
   readonly #flights = new Map<string, Promise<Fetched>>();
   #hits = 0;
   #misses = 0;
   #joined = 0;
 
-  constructor(stores: readonly CacheStore[], compression: ResolvedCompression, maxEntryBytes: number) {
+  constructor(
+    stores: readonly CacheStore[],
+    compression: ResolvedCompression,
+    maxEntryBytes: number,
+    verify: VerifyOptions = {},
+  ) {
     this.#tiers = stores.map((store) => ({ store, counters: tierCounters() }));
     this.#compression = compression;
     this.#maxEntryBytes = maxEntryBytes;
+    this.#verify = verify;
   }
 
   /** The tiers' names, in lookup order. */
@@ -82,32 +111,21 @@ export class TieredCache {
   async get(key: string, options: LookupOptions = {}): Promise<Fetched | undefined> {
     const missed: TierName[] = [];
     for (const [i, tier] of this.#tiers.entries()) {
-      let raw: Uint8Array | undefined;
+      let entry: CacheEntry | undefined;
       try {
-        raw = await tier.store.get(key);
+        const raw = await tier.store.get(key);
+        entry = raw && this.#read(tier, key, raw);
       } catch (error) {
-        this.#failed(tier, { type: 'error', tier: tier.store.name, key, error }, options);
-        continue;
+        // A tier that fails is skipped; one whose entry fails a check loses that entry.
+        if (error instanceof CorruptEntryError) await this.#corrupt(tier, key, error, options);
+        else if (!(error instanceof OutdatedEntryError)) {
+          this.#failed(tier, { type: 'error', tier: tier.store.name, key, error }, options);
+          continue;
+        }
       }
-      if (!raw) {
+      if (!entry) {
         tier.counters.misses++;
         missed.push(tier.store.name);
-        continue;
-      }
-      let entry: CacheEntry;
-      try {
-        entry = decodeEntry(raw, this.#maxEntryBytes, options.inflate);
-      } catch (e) {
-        if (!(e instanceof CorruptEntryError)) throw e;
-        tier.counters.corrupt++;
-        tier.counters.misses++;
-        missed.push(tier.store.name);
-        this.#emit({ type: 'corrupt', tier: tier.store.name, key, reason: e.message }, options);
-        await tier.store
-          .delete(key)
-          .catch((error: unknown) =>
-            this.#failed(tier, { type: 'error', tier: tier.store.name, key, error }, options),
-          );
         continue;
       }
       tier.counters.hits++;
@@ -122,10 +140,13 @@ export class TieredCache {
     return undefined;
   }
 
-  /** Encodes `data` (compressed when it pays) and writes it to every tier. */
+  /**
+   * Encodes `data` (compressed when it pays) and writes it to every tier; data above
+   * `maxEntryBytes` is not stored (no tier would serve it).
+   */
   async put(key: string, data: Uint8Array, options: LookupOptions = {}): Promise<CacheEntry> {
-    const raw = encodeEntry(data, this.#compression);
-    await this.#write(this.#tiers, key, raw, options);
+    const raw = encodeEntry(data, key, this.#compression);
+    if (data.byteLength <= this.#maxEntryBytes) await this.#write(this.#tiers, key, raw, options);
     const entry = entryOf(raw, data);
     publishWith(() => ({
       type: 'put',
@@ -152,10 +173,35 @@ export class TieredCache {
     this.#hits = this.#misses = this.#joined = 0;
   }
 
+  /** Removes `key` from every tier (an entry found unusable after it was stored); a tier that fails is skipped. */
+  async delete(key: string): Promise<void> {
+    await Promise.all(this.#tiers.map((t) => t.store.delete(key).catch(() => {})));
+  }
+
   /** Waits for renders under way, then closes every tier (Redis connections, the folder scan). */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#flights.values()]);
     await Promise.all(this.#tiers.map((t) => t.store.close()));
+  }
+
+  /** The entry in `raw`, verified unless the tier holds only what this process vouched for. */
+  #read(tier: Tier, key: string, raw: Uint8Array): CacheEntry {
+    if (tier.store.trusted) return frameEntry(raw, this.#maxEntryBytes);
+    if (!this.#verify.unverified) return verifyEntry(raw, key, this.#maxEntryBytes, this.#verify.check);
+    const entry = frameEntry(raw, this.#maxEntryBytes);
+    entry.data();
+    return entry;
+  }
+
+  /** Counts a corrupt entry, tells of it and deletes it from its tier. */
+  async #corrupt(tier: Tier, key: string, e: CorruptEntryError, options: LookupOptions) {
+    tier.counters.corrupt++;
+    this.#emit({ type: 'corrupt', tier: tier.store.name, key, reason: e.message }, options);
+    await tier.store
+      .delete(key)
+      .catch((error: unknown) =>
+        this.#failed(tier, { type: 'error', tier: tier.store.name, key, error }, options),
+      );
   }
 
   async #write(tiers: readonly Tier[], key: string, raw: Uint8Array, options: LookupOptions) {

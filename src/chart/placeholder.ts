@@ -1,9 +1,10 @@
 import { FONT_STACK } from '../font.js';
 import { measureText } from './metrics.js';
+import { dropForbiddenXmlChars } from './xml-chars.js';
 
-/** Escapes text for SVG content and attribute values. */
+/** Escapes text for SVG content and attribute values (dropping characters XML forbids). */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) =>
+  return dropForbiddenXmlChars(text).replace(/[<>&"']/g, (c) =>
     c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : c === '"' ? '&quot;' : '&apos;',
   );
 }

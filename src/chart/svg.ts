@@ -1,3 +1,5 @@
+import { dropForbiddenXmlChars } from './xml-chars.js';
+
 const FONT =
   /^(?:(normal|italic|oblique)\s+)?(?:(normal|small-caps)\s+)?(?:(normal|bold|bolder|lighter|[1-9]00)\s+)?(\d+(?:\.\d+)?)px\s+(.+)$/;
 
@@ -20,9 +22,12 @@ function expandFont(font: string): string | undefined {
  * - hover CSS, `class` hooks and `ecmeta_*` attributes only serve interactive use and are
  *   dropped (the hover CSS even holds `fill:[object Object]` for gradients);
  * - the CSS `font:` shorthand (rich text, graphic text) is spelled out as `font-size`,
- *   `font-family`... which resvg and Typst read (they ignore the shorthand).
+ *   `font-family`... which resvg and Typst read (they ignore the shorthand);
+ * - characters XML forbids (a control character in a category label, a lone surrogate) are
+ *   dropped: ECharts writes text as it is, and one such character makes the whole SVG unreadable.
  */
-export function stabilizeSvg(svg: string): string {
+export function stabilizeSvg(rendered: string): string {
+  const svg = dropForbiddenXmlChars(rendered);
   const ids = new Map<string, string>();
   for (const m of svg.matchAll(/\sid="([^"]+)"/g)) {
     const id = m[1]!;

@@ -2,8 +2,10 @@ import { extname } from 'node:path';
 import { svgToPng } from '../chart/png.js';
 import { createEngine } from '../engine.js';
 import { ChartpressError, problem } from '../errors.js';
+import { refuseClobber } from './clobber.js';
 import type { ChartFlags } from './main.js';
-import { ExitCode, type Io, parseParams, printProblems, reportError, writeOutput } from './output.js';
+import { ExitCode, type Io, parseParams, printProblems, reportError } from './output.js';
+import { writeOutput } from './write.js';
 
 /** `chartpress chart`: one chart file -> SVG or PNG. */
 export async function chartCommand(file: string, flags: ChartFlags, io: Io): Promise<number> {
@@ -21,7 +23,12 @@ export async function chartCommand(file: string, flags: ChartFlags, io: Io): Pro
         problem('CP_ERR_USAGE', `--scale expects a number in (0, 8], got "${flags.scale}"`),
       );
     }
-    const { svg, chart } = await engine.chart(file, { data: flags.data, params: parseParams(flags.param) });
+    await refuseClobber([flags.output], flags.data === undefined ? [file] : [file, flags.data]);
+    const { svg, chart, inputs } = await engine.chart(file, {
+      data: flags.data,
+      params: parseParams(flags.param),
+    });
+    await refuseClobber([flags.output], inputs);
     await writeOutput(flags.output, ext === '.png' ? svgToPng(svg, { scale }) : svg);
     if (chart.error) {
       printProblems(io, [chart.error]);

@@ -8,6 +8,7 @@ import { chartCommand } from './chart.js';
 import { dataCommand, schemaCommand } from './data.js';
 import { ExitCode, type Io, processIo, reportError } from './output.js';
 import { renderCommand } from './render.js';
+import { installSignalCleanup } from './write.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -42,7 +43,10 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .option('--no-cache', 'render every chart; read and write no cache')
     .option('--cache-dir <dir>', 'cache folder (default: .chartpress-cache in the current folder)')
     .option('--redis <url>', 'also keep charts in Redis, e.g. redis://127.0.0.1:6379')
-    .option('--concurrency <n>', 'worker threads at most; 1 renders in process (default: CPU count)')
+    .option(
+      '--concurrency <n>',
+      'worker threads at most, up to 4 × the CPU count; 1 renders in process (default: CPU count)',
+    )
     .option(
       '--chart-timeout <ms>',
       'stop a chart that renders longer than this, in a worker (default: 10000)',
@@ -139,6 +143,8 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // Only the command-line process owns its signals: a library user keeps theirs.
+  installSignalCleanup();
   // `chartpress schema | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { ChartpressError, formatProblem, isChartpressError, type Problem, problem } from '../errors.js';
 
 /** Exit codes: 0 success, 1 bad input or a failed chart, 2 usage errors. */
@@ -36,21 +34,6 @@ export function reportError(io: Io, e: unknown): number {
   return ExitCode.failed;
 }
 
-/** Writes a file, creating its folder; a failure is `CP_ERR_OUTPUT_WRITE`. */
-export async function writeOutput(path: string, data: Uint8Array | string): Promise<void> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, data);
-  } catch (e) {
-    throw new ChartpressError(
-      problem(
-        'CP_ERR_OUTPUT_WRITE',
-        `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      ),
-    );
-  }
-}
-
 /** A one-line progress bar on a terminal; silent elsewhere. */
 export function progressBar(
   io: Io,
@@ -73,7 +56,8 @@ export function progressBar(
 
 /** `k=v` pairs from repeated `--param` flags. */
 export function parseParams(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `__proto__=1` is a name like any other (and then an unknown param).
+  const out: Record<string, string> = Object.create(null);
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {

@@ -3,8 +3,11 @@ import type { CacheOptions } from '../cache/options.js';
 import { createEngine, type Engine, type OutputFormat } from '../engine.js';
 import { ChartpressError, formatWarning, problem } from '../errors.js';
 import type { PoolOptions } from '../pool/index.js';
+import { maxThreads } from '../pool/options.js';
+import { MAX_TIMEOUT_MS } from '../spec/limits.js';
 import { PerformanceMonitor } from '../telemetry/monitor.js';
 import { formatTimings } from '../telemetry/timings.js';
+import { refuseClobber } from './clobber.js';
 import type { RenderFlags } from './main.js';
 import {
   ExitCode,
@@ -14,8 +17,8 @@ import {
   printProblems,
   progressBar,
   reportError,
-  writeOutput,
 } from './output.js';
+import { writeOutput } from './write.js';
 
 const FORMATS: Readonly<Record<string, OutputFormat>> = {
   '.pdf': 'pdf',
@@ -33,18 +36,21 @@ function cacheOptions(flags: Pick<RenderFlags, 'cache' | 'cacheDir' | 'redis'>):
 /** The cache folder of the CLI, relative to the current folder. */
 const DEFAULT_CACHE_DIR = '.chartpress-cache';
 
-/** `--concurrency` and `--chart-timeout` as pool options; a bad number is a usage error. */
+/**
+ * `--concurrency` (at most 4 × the CPU count) and `--chart-timeout` (at most 2^31 - 1 ms) as pool
+ * options; a bad number is a usage error.
+ */
 function poolOptions(flags: Pick<RenderFlags, 'concurrency' | 'chartTimeout'>): PoolOptions {
-  const count = (flag: string, value: string | undefined) => {
+  const count = (flag: string, value: string | undefined, max: number) => {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (Number.isInteger(n) && n >= 1) return n;
+    if (Number.isInteger(n) && n >= 1 && n <= max) return n;
     throw new ChartpressError(
-      problem('CP_ERR_USAGE', `${flag} expects a whole number of at least 1, got "${value}"`),
+      problem('CP_ERR_USAGE', `${flag} expects a whole number from 1 to ${max}, got "${value}"`),
     );
   };
-  const threads = count('--concurrency', flags.concurrency);
-  const timeoutMs = count('--chart-timeout', flags.chartTimeout);
+  const threads = count('--concurrency', flags.concurrency, maxThreads());
+  const timeoutMs = count('--chart-timeout', flags.chartTimeout, MAX_TIMEOUT_MS);
   return { ...(threads ? { threads } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
 }
 
@@ -70,6 +76,8 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
         }),
       );
     }
+    // The report file is known now: refuse before spending the render.
+    await refuseClobber([flags.output], [reportFile]);
     const result = await engine.render(reportFile, {
       format,
       params: parseParams(flags.param),
@@ -78,8 +86,14 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
       },
     });
     progress.end();
+    // Only `.typ` output has files beside it. They are written first, so the source never
+    // names a chart file that is not there.
+    const files = [...result.files].map(
+      ([path, bytes]) => [join(dirname(flags.output), path), bytes] as const,
+    );
+    await refuseClobber([flags.output, ...files.map(([path]) => path)], result.inputs);
+    for (const [path, bytes] of files) await writeOutput(path, bytes);
     await writeOutput(flags.output, result.output);
-    for (const [path, bytes] of result.files) await writeOutput(join(dirname(flags.output), path), bytes);
     printProblems(io, result.problems);
     for (const w of result.warnings) io.stderr(formatWarning(w));
     const { charts, ms } = result.stats;

@@ -1,7 +1,9 @@
 import { type Problem, problem } from '../errors.js';
 import type { Filter, ParamRef } from '../spec/schema.js';
+import { parseIsoDate } from './bucket.js';
 import { maybeNumber } from './compare.js';
 import type { Row, Value } from './frame.js';
+import { DateMisses } from './invalid.js';
 import { at, type QueryWhere } from './where.js';
 
 /** Param values by name, as given to the render (after defaults). */
@@ -9,6 +11,16 @@ export type Params = Readonly<Record<string, Value>>;
 
 /** Tells whether a row passes. */
 export type Predicate = (row: Row) => boolean;
+
+/** A filter comparing a column with a date: the cells it met that were not ISO dates. */
+export interface DateCheck {
+  /** Index of the filter in the query's `filter` list. */
+  readonly index: number;
+  readonly field: string;
+  readonly misses: DateMisses;
+  /** The last cell found to be a date. */
+  last?: Value;
+}
 
 type Test = (v: Value) => boolean;
 type FilterValue = Filter['value'];
@@ -24,14 +36,16 @@ const isParamRef = (v: unknown): v is ParamRef =>
  * non-null cell. `between` is inclusive; a null bound leaves that side open. `contains` passes
  * string cells holding the value's text (case-sensitive); `isNull` and `notNull` take no value.
  * Problems (unknown params, missing or wrong value shapes) are returned, not thrown, so a
- * caller can report all of them at once.
+ * caller can report all of them at once. `dates` lists the filters comparing with an ISO date
+ * (`isDateComparison`), whose cells the caller checks are dates (they are compared as text).
  */
 export function compileFilters(
   filters: readonly Filter[] | undefined,
   params: Params,
   where: QueryWhere,
-): { predicate: Predicate; problems: Problem[] } {
+): { predicate: Predicate; problems: Problem[]; dates: DateCheck[] } {
   const problems: Problem[] = [];
+  const dates: DateCheck[] = [];
   const tests: { field: string; test: Test }[] = [];
   (filters ?? []).forEach((f, i) => {
     if (f.op === 'isNull' || f.op === 'notNull') {
@@ -51,7 +65,9 @@ export function compileFilters(
     const test = compileTest(f.op, value, (msg) =>
       problems.push(problem('CP_ERR_INVALID_VALUE', msg, at(where, 'filter', i, 'value'))),
     );
-    if (test) tests.push({ field: f.field, test });
+    if (test === undefined) return;
+    tests.push({ field: f.field, test });
+    if (isDateComparison(f.op, value)) dates.push({ index: i, field: f.field, misses: new DateMisses() });
   });
   const predicate: Predicate =
     tests.length === 0
@@ -60,7 +76,26 @@ export function compileFilters(
           for (const t of tests) if (!t.test(row[t.field] ?? null)) return false;
           return true;
         };
-  return { predicate, problems };
+  return { predicate, problems, dates };
+}
+
+const RANGE_OPS: ReadonlySet<Filter['op']> = new Set(['lt', 'lte', 'gt', 'gte', 'between']);
+
+/** A filter value compared as a date: text (not a number) that is an ISO date. */
+const isDateTarget = (v: Value): boolean =>
+  typeof v === 'string' && maybeNumber(v) === undefined && parseIsoDate(v) !== null;
+
+/** `lt lte gt gte between` with an ISO date (params already resolved): its cells should be dates. */
+export function isDateComparison(op: Filter['op'], value: Value | Value[]): boolean {
+  return RANGE_OPS.has(op) && (Array.isArray(value) ? value.some(isDateTarget) : isDateTarget(value));
+}
+
+/** `isDateComparison` for a filter as written, its params looked up in `params` (unknown ones are null). */
+export function isDateFilter(f: Filter, params: Params): boolean {
+  if (f.value === undefined) return false;
+  const one = (v: Value | ParamRef): Value =>
+    isParamRef(v) ? (Object.hasOwn(params, v.param) ? (params[v.param] ?? null) : null) : v;
+  return isDateComparison(f.op, Array.isArray(f.value) ? f.value.map(one) : one(f.value));
 }
 
 /** Replaces `{param}` references by their values; calls `missing` for params not given. */

@@ -4,6 +4,7 @@ import type { Accumulator, AccumulatorFactory } from './aggregate.js';
 import { binner } from './bin.js';
 import { bucketValue, parseIsoDate } from './bucket.js';
 import type { Row, Value } from './frame.js';
+import { DateMisses, isDateMiss } from './invalid.js';
 import { at, type QueryWhere } from './where.js';
 import { UTC, type Zone, zoneNamed } from './zone.js';
 
@@ -18,6 +19,8 @@ export interface GroupKey {
   readonly keyOf: (row: Row) => Value;
   /** For sorting, when labels do not sort as text: hour labels with offsets sort as instants. */
   readonly sortBy?: ((v: Value) => Value) | undefined;
+  /** Time buckets: the non-empty cells that were not ISO dates (their rows group under null). */
+  readonly misses?: DateMisses | undefined;
 }
 
 /** One group: its key values (in groupBy order) and its accumulators (in aggregate order). */
@@ -56,22 +59,27 @@ export function groupKey(item: GroupBy, report: (message: string, key: string) =
     return plain(field, output);
   }
   const cache = new Map<string, string | null>();
+  const misses = new DateMisses();
   const keyOf = (r: Row): Value => {
     const v = r[field] ?? null;
-    if (typeof v !== 'string') return null;
+    if (typeof v !== 'string') {
+      if (v !== null) misses.add(v);
+      return null;
+    }
     let b = cache.get(v);
     if (b === undefined) {
       b = bucketValue(v, bucket, zone);
       // A column with more distinct dates than this gains little from a cache (unique timestamps).
       if (cache.size < BUCKET_CACHE_LIMIT) cache.set(v, b);
     }
+    if (b === null && isDateMiss(v)) misses.add(v);
     return b;
   };
   const sortBy =
     bucket === 'hour' && zone !== UTC
       ? (v: Value) => (typeof v === 'string' ? parseIsoDate(v) : v)
       : undefined;
-  return { field, bucket, zone, output, keyOf, sortBy };
+  return { field, bucket, zone, output, keyOf, sortBy, misses };
 }
 
 function plain(field: string, output: string): GroupKey {

@@ -1,5 +1,6 @@
 import { type Problem, problem, type Warning } from '../errors.js';
 import type { Aggregate, AggregateOp } from '../spec/schema.js';
+import { parseIsoDate } from './bucket.js';
 import type { Row, Value } from './frame.js';
 import { at, type QueryWhere } from './where.js';
 
@@ -72,5 +73,121 @@ export class InvalidTally {
       }
     }
     return problems;
+  }
+}
+
+/** A cell that should be a date and is not: a number, a boolean, or text that is neither blank nor an ISO date. */
+export function isDateMiss(v: Value): boolean {
+  if (v === null) return false;
+  return typeof v !== 'string' || (parseIsoDate(v) === null && v.trim() !== '');
+}
+
+/** What became of the non-dates a time bucket read, for `reportMisses`. */
+export const bucketMiss = (one: boolean) =>
+  one
+    ? 'was not an ISO date; its row was grouped under null'
+    : 'were not ISO dates; their rows were grouped under null';
+
+/** What became of the non-dates a filter compared with a date, for `reportMisses`. */
+export const filterMiss = (one: boolean) =>
+  one
+    ? 'was not an ISO date and was compared with a date as text'
+    : 'were not ISO dates and were compared with a date as text';
+
+/** How to mend non-dates in a dataset's column, for `reportMisses`. */
+export const dateFix = (dataset: string) =>
+  `; declare its format under datasets.${dataset}.columns, e.g. { type: date, format: "%b %d %Y" }`;
+
+/** Cells that should have been dates and were not: how many, and the first of them. */
+export class DateMisses {
+  count = 0;
+  first: Value = null;
+
+  add(v: Value): void {
+    if (this.count++ === 0) this.first = v;
+  }
+}
+
+/** How a value is named in a message: as JSON, cut after 60 characters. */
+export function quoteValue(v: Value): string {
+  const text = JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * Reports counted misses: a `CP_WARN_INVALID_VALUES` warning, or with `onInvalid: 'error'` the
+ * `CP_ERR_INVALID_VALUE` problem it returns. `what` says what the values were not and what
+ * became of them, for one value or many (`was not a date` / `were not dates`); `fix`, appended,
+ * how to mend it.
+ */
+export function reportMisses(
+  field: string,
+  misses: DateMisses,
+  what: (one: boolean) => string,
+  where: { file?: string | undefined; path: string },
+  onInvalid: 'skip' | 'error',
+  warn: (w: Warning) => void,
+  fix = '',
+): Problem | undefined {
+  if (misses.count === 0) return undefined;
+  const one = misses.count === 1;
+  const message = `${misses.count} ${one ? 'value' : 'values'} in column ${JSON.stringify(field)} ${what(one)} (the first: ${quoteValue(misses.first)})${fix}`;
+  if (onInvalid === 'error') return problem('CP_ERR_INVALID_VALUE', message, where);
+  const w: { -readonly [K in keyof Warning]: Warning[K] } = { code: 'CP_WARN_INVALID_VALUES', message };
+  if (where.path !== '') w.path = where.path;
+  if (where.file !== undefined) w.file = where.file;
+  warn(w);
+  return undefined;
+}
+
+/** One declared date column's misses in a read of a source. */
+export interface CellMisses {
+  readonly column: string;
+  /** The declared format, when there is one. */
+  readonly format: string | undefined;
+  readonly misses: DateMisses;
+}
+
+/**
+ * The cells of declared date columns that did not read as dates (and became null), counted by
+ * a source while it reads. Counts start over with each read (`reset`).
+ */
+export class InvalidCells {
+  readonly #columns = new Map<string, CellMisses>();
+
+  /** The counter of a column, made on first ask. */
+  column(name: string, format: string | undefined): DateMisses {
+    let c = this.#columns.get(name);
+    if (c === undefined) {
+      c = { column: name, format, misses: new DateMisses() };
+      this.#columns.set(name, c);
+    }
+    return c.misses;
+  }
+
+  /** Starts a new read: every count back to 0. */
+  reset(): void {
+    for (const c of this.#columns.values()) {
+      c.misses.count = 0;
+      c.misses.first = null;
+    }
+  }
+
+  /** Columns with misses in the last read. */
+  get missed(): CellMisses[] {
+    return [...this.#columns.values()].filter((c) => c.misses.count > 0);
+  }
+
+  /** What became of a column's misses, for `reportMisses`. */
+  static what(c: CellMisses): (one: boolean) => string {
+    return (one) => {
+      const not =
+        c.format === undefined
+          ? one
+            ? 'was not a date'
+            : 'were not dates'
+          : `did not match the date format ${JSON.stringify(c.format)}`;
+      return `${not} and ${one ? 'was' : 'were'} read as null`;
+    };
   }
 }

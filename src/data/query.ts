@@ -1,12 +1,12 @@
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Query } from '../spec/schema.js';
 import { type AccumulatorFactory, accumulator } from './aggregate.js';
-import { compileFilters, type Params, type Predicate } from './filter.js';
+import { compileFilters, type DateCheck, type Params, type Predicate } from './filter.js';
 import type { Frame, Row } from './frame.js';
 import { Grouper, type GroupKey, groupKeys } from './group.js';
 import { groupedFrame } from './grouped.js';
 import { ValueBudget } from './holistic.js';
-import { InvalidTally } from './invalid.js';
+import { bucketMiss, dateFix, filterMiss, InvalidTally, isDateMiss, reportMisses } from './invalid.js';
 import { PassThrough } from './pass-through.js';
 import { checkShape, columnsRead, list, resolveSort } from './query-check.js';
 import type { SortKey } from './sort.js';
@@ -44,6 +44,7 @@ export class QueryAccumulator {
   readonly #query: Query;
   readonly #where: QueryWhere;
   readonly #predicate: Predicate;
+  readonly #dates: readonly DateCheck[];
   readonly #keys: readonly GroupKey[];
   readonly #aggs: readonly AccumulatorFactory[];
   readonly #tally: InvalidTally;
@@ -66,6 +67,7 @@ export class QueryAccumulator {
     this.#maxValues = limits.maxValues ?? DEFAULT_MAX_VALUES;
     const filters = compileFilters(query.filter, params, where);
     this.#predicate = filters.predicate;
+    this.#dates = filters.dates;
     const { keys, problems: keyProblems } = groupKeys(query.groupBy ?? [], where);
     this.#keys = keys;
     const aggs = Object.entries(query.aggregate ?? {});
@@ -111,6 +113,12 @@ export class QueryAccumulator {
   push(row: Row): void {
     if (this.#columns === undefined) this.#startFrom(row);
     if (this.#failure !== undefined || !this.#predicate(row)) return;
+    for (const d of this.#dates) {
+      const v = row[d.field] ?? null;
+      // Rows often repeat the date of the row before: check each run of one value once.
+      if (v !== d.last && isDateMiss(v)) d.misses.add(v);
+      else d.last = v;
+    }
     const seq = this.#seq++;
     if (this.#rows !== undefined) {
       if (!this.#rows.push(row))
@@ -141,7 +149,11 @@ export class QueryAccumulator {
     if (columns !== undefined) this.#columns = columns;
     if (this.#partial && this.#columns !== undefined) problems.push(...this.#check(this.#columns));
     if (problems.length > 0) throw new ChartpressError(problems);
-    if (this.#rows !== undefined) return this.#rows.frame(this.#columns ?? []);
+    problems.push(...this.#reportDates());
+    if (this.#rows !== undefined) {
+      if (problems.length > 0) throw new ChartpressError(problems);
+      return this.#rows.frame(this.#columns ?? []);
+    }
     problems.push(
       ...this.#tally.report(this.#where, this.#query.onInvalid ?? 'skip', (w) => this.warnings.push(w)),
     );
@@ -156,6 +168,25 @@ export class QueryAccumulator {
       sort: this.#sort,
       maxRows: this.#maxGroups,
     });
+  }
+
+  /** Cells of rows kept that filters compared with dates, or time buckets read, that were not ISO dates. */
+  #reportDates(): Problem[] {
+    const onInvalid = this.#query.onInvalid ?? 'skip';
+    const warn = (w: Warning) => this.warnings.push(w);
+    const fix = dateFix(this.#where.dataset);
+    const found: (Problem | undefined)[] = [];
+    for (const d of this.#dates) {
+      const where = at(this.#where, 'filter', d.index);
+      found.push(reportMisses(d.field, d.misses, filterMiss, where, onInvalid, warn, fix));
+    }
+    this.#keys.forEach((k, i) => {
+      if (k.misses === undefined) return;
+      found.push(
+        reportMisses(k.field, k.misses, bucketMiss, at(this.#where, 'groupBy', i), onInvalid, warn, fix),
+      );
+    });
+    return found.filter((p) => p !== undefined);
   }
 
   #check(columns: readonly string[]): Problem[] {

@@ -1,10 +1,12 @@
-import { ChartpressError, type Problem, type Warning } from '../errors.js';
+import { ChartpressError, formatPath, type Problem, type Warning } from '../errors.js';
 import type { Query } from '../spec/schema.js';
 import { traceAsync, tracing } from '../telemetry/channels.js';
 import type { DataContext } from '../telemetry/events.js';
 import type { Params } from './filter.js';
 import type { Frame, Row } from './frame.js';
+import { InvalidCells, reportMisses } from './invalid.js';
 import { QueryAccumulator, type QueryLimits } from './query.js';
+import { columnsRead } from './query-check.js';
 import { batchesOf, type RowSource } from './sources/rows.js';
 
 /** Where the queries of one dataset sit in the report, and what to do with what they find. */
@@ -35,7 +37,9 @@ const ABORT_CHECK_ROWS = 4096;
  * of the queries themselves; columns they name that the dataset lacks (checked against the
  * first row, or for a sparse source against every column seen, at the end; a dataset with no
  * rows is not checked); limits passed; invalid values with `onInvalid: error`. The scan stops
- * early when every query has failed.
+ * early when every query has failed. Cells of declared date columns that the source could not
+ * read as dates (see `RowSource.invalid`) are warned of once per column, at
+ * `datasets.<name>.columns.<column>`.
  *
  * The scan is traced on `chartpress:data` (dataset, queries, rows read).
  *
@@ -95,6 +99,8 @@ async function scan(
       }
     }
   }
+  const later: Warning[] = [];
+  if (all.length > 0) problems.push(...invalidCells(source, queries, ctx, (w) => later.push(w)));
   if (problems.length > 0) throw new ChartpressError(problems);
   const frames = new Map<string, Frame>();
   const final = sparse && columns !== undefined ? [...seen] : undefined;
@@ -107,6 +113,43 @@ async function scan(
     }
   }
   if (problems.length > 0) throw new ChartpressError(problems);
-  if (ctx.warn) for (const acc of all) for (const w of acc.warnings) ctx.warn(w);
+  if (ctx.warn) {
+    for (const w of later) ctx.warn(w);
+    for (const acc of all) for (const w of acc.warnings) ctx.warn(w);
+  }
   return frames;
+}
+
+/**
+ * The cells of declared date columns that the source read as null because they were not dates:
+ * one warning per column, at `datasets.<name>.columns.<column>`, or a problem for each query
+ * with `onInvalid: error` that reads the column (or passes every column through).
+ */
+function invalidCells(
+  source: AsyncIterable<Row> | RowSource,
+  queries: ReadonlyMap<string, Query>,
+  ctx: ScanContext,
+  warn: (w: Warning) => void,
+): Problem[] {
+  const problems: Problem[] = [];
+  const missed = (source as RowSource).invalid?.missed ?? [];
+  for (const c of missed) {
+    const what = InvalidCells.what(c);
+    let warned = false;
+    for (const [id, query] of queries) {
+      const passThrough =
+        (query.groupBy ?? []).length === 0 && Object.keys(query.aggregate ?? {}).length === 0;
+      const reads = passThrough || columnsRead(query).some((r) => r.field === c.column);
+      if (query.onInvalid === 'error' && reads) {
+        const where = { file: ctx.file, path: ctx.paths?.get(id) ?? id };
+        const p = reportMisses(c.column, c.misses, what, where, 'error', warn);
+        if (p !== undefined) problems.push(p);
+      } else if (!warned) {
+        warned = true;
+        const where = { file: ctx.file, path: formatPath(['datasets', ctx.dataset, 'columns', c.column]) };
+        reportMisses(c.column, c.misses, what, where, 'skip', warn);
+      }
+    }
+  }
+  return problems;
 }

@@ -2,7 +2,7 @@ import { FONT_FAMILY, FONT_STACK, FontWeight, fontData } from '../font.js';
 import type { PlanBlock } from '../pipeline/plan.js';
 import { escapeHtml as e } from './escape.js';
 import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
-import { tableText } from './table.js';
+import { NO_ROWS, tableText } from './table.js';
 
 const STYLE = `
 body { font-family: ${FONT_STACK}; color: #1f2933; background: #fff; font-size: 14px; line-height: 1.55;
@@ -84,7 +84,13 @@ export function writeHtml(doc: DocumentModel): string {
           .join('\n');
         const title = data.table.title !== undefined ? `<div class="title">${e(data.table.title)}</div>` : '';
         const more = t.omitted > 0 ? `<div class="more">${t.omitted} more rows not shown</div>` : '';
-        return `<div class="table">${title}<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>${more}</div>`;
+        const none = t.empty ? `<div class="more">${NO_ROWS}</div>` : '';
+        // A table of no columns is nothing to show: the title and the "no rows" line stand alone.
+        const table =
+          t.headers.length === 0
+            ? ''
+            : `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
+        return `<div class="table">${title}${table}${more}${none}</div>`;
       }
       case 'pagebreak':
         return '<div class="pagebreak"></div>';

@@ -21,9 +21,7 @@ export interface RenderedChart {
   readonly status: Exclude<ChartStatus, 'skipped'>;
   /** The SVG: the chart, or an error placeholder of the same size. */
   readonly svg: string;
-  /** The SVG gzip-compressed, when the cache holds it so: Typst reads it without inflating. */
-  readonly svgz?: Uint8Array | undefined;
-  /** The SVG as UTF-8 bytes, when at hand without decoding or inflating (Typst takes them as they are). */
+  /** The SVG as UTF-8 bytes, when at hand without encoding `svg` (Typst takes them as they are). */
   readonly utf8?: Uint8Array | undefined;
   /** Size of the SVG in bytes, when known without reading `svg`. */
   readonly bytes?: number | undefined;

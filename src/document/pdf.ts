@@ -2,6 +2,7 @@ import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
 import { ChartpressError, problem } from '../errors.js';
 import { allFontData } from '../font.js';
 import { traceSync, tracing } from '../telemetry/channels.js';
+import { typstString } from './escape.js';
 import type { TypstDocument } from './typst.js';
 
 /** The virtual root Typst resolves `/charts/...` against; nothing is read from disk. */
@@ -36,6 +37,15 @@ export function compilePdf(doc: TypstDocument): Uint8Array {
 }
 
 function compile(doc: TypstDocument): Uint8Array {
+  const compiled = tryCompile(doc);
+  if (compiled instanceof Uint8Array) return compiled;
+  throw new ChartpressError(problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${compiled.reason}`), {
+    cause: compiled.cause,
+  });
+}
+
+/** The PDF, or why Typst refused the document. */
+function tryCompile(doc: TypstDocument): Uint8Array | { reason: string; cause?: unknown } {
   const c = getCompiler();
   try {
     for (const [path, bytes] of doc.files) c.mapShadow(`${ROOT}${path}`, Buffer.from(bytes));
@@ -44,20 +54,40 @@ function compile(doc: TypstDocument): Uint8Array {
     if (!compiled || result.hasError()) {
       const diagnostics = result.takeDiagnostics()?.shortDiagnostics ?? [];
       const messages = diagnostics.map((d: unknown) => diagnosticText(d)).filter(Boolean);
-      throw new ChartpressError(
-        problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${messages.join('; ') || 'unknown error'}`),
-      );
+      return { reason: messages.join('; ') || 'unknown error' };
     }
     return new Uint8Array(c.pdf(compiled));
   } catch (e) {
-    if (e instanceof ChartpressError) throw e;
-    throw new ChartpressError(problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${errorText(e)}`), {
-      cause: e,
-    });
+    return { reason: errorText(e), cause: e };
   } finally {
     c.resetShadow();
     c.evictCache(10);
   }
+}
+
+/**
+ * The chart files Typst cannot read, each with Typst's reason. The charts are set alone, without
+ * the document's text, in small documents: all of them first (none fails: the fault is in the
+ * document itself, and the answer is empty), then halves of a failing group down to single
+ * charts, so that a few bad charts among many cost a few compiles each.
+ */
+export function unreadableCharts(files: ReadonlyMap<string, Uint8Array>): Map<string, string> {
+  const bad = new Map<string, string>();
+  const search = (paths: readonly string[]) => {
+    if (paths.length === 0) return;
+    const source = paths.map((p) => `#image(${typstString(p)}, width: 2cm)`).join('\n');
+    const compiled = tryCompile({ source, files: new Map(paths.map((p) => [p, files.get(p)!])) });
+    if (compiled instanceof Uint8Array) return;
+    if (paths.length === 1) {
+      bad.set(paths[0]!, compiled.reason);
+      return;
+    }
+    const mid = paths.length >> 1;
+    search(paths.slice(0, mid));
+    search(paths.slice(mid));
+  };
+  search([...files.keys()]);
+  return bad;
 }
 
 function inputBytes(doc: TypstDocument): number {

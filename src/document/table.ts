@@ -1,9 +1,13 @@
 import { formatNumber } from '../chart/format.js';
+import { dropForbiddenXmlChars } from '../chart/xml-chars.js';
 import { cell, columnValues, type Value } from '../data/frame.js';
 import type { TableData } from './model.js';
 
 /** Largest number of rows a table shows; the rest is summarised in a last line. Defaults to 500. */
 export const MAX_TABLE_ROWS = 500;
+
+/** The line a table without rows shows under its header (or alone, when it has no columns). */
+export const NO_ROWS = 'No rows';
 
 /** A table as text, ready for any writer. */
 export interface TableText {
@@ -13,6 +17,8 @@ export interface TableText {
   readonly rows: readonly (readonly string[])[];
   /** How many rows were left out (over MAX_TABLE_ROWS). */
   readonly omitted: number;
+  /** Whether the table has no rows: writers show `NO_ROWS`, and no table when it has no columns. */
+  readonly empty: boolean;
 }
 
 /** Formats a table's cells: the chosen columns, numbers with their format, nulls as a dash. */
@@ -34,11 +40,18 @@ export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText 
   for (let i = 0; i < shown; i++) {
     rows.push(columns.map((c) => cellText(cell(frame.columns[c.field], i), c.format)));
   }
-  return { headers: columns.map((c) => c.title), align, rows, omitted: frame.length - shown };
+  return {
+    headers: columns.map((c) => dropForbiddenXmlChars(c.title)),
+    align,
+    rows,
+    omitted: frame.length - shown,
+    empty: frame.length === 0,
+  };
 }
 
 function cellText(v: Value, format: string | undefined): string {
   if (v === null) return '–';
   if (typeof v === 'number') return formatNumber(v, format);
-  return String(v);
+  // Control characters from the data would show as boxes (and make HTML invalid).
+  return dropForbiddenXmlChars(String(v));
 }

@@ -2,7 +2,7 @@ import { FONT_FAMILY } from '../font.js';
 import type { PlanBlock } from '../pipeline/plan.js';
 import { typstString as q } from './escape.js';
 import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
-import { tableText } from './table.js';
+import { NO_ROWS, tableText } from './table.js';
 
 /** Typst source and the virtual files it reads (`/charts/<key>.svg`). */
 export interface TypstDocument {
@@ -68,7 +68,7 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
 
   const embed = (chart: RenderedChart): string => {
     const path = `/charts/${chart.key}.svg`;
-    if (!files.has(path)) files.set(path, chart.svgz ?? chart.utf8 ?? Buffer.from(chart.svg, 'utf8'));
+    if (!files.has(path)) files.set(path, chart.utf8 ?? Buffer.from(chart.svg, 'utf8'));
     return q(path);
   };
   const block = (b: PlanBlock, inRow: boolean): string => {
@@ -102,7 +102,12 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
         const cells = t.rows.flatMap((r) => r.map(q));
         const more =
           t.omitted > 0 ? `\n#text(size: 8pt, fill: muted, ${q(`${t.omitted} more rows not shown`)})` : '';
-        return `#datatable(${title}, ${aligns}, ${header}${cells.length ? `, ${cells.join(', ')}` : ''})${more}`;
+        const none = t.empty ? `\n#text(size: 8pt, fill: muted, ${q(NO_ROWS)})` : '';
+        // Typst has no table of zero columns: the title and the "no rows" line stand alone.
+        if (t.headers.length === 0) {
+          return `#block(above: 1.2em, below: 0.4em, ${title === 'none' ? '[]' : `text(weight: "semibold", ${title})`})${none}`;
+        }
+        return `#datatable(${title}, ${aligns}, ${header}${cells.length ? `, ${cells.join(', ')}` : ''})${more}${none}`;
       }
       case 'pagebreak':
         return '#pagebreak(weak: true)';

@@ -32,8 +32,6 @@ export interface ChartsContext {
   readonly pool: RenderPool;
   /** Where charts are looked up before rendering and stored after; none: render every chart. */
   readonly cache?: TieredCache | undefined;
-  /** Whether the SVG text is needed (HTML, Typst source); a PDF takes gzip entries as they are. */
-  readonly inflate?: boolean;
   /** Told of each chart's progress: queued, started, done. */
   readonly onProgress?: ProgressListener | undefined;
   /** Told once per failing cache tier, however many charts it failed. */
@@ -111,7 +109,7 @@ export function lazyPlanCharts(plan: Plan, data: PlanDataSource, ctx: ChartsCont
       const drawn = await drawing;
       const ms = first ? performance.now() - started : 0;
       if (drawn.status === 'failed') return finish(placeholder(use, toProblem(drawn.error, use), ms));
-      return finish(chartOf(use, key, drawn, ms, ctx.inflate === true));
+      return finish(chartOf(use, key, drawn, ms));
     });
   };
 
@@ -152,7 +150,7 @@ async function draw(
       stats.misses++;
       return { status: 'rendered', bytes };
     }
-    const { entry, from } = await ctx.cache.fetch(key, render, { inflate: ctx.inflate, onEvent });
+    const { entry, from } = await ctx.cache.fetch(key, render, { onEvent });
     if (from === 'render') stats.misses++;
     else stats.hits++;
     stats.bytes += entry.raw.byteLength;

@@ -1,6 +1,8 @@
 import { emptyFrame, type Frame } from '../data/frame.js';
 import { runQueries } from '../data/scan.js';
+import { datasetSecrets, type Secrets } from '../data/secrets.js';
 import { openSource } from '../data/sources/index.js';
+import type { FileRoots } from '../data/sources/roots.js';
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Params } from '../spec/params.js';
 import type { Query, Report } from '../spec/schema.js';
@@ -19,6 +21,8 @@ export interface DataContext {
   readonly file?: string | undefined;
   /** Receives warnings raised while reading (each may come more than once). */
   readonly warn?: ((w: Warning) => void) | undefined;
+  /** Folders data files must lie under (see `FileAccessOptions`). Defaults to anywhere. */
+  readonly roots?: FileRoots | undefined;
 }
 
 /** Each dataset's frames, as its scan finishes. */
@@ -34,10 +38,15 @@ export interface PlanDataSource {
  * another in plan order, so that a document's charts on the first dataset can be drawn while the
  * next is read; otherwise a dataset is read only when something asks for it.
  */
-export function openPlanData(plan: Plan, ctx: DataContext, { eager = false } = {}): PlanDataSource {
+export function openPlanData(plan: Plan, given: DataContext, { eager = false } = {}): PlanDataSource {
+  // Connection passwords never leave the data phase: not in a problem, a warning or an error.
+  const secrets = datasetSecrets(given.report.datasets);
+  const warn = given.warn;
+  const ctx: DataContext =
+    secrets.size > 0 && warn ? { ...given, warn: (w) => warn(secrets.warning(w)) } : given;
   const scans = new Map<string, Promise<PlanData>>();
   const start = (name: string, after?: Promise<unknown>) => {
-    const run = () => runDataset(name, plan.queries.get(name) ?? new Map(), ctx);
+    const run = () => runDataset(name, plan.queries.get(name) ?? new Map(), ctx, secrets);
     const scan = after ? after.then(run, run) : run();
     // Awaited by whoever needs the dataset; a rejection nobody asked about is not a crash.
     scan.catch(() => {});
@@ -75,6 +84,7 @@ async function runDataset(
   name: string,
   queries: ReadonlyMap<string, PlannedQuery>,
   ctx: DataContext,
+  secrets: Secrets,
 ): Promise<PlanData> {
   const frames = new Map<string, Frame>();
   const failed = new Map<string, Problem>();
@@ -85,7 +95,8 @@ async function runDataset(
       const result = await scanDataset(name, pending, ctx);
       for (const [id, frame] of result) frames.set(id, frame);
       break;
-    } catch (e) {
+    } catch (thrown) {
+      const e = secrets.error(thrown);
       if (!(e instanceof ChartpressError)) throw e;
       const blamed = blame(e.problems, pending);
       if (blamed.size === 0) {
@@ -125,12 +136,13 @@ async function scanDataset(
       file: ctx.file,
       paths,
       warn: ctx.warn,
+      roots: ctx.roots,
     });
     for (const [id, frame] of pushed) frames.set(id, frame);
     rest = new Map([...plain].filter(([id]) => !pushed.has(id)));
   }
   if (rest.size > 0) {
-    const source = openSource(name, dataset, { baseDir: ctx.baseDir, file: ctx.file });
+    const source = openSource(name, dataset, { baseDir: ctx.baseDir, file: ctx.file, roots: ctx.roots });
     const scanned = await runQueries(source, rest, ctx.params, {
       dataset: name,
       file: ctx.file,

@@ -4,14 +4,11 @@ import { ChartpressError, type Problem, problem } from '../errors.js';
 import type { Drawn } from './charts.js';
 import type { ChartUse } from './plan.js';
 
-/** A drawn chart ready to embed; its SVG text is decoded (or inflated) only when read. */
-export function chartOf(
-  use: ChartUse,
-  key: string,
-  drawn: Drawn,
-  ms: number,
-  inflate: boolean,
-): RenderedChart {
+/**
+ * A drawn chart ready to embed; its SVG is decoded (or inflated, within the length its verified
+ * entry declares) only when read. Documents receive SVG, never compressed bytes.
+ */
+export function chartOf(use: ChartUse, key: string, drawn: Drawn, ms: number): RenderedChart {
   const { width, height } = use.chart.options;
   const base = { id: use.id, type: use.chart.type, key, status: drawn.status, width, height, ms };
   const { entry } = drawn;
@@ -28,12 +25,12 @@ export function chartOf(
       },
     };
   }
-  // For a PDF a gzip entry goes to Typst as it is; the text is inflated if read.
   return {
     ...base,
     bytes: entry.originalLength,
-    svgz: entry.codec === 'gzip' && !inflate ? entry.payload : undefined,
-    utf8: entry.codec === 'none' || drawn.status === 'rendered' ? entry.data() : undefined,
+    get utf8() {
+      return entry.data();
+    },
     get svg() {
       return entry.text();
     },

@@ -1,7 +1,8 @@
+import { basename } from 'node:path';
 import type { TieredCache } from '../cache/tiered.js';
+import type { FileRoots } from '../data/sources/roots.js';
 import { writeHtml } from '../document/html.js';
-import { type DocumentSource, pullDocument } from '../document/model.js';
-import { compilePdf } from '../document/pdf.js';
+import { type DocumentSource, pullDocument, type RenderedChart } from '../document/model.js';
 import { writeTypst } from '../document/typst.js';
 import { type Problem, type Warning, WarningLog } from '../errors.js';
 import type { RenderPool } from '../pool/pool.js';
@@ -9,7 +10,9 @@ import type { Params } from '../spec/params.js';
 import type { Report } from '../spec/schema.js';
 import { publishSkipped, tracePhase, traceWrite } from '../telemetry/trace.js';
 import { lazyPlanCharts } from './charts.js';
+import { compileReport } from './compile.js';
 import { openPlanData } from './data.js';
+import { reportInputs } from './inputs.js';
 import type { Plan } from './plan.js';
 import { emitProgress, type ProgressListener } from './progress.js';
 import {
@@ -33,14 +36,24 @@ export interface Prepared {
   readonly plan: Plan;
   readonly baseDir: string;
   readonly file?: string | undefined;
+  /** Folders data files must lie under; undefined: anywhere. */
+  readonly roots?: FileRoots | undefined;
 }
 
 export interface RenderResult {
   /** The PDF bytes, or the HTML / Typst source. */
   readonly output: Uint8Array | string;
   readonly format: OutputFormat;
-  /** Files the Typst source reads (`charts/<key>.svg`), for `typ` output. */
+  /**
+   * For `typ` output, the files the Typst source reads: `/charts/<key>.svg` (relative to the
+   * source's folder) -> plain SVG bytes. Empty for `pdf` and `html`.
+   */
   readonly files: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Absolute paths of the files the report reads: the report file (when given as a path) and
+   * every file dataset it declares. A caller writing the output can refuse to overwrite them.
+   */
+  readonly inputs: readonly string[];
   readonly charts: readonly ChartInfo[];
   readonly stats: RenderStats;
   /** Problems that did not stop the report (failed charts and tables), one per failure. */
@@ -78,7 +91,6 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   const charts = lazyPlanCharts(plan, data, {
     pool: run.pool,
     cache: run.cache,
-    inflate: format !== 'pdf',
     warn: (w) => warnings.add(w),
     onProgress: (e) => {
       emitProgress(run.onProgress, e);
@@ -100,23 +112,44 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
     tables: tables.tables,
   };
   let files: ReadonlyMap<string, Uint8Array> = new Map();
+  // Charts Typst could not read, replaced by placeholders.
+  let unreadable: ReadonlyMap<string, RenderedChart> = new Map();
   const model = await tracePhase('charts', () => pullDocument(source));
   const output: Uint8Array | string = await tracePhase('document', async () => {
     if (format === 'html') return traceWrite('html', model.charts.size, () => writeHtml(model));
     const typst = traceWrite('typ', model.charts.size, () => writeTypst(model));
-    files = typst.files;
-    return format === 'pdf' ? compilePdf(typst) : typst.source;
+    if (format === 'typ') files = plainSvgFiles(typst.files, model.charts);
+    if (format !== 'pdf') return typst.source;
+    const compiled = await compileReport(model, typst, plan, run.cache);
+    unreadable = compiled.failed;
+    return compiled.pdf;
   });
   const times = { data: await dataRead, charts: chartsReady, total: performance.now() - t0 };
+  const done = unreadable.size ? new Map([...charts.done, ...unreadable]) : charts.done;
   const problems = failures(
-    inPlanOrder(plan.charts.keys(), charts.done),
+    inPlanOrder(plan.charts.keys(), done),
     inPlanOrder(plan.tables.keys(), tables.done),
     file,
   );
-  const infos = chartInfos(plan, charts.done);
+  const infos = chartInfos(plan, done);
   const stats = renderStats(infos, times, charts.cache);
   for (const s of plan.skipped) publishSkipped(s);
-  return { output, format, files, charts: infos, stats, problems, warnings: warnings.warnings };
+  const inputs = reportInputs(prepared);
+  return { output, format, files, inputs, charts: infos, stats, problems, warnings: warnings.warnings };
+}
+
+/** The chart files of a `.typ` output as SVG text, whatever form the compiler was handed. */
+function plainSvgFiles(
+  files: ReadonlyMap<string, Uint8Array>,
+  charts: ReadonlyMap<string, RenderedChart>,
+): Map<string, Uint8Array> {
+  const byKey = new Map([...charts.values()].map((c) => [c.key, c] as const));
+  const out = new Map<string, Uint8Array>();
+  for (const [path, bytes] of files) {
+    const chart = byKey.get(basename(path, '.svg'));
+    out.set(path, chart ? Buffer.from(chart.svg, 'utf8') : bytes);
+  }
+  return out;
 }
 
 function inPlanOrder<T>(ids: Iterable<string>, done: ReadonlyMap<string, T>): Map<string, T> {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChartpressError, problem } from '../errors.js';
+import { MAX_TIMEOUT_MS } from '../spec/limits.js';
 import type { ChartType } from '../spec/schema.js';
 
 /**
@@ -10,10 +11,14 @@ import type { ChartType } from '../spec/schema.js';
  * before they grow.
  */
 export interface PoolOptions {
-  /** Worker threads at most. Defaults to `os.availableParallelism()`. 1 renders in process. */
+  /**
+   * Worker threads at most. Defaults to `os.availableParallelism()`; at most `maxThreads()`
+   * (4 × that). 1 renders in process.
+   */
   readonly threads?: number;
   /**
-   * Milliseconds a chart may take to render. Defaults to 10000. A timeout given here (or a
+   * Milliseconds a chart may take to render. Defaults to 10000; at most 2^31 - 1
+   * (`MAX_TIMEOUT_MS`, the longest a timer waits). A timeout given here (or a
    * chart's `options.timeoutMs`) is enforced: those charts render in workers, and one over its
    * time is stopped. The default is also applied in process, but only once a render returns.
    */
@@ -44,7 +49,10 @@ export interface PoolOptions {
    * step, back up when usage falls below 0.9 of it). Defaults to 0.8.
    */
   readonly memoryLimit?: number;
-  /** Milliseconds without work after which the workers end; Infinity keeps them. Defaults to 60000. */
+  /**
+   * Milliseconds without work after which the workers end; Infinity keeps them. Defaults to
+   * 60000; a finite value is at most 2^31 - 1.
+   */
   readonly idleTimeoutMs?: number;
   /**
    * Modules that draw chart types instead of the built-in ECharts renderer, by chart type: a
@@ -64,6 +72,14 @@ export const poolDefaults = Object.freeze({
   idleTimeoutMs: 60_000,
 });
 
+/**
+ * Most worker threads a pool may have: 4 × `os.availableParallelism()`. Rendering is CPU-bound;
+ * beyond that, threads only add memory (each worker holds its own ECharts heap).
+ */
+export function maxThreads(): number {
+  return 4 * availableParallelism();
+}
+
 export interface ResolvedPoolOptions {
   readonly threads: number;
   readonly timeoutMs: number;
@@ -82,9 +98,9 @@ export interface ResolvedPoolOptions {
 /** Options with every default filled in and every value checked; frozen. */
 export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
   const threads = o.threads ?? availableParallelism();
-  integer('pool.threads', threads, 1);
+  integer('pool.threads', threads, 1, maxThreads());
   const timeoutMs = o.timeoutMs ?? poolDefaults.timeoutMs;
-  integer('pool.timeoutMs', timeoutMs, 1);
+  integer('pool.timeoutMs', timeoutMs, 1, MAX_TIMEOUT_MS);
   const inProcessBelowMs = o.inProcessBelowMs ?? poolDefaults.inProcessBelowMs;
   if (!(inProcessBelowMs >= 0)) invalid('pool.inProcessBelowMs', 'a number of at least 0', inProcessBelowMs);
   const maxQueue = o.maxQueue ?? poolDefaults.maxQueue;
@@ -98,8 +114,13 @@ export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
   if (!(memoryLimit > 0 && memoryLimit <= 1))
     invalid('pool.memoryLimit', 'a share above 0, up to 1', memoryLimit);
   const idleTimeoutMs = o.idleTimeoutMs ?? poolDefaults.idleTimeoutMs;
-  if (!(idleTimeoutMs > 0))
-    invalid('pool.idleTimeoutMs', 'a number above 0 (Infinity: never)', idleTimeoutMs);
+  // A finite wait past the timer limit would fire at once (Node clamps it to 1 ms).
+  if (!(idleTimeoutMs > 0 && (idleTimeoutMs <= MAX_TIMEOUT_MS || idleTimeoutMs === Number.POSITIVE_INFINITY)))
+    invalid(
+      'pool.idleTimeoutMs',
+      `a number above 0, at most ${MAX_TIMEOUT_MS} (Infinity: never)`,
+      idleTimeoutMs,
+    );
   const renderers: Partial<Record<ChartType, string>> = {};
   for (const [type, module] of Object.entries(o.renderers ?? {}) as [ChartType, string | URL][])
     renderers[type] = moduleUrl(module);
@@ -123,8 +144,14 @@ function moduleUrl(module: string | URL): string {
   return module.startsWith('file:') ? module : pathToFileURL(resolve(module)).href;
 }
 
-function integer(path: string, n: number, min: number): void {
-  if (!(Number.isInteger(n) && n >= min)) invalid(path, `an integer of at least ${min}`, n);
+function integer(path: string, n: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (!(Number.isInteger(n) && n >= min && n <= max)) {
+    invalid(
+      path,
+      max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`,
+      n,
+    );
+  }
 }
 
 function invalid(path: string, expected: string, got: unknown): never {

@@ -7,7 +7,7 @@ import { estimateRenderMs } from './estimate.js';
 import { Gate, GateError } from './gate.js';
 import type { RenderReply } from './messages.js';
 import { type PoolOptions, type ResolvedPoolOptions, resolvePoolOptions } from './options.js';
-import { loadRenderer } from './renderers.js';
+import { drawSvg, loadRenderer } from './renderers.js';
 import { packFrame } from './transfer.js';
 import { Workers, WorkerTimeout } from './workers.js';
 
@@ -163,7 +163,7 @@ export class RenderPool {
         const draw = await loadRenderer(this.options.renderers[job.chart.type]);
         job.onStart?.('process');
         const started = performance.now();
-        const svg = draw(job.chart, job.frame);
+        const svg = drawSvg(draw, job.chart, job.frame);
         this.#renderedHere++;
         // A render in this thread cannot be interrupted: one over its time fails when it returns.
         if (performance.now() - started > timeoutMs) throw timedOut(job, timeoutMs, false);

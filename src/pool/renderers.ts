@@ -1,4 +1,6 @@
+import { sanitizeSvg } from '../chart/sanitize.js';
 import type { Frame } from '../data/frame.js';
+import { ChartpressError, problem } from '../errors.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 
 /** Draws a chart to SVG text; what a renderer module exports as `renderChartSvg`. */
@@ -26,4 +28,45 @@ export function loadRenderer(url?: string): Promise<ChartRenderer> {
     loaded.set(key, renderer);
   }
   return renderer;
+}
+
+/**
+ * Draws a chart with a renderer and vouches for the result, in a worker and in process alike:
+ * it must be SVG text, returned at once, and it is passed through the sanitiser (no script, no
+ * outside reference, no character XML forbids). Anything else fails the chart with
+ * `CP_ERR_CHART_RENDER`, so that it is drawn as a placeholder and never cached.
+ */
+export function drawSvg(draw: ChartRenderer, chart: NormalizedChart, frame: Frame): string {
+  const out: unknown = draw(chart, frame);
+  if (typeof out !== 'string') {
+    // A promise nobody waits for must not reject unhandled (that would end the process).
+    if (isThenable(out)) Promise.resolve(out).catch(() => {});
+    throw renderFailure(chart, `the renderer returned ${describe(out)}, not SVG text`);
+  }
+  try {
+    return sanitizeSvg(out);
+  } catch (e) {
+    throw renderFailure(chart, `the renderer's output is ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function renderFailure(chart: NormalizedChart, reason: string): ChartpressError {
+  return new ChartpressError(problem('CP_ERR_CHART_RENDER', `chart "${chart.id}" failed: ${reason}`));
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
+}
+
+function describe(v: unknown): string {
+  if (isThenable(v)) return 'a Promise (renderChartSvg must return the SVG synchronously)';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Uint8Array) return 'bytes';
+  const t = typeof v;
+  return t === 'object' ? 'an object' : t === 'undefined' ? 'undefined' : `a ${t}`;
 }

@@ -8,7 +8,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { renderChartSvg } from '../chart/render.js';
 import { isChartpressError } from '../errors.js';
 import { PING, type RenderReply, type RenderTask, type StartedMessage } from './messages.js';
-import { loadRenderer } from './renderers.js';
+import { drawSvg, loadRenderer } from './renderers.js';
 
 const encoder = new TextEncoder();
 
@@ -19,7 +19,7 @@ export default async function render(task: RenderTask | typeof PING): Promise<Re
   try {
     const draw = task.renderer === undefined ? renderChartSvg : await loadRenderer(task.renderer);
     // A buffer of its own (not Buffer's shared pool), so that it can be transferred.
-    reply = { ok: true, bytes: encoder.encode(draw(task.chart, task.frame)), ...state() };
+    reply = { ok: true, bytes: encoder.encode(drawSvg(draw, task.chart, task.frame)), ...state() };
   } catch (e) {
     // Errors lose their class crossing threads: send the problems as data.
     const problems = isChartpressError(e) ? e.problems : undefined;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { MAX_TIMEOUT_MS } from '../spec/limits.js';
 import { publishPool } from '../telemetry/trace.js';
 import { isStartedMessage, PING, type RenderReply, type RenderTask } from './messages.js';
 import type { ResolvedPoolOptions } from './options.js';
@@ -100,7 +101,8 @@ export class Workers {
     clearTimeout(this.#idle);
     const seq = ++this.#seq;
     const controller = new AbortController();
-    const waited = timeoutMs + STARTUP_ALLOWANCE_MS;
+    // Capped: a timer past 2^31 - 1 ms fires at once.
+    const waited = Math.min(timeoutMs + STARTUP_ALLOWANCE_MS, MAX_TIMEOUT_MS);
     let timer = setTimeout(() => controller.abort(new WorkerTimeout(waited, false)), waited);
     let begun: number | undefined;
     this.#tasks.set(seq, (threadId) => {

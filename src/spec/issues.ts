@@ -75,6 +75,13 @@ function collect(
     case 'invalid_format':
       at('CP_ERR_INVALID_VALUE', `${lowerFirst(issue.message)}, got ${describe(value)}`);
       return;
+    case 'custom': {
+      // A refinement may carry its own hint (`params: { hint }`).
+      const hint = issue.params?.hint;
+      const where = { file, path: formatPath(path), hint: typeof hint === 'string' ? hint : undefined };
+      out.push(problem('CP_ERR_INVALID_VALUE', lowerFirst(issue.message), where));
+      return;
+    }
     default:
       at('CP_ERR_INVALID_VALUE', lowerFirst(issue.message));
   }

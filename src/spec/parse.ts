@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
-import { ChartpressError, type Problem, problem } from '../errors.js';
+import { ChartpressError, problem } from '../errors.js';
+import { checkDepth, findDeepJson, tooDeep } from './depth.js';
 import { problemsFromIssues } from './issues.js';
+import { readRegularFile } from './read.js';
 import { Report } from './schema.js';
+import { parseYaml } from './yaml.js';
 
 /** Largest report file read, in bytes. Defaults to 5 MiB: data belongs in datasets. */
 export const DEFAULT_MAX_REPORT_BYTES = 5 * 1024 * 1024;
@@ -17,51 +18,46 @@ export interface LoadedReport {
   readonly baseDir: string;
 }
 
-/** Reads a YAML or JSON report file. Throws `ChartpressError` for a missing, huge or malformed file. */
+/**
+ * Reads a YAML or JSON report file (or chart file: `label` names it in messages). Throws
+ * `ChartpressError` for a missing, unreadable, huge, too deeply nested or malformed file, or one
+ * that is not a regular file.
+ */
 export async function loadReportFile(
   file: string,
   maxBytes = DEFAULT_MAX_REPORT_BYTES,
+  label = 'report file',
 ): Promise<LoadedReport> {
-  const full = resolve(file);
-  let size: number;
-  try {
-    size = (await stat(full)).size;
-  } catch {
-    throw new ChartpressError(problem('CP_ERR_FILE_NOT_FOUND', `report file not found: ${full}`, { file }));
-  }
-  if (size > maxBytes) {
-    throw new ChartpressError(
-      problem('CP_ERR_FILE_TOO_LARGE', `report file is ${size} bytes; the limit is ${maxBytes}`, { file }),
-    );
-  }
-  const text = await readFile(full, 'utf8');
-  return { input: parseReportText(text, file), file, baseDir: dirname(full) };
+  const text = (await readRegularFile(file, maxBytes, label)).toString('utf8');
+  return { input: parseReportText(text, file), file, baseDir: dirname(resolve(file)) };
 }
 
-/** Parses report text: JSON for `.json` files, YAML (a superset of JSON) otherwise. */
+/**
+ * Parses report text: JSON for `.json` files, YAML (a superset of JSON) otherwise. Nesting past
+ * `MAX_DEPTH` levels and values that contain themselves (YAML aliases) are `CP_ERR_TOO_DEEP`.
+ */
 export function parseReportText(text: string, file = '<report>'): unknown {
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (e) {
-      throw new ChartpressError(problem('CP_ERR_PARSE', `invalid JSON: ${(e as Error).message}`, { file }));
-    }
-  }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const problems: Problem[] = doc.errors.map((err) => {
-      const pos = err.linePos?.[0];
-      const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-      const message = (err.message.split('\n')[0] ?? err.message).replace(/ at line \d+, column \d+:?$/, '');
-      return problem('CP_ERR_PARSE', `invalid YAML: ${where}${message}`, { file });
-    });
-    throw new ChartpressError(problems);
-  }
-  return doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  const input = extname(file).toLowerCase() === '.json' ? parseJson(text, file) : parseYaml(text, file);
+  checkDepth(input, file);
+  return input;
 }
 
-/** Validates a parsed report against the schema; every problem is reported, not just the first. */
+function parseJson(text: string, file: string): unknown {
+  const deep = findDeepJson(text);
+  if (deep) throw tooDeep(deep, file);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ChartpressError(problem('CP_ERR_PARSE', `invalid JSON: ${(e as Error).message}`, { file }));
+  }
+}
+
+/**
+ * Validates a parsed report against the schema; every problem is reported, not just the first.
+ * A report nested past `MAX_DEPTH` levels or containing itself is `CP_ERR_TOO_DEEP` first.
+ */
 export function validateReport(input: unknown, file?: string): Report {
+  checkDepth(input, file);
   const result = Report.safeParse(input);
   if (!result.success) throw new ChartpressError(problemsFromIssues(result.error.issues, input, file));
   return result.data;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { checkDateFormat, DATE_DIRECTIVES } from '../data/date-format.js';
+import { MAX_CHART_SIZE, MAX_TIMEOUT_MS } from './limits.js';
 
 /**
  * The report format. One source of truth: the TypeScript types, the validation (with field
@@ -148,21 +150,52 @@ export const Query = z.strictObject({
   onInvalid: z
     .enum(['skip', 'error'])
     .optional()
-    .describe('Nulls and non-numbers in numeric aggregates: skip and warn (default), or fail.'),
+    .describe(
+      'Nulls and non-numbers in numeric aggregates, and text that is not a date where a date is read: skip and warn (default), or fail.',
+    ),
 });
 export type Query = z.infer<typeof Query>;
 
 export const ColumnType = z.enum(['string', 'number', 'date', 'boolean']);
 
+/** A date format of d3-time-format / strptime directives, such as "%b %d %Y". */
+export const DateFormat = z.string().superRefine((format, ctx) => {
+  const wrong = checkDateFormat(format);
+  if (wrong !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: wrong,
+      params: { hint: `use ${DATE_DIRECTIVES} and literal text, e.g. "%b %d %Y"` },
+    });
+  }
+});
+
+/** A declared column: its type, and for dates the format of the text. */
+export const ColumnSpec = z
+  .strictObject({
+    type: ColumnType,
+    format: DateFormat.optional().describe(
+      'Date columns: the format of the text, e.g. "%b %d %Y". Defaults to ISO dates and YYYY/MM/DD.',
+    ),
+  })
+  .superRefine((c, ctx) => {
+    if (c.format !== undefined && c.type !== 'date') {
+      ctx.addIssue({ code: 'custom', path: ['format'], message: 'format applies to date columns only' });
+    }
+  });
+
 const Columns = z
-  .record(z.string(), ColumnType)
+  .record(z.string(), z.union([ColumnType, ColumnSpec]))
   .optional()
-  .describe('Declared column types; other columns are inferred (numbers become numbers).');
+  .describe(
+    'Declared column types (a type, or { type, format }); other columns are inferred (numbers become numbers).',
+  );
 
 export const Dataset = z.discriminatedUnion('source', [
   z.strictObject({
     source: z.literal('inline'),
     rows: z.array(z.record(z.string(), Scalar)).describe('The rows, as objects.'),
+    columns: Columns,
   }),
   z.strictObject({
     source: z.literal('csv'),
@@ -196,8 +229,9 @@ export const Dataset = z.discriminatedUnion('source', [
     timeoutMs: z
       .int()
       .positive()
+      .max(MAX_TIMEOUT_MS)
       .optional()
-      .describe('Limit for connecting and for each read, in ms. Defaults to 30000.'),
+      .describe('Limit for connecting and for each read, in ms. Defaults to 30000; at most 2^31 - 1.'),
     columns: Columns,
   }),
 ]);
@@ -220,12 +254,12 @@ export const NumberFormat = z
   );
 
 const LegendPosition = z.enum(['top', 'bottom', 'left', 'right', 'none']);
-const Dimension = z.int().min(10).max(10_000);
+const Dimension = z.int().min(10).max(MAX_CHART_SIZE);
 
 /** Options every chart type accepts. */
 const commonOptions = {
-  width: Dimension.optional().describe('Width in pixels. Defaults to 600 (sparkline: 100).'),
-  height: Dimension.optional().describe('Height in pixels. Defaults to 400 (sparkline: 20).'),
+  width: Dimension.optional().describe('Width in pixels, 10 to 10000. Defaults to 600 (sparkline: 100).'),
+  height: Dimension.optional().describe('Height in pixels, 10 to 10000. Defaults to 400 (sparkline: 20).'),
   subtitle: z.string().optional(),
   xTitle: z.string().optional().describe('Title of the x axis.'),
   yTitle: z.string().optional().describe('Title of the y axis.'),
@@ -255,9 +289,10 @@ const commonOptions = {
   timeoutMs: z
     .int()
     .positive()
+    .max(MAX_TIMEOUT_MS)
     .optional()
     .describe(
-      'Milliseconds this chart may take to render; it is then drawn in a worker and stopped when over. Defaults to the engine timeout (10000).',
+      'Milliseconds this chart may take to render; it is then drawn in a worker and stopped when over. Defaults to the engine timeout (10000); at most 2^31 - 1.',
     ),
 };
 

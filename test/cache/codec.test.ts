@@ -1,7 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CorruptEntryError, crc32, decodeEntry, encodeEntry, HEADER_BYTES } from '../../src/cache/codec.js';
+import {
+  CorruptEntryError,
+  encodeEntry,
+  frameEntry,
+  HEADER_BYTES,
+  keyBinding,
+  OutdatedEntryError,
+  verifyEntry,
+} from '../../src/cache/codec.js';
 import { resolveCacheOptions } from '../../src/cache/options.js';
 import { svgOf } from './store-suite.js';
 
@@ -9,32 +17,42 @@ const gzip = resolveCacheOptions().compression;
 const brotli = resolveCacheOptions({ compression: { codec: 'brotli' } }).compression;
 const MAX = 64 * 1024 * 1024;
 const svg = Buffer.from(svgOf(30_000));
+const KEY = 'a'.repeat(64);
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
 
-/** An entry with the given header fields around a payload, with a right checksum. */
-function forge(codecId: number, originalLength: number, payload: Buffer): Buffer {
+/** A version-2 entry with the given header fields around a payload; hash and binding by default right. */
+function forge(
+  codecId: number,
+  originalLength: number,
+  payload: Buffer,
+  o: { key?: string; hashOf?: Uint8Array } = {},
+): Buffer {
   const out = Buffer.alloc(HEADER_BYTES + payload.byteLength);
   out.write('CP', 0, 'latin1');
-  out[2] = 1;
+  out[2] = 2;
   out[3] = codecId;
   out.writeUInt32BE(originalLength, 4);
-  out.writeUInt32BE(crc32(payload), 8);
+  sha256(o.hashOf ?? (codecId === 0 ? payload : Buffer.alloc(0))).copy(out, 8);
+  keyBinding(o.key ?? KEY).copy(out, 40);
   payload.copy(out, HEADER_BYTES);
   return out;
 }
 
 describe('cache entries', () => {
-  it('describe themselves: magic, format, codec, original length, checksum', () => {
-    const raw = encodeEntry(svg, gzip);
+  it('describe themselves: magic, format 2, codec, original length, SHA-256, key binding', () => {
+    const raw = encodeEntry(svg, KEY, gzip);
     expect(raw.subarray(0, 2).toString('latin1')).toBe('CP');
-    expect(raw[2]).toBe(1);
+    expect(raw[2]).toBe(2);
     expect(raw[3]).toBe(1);
     expect(raw.readUInt32BE(4)).toBe(svg.byteLength);
-    expect(raw.readUInt32BE(8)).toBe(zlib.crc32(raw.subarray(HEADER_BYTES)));
+    expect(raw.subarray(8, 40).equals(sha256(svg))).toBe(true);
+    expect(raw.subarray(40, 56).equals(sha256(Buffer.from(KEY)).subarray(0, 16))).toBe(true);
+    expect(HEADER_BYTES).toBe(56);
   });
 
   it('are gzip (level 6) or brotli (quality 5) at or above the threshold, and come back whole', () => {
     for (const c of [gzip, brotli]) {
-      const entry = decodeEntry(encodeEntry(svg, c), MAX, true);
+      const entry = verifyEntry(encodeEntry(svg, KEY, c), KEY, MAX);
       expect(entry.codec).toBe(c.codec);
       expect(entry.payload.byteLength).toBeLessThan(svg.byteLength * 0.8);
       expect(entry.text()).toBe(svg.toString());
@@ -43,54 +61,77 @@ describe('cache entries', () => {
     expect(brotli.level).toBe(5);
   });
 
-  it('keep a gzip payload that Typst can read as it is, without inflating it', () => {
-    const entry = decodeEntry(encodeEntry(svg, gzip), MAX);
-    expect(zlib.gunzipSync(entry.payload).equals(svg)).toBe(true);
-  });
-
   it('stay as they are below the threshold, or when compressing saves less than 20%', () => {
     const small = Buffer.from(svgOf(10_000));
     expect(small.byteLength).toBeLessThan(10_240);
-    expect(decodeEntry(encodeEntry(small, gzip), MAX).codec).toBe('none');
+    expect(verifyEntry(encodeEntry(small, KEY, gzip), KEY, MAX).codec).toBe('none');
     // Random bytes over 200 values compress by ~5%; over 16 values, by ~45%.
     const saving = (data: Buffer) => 1 - zlib.gzipSync(data, { level: 6 }).byteLength / data.byteLength;
     const barely = Buffer.from(randomBytes(20_000).map((b) => b % 200));
     const well = Buffer.from(randomBytes(20_000).map((b) => b % 16));
     expect(saving(barely)).toBeLessThan(0.2);
     expect(saving(well)).toBeGreaterThan(0.2);
-    expect(decodeEntry(encodeEntry(barely, gzip), MAX).codec).toBe('none');
-    expect(decodeEntry(encodeEntry(well, gzip), MAX).codec).toBe('gzip');
+    expect(verifyEntry(encodeEntry(barely, KEY, gzip), KEY, MAX).codec).toBe('none');
+    expect(verifyEntry(encodeEntry(well, KEY, gzip), KEY, MAX).codec).toBe('gzip');
   });
 
-  it('are refused when damaged: checksum, truncation, unknown codec, wrong magic', () => {
-    const raw = encodeEntry(svg, gzip);
+  it('are refused when damaged: hash, truncation, unknown codec or version, wrong magic', () => {
+    const raw = encodeEntry(svg, KEY, gzip);
     const flipped = Buffer.from(raw);
     flipped[HEADER_BYTES + 10] = (flipped[HEADER_BYTES + 10] ?? 0) ^ 1;
+    const hashFlipped = Buffer.from(raw);
+    hashFlipped[8] = (hashFlipped[8] ?? 0) ^ 1;
+    const version3 = Buffer.from(raw);
+    version3[2] = 3;
+    const plain = Buffer.from('<svg/>');
     const cases = [
       flipped,
+      hashFlipped,
+      version3,
       raw.subarray(0, raw.byteLength - 1),
-      raw.subarray(0, 5),
+      raw.subarray(0, 40),
       forge(7, 3, Buffer.from('abc')),
       Buffer.from(`XX${raw.subarray(2).toString('latin1')}`, 'latin1'),
       forge(0, 4, Buffer.from('abc')),
+      forge(0, plain.byteLength, plain, { hashOf: Buffer.from('<svg />') }),
     ];
-    for (const bad of cases) expect(() => decodeEntry(bad, MAX)).toThrow(CorruptEntryError);
+    for (const bad of cases) expect(() => verifyEntry(bad, KEY, MAX)).toThrow(CorruptEntryError);
+    expect(verifyEntry(forge(0, plain.byteLength, plain), KEY, MAX).text()).toBe('<svg/>');
+  });
+
+  it('belong to the key they were stored under', () => {
+    const raw = encodeEntry(svg, KEY, gzip);
+    expect(() => verifyEntry(raw, 'b'.repeat(64), MAX)).toThrow(/stored under another key/);
+  });
+
+  it('pass the content check, or are refused with its reason', () => {
+    const raw = encodeEntry(Buffer.from('<svg><script>alert(1)</script></svg>'), KEY, gzip);
+    const check = (text: string) => (text.includes('<script') ? 'a <script> element' : undefined);
+    expect(() => verifyEntry(raw, KEY, MAX, check)).toThrow(/refused content: a <script> element/);
+    const throwing = () => {
+      throw new Error('boom');
+    };
+    expect(() => verifyEntry(raw, KEY, MAX, throwing)).toThrow(/cannot check it: boom/);
+  });
+
+  it('of format version 1 are outdated, not corrupt', () => {
+    const v1 = Buffer.alloc(12 + 6);
+    v1.write('CP', 0, 'latin1');
+    v1[2] = 1;
+    v1.writeUInt32BE(6, 4);
+    v1.write('<svg/>', 12);
+    expect(() => verifyEntry(v1, KEY, MAX)).toThrow(OutdatedEntryError);
   });
 
   it('refuse a decompression bomb: inflation stops at the declared length', () => {
     const zeros = Buffer.alloc(20 * 1024 * 1024);
     const bomb = zlib.brotliCompressSync(zeros, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } });
-    const entry = decodeEntry(forge(2, 1000, bomb), MAX);
-    expect(() => entry.data()).toThrow(/cannot inflate/);
-    expect(() => decodeEntry(forge(2, 1000, bomb), MAX, true)).toThrow(CorruptEntryError);
+    expect(() => frameEntry(forge(2, 1000, bomb), MAX).data()).toThrow(/cannot inflate/);
+    expect(() => verifyEntry(forge(2, 1000, bomb), KEY, MAX)).toThrow(CorruptEntryError);
     const gzipBomb = zlib.gzipSync(zeros, { level: 1 });
     // Its trailer says 20 MiB; declared as 1000 bytes it is refused before any inflating.
-    expect(() => decodeEntry(forge(1, 1000, gzipBomb), MAX)).toThrow(/gzip length mismatch/);
+    expect(() => verifyEntry(forge(1, 1000, gzipBomb), KEY, MAX)).toThrow(/gzip length mismatch/);
     // A header may not declare more than the limit either.
-    expect(() => decodeEntry(forge(2, 100 * 1024 * 1024, bomb), MAX)).toThrow(/above the limit/);
-  });
-
-  it('computes the same CRC-32 as zlib', () => {
-    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(() => verifyEntry(forge(2, 100 * 1024 * 1024, bomb), KEY, MAX)).toThrow(/above the limit/);
   });
 });

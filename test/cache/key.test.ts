@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chartKey, type KeyVersions } from '../../src/cache/key.js';
 import { type Frame, frameFromRows, type Row } from '../../src/data/frame.js';
+import type { NormalizedChart } from '../../src/spec/defaults.js';
 import { makeChart } from '../chart/helpers.js';
 
 const versions: KeyVersions = { chartpress: '1.0.0', renderer: 'echarts@6', font: 'inter@4' };
@@ -12,7 +13,7 @@ const rows: Row[] = [
   { date: '2024-03-01', region: 'APAC', amount: -3, note: null },
 ];
 const chart = makeChart('bar', { x: 'region', y: 'amount' }, {}, { id: 'revenue', title: 'Revenue' });
-const key = (frame: Frame, c = chart, v = versions) => chartKey(c, frame, v);
+const key = (frame: Frame, c: NormalizedChart = chart, v = versions) => chartKey(c, frame, v);
 const base = key(frameFromRows(rows));
 
 /** The rows with one cell replaced. */
@@ -62,7 +63,7 @@ describe('chartKey', () => {
 
   it('changes with the spec: type, title, encoding, options and versions', () => {
     const frame = frameFromRows(rows);
-    const changed = [
+    const changed: NormalizedChart[] = [
       makeChart('line', { x: 'region', y: 'amount' }, {}, { id: 'revenue', title: 'Revenue' }),
       makeChart('bar', { x: 'region', y: 'amount' }, {}, { id: 'revenue', title: 'Revenue!' }),
       makeChart('bar', { x: 'date', y: 'amount' }, {}, { id: 'revenue', title: 'Revenue' }),

@@ -1,11 +1,10 @@
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CHART_RENDERER_VERSION } from '../../src/chart/render.js';
-import type { RenderedChart } from '../../src/document/model.js';
 import { compilePdf } from '../../src/document/pdf.js';
 import { writeTypst } from '../../src/document/typst.js';
 import { createCache, createEngine } from '../../src/index.js';
 import { keyVersions } from '../../src/pipeline/charts.js';
+import { chartOf } from '../../src/pipeline/drawn.js';
 import { pdfText } from '../helpers/pdf.js';
 import { cacheReport } from './fixture.js';
 import { svgOf } from './store-suite.js';
@@ -90,22 +89,17 @@ describe('charts from the cache', () => {
   });
 });
 
-describe('a gzip entry', () => {
-  it('goes to Typst as it is, never inflated', () => {
+describe('a compressed entry', () => {
+  it('reaches Typst inflated, as SVG, never as gzip', async () => {
     const svg = svgOf(20_000).replace('<svg ', '<svg viewBox="0 0 600 400" ');
-    const chart = {
-      id: 'c',
-      type: 'line',
-      key: 'k'.repeat(64),
-      status: 'cached',
-      width: 600,
-      height: 400,
-      ms: 0,
-      svgz: gzipSync(svg),
-      get svg(): string {
-        throw new Error('inflated');
-      },
-    } satisfies RenderedChart;
+    const cache = createCache();
+    expect((await cache.put('k'.repeat(64), Buffer.from(svg))).codec).toBe('gzip');
+    const { entry, from } = await cache.fetch('k'.repeat(64), () => {
+      throw new Error('not cached');
+    });
+    expect(from).toBe('memory');
+    const use = { id: 'c', path: 'charts.c', chart: { type: 'line', options: { width: 600, height: 400 } } };
+    const chart = chartOf(use as never, 'k'.repeat(64), { status: 'cached', entry }, 0);
     const doc = writeTypst({
       title: 'T',
       page: { size: 'a4', orientation: 'portrait' },
@@ -113,7 +107,8 @@ describe('a gzip entry', () => {
       charts: new Map([['c', chart]]),
       tables: new Map(),
     });
-    expect([...doc.files.values()]).toEqual([chart.svgz]);
+    expect([...doc.files.values()].map((b) => Buffer.from(b).toString())).toEqual([svg]);
     expect(Buffer.from(compilePdf(doc).subarray(0, 5)).toString()).toBe('%PDF-');
+    await cache.close();
   });
 });

@@ -118,7 +118,7 @@ describe('a chart that throws', () => {
     );
     expect(run.code).toBe(2);
     expect(run.stderr[0]).toMatch(
-      /^CP_ERR_USAGE --concurrency expects a whole number of at least 1, got "0"/,
+      /^CP_ERR_USAGE --concurrency expects a whole number from 1 to \d+, got "0"/,
     );
   });
 });

@@ -1,28 +1,49 @@
 import type { z } from 'zod';
-import type { ColumnType as ColumnTypeSchema } from '../../spec/schema.js';
+import type { ColumnSpec, ColumnType as ColumnTypeSchema } from '../../spec/schema.js';
 import { parseIsoDate } from '../bucket.js';
 import { parseNumber } from '../compare.js';
+import { compileDateFormat } from '../date-format.js';
 import type { Row, Value } from '../frame.js';
+import type { InvalidCells } from '../invalid.js';
 
 /**
- * Cell values of every file source: inference for CSV text, and the declared column types
- * (`columns:` of a dataset) that CSV, NDJSON and JSON share.
+ * Cell values of every source: inference for text (the one date rule of every source), and the
+ * declared column types (`columns:` of a dataset) that all sources share.
  */
 
 /** A declared column type: string, number, date or boolean. */
 export type ColumnType = z.infer<typeof ColumnTypeSchema>;
 
-/** Declared column types by column name. */
-export type DeclaredColumns = Readonly<Record<string, ColumnType>>;
+/** A declared column: its type alone, or `{ type, format }`. */
+export type DeclaredColumn = ColumnType | z.infer<typeof ColumnSpec>;
+
+/** Declared columns by column name. */
+export type DeclaredColumns = Readonly<Record<string, DeclaredColumn>>;
 
 /** Turns one cell into a value of a type. */
 export type CellReader = (cell: Value) => Value;
 
+/** The type and date format of a declared column, written either way. */
+export function columnSpec(d: DeclaredColumn): { type: ColumnType; format?: string | undefined } {
+  return typeof d === 'string' ? { type: d } : d;
+}
+
+/**
+ * Text in a column without a declared type, in every source (CSV cells, JSON and NDJSON strings,
+ * inline rows): a slash date (`2024/03/05`, `2024/03/05 14:00:00`) that is a real date becomes
+ * ISO; anything else, ISO dates included, stays as written. Queries read ISO dates where they
+ * need dates (time buckets, date filters) and count the text that is not one.
+ */
+export function inferText(text: string): string {
+  if (text.length < 8 || text.charCodeAt(4) !== 47 /* / */) return text;
+  return slashDate(text) ?? text;
+}
+
 /**
  * A CSV cell without a declared type: an empty cell is null, a decimal number ("12", "-3.5",
- * "1e3") is a number, a slash date (`2024/03/05`, `2024/03/05 14:00:00`) becomes ISO, anything
- * else stays a string (ISO dates included). Integers with a leading zero ("007", "02134") stay
- * strings: they are codes (zip codes, ids), and a number would lose the zero.
+ * "1e3") is a number, other text follows `inferText` (slash dates become ISO). Integers with a
+ * leading zero ("007", "02134") stay strings: they are codes (zip codes, ids), and a number
+ * would lose the zero.
  */
 export function inferCell(cell: string): Value {
   if (cell === '') return null;
@@ -31,8 +52,7 @@ export function inferCell(cell: string): Value {
   if (c > 57 || (c < 48 && c !== 43 && c !== 45 && c !== 46 && c !== 32)) return cell;
   const n = parseNumber(cell);
   if (n !== undefined) return /^\s*[+-]?0\d/.test(cell) ? cell : n;
-  if (cell.length >= 8 && cell.charCodeAt(4) === 47 /* / */) return slashDate(cell) ?? cell;
-  return cell;
+  return inferText(cell);
 }
 
 // YYYY/MM/DD[( |T)hh:mm[:ss[.fff]]]
@@ -92,11 +112,44 @@ export const cellReaders: Readonly<Record<ColumnType, CellReader>> = {
 };
 
 /**
- * A JSON value as a cell: strings, numbers, booleans and null as they are; objects and arrays
- * become their JSON text (`{"a":1}`), since a cell holds one plain value.
+ * The reader of a declared column. Date columns read text with their `format` (see
+ * `compileDateFormat`) or, without one, as `normalizeDate` does; a non-empty value that does not
+ * read as a date becomes null and is counted in `invalid` (when given). Other types read as
+ * `cellReaders` do.
+ */
+export function declaredReader(name: string, declared: DeclaredColumn, invalid?: InvalidCells): CellReader {
+  const { type, format } = columnSpec(declared);
+  if (type !== 'date') return cellReaders[type];
+  const parse = format === undefined ? normalizeDate : compileDateFormat(format);
+  const misses = invalid?.column(name, format);
+  return (v) => {
+    if (v === null || v === '') return null;
+    const date = typeof v === 'string' ? parse(v) : null;
+    // Blank text is a missing value, not a wrong one.
+    if (date === null && misses !== undefined && (typeof v !== 'string' || v.trim() !== '')) misses.add(v);
+    return date;
+  };
+}
+
+/** Readers of the declared columns, by name (a map with no prototype). */
+export function declaredReaders(
+  declared: DeclaredColumns | undefined,
+  invalid?: InvalidCells,
+): Readonly<Record<string, CellReader>> | undefined {
+  if (declared === undefined) return undefined;
+  const readers: Record<string, CellReader> = Object.create(null);
+  for (const name of Object.keys(declared)) readers[name] = declaredReader(name, declared[name]!, invalid);
+  return readers;
+}
+
+/**
+ * A JSON value as a cell: strings follow `inferText` (slash dates become ISO), numbers, booleans
+ * and null stay as they are; objects and arrays become their JSON text (`{"a":1}`), since a cell
+ * holds one plain value.
  */
 export function jsonCell(v: unknown): Value {
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'string') return inferText(v);
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
   return v === undefined ? null : JSON.stringify(v);
 }
 
@@ -105,17 +158,33 @@ export function jsonCell(v: unknown): Value {
 const ROW_BASE: object = Object.create(null);
 
 /**
- * A parsed JSON object as a row: each value through `jsonCell`, then its declared type's
- * reader when it has one. Undefined when the value is not an object (an array, a number...).
+ * The conversion of parsed JSON objects to rows: each value through its declared column's reader
+ * or, without one, `jsonCell`. It gives undefined for a value that is not an object (an array,
+ * a number...).
  */
+export function jsonRowReader(
+  declared: DeclaredColumns | undefined,
+  invalid?: InvalidCells,
+): (value: unknown) => Row | undefined {
+  const readers = declaredReaders(declared, invalid);
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const row: Row = Object.create(ROW_BASE);
+    const obj = value as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      const read = readers?.[key];
+      row[key] = read === undefined ? jsonCell(obj[key]) : read(jsonCellRaw(obj[key]));
+    }
+    return row;
+  };
+}
+
+/** A JSON value as a cell for a declared reader: text as written (the reader reads it). */
+function jsonCellRaw(v: unknown): Value {
+  return typeof v === 'string' ? v : jsonCell(v);
+}
+
+/** One parsed JSON object as a row (see `jsonRowReader`). */
 export function jsonRow(value: unknown, declared: DeclaredColumns | undefined): Row | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const row: Row = Object.create(ROW_BASE);
-  const obj = value as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    const v = jsonCell(obj[key]);
-    const type = declared !== undefined && Object.hasOwn(declared, key) ? declared[key] : undefined;
-    row[key] = type === undefined ? v : cellReaders[type](v);
-  }
-  return row;
+  return jsonRowReader(declared)(value);
 }

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { ChartpressError, problem } from '../../errors.js';
 import type { Row } from '../frame.js';
-import { type CellReader, cellReaders, type DeclaredColumns, inferCell } from './cells.js';
+import type { InvalidCells } from '../invalid.js';
+import { type CellReader, type DeclaredColumns, declaredReader, inferCell } from './cells.js';
 import { checkFile, DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, pathField, readError } from './file.js';
 import { fromBatches, type RowSource, readBatches } from './rows.js';
 
@@ -12,6 +13,8 @@ export interface CsvOptions extends FileSourceOptions {
   readonly delimiter?: string | undefined;
   /** Declared column types; other columns are inferred per cell (see `inferCell`). */
   readonly columns?: DeclaredColumns | undefined;
+  /** Counts the cells of declared date columns that are not dates. */
+  readonly invalid?: InvalidCells | undefined;
 }
 
 /** Default size limit of a CSV file: 1 GiB. */
@@ -104,7 +107,7 @@ function header(names: readonly string[], opts: CsvOptions): (record: string[]) 
   }
   const readers: ((cell: string) => ReturnType<CellReader>)[] = names.map((name) => {
     const type = Object.hasOwn(declared, name) ? declared[name] : undefined;
-    return type === undefined ? inferCell : cellReaders[type];
+    return type === undefined ? inferCell : declaredReader(name, type, opts.invalid);
   });
   const n = names.length;
   return (rec) => {

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { ChartpressError, problem } from '../../errors.js';
+import { fileKind } from '../../spec/read.js';
 
 /** Where a file dataset sits in the report, for error messages. */
 export interface FileWhere {
@@ -34,7 +35,8 @@ export async function checkFile(opts: FileSourceOptions): Promise<void> {
   let size: number;
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw new Error('not a file');
+    // A FIFO would block the read forever and a device never ends: regular files only.
+    if (!s.isFile()) throw new Error(`it is ${fileKind(s)}, not a regular file`);
     size = s.size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

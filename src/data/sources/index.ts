@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { formatPath } from '../../errors.js';
 import type { Dataset } from '../../spec/schema.js';
+import { InvalidCells } from '../invalid.js';
 import { csvSource } from './csv.js';
 import type { FileWhere } from './file.js';
 import { inlineSource } from './inline.js';
 import { jsonSource } from './json.js';
 import { ndjsonSource } from './ndjson.js';
+import type { FileRoots } from './roots.js';
 import { batchesOf, fromBatches, type RowSource } from './rows.js';
 
 /** Where and how to open a dataset. */
@@ -16,6 +18,8 @@ export interface OpenSourceOptions {
   readonly file?: string | undefined;
   /** Largest data file accepted, in bytes. Defaults to 1 GiB. */
   readonly maxBytes?: number | undefined;
+  /** Folders a data file must lie under (see `FileAccessOptions`). Defaults to anywhere. */
+  readonly roots?: FileRoots | undefined;
 }
 
 /**
@@ -24,10 +28,24 @@ export interface OpenSourceOptions {
  * `datasets.sales.path`.
  */
 export function openSource(name: string, dataset: Dataset, opts: OpenSourceOptions): RowSource {
+  const invalid = new InvalidCells();
+  return counted(openRows(name, dataset, opts, invalid), invalid);
+}
+
+function openRows(name: string, dataset: Dataset, opts: OpenSourceOptions, invalid: InvalidCells): RowSource {
   const where: FileWhere = { file: opts.file, path: formatPath(['datasets', name]) };
+  const { roots } = opts;
+  if (roots !== undefined && 'path' in dataset) {
+    // Checked when read; the source then opens the real path that was checked.
+    return lazySource(async () => {
+      const at = { file: opts.file, path: `${where.path}.path` };
+      const path = await roots.check(resolve(opts.baseDir, dataset.path), at);
+      return openRows(name, { ...dataset, path } as Dataset, { ...opts, roots: undefined }, invalid);
+    });
+  }
   switch (dataset.source) {
     case 'inline':
-      return inlineSource(dataset.rows);
+      return inlineSource(dataset.rows, { columns: dataset.columns, invalid });
     case 'csv':
     case 'ndjson':
     case 'json': {
@@ -36,17 +54,31 @@ export function openSource(name: string, dataset: Dataset, opts: OpenSourceOptio
         columns: dataset.columns,
         maxBytes: opts.maxBytes,
         where,
+        invalid,
       };
       if (dataset.source === 'csv') return csvSource({ ...file, delimiter: dataset.delimiter });
       return dataset.source === 'ndjson' ? ndjsonSource(file) : jsonSource(file);
     }
     case 'sqlite': {
       const path = resolve(opts.baseDir, dataset.path);
-      return lazySource(async () => (await import('./sqlite.js')).sqliteSource({ ...dataset, path, where }));
+      return lazySource(async () =>
+        (await import('./sqlite.js')).sqliteSource({ ...dataset, path, where, invalid }),
+      );
     }
     case 'postgres':
-      return lazySource(async () => (await import('./postgres.js')).postgresSource({ ...dataset, where }));
+      return lazySource(async () =>
+        (await import('./postgres.js')).postgresSource({ ...dataset, where, invalid }),
+      );
   }
+}
+
+/** The source with its count of invalid date cells, started over at each read. */
+function counted(source: RowSource, invalid: InvalidCells): RowSource {
+  const read = fromBatches(async function* () {
+    invalid.reset();
+    yield* batchesOf(source);
+  }, source.sparse);
+  return { ...read, invalid };
 }
 
 /** A source whose module (and database driver) is loaded only when it is first read. */

@@ -1,15 +1,18 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Row } from '../frame.js';
-import { type DeclaredColumns, jsonRow } from './cells.js';
+import type { InvalidCells } from '../invalid.js';
+import { type DeclaredColumns, jsonRowReader } from './cells.js';
 import { checkFile, type FileSourceOptions, readError } from './file.js';
 import { JsonArrayScanner, JsonShapeError } from './json-scan.js';
 import { fromBatches, type RowSource } from './rows.js';
 
 /** A JSON file holding one array of objects, read as rows. */
 export interface JsonOptions extends FileSourceOptions {
-  /** Declared column types; other values keep their JSON type. */
+  /** Declared column types; other values keep their JSON type (slash dates become ISO). */
   readonly columns?: DeclaredColumns | undefined;
+  /** Counts the cells of declared date columns that are not dates. */
+  readonly invalid?: InvalidCells | undefined;
   /** Bytes read from the file at a time. Defaults to 256 KiB. */
   readonly highWaterMark?: number | undefined;
 }
@@ -33,6 +36,7 @@ async function* readJson(opts: JsonOptions): AsyncGenerator<Row[]> {
   const input = createReadStream(opts.path, { highWaterMark: opts.highWaterMark ?? 256 * 1024 });
   const decoder = new StringDecoder('utf8');
   const scanner = new JsonArrayScanner();
+  const toRow = jsonRowReader(opts.columns, opts.invalid);
   // An element that does not parse fails the read after the rows before it were given.
   let fault: unknown;
   const toRows = (elements: { text: string; line: number }[]): Row[] => {
@@ -40,7 +44,7 @@ async function* readJson(opts: JsonOptions): AsyncGenerator<Row[]> {
     for (const { text, line } of elements) {
       try {
         // The scanner lets only objects through.
-        rows.push(jsonRow(JSON.parse(text), opts.columns)!);
+        rows.push(toRow(JSON.parse(text))!);
       } catch (e) {
         fault = readError(opts, e, `line ${line}`);
         break;

@@ -1,15 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Row } from '../frame.js';
-import type { DeclaredColumns } from './cells.js';
-import { jsonRow } from './cells.js';
+import type { InvalidCells } from '../invalid.js';
+import { type DeclaredColumns, jsonRowReader } from './cells.js';
 import { checkFile, type FileSourceOptions, readError } from './file.js';
 import { fromBatches, type RowSource } from './rows.js';
 
 /** An NDJSON file (one JSON object per line) read as rows. */
 export interface NdjsonOptions extends FileSourceOptions {
-  /** Declared column types; other values keep their JSON type. */
+  /** Declared column types; other values keep their JSON type (slash dates become ISO). */
   readonly columns?: DeclaredColumns | undefined;
+  /** Counts the cells of declared date columns that are not dates. */
+  readonly invalid?: InvalidCells | undefined;
   /** Bytes read from the file at a time. Defaults to 256 KiB. */
   readonly highWaterMark?: number | undefined;
 }
@@ -38,6 +40,7 @@ async function* readNdjson(opts: NdjsonOptions): AsyncGenerator<Row[]> {
   let first = true;
   // A bad line fails the read after the rows before it were given.
   let fault: unknown;
+  const toRow = jsonRowReader(opts.columns, opts.invalid);
   const parseLines = (text: string, last: boolean): Row[] => {
     const rows: Row[] = [];
     const end = text.indexOf('\n');
@@ -52,7 +55,7 @@ async function* readNdjson(opts: NdjsonOptions): AsyncGenerator<Row[]> {
     try {
       for (const raw of lines) {
         line++;
-        const row = parseLine(raw, line, opts);
+        const row = parseLine(raw, line, opts, toRow);
         if (row !== undefined) rows.push(row);
       }
     } catch (e) {
@@ -81,7 +84,12 @@ async function* readNdjson(opts: NdjsonOptions): AsyncGenerator<Row[]> {
   }
 }
 
-function parseLine(raw: string, line: number, opts: NdjsonOptions): Row | undefined {
+function parseLine(
+  raw: string,
+  line: number,
+  opts: NdjsonOptions,
+  toRow: (value: unknown) => Row | undefined,
+): Row | undefined {
   const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (text.trim() === '') return undefined;
   let value: unknown;
@@ -90,7 +98,7 @@ function parseLine(raw: string, line: number, opts: NdjsonOptions): Row | undefi
   } catch (e) {
     throw readError(opts, e, `line ${line}`);
   }
-  const row = jsonRow(value, opts.columns);
+  const row = toRow(value);
   if (row === undefined) throw readError(opts, new Error('expected a JSON object'), `line ${line}`);
   return row;
 }

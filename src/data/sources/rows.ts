@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Row } from '../frame.js';
+import type { InvalidCells } from '../invalid.js';
 
 /**
  * The rows of a dataset, read anew on each iteration. Each row is a fresh object (a query may
@@ -14,6 +15,11 @@ export interface RowSource extends AsyncIterable<Row> {
   readonly sparse?: boolean | undefined;
   /** The same rows in arrays, in order. */
   batches?(): AsyncIterable<readonly Row[]>;
+  /**
+   * Cells of declared date columns that did not read as dates in the last read (they became
+   * null), for a warning. Undefined for sources that do not count them.
+   */
+  readonly invalid?: InvalidCells | undefined;
 }
 
 /** A row source over a function reading the rows in batches. */

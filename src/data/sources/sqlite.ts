@@ -1,8 +1,9 @@
 import type { Row, Value } from '../frame.js';
+import type { InvalidCells } from '../invalid.js';
 import type { SqlWhere } from '../sql/dialect.js';
 import { openDatabase, prepare, resolveBase, sqliteError, sqliteValue } from '../sql/sqlite-db.js';
 import { declaredReaders } from '../sql/values.js';
-import type { ColumnType } from './cells.js';
+import type { DeclaredColumns } from './cells.js';
 import { fromBatches, type RowSource } from './rows.js';
 
 /** A SQLite dataset read as rows. */
@@ -14,7 +15,9 @@ export interface SqliteOptions {
   /** SELECT to read (one of table and query). */
   readonly query?: string | undefined;
   /** Declared column types; other columns keep the database's values. */
-  readonly columns?: Readonly<Record<string, ColumnType>> | undefined;
+  readonly columns?: DeclaredColumns | undefined;
+  /** Counts the values of declared date columns that are not dates. */
+  readonly invalid?: InvalidCells | undefined;
   readonly where: SqlWhere;
 }
 
@@ -29,8 +32,9 @@ const BATCH_ROWS = 1024;
  *
  * Errors: `CP_ERR_FILE_NOT_FOUND` (`<dataset>.path`), `CP_ERR_DATA_READ` for a file that is not a
  * database, a missing table (`<dataset>.table`, listing the tables) or SQL the database refuses
- * (`<dataset>.query`, with its message), `CP_ERR_UNKNOWN_COLUMN` for a declared column the
- * data lacks.
+ * (`<dataset>.query`, with its message), `CP_ERR_SQL_READ_ONLY` for a query that would write,
+ * returns no rows or holds more than one statement, `CP_ERR_UNKNOWN_COLUMN` for a declared
+ * column the data lacks.
  */
 export function sqliteSource(opts: SqliteOptions): RowSource {
   return fromBatches(() => readSqlite(opts));
@@ -43,7 +47,7 @@ async function* readSqlite(opts: SqliteOptions): AsyncGenerator<Row[]> {
   try {
     const base = resolveBase(db, opts, where);
     const names = base.columns;
-    const readers = declaredReaders(names, opts.columns, where);
+    const readers = declaredReaders(names, opts.columns, where, opts.invalid);
     const rows = prepare(db, base.sql, where, field).raw(true).iterate() as IterableIterator<unknown[]>;
     try {
       for (;;) {

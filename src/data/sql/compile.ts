@@ -1,5 +1,5 @@
 import type { Query } from '../../spec/schema.js';
-import type { Params } from '../filter.js';
+import { isDateFilter, type Params } from '../filter.js';
 import { sortField } from '../sort.js';
 import { aggregateSql, groupKeySql, type TallySql, tallySql } from './aggregates.js';
 import { SqlBuilder } from './builder.js';
@@ -26,11 +26,25 @@ export interface CompiledQuery {
   readonly fields: readonly string[];
   /** Skipped-value counts the statement returns after the fields (as totals over all groups). */
   readonly tallies: readonly TallySql[];
+  /** Counts of cells that are not dates the statement returns after the tallies (totals over all rows kept). */
+  readonly dates: readonly DateTallySql[];
   /**
    * Rows are numbered by their scan position (first-seen groups, ties), which only a serial
    * read keeps: no parallel workers. False when a rowid or ctid numbers them instead.
    */
   readonly serial: boolean;
+}
+
+/**
+ * A column whose cells the engine reads as dates (a time bucket, a filter comparing with a date):
+ * the statement counts the kept rows whose cell is not one, as `runQueries` does.
+ */
+export interface DateTallySql {
+  readonly field: string;
+  /** Where the check sits in the query: `['filter', i]` or `['groupBy', i]`. */
+  readonly keys: readonly [string, number];
+  /** The statement reading the first such cell in scan order, run only when some were counted. */
+  readonly first: CompiledQuery;
 }
 
 /** Options of `compileQuery`. */
@@ -103,7 +117,13 @@ function compile(
     // Rows keep scan order, also under a filter an index could serve, and sort ties keep it.
     if (columns === undefined && rowid === undefined)
       throw new NotPushable('the columns of the base are unknown');
-    const list = columns === undefined ? 't.*' : columns.map((c) => `t.${quoteIdent(c.name)}`).join(', ');
+    const checks = dateChecks(query, params, b);
+    if (checks.length > 0 && columns === undefined)
+      throw new NotPushable('the columns of the base are unknown');
+    const list = [
+      ...(columns === undefined ? ['t.*'] : columns.map((c) => `t.${quoteIdent(c.name)}`)),
+      ...checks.map((t, i) => `count(CASE WHEN ${t.miss} THEN 1 END) OVER () AS "__cp_date${i}"`),
+    ].join(', ');
     const where = filterSql(query.filter, params, b);
     const order = sort.map(({ field, desc }) => {
       const col = b.column(field);
@@ -112,12 +132,14 @@ function compile(
     const tail = ` ORDER BY ${[...order, rowNumber(base)].join(', ')}${limitSql(limit, b)}`;
     const sql = `SELECT ${list} FROM ${from(base, d, true)} WHERE ${where}${tail}`;
     const fields = columns?.map((c) => c.name) ?? [];
-    return { sql, values: b.values, fields, tallies: [], serial: rowid === undefined };
+    const dates = firstMisses(checks, query, params, d, base, kinds);
+    return { sql, values: b.values, fields, tallies: [], dates, serial: rowid === undefined };
   }
 
   const keys = groupBy.map((g) => groupKeySql(g, b));
   const aggs = aggregates.map(([name, agg]) => ({ name, expr: aggregateSql(agg, b) }));
   const tallies = tallySql(aggregates, b);
+  const checks = dateChecks(query, params, b);
   const fields = [...keys.map((k) => k.output), ...aggs.map((a) => a.name)];
   const bySort = new Set(sort.map((s) => s.field));
   for (const s of sort)
@@ -131,6 +153,10 @@ function compile(
     ...keys.map((k) => `${k.expr} AS ${quoteIdent(k.output)}`),
     ...aggs.map((a) => `${a.expr} AS ${quoteIdent(a.name)}`),
     ...tallies.map((t, i) => `${grouped ? `sum(${t.expr}) OVER ()` : t.expr} AS "__cp_bad${i}"`),
+    ...checks.map((t, i) => {
+      const count = `count(CASE WHEN ${t.miss} THEN 1 END)`;
+      return `${grouped ? `sum(${count}) OVER ()` : count} AS "__cp_date${i}"`;
+    }),
     ...(ordered ? [`min(${rowNumber(base)}) AS ${ROW_NUMBER}`] : []),
   ];
   const where = filterSql(query.filter, params, b);
@@ -140,11 +166,68 @@ function compile(
     ...sort.map(({ field, desc }) => `g.${quoteIdent(field)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`),
     ...(ordered ? [`g.${ROW_NUMBER}`] : []),
   ];
-  const outputs = [...fields.map((f) => `g.${quoteIdent(f)}`), ...tallies.map((_, i) => `g."__cp_bad${i}"`)];
+  const outputs = [
+    ...fields.map((f) => `g.${quoteIdent(f)}`),
+    ...tallies.map((_, i) => `g."__cp_bad${i}"`),
+    ...checks.map((_, i) => `g."__cp_date${i}"`),
+  ];
   const sql =
     `SELECT ${outputs.join(', ')} FROM (${inner}) AS g` +
     `${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}${limitSql(limit, b)}`;
-  return { sql, values: b.values, fields, tallies, serial };
+  const dates = firstMisses(checks, query, params, d, base, kinds);
+  return { sql, values: b.values, fields, tallies, dates, serial };
+}
+
+interface DateCheckSql {
+  readonly field: string;
+  readonly keys: readonly [string, number];
+  /** True for a cell that is not a date. */
+  readonly miss: string;
+}
+
+/** The query's date checks, in the streaming engine's order: date filters, then time buckets. */
+function dateChecks(query: Query, params: Params, b: SqlBuilder): DateCheckSql[] {
+  const checks: DateCheckSql[] = [];
+  const add = (field: string, keys: readonly [string, number]) => {
+    const col = b.column(field);
+    checks.push({ field, keys, miss: b.dialect.isDateMiss(col.ref, col.kind) });
+  };
+  (query.filter ?? []).forEach((f, i) => {
+    if (isDateFilter(f, params)) add(f.field, ['filter', i]);
+  });
+  (query.groupBy ?? []).forEach((g, i) => {
+    if (typeof g !== 'string' && g.bucket !== undefined && g.bin === undefined) add(g.field, ['groupBy', i]);
+  });
+  return checks;
+}
+
+/** For each check, the statement reading the first kept cell that is not a date. */
+function firstMisses(
+  checks: readonly DateCheckSql[],
+  query: Query,
+  params: Params,
+  d: Dialect,
+  base: SqlBaseRef,
+  kinds: ReadonlyMap<string, SqlColumn['kind']> | undefined,
+): DateTallySql[] {
+  const rowid = 'table' in base ? base.rowid : undefined;
+  return checks.map(({ field, keys, miss }) => {
+    const b = new SqlBuilder(d, d.name === 'sqlite' ? undefined : kinds);
+    const col = b.column(field);
+    const where = filterSql(query.filter, params, b);
+    const sql =
+      `SELECT ${d.value(col.ref, col.kind)} FROM ${from(base, d, true)} WHERE ${where} AND ${miss}` +
+      ` ORDER BY ${rowNumber(base)} LIMIT 1`;
+    const first = {
+      sql,
+      values: b.values,
+      fields: [field],
+      tallies: [],
+      dates: [],
+      serial: rowid === undefined,
+    };
+    return { field, keys, first };
+  });
 }
 
 /** The base as `(...) AS t`, numbering its rows in scan order when the result depends on it. */

@@ -66,6 +66,8 @@ export interface Dialect {
   bucket(ref: string, kind: ColumnKind, unit: TimeBucket): string;
   /** True for cells the source yields as strings. */
   isText(ref: string, kind: ColumnKind): string;
+  /** True for non-empty cells that are not ISO dates to the engine (see `parseIsoDate`). */
+  isDateMiss(ref: string, kind: ColumnKind): string;
   /** The lower edge of the cell's numeric bin (see `binner`), else NULL; `bind` makes placeholders. */
   bin(ref: string, kind: ColumnKind, step: number, offset: number, bind: (v: number) => string): string;
   /** Sum of `finite(ref)`; 0 when there are none. */

@@ -13,6 +13,13 @@ function unsupported(ref: string, kind: ColumnKind, what: string): never {
   throw new NotPushable(`${what} on column ${ref.slice(2)} (${type}) in PostgreSQL`);
 }
 
+/** The engine reads four-digit years from 0100 on; other dates (and infinity) are no date to it. */
+function dateRange(kind: ColumnKind): [string, string] {
+  return kind === 'timestamptz'
+    ? [`'0100-01-01 00:00:00+00'`, `'10000-01-01 00:00:00+00'`]
+    : [`'0100-01-01'`, `'10000-01-01'`];
+}
+
 /** The cell as the source yields it: numbers as float8 (NaN as NULL), strings in the "C" collation. */
 function value(r: string, kind: ColumnKind): string {
   switch (kind) {
@@ -89,12 +96,18 @@ export const postgresDialect: Dialect = {
       return unsupported(r, kind, 'a time bucket');
     const ts = kind === 'date' ? `${r}::timestamp` : kind === 'timestamptz' ? `(${r} AT TIME ZONE 'UTC')` : r;
     const format = unit === 'hour' ? `'YYYY-MM-DD"T"HH24":00:00Z"'` : `'YYYY-MM-DD'`;
-    // The engine reads four-digit years from 0100 on; other dates (and infinity) are no date to it.
-    const low = kind === 'timestamptz' ? `'0100-01-01 00:00:00+00'` : `'0100-01-01'`;
-    const high = kind === 'timestamptz' ? `'10000-01-01 00:00:00+00'` : `'10000-01-01'`;
+    const [low, high] = dateRange(kind);
     return `(CASE WHEN ${r} >= ${low} AND ${r} < ${high} THEN to_char(date_trunc('${unit}', ${ts}), ${format}) END COLLATE "C")`;
   },
   isText: (r, kind) => (NUMBERS.has(kind) || kind === 'bool' ? 'FALSE' : `(${r} IS NOT NULL)`),
+  isDateMiss: (r, kind) => {
+    if (NUMBERS.has(kind) || kind === 'bool') return `(${r} IS NOT NULL)`;
+    // Text would need the engine's date reader: such queries are streamed.
+    if (kind !== 'date' && kind !== 'timestamp' && kind !== 'timestamptz')
+      return unsupported(r, kind, 'a date check');
+    const [low, high] = dateRange(kind);
+    return `(${r} IS NOT NULL AND NOT (${r} >= ${low} AND ${r} < ${high}))`;
+  },
   bin: (r, kind, step, offset, bind) => {
     if (!NUMBERS.has(kind)) return 'NULL::float8';
     const v = value(r, kind);

@@ -1,10 +1,12 @@
-import { ChartpressError, type Problem, problem, type Warning } from '../../errors.js';
+import { ChartpressError, formatPath, type Problem, problem, type Warning } from '../../errors.js';
 import type { Dataset, Query } from '../../spec/schema.js';
 import { traceAsync, tracing } from '../../telemetry/channels.js';
 import type { Params } from '../filter.js';
 import { type Column, type Frame, toColumn, type Value } from '../frame.js';
+import { bucketMiss, DateMisses, dateFix, filterMiss, InvalidCells, reportMisses } from '../invalid.js';
 import { DEFAULT_MAX_GROUPS, QueryAccumulator } from '../query.js';
 import { sortField } from '../sort.js';
+import type { FileRoots } from '../sources/roots.js';
 import { at, type QueryWhere } from '../where.js';
 import type { TallySql } from './aggregates.js';
 import { type CompiledQuery, compileQuery } from './compile.js';
@@ -25,6 +27,8 @@ export interface PushDownContext {
   readonly signal?: AbortSignal | undefined;
   /** Most groups (or rows) a query may return when it has no limit. Defaults to 1,000,000. */
   readonly maxGroups?: number | undefined;
+  /** Folders a SQLite file must lie under (see `FileAccessOptions`). Defaults to anywhere. */
+  readonly roots?: FileRoots | undefined;
 }
 
 /** True for datasets whose queries can be pushed down: `sqlite` and `postgres`. */
@@ -73,7 +77,8 @@ async function pushDownAll(
   const frames = new Map<string, Frame>();
   if (queries.size === 0) return frames;
   ctx.signal?.throwIfAborted();
-  const session = await openSession(dataset, ctx.baseDir, { file: ctx.file, path: `datasets.${name}` });
+  const where = { file: ctx.file, path: `datasets.${name}` };
+  const session = await openSession(dataset, ctx.baseDir, where, ctx.roots);
   const problems: Problem[] = [];
   try {
     for (const [id, query] of queries) {
@@ -144,16 +149,23 @@ async function pushDown(
     problems.push(problem('CP_ERR_INVALID_VALUE', message, grouped ? at(where, 'groupBy') : where));
     return undefined;
   }
+  await dateWarnings(session, c, rows[0], where, ctx);
   for (const w of invalidWarnings(c.tallies, rows[0], c.fields.length, where)) ctx.warn?.(w);
+  const invalid = new InvalidCells();
   const readers =
     c.tallies.length === 0 && isPassThrough(query)
-      ? declaredReaders(c.fields, dataset.columns, { path: '' })
+      ? declaredReaders(c.fields, dataset.columns, { path: '' }, invalid)
       : [];
   const columns: Record<string, Column> = Object.create(null);
   c.fields.forEach((field, j) => {
     const read = readers[j];
     columns[field] = toColumn(rows.map((r) => (read === undefined ? (r[j] ?? null) : read(r[j] ?? null))));
   });
+  // As the streaming scan warns of declared date columns' values that were not dates.
+  for (const m of invalid.missed) {
+    const place = { file: where.file, path: formatPath(['datasets', where.dataset, 'columns', m.column]) };
+    reportMisses(m.column, m.misses, InvalidCells.what(m), place, 'skip', (w) => ctx.warn?.(w));
+  }
   return { fields: c.fields, columns, length: rows.length };
 }
 
@@ -171,6 +183,30 @@ function declaredRead(query: Query, dataset: SqlDataset): string | undefined {
     ...(isPassThrough(query) ? (query.sort ?? []).map((s) => sortField(s).field) : []),
   ];
   return read.find((name) => Object.hasOwn(declared, name));
+}
+
+/**
+ * The streaming engine's warnings of cells that are not dates (time buckets, date filters), from
+ * the counts the statement returned; the first such cell is read by one more statement.
+ */
+async function dateWarnings(
+  session: SqlSession,
+  c: CompiledQuery,
+  row: Value[] | undefined,
+  where: QueryWhere,
+  ctx: PushDownContext,
+): Promise<void> {
+  const offset = c.fields.length + c.tallies.length;
+  for (const [i, t] of c.dates.entries()) {
+    const misses = new DateMisses();
+    misses.count = Number(row?.[offset + i] ?? 0);
+    if (misses.count === 0) continue;
+    const first = await session.run(t.first);
+    misses.first = 'reason' in first ? null : (first[0]?.[0] ?? null);
+    const what = t.keys[0] === 'filter' ? filterMiss : bucketMiss;
+    const place = at(where, ...t.keys);
+    reportMisses(t.field, misses, what, place, 'skip', (w) => ctx.warn?.(w), dateFix(where.dataset));
+  }
 }
 
 /** The streaming engine's `CP_WARN_INVALID_VALUES`, from the totals the statement returned. */

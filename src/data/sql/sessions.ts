@@ -3,9 +3,11 @@ import type pg from 'pg';
 import { ChartpressError } from '../../errors.js';
 import type { Dataset } from '../../spec/schema.js';
 import type { Value } from '../frame.js';
+import type { FileRoots } from '../sources/roots.js';
 import type { CompiledQuery, SqlBaseRef } from './compile.js';
 import type { SqlColumn, SqlDialectName, SqlWhere } from './dialect.js';
 import {
+  BEGIN_READ_ONLY,
   baseSql,
   bounded,
   closeClient,
@@ -14,8 +16,11 @@ import {
   missingTable,
   postgresError,
   quoteTable,
+  secretsOf,
+  userStatement,
 } from './postgres-client.js';
 import { kindOf } from './postgres-types.js';
+import { checkQueryText, isPostgresWriteRefusal } from './read-only.js';
 import { openDatabase, resolveBase, sqliteValue } from './sqlite-db.js';
 import { registerFunctions } from './sqlite-dialect.js';
 
@@ -36,18 +41,21 @@ export interface SqlSession {
 /**
  * Opens the dataset's database and learns its columns (SQLite: from the prepared statement;
  * PostgreSQL: from a `LIMIT 0` query). Fails as reading the dataset would: missing file, no such
- * table, bad SQL, unreachable server.
+ * table, bad SQL, unreachable server, a query that writes. Every statement runs read-only
+ * (SQLite: a read-only connection; PostgreSQL: a read-only transaction).
  */
 export async function openSession(
   dataset: SqlDataset,
   baseDir: string,
   where: SqlWhere,
+  roots?: FileRoots,
 ): Promise<SqlSession> {
   const base: SqlBaseRef =
     dataset.table !== undefined ? { table: dataset.table } : { query: dataset.query ?? '' };
-  return dataset.source === 'sqlite'
-    ? sqliteSession(resolve(baseDir, dataset.path), dataset, base, where)
-    : postgresSession(dataset, base, where);
+  if (dataset.source === 'postgres') return postgresSession(dataset, base, where);
+  const path = resolve(baseDir, dataset.path);
+  const at = { file: where.file, path: `${where.path}.path` };
+  return sqliteSession(roots ? await roots.check(path, at) : path, dataset, base, where);
 }
 
 function sqliteSession(path: string, dataset: SqlDataset, base: SqlBaseRef, where: SqlWhere): SqlSession {
@@ -86,6 +94,7 @@ async function postgresSession(
   base: SqlBaseRef,
   where: SqlWhere,
 ): Promise<SqlSession> {
+  if (dataset.table === undefined) checkQueryText(dataset.query ?? '', where);
   const client = await connect(dataset, where);
   const timeout = dataset.timeoutMs ?? DEFAULT_POSTGRES_TIMEOUT_MS;
   const field = dataset.table === undefined ? 'query' : 'table';
@@ -94,7 +103,9 @@ async function postgresSession(
   let columns: SqlColumn[];
   let rowid: string | undefined;
   try {
-    const probe = await query(client.query(`SELECT * FROM (${baseSql(dataset)}) AS t LIMIT 0`));
+    const probe = await query(
+      client.query(userStatement({ text: `SELECT * FROM (${baseSql(dataset)}) AS t LIMIT 0` })),
+    );
     columns = probe.fields.map((f) => ({ name: f.name, kind: kindOf(f.dataTypeID) }));
     if (dataset.table !== undefined) rowid = await ctidOf(client, quoteTable(dataset.table));
   } catch (e) {
@@ -114,15 +125,26 @@ async function postgresSession(
         );
         const text = compiled.sql;
         const values = [...compiled.values];
-        const result = await query(client.query<Value[]>({ text, values, rowMode: 'array' }));
+        const result = await query(
+          client.query<Value[]>(userStatement({ text, values, rowMode: 'array' as const })),
+        );
         return result.rows;
       } catch (e) {
         const code = (e as { code?: string }).code;
-        // Timeouts and lost connections fail the dataset; SQL errors only this statement.
-        if (e instanceof ChartpressError || code === '57014' || !/^[0-9A-Z]{5}$/.test(code ?? '')) {
+        // Timeouts, lost connections and writes fail the dataset; other SQL errors only this
+        // statement.
+        if (
+          e instanceof ChartpressError ||
+          code === '57014' ||
+          !/^[0-9A-Z]{5}$/.test(code ?? '') ||
+          isPostgresWriteRefusal(e)
+        ) {
           throw postgresError(e, dataset, where, field);
         }
-        return { reason: `PostgreSQL refused the statement: ${(e as Error).message}` };
+        // The error ended the transaction: start another, read-only again.
+        await query(client.query(`ROLLBACK; ${BEGIN_READ_ONLY}`));
+        const message = secretsOf(dataset).scrub((e as Error).message);
+        return { reason: `PostgreSQL refused the statement: ${message}` };
       }
     },
     close: () => closeClient(client),

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { ChartpressError, problem } from '../../errors.js';
 import type { Value } from '../frame.js';
 import { quoteIdent, type SqlWhere } from './dialect.js';
+import { firstWord, isSqliteWriteRefusal, readOnlyError } from './read-only.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -56,7 +57,9 @@ export interface SqlBase {
 /**
  * Resolves a dataset's `table` or `query` to a SELECT. A table that does not exist is
  * `CP_ERR_DATA_READ` at `<dataset>.table` listing the tables; SQL the database refuses is
- * `CP_ERR_DATA_READ` at `<dataset>.query` with the database's message.
+ * `CP_ERR_DATA_READ` at `<dataset>.query` with the database's message; a query that would write
+ * or returns no rows (`DELETE`, `ATTACH`, `VACUUM INTO`, `PRAGMA x = y`) or holds more than one
+ * statement is `CP_ERR_SQL_READ_ONLY`.
  */
 export function resolveBase(db: SqliteDatabase, spec: SqliteBaseSpec, where: SqlWhere): SqlBase {
   if (spec.table !== undefined) {
@@ -91,9 +94,11 @@ export function resolveBase(db: SqliteDatabase, spec: SqliteBaseSpec, where: Sql
   }
   const sql = (spec.query ?? '').trim().replace(/;\s*$/, '');
   const stmt = prepare(db, sql, where, 'query');
-  if (!stmt.reader) {
-    const at = { file: where.file, path: `${where.path}.query` };
-    throw new ChartpressError(problem('CP_ERR_DATA_READ', 'the query returns no rows (use a SELECT)', at));
+  // SQLite says whether the prepared statement writes or returns rows: refuse it before it runs
+  // (ATTACH, PRAGMA x = y and VACUUM INTO return none, and would act beyond reading this file).
+  if (!stmt.readonly || !stmt.reader) {
+    const why = stmt.readonly ? 'returns no rows' : 'would write';
+    throw readOnlyError(`the query ${why} (${firstWord(sql).toUpperCase()}); use one SELECT`, where);
   }
   return { sql, columns: stmt.columns().map((c) => c.name) };
 }
@@ -120,9 +125,19 @@ export function prepare(db: SqliteDatabase, sql: string, where: SqlWhere, field:
   }
 }
 
-/** A SQLite failure as `CP_ERR_DATA_READ` with the database's message. */
+/**
+ * A SQLite failure as `CP_ERR_DATA_READ` with the database's message, or `CP_ERR_SQL_READ_ONLY`
+ * when it refused a write or a second statement.
+ */
 export function sqliteError(e: unknown, where: SqlWhere, field: string): ChartpressError {
   if (e instanceof ChartpressError) return e;
+  if (isSqliteWriteRefusal(e)) {
+    return readOnlyError(
+      `the query must only read, in one statement; SQLite refused it: ${reason(e)}`,
+      where,
+      e,
+    );
+  }
   const at = {
     file: where.file,
     path: `${where.path}.${field}`,

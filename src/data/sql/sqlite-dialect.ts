@@ -1,6 +1,6 @@
 import type { TimeBucket } from '../../spec/schema.js';
 import { binner } from '../bin.js';
-import { bucketValue } from '../bucket.js';
+import { bucketValue, parseIsoDate } from '../bucket.js';
 import { maybeNumber } from '../compare.js';
 import type { Value } from '../frame.js';
 import type { Dialect } from './dialect.js';
@@ -34,6 +34,7 @@ export const sqliteDialect: Dialect = {
     `coalesce(${fn}(CASE WHEN ${isNumber(r)} THEN ${r} END), ${fn}(CASE WHEN ${isText(r)} THEN ${r} END))`,
   bucket: (r, _k, unit) => `cp_bucket(${r}, '${unit}')`,
   isText: (r) => isText(r),
+  isDateMiss: (r) => `cp_date_miss(${r})`,
   bin: (r, _k, step, offset, bind) => `cp_bin(${r}, ${bind(step)}, ${bind(offset)})`,
   // total() is 0.0 for no rows, where sum() is NULL.
   sum: (x) => `total(${x})`,
@@ -46,7 +47,7 @@ const BUCKET_CACHE_LIMIT = 65_536;
 /**
  * Adds the functions the SQLite fragments call: `cp_number` (a numeric string's number, as the
  * engine parses it), `cp_string` (a number printed as JavaScript prints it), `cp_bucket` (a UTC
- * time bucket) and `cp_bin` (a numeric bin), each the engine's own code. Deterministic, so
+ * time bucket), `cp_date_miss` (a cell that is not an ISO date) and `cp_bin` (a numeric bin), each the engine's own code. Deterministic, so
  * SQLite may reuse results.
  */
 export function registerFunctions(db: SqliteDatabase): void {
@@ -68,6 +69,11 @@ export function registerFunctions(db: SqliteDatabase): void {
       cache.set(v, b);
     }
     return b;
+  });
+  // As the streaming engine counts: numbers and text that is neither blank nor an ISO date.
+  db.function('cp_date_miss', opts, (v: unknown) => {
+    if (typeof v === 'number' || typeof v === 'bigint') return 1;
+    return typeof v === 'string' && v.trim() !== '' && parseIsoDate(v) === null ? 1 : 0;
   });
   const binners = new Map<string, (v: Value) => number | null>();
   db.function('cp_bin', opts, (v: unknown, step: unknown, offset: unknown) => {

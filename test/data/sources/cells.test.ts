@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cellReaders, inferCell, jsonCell, jsonRow, normalizeDate } from '../../../src/data/sources/cells.js';
+import { InvalidCells } from '../../../src/data/invalid.js';
+import {
+  cellReaders,
+  declaredReader,
+  inferCell,
+  inferText,
+  jsonCell,
+  jsonRow,
+  jsonRowReader,
+  normalizeDate,
+} from '../../../src/data/sources/cells.js';
 
 describe('inferCell', () => {
   it('turns slash dates into ISO, leaving other text alone', () => {
@@ -80,5 +90,46 @@ describe('JSON cells and rows', () => {
     const proto = jsonRow(JSON.parse('{"__proto__": 5}'), undefined)!;
     expect(Object.keys(proto)).toEqual(['__proto__']);
     expect(Object.getOwnPropertyDescriptor(proto, '__proto__')?.value).toBe(5);
+  });
+});
+
+describe('one date rule for every source', () => {
+  it('slash dates become ISO in CSV cells, JSON strings and inline values alike', () => {
+    for (const read of [inferText, inferCell, jsonCell]) {
+      expect(read('2024/03/05')).toBe('2024-03-05');
+      expect(read('2024/3/5 14:00')).toBe('2024-03-05T14:00:00Z');
+      expect(read('2024-03-05 14:00')).toBe('2024-03-05 14:00');
+      expect(read('Jan 1 2000')).toBe('Jan 1 2000');
+      expect(read('2024/02/30')).toBe('2024/02/30');
+    }
+    expect(jsonCell('12')).toBe('12');
+  });
+
+  it('declared date columns read their format and count what does not read', () => {
+    const invalid = new InvalidCells();
+    const read = declaredReader('d', { type: 'date', format: '%b %d %Y' }, invalid);
+    expect(['Jan 1 2000', 'Feb 30 2000', '', '  ', null, 20000101, 'Jun 12 1998'].map(read)).toEqual([
+      '2000-01-01',
+      null,
+      null,
+      null,
+      null,
+      null,
+      '1998-06-12',
+    ]);
+    expect(invalid.missed.map((c) => [c.column, c.format, c.misses.count, c.misses.first])).toEqual([
+      ['d', '%b %d %Y', 2, 'Feb 30 2000'],
+    ]);
+    invalid.reset();
+    expect(invalid.missed).toEqual([]);
+  });
+
+  it('JSON rows keep the text of declared string columns as written', () => {
+    const toRow = jsonRowReader({ code: 'string', at: { type: 'date', format: '%d.%m.%Y' } });
+    expect(toRow({ code: '2024/03/05', at: '5.3.2024', other: '2024/03/05' })).toEqual({
+      code: '2024/03/05',
+      at: '2024-03-05',
+      other: '2024-03-05',
+    });
   });
 });

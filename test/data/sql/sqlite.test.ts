@@ -145,8 +145,13 @@ describe('sqliteSource errors', () => {
   });
 
   it('a statement that returns no rows is refused', async () => {
+    const e = await failure(sqliteSource({ path, query: 'BEGIN', where }));
+    expect(e.problems[0]).toMatchObject({ code: 'CP_ERR_SQL_READ_ONLY', path: 'datasets.orders.query' });
+  });
+
+  it('a statement that writes is refused before it runs: CP_ERR_SQL_READ_ONLY', async () => {
     const e = await failure(sqliteSource({ path, query: 'DELETE FROM "Orders 2024"', where }));
-    expect(e.problems[0]).toMatchObject({ code: 'CP_ERR_DATA_READ', path: 'datasets.orders.query' });
+    expect(e.problems[0]).toMatchObject({ code: 'CP_ERR_SQL_READ_ONLY', path: 'datasets.orders.query' });
   });
 
   it('a declared column the table lacks: CP_ERR_UNKNOWN_COLUMN', async () => {

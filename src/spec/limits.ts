@@ -1,0 +1,24 @@
+/**
+ * Limits on what a report may ask for. Each bounds time or memory that a hostile or careless
+ * input could otherwise make unbounded; each is documented in the README.
+ */
+
+/**
+ * Deepest nesting of objects and arrays in a report or chart file, or in a report object given
+ * to the library (the root is level 1). Real reports nest some 10 levels; 64 leaves room for
+ * `options.echarts` and nested rows while keeping every walk over the input far from the stack
+ * limit.
+ */
+export const MAX_DEPTH = 64;
+
+/**
+ * Budget of YAML alias expansion (the `yaml` library's `maxAliasCount`): an alias counts once
+ * per node it brings in. A "billion laughs" file exceeds it after a few thousand nodes.
+ */
+export const MAX_YAML_ALIAS_COUNT = 1000;
+
+/** Largest timeout in milliseconds: 2^31 - 1, the most a Node.js timer can wait (about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Largest chart width or height in pixels. */
+export const MAX_CHART_SIZE = 10_000;
