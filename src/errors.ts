@@ -10,7 +10,7 @@ export const ErrorCatalog = {
   },
   CP_ERR_FILE_TOO_LARGE: {
     title: 'An input file is larger than the configured limit',
-    hint: 'raise the limit (limits.maxReportBytes / limits.maxDatasetBytes) or reduce the file',
+    hint: 'reduce the file, or raise `limits.maxReportBytes` for a report (datasets may be up to 1 GiB)',
   },
   CP_ERR_PATH_DENIED: {
     title: 'A file is outside the folders this engine may read',
@@ -21,11 +21,11 @@ export const ErrorCatalog = {
     hint: 'name a regular file that you may read',
   },
   CP_ERR_PARSE: {
-    title: 'The report file is not valid YAML or JSON',
+    title: 'The report file is not valid YAML or JSON, or its aliases expand past the limit',
     hint: 'fix the syntax at the given line and column',
   },
   CP_ERR_TOO_DEEP: {
-    title: 'The input nests deeper than the limit or refers to itself',
+    title: 'The input nests deeper than the limit (64 levels) or refers to itself',
     hint: 'flatten the structure at the given path (at most 64 levels) or remove the reference to itself',
   },
   CP_ERR_MISSING_FIELD: {
@@ -82,11 +82,11 @@ export const ErrorCatalog = {
   },
   CP_ERR_CHART_TIMEOUT: {
     title: 'A chart took longer than its timeout to render; a placeholder was drawn in its place',
-    hint: 'simplify the chart or reduce its data, or raise its `options.timeoutMs` or --chart-timeout',
+    hint: 'simplify the chart or reduce its data, or raise its `options.timeoutMs` or `--chart-timeout`',
   },
   CP_ERR_DOCUMENT_COMPILE: {
     title: 'The document could not be typeset',
-    hint: 'this is usually a bug in chartpress: report it with the .typ output (-o out.typ)',
+    hint: 'this is usually a bug in chartpress: report it with the `.typ` output (`-o out.typ`)',
   },
   CP_ERR_OUTPUT_WRITE: {
     title: 'The output file could not be written; the previous file, if any, is left as it was',
@@ -94,10 +94,10 @@ export const ErrorCatalog = {
   },
   CP_ERR_OUTPUT_CLOBBER: {
     title: 'The output file is the report file or a file the report reads',
-    hint: 'write the output to another path (-o); nothing was written',
+    hint: 'nothing was written; write the output to another path (`-o`)',
   },
   CP_ERR_USAGE: {
-    title: 'The command line is not valid',
+    title: 'The command line is not valid (exit 2)',
     hint: 'run `chartpress --help`',
   },
 } as const satisfies Record<string, { title: string; hint: string }>;
@@ -181,7 +181,7 @@ export const WarningCatalog = {
   },
   CP_WARN_CACHE_UNAVAILABLE: {
     title: 'A cache tier (Redis or the cache folder) failed; charts were rendered without it',
-    hint: 'check that Redis is reachable (--redis URL) and the cache folder is writable; chartpress reconnects by itself',
+    hint: 'check that Redis is reachable (`--redis URL`) and the cache folder is writable; chartpress reconnects by itself',
   },
 } as const satisfies Record<string, { title: string; hint: string }>;
 

@@ -185,11 +185,13 @@ describe('error catalog', () => {
     if (exit !== undefined) expect(exit).toBe(code === 'CP_ERR_USAGE' ? 2 : 1);
   });
 
-  it('every code has a hint and a row in the README', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const [code, entry] of Object.entries(ErrorCatalog)) {
-      expect(entry.hint.length).toBeGreaterThan(5);
-      expect(readme).toContain(`| \`${code}\``);
-    }
+  it('the README tables are the catalogs, row for row, titles and hints included', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n');
+    const table = (prefix: string) => readme.filter((l) => l.startsWith(`| \`${prefix}`));
+    const rows = (catalog: Record<string, { title: string; hint: string }>) =>
+      Object.entries(catalog).map(([code, e]) => `| \`${code}\` | ${e.title} | ${e.hint} |`);
+    for (const entry of Object.values(ErrorCatalog)) expect(entry.hint.length).toBeGreaterThan(5);
+    expect(table('CP_ERR_')).toEqual(rows(ErrorCatalog));
+    expect(table('CP_WARN_')).toEqual(rows(WarningCatalog));
   });
 });

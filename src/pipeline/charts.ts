@@ -190,7 +190,11 @@ function cacheWarnings(ctx: ChartsContext): (e: CacheEvent) => void {
   return (e) => {
     if (e.type !== 'error' || warned.has(e.tier)) return;
     warned.add(e.tier);
-    const reason = e.error instanceof Error ? e.error.message : String(e.error);
+    // A Redis URL may hold a password; a client's message may quote it.
+    const reason = (e.error instanceof Error ? e.error.message : String(e.error)).replace(
+      /(\/\/[^\s:/@]*:)[^\s@]*@/g,
+      '$1***@',
+    );
     ctx.warn?.({
       code: 'CP_WARN_CACHE_UNAVAILABLE',
       message: `the ${e.tier} cache failed (${reason}); charts were rendered without it`,

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { TieredCache } from '../cache/tiered.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import { writeHtml } from '../document/html.js';
@@ -118,7 +117,7 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   const output: Uint8Array | string = await tracePhase('document', async () => {
     if (format === 'html') return traceWrite('html', model.charts.size, () => writeHtml(model));
     const typst = traceWrite('typ', model.charts.size, () => writeTypst(model));
-    if (format === 'typ') files = plainSvgFiles(typst.files, model.charts);
+    if (format === 'typ') files = typst.files;
     if (format !== 'pdf') return typst.source;
     const compiled = await compileReport(model, typst, plan, run.cache);
     unreadable = compiled.failed;
@@ -136,20 +135,6 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   for (const s of plan.skipped) publishSkipped(s);
   const inputs = reportInputs(prepared);
   return { output, format, files, inputs, charts: infos, stats, problems, warnings: warnings.warnings };
-}
-
-/** The chart files of a `.typ` output as SVG text, whatever form the compiler was handed. */
-function plainSvgFiles(
-  files: ReadonlyMap<string, Uint8Array>,
-  charts: ReadonlyMap<string, RenderedChart>,
-): Map<string, Uint8Array> {
-  const byKey = new Map([...charts.values()].map((c) => [c.key, c] as const));
-  const out = new Map<string, Uint8Array>();
-  for (const [path, bytes] of files) {
-    const chart = byKey.get(basename(path, '.svg'));
-    out.set(path, chart ? Buffer.from(chart.svg, 'utf8') : bytes);
-  }
-  return out;
 }
 
 function inPlanOrder<T>(ids: Iterable<string>, done: ReadonlyMap<string, T>): Map<string, T> {

@@ -94,6 +94,18 @@ describe('files.roots', () => {
     }
   });
 
+  it('JSON and NDJSON under the root stay sparse: a column absent from the first row is found', async () => {
+    tmp.write('reports/data/sparse.ndjson', '{"x":"a"}\n{"x":"b","n":2}\n');
+    tmp.write('reports/data/sparse.json', '[{"x":"a"},{"x":"b","n":2}]');
+    for (const source of ['ndjson', 'json']) {
+      const rows = await read({ source, path: `data/sparse.${source}` });
+      expect(rows.c).toEqual([
+        { x: 'a', n: null },
+        { x: 'b', n: 2 },
+      ]);
+    }
+  });
+
   it('a missing file inside the root is still "not found"', async () => {
     const problems = await problemsOf(read({ source: 'csv', path: 'data/missing.csv' }));
     expect(problems[0]?.code).toBe('CP_ERR_FILE_NOT_FOUND');

@@ -54,8 +54,11 @@ const lines = (tables: boolean) => [
 ];
 /** Each dataset feeds a chart and a table, which show the reason they failed. */
 const report = tmp.write('secrets.yaml', lines(true).join('\n'));
-/** Charts only. */
-const chartsOnly = tmp.write('secrets-charts.yaml', lines(false).join('\n'));
+/** Inline data only, for the cache's Redis URL. */
+const inline = tmp.write(
+  'inline.yaml',
+  'title: T\ndatasets:\n  d: { source: inline, rows: [{ x: a, y: 1 }] }\ncharts:\n  c: { type: bar, data: { from: d }, encode: { x: x, y: y } }\nbody:\n  - chart: c\n',
+);
 
 /** Fails the test naming where a secret showed. */
 function expectNoSecret(where: string, text: string): void {
@@ -79,8 +82,7 @@ describe('connection passwords never leave the process', () => {
     it(`CLI to ${format} with --stats json: not in stdout, stderr, the document or telemetry`, async () => {
       const channels = recordChannels();
       const out = join(tmp.dir, `out.${format}`);
-      // Tables of failed datasets are left out of the PDF: they are drawn as empty tables there.
-      const run = await cli('render', format === 'pdf' ? chartsOnly : report, '-o', out, '--stats', 'json');
+      const run = await cli('render', report, '-o', out, '--stats', 'json');
       expect(run.code).toBe(1);
       const stderr = run.stderr.join('\n');
       // Every dataset failed, each with a coded line.
@@ -97,6 +99,15 @@ describe('connection passwords never leave the process', () => {
       expectNoSecret('diagnostics channels', inspect(channels.seen, { depth: 12, showHidden: true }));
     });
   }
+
+  it("the cache's Redis URL: its password is not in the warning", async () => {
+    const out = join(tmp.dir, 'redis.html');
+    const run = await cli('render', inline, '-o', out, '--redis', `redis://ann:${WRITTEN}@127.0.0.1:1`);
+    expect(run.code).toBe(0);
+    const stderr = run.stderr.join('\n');
+    expect(stderr).toContain('CP_WARN_CACHE_UNAVAILABLE');
+    expectNoSecret('stderr', stderr);
+  });
 
   it('library: not in problems, warnings, chart errors, the output, thrown errors or spans', async () => {
     const exporter = new InMemorySpanExporter();

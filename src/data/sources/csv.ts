@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { CsvError, parse } from 'csv-parse';
 import { ChartpressError, problem } from '../../errors.js';
 import type { Row } from '../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import { type CellReader, type DeclaredColumns, declaredReader, inferCell } from './cells.js';
-import { checkFile, DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, pathField, readError } from './file.js';
+import { DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, openFile, pathField, readError } from './file.js';
 import { fromBatches, type RowSource, readBatches } from './rows.js';
 
 /** A CSV file read as rows. */
@@ -37,8 +36,7 @@ export function csvSource(opts: CsvOptions): RowSource {
 }
 
 async function* readCsv(opts: CsvOptions): AsyncGenerator<Row[]> {
-  await checkFile(opts);
-  const input = createReadStream(opts.path, { highWaterMark: READ_SIZE });
+  const input = await openFile(opts, READ_SIZE);
   const parser = parse({ bom: true, delimiter: opts.delimiter ?? ',', skip_empty_lines: true });
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);

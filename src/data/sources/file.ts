@@ -1,4 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { type Readable, Transform } from 'node:stream';
 import { ChartpressError, problem } from '../../errors.js';
 import { fileKind } from '../../spec/read.js';
 
@@ -48,10 +50,48 @@ export async function checkFile(opts: FileSourceOptions): Promise<void> {
     throw readError(opts, e);
   }
   const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (size > max) {
-    const message = `${path} is ${size} bytes, over the limit of ${max} bytes`;
-    throw new ChartpressError(problem('CP_ERR_FILE_TOO_LARGE', message, at));
+  if (size > max) throw tooLarge(opts, `${path} is ${size} bytes, over the limit of ${max} bytes`);
+}
+
+/** Where it exists, opening a FIFO with it returns at once instead of waiting for a writer. */
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+
+/**
+ * Opens a data file as a byte stream after `checkFile()`. The open file is checked again (a
+ * path swapped for a pipe or a device after the check is refused), and the stream fails with
+ * `CP_ERR_FILE_TOO_LARGE` once it passes the limit, whatever size the file claimed (files under
+ * /proc claim 0; a file may grow while it is read).
+ */
+export async function openFile(opts: FileSourceOptions, highWaterMark: number): Promise<Readable> {
+  await checkFile(opts);
+  const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const handle = await open(opts.path, constants.O_RDONLY | NONBLOCK).catch((e: unknown) => {
+    throw readError(opts, e);
+  });
+  try {
+    const s = await handle.stat();
+    if (!s.isFile()) throw readError(opts, new Error(`it is ${fileKind(s)}, not a regular file`));
+    if (s.size > max) throw tooLarge(opts, `${opts.path} is ${s.size} bytes, over the limit of ${max} bytes`);
+  } catch (e) {
+    await handle.close();
+    throw e;
   }
+  const input = handle.createReadStream({ highWaterMark });
+  let total = 0;
+  const bounded = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      total += chunk.byteLength;
+      if (total > max) done(tooLarge(opts, `${opts.path} grew past the limit of ${max} bytes while read`));
+      else done(null, chunk);
+    },
+  });
+  input.on('error', (e) => bounded.destroy(e));
+  bounded.on('close', () => input.destroy());
+  return input.pipe(bounded);
+}
+
+function tooLarge(opts: FileSourceOptions, message: string): ChartpressError {
+  return new ChartpressError(problem('CP_ERR_FILE_TOO_LARGE', message, pathField(opts.where)));
 }
 
 /** `CP_ERR_DATA_READ` for the file: `cannot read <path>[ at <where>]: <reason>`. */

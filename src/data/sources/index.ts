@@ -37,11 +37,12 @@ function openRows(name: string, dataset: Dataset, opts: OpenSourceOptions, inval
   const { roots } = opts;
   if (roots !== undefined && 'path' in dataset) {
     // Checked when read; the source then opens the real path that was checked.
+    const sparse = dataset.source === 'json' || dataset.source === 'ndjson';
     return lazySource(async () => {
       const at = { file: opts.file, path: `${where.path}.path` };
       const path = await roots.check(resolve(opts.baseDir, dataset.path), at);
       return openRows(name, { ...dataset, path } as Dataset, { ...opts, roots: undefined }, invalid);
-    });
+    }, sparse);
   }
   switch (dataset.source) {
     case 'inline':
@@ -81,11 +82,14 @@ function counted(source: RowSource, invalid: InvalidCells): RowSource {
   return { ...read, invalid };
 }
 
-/** A source whose module (and database driver) is loaded only when it is first read. */
-function lazySource(load: () => Promise<RowSource>): RowSource {
+/**
+ * A source whose module (and database driver) is loaded, or whose path is checked, only when
+ * it is first read. `sparse` must be known before: it says how the columns are found.
+ */
+function lazySource(load: () => Promise<RowSource>, sparse = false): RowSource {
   return fromBatches(async function* () {
     yield* batchesOf(await load());
-  });
+  }, sparse);
 }
 
 export { type CsvOptions, csvSource, DEFAULT_MAX_CSV_BYTES } from './csv.js';

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Row } from '../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import { type DeclaredColumns, jsonRowReader } from './cells.js';
-import { checkFile, type FileSourceOptions, readError } from './file.js';
+import { type FileSourceOptions, openFile, readError } from './file.js';
 import { JsonArrayScanner, JsonShapeError } from './json-scan.js';
 import { fromBatches, type RowSource } from './rows.js';
 
@@ -32,8 +31,7 @@ export function jsonSource(opts: JsonOptions): RowSource {
 }
 
 async function* readJson(opts: JsonOptions): AsyncGenerator<Row[]> {
-  await checkFile(opts);
-  const input = createReadStream(opts.path, { highWaterMark: opts.highWaterMark ?? 256 * 1024 });
+  const input = await openFile(opts, opts.highWaterMark ?? 256 * 1024);
   const decoder = new StringDecoder('utf8');
   const scanner = new JsonArrayScanner();
   const toRow = jsonRowReader(opts.columns, opts.invalid);

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { Row } from '../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import { type DeclaredColumns, jsonRowReader } from './cells.js';
-import { checkFile, type FileSourceOptions, readError } from './file.js';
+import { type FileSourceOptions, openFile, readError } from './file.js';
 import { fromBatches, type RowSource } from './rows.js';
 
 /** An NDJSON file (one JSON object per line) read as rows. */
@@ -30,8 +29,7 @@ export function ndjsonSource(opts: NdjsonOptions): RowSource {
 }
 
 async function* readNdjson(opts: NdjsonOptions): AsyncGenerator<Row[]> {
-  await checkFile(opts);
-  const input = createReadStream(opts.path, { highWaterMark: opts.highWaterMark ?? 256 * 1024 });
+  const input = await openFile(opts, opts.highWaterMark ?? 256 * 1024);
   const decoder = new StringDecoder('utf8');
   // The start of a line not ended yet, in pieces: joined once its end comes, so a long line
   // costs its length, not its length times the reads it spans.

@@ -221,4 +221,12 @@ describe('csvSource', () => {
     }
     expect(seen).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
   });
+
+  it('stops at the limit when the file claims a size it does not have', async () => {
+    // Files under /proc say they are 0 bytes long; reading must stop at the limit all the same.
+    const e = await failure(collect(csvSource({ path: '/proc/self/maps', where, maxBytes: 64 })));
+    expect(e.code).toBe('CP_ERR_FILE_TOO_LARGE');
+    expect(e.message).toContain('grew past the limit of 64 bytes');
+    expect(e.problems[0]?.path).toBe('datasets.sales.path');
+  });
 });
