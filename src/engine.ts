@@ -8,7 +8,7 @@ import { frameToRows, type Row } from './data/frame.js';
 import { type FileAccessOptions, fileRoots } from './data/sources/roots.js';
 import type { LazyCharts, RenderedChart } from './document/model.js';
 import { ChartpressError, problem } from './errors.js';
-import { lazyPlanCharts } from './pipeline/charts.js';
+import { lazyPlanCharts } from './pipeline/chart-run.js';
 import { openPlanData, runPlanData } from './pipeline/data.js';
 import { reportInputs } from './pipeline/inputs.js';
 import { planReport } from './pipeline/plan.js';

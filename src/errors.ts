@@ -135,7 +135,22 @@ export function problem(
 /** One line per problem: `CP_ERR_X file: path: message (hint: ...)`. */
 export function formatProblem(p: Problem): string {
   const where = [p.file, p.path].filter((s) => s !== undefined && s !== '').join(': ');
-  return `${p.code} ${where ? `${where}: ` : ''}${p.message} (hint: ${p.hint})`;
+  return printable(`${p.code} ${where ? `${where}: ` : ''}${p.message} (hint: ${p.hint})`);
+}
+
+/**
+ * The text with control characters written as escapes (`\x1b`, `\n`): a message quotes names
+ * and values from data files, which must not move the cursor or clear a terminal, nor break
+ * the one-line-per-problem rule.
+ */
+export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is being escaped
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }
 
 /**
@@ -197,7 +212,7 @@ export interface Warning {
 /** `warning: CP_WARN_X file: path: message`. */
 export function formatWarning(w: Warning): string {
   const where = [w.file, w.path].filter((s) => s !== undefined && s !== '').join(': ');
-  return `warning: ${w.code} ${where ? `${where}: ` : ''}${w.message}`;
+  return printable(`warning: ${w.code} ${where ? `${where}: ` : ''}${w.message}`);
 }
 
 /** Collects warnings, each distinct one once, with how often it was raised. */

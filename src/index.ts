@@ -19,6 +19,7 @@ export type { TierName } from './cache/store.js';
 export { MAX_PNG_PIXELS, svgToPng } from './chart/png.js';
 export type { Frame, Row, Value } from './data/frame.js';
 export type { FileAccessOptions } from './data/sources/roots.js';
+export { svgWithFont } from './document/fonts-svg.js';
 export type { LazyCharts, RenderedChart } from './document/model.js';
 export {
   type ChartCache,

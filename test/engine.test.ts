@@ -60,8 +60,14 @@ describe('engine.render', () => {
     expect(text).toContain(`Title ${SPECIAL}`);
     // Long lines wrap; compare without white space.
     const squeezed = text.replace(/\s+/g, '');
-    for (const prefix of ['Heading', 'Text', 'Chart'])
-      expect(squeezed).toContain(`${prefix}${SPECIAL}`.replace(/\s+/g, ''));
+    // Text blocks read Markdown: *b* and _i_ are emphasis; everything else shows as written.
+    const markdown = SPECIAL.replace('*b*', 'b').replace('_i_', 'i');
+    for (const [prefix, shown] of [
+      ['Heading', SPECIAL],
+      ['Text', markdown],
+      ['Chart', SPECIAL],
+    ])
+      expect(squeezed).toContain(`${prefix}${shown}`.replace(/\s+/g, ''));
     expect(text).toContain('Totals by label');
     expect(text).toContain('Plain');
     expect(text).toContain('8'); // 7 + 1 in the table

@@ -7,6 +7,7 @@ import {
   ChartpressError,
   ErrorCatalog,
   type ErrorCode,
+  type Problem,
   WarningCatalog,
   type WarningCode,
 } from '../src/errors.js';
@@ -45,14 +46,29 @@ async function codesOf(...argv: string[]): Promise<{ codes: string[]; exit: numb
 const render = (file: string, ...extra: string[]) =>
   codesOf('render', file, '-o', `${tmp.dir}/out-${n++}.pdf`, ...extra);
 
+/**
+ * What a trigger saw: through the CLI, the codes printed and the exit code; through the library
+ * (for codes the CLI cannot reach), the problems thrown or returned and what their message says.
+ */
+type Outcome =
+  | { codes: string[]; exit: number }
+  | { codes: string[]; problems: readonly Problem[]; says: RegExp };
+
+const thrown = async (run: () => unknown, says: RegExp): Promise<Outcome> => {
+  try {
+    await run();
+  } catch (e) {
+    const problems = e instanceof ChartpressError ? e.problems : [];
+    return { codes: problems.map((p) => p.code), problems, says };
+  }
+  return { codes: [], problems: [], says };
+};
+
 /** One way to trigger each error code through the front door. */
-const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number }>> = {
+const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
   CP_ERR_FILE_NOT_FOUND: () => render(`${tmp.dir}/missing.yaml`),
-  CP_ERR_FILE_TOO_LARGE: async () => {
-    const engine = createEngine({ limits: { maxReportBytes: 10 } });
-    const e = await engine.render(reportFile(report())).catch((err: unknown) => err);
-    return { codes: e instanceof ChartpressError ? e.problems.map((p) => p.code) : [] };
-  },
+  // Past the 5 MiB a report may take.
+  CP_ERR_FILE_TOO_LARGE: () => render(reportFile(`${report()}# ${'x'.repeat(5 * 1024 * 1024)}\n`)),
   CP_ERR_FILE_READ: () => render(tmp.dir),
   CP_ERR_PARSE: () => render(reportFile('title: [unclosed\nbody: x\n')),
   CP_ERR_TOO_DEEP: () => render(reportFile(`title: T\nbody: ${'['.repeat(100)}${']'.repeat(100)}\n`)),
@@ -86,26 +102,19 @@ const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number
         ),
       ),
     ),
-  CP_ERR_CHART_TIMEOUT: async () => {
-    // A renderer registered for the test never returns on a chart titled "hang".
-    const renderers = { bar: new URL('./pool/fixtures/renderers.mjs', import.meta.url) };
-    const engine = createEngine({ cache: false, pool: { threads: 1, renderers } });
-    const text = report().replace(
-      'encode: { x: region, y: total }',
-      'encode: { x: region, y: total }\n    title: hang\n    options: { timeoutMs: 300 }',
-    );
-    const result = await engine.render(reportFile(text));
-    await engine.close();
-    return { codes: result.problems.map((p) => p.code) };
+  CP_ERR_CHART_TIMEOUT: () => {
+    // 4000 bars take ECharts far longer than the 1 ms allowed.
+    const rows = Array.from({ length: 4000 }, (_, i) => `k${i},${i % 97}`);
+    tmp.write('data/many.csv', `k,v\n${rows.join('\n')}\n`);
+    const text = report({
+      datasets: 'datasets:\n  many: { source: csv, path: data/many.csv }\n',
+      charts: 'charts:\n  c:\n    type: bar\n    data: { from: many }\n    encode: { x: k, y: v }\n',
+    });
+    return render(reportFile(text), '--chart-timeout', '1', '--no-cache', '--format', 'html');
   },
-  CP_ERR_DOCUMENT_COMPILE: async () => {
-    try {
-      compilePdf({ source: '#let x = (', files: new Map() });
-      return { codes: [] };
-    } catch (e) {
-      return { codes: e instanceof ChartpressError ? e.problems.map((p) => p.code) : [] };
-    }
-  },
+  // Library only: the Typst the engine writes always compiles.
+  CP_ERR_DOCUMENT_COMPILE: () =>
+    thrown(() => compilePdf({ source: '#let x = (', files: new Map() }), /^Typst failed: unclosed delimiter/),
   CP_ERR_OUTPUT_WRITE: () =>
     codesOf('render', reportFile(report()), '-o', `${tmp.write('a-file', 'x')}/out.pdf`),
   CP_ERR_OUTPUT_CLOBBER: () => {
@@ -119,11 +128,15 @@ const triggers: Record<ErrorCode, () => Promise<{ codes: string[]; exit?: number
     const dataset = '{ source: sqlite, path: data/read-only.db, query: "delete from sales returning *" }';
     return render(reportFile(report().replace('{ source: csv, path: data/sales.csv }', dataset)));
   },
+  // Library only: file roots are an engine option.
   CP_ERR_PATH_DENIED: async () => {
     const engine = createEngine({ cache: false, files: { roots: [`${tmp.dir}/elsewhere`] } });
-    const e = await engine.render(reportFile(report())).catch((err: unknown) => err);
+    const outcome = await thrown(
+      () => engine.render(reportFile(report())),
+      /r\d+\.yaml is outside the folders/,
+    );
     await engine.close();
-    return { codes: e instanceof ChartpressError ? e.problems.map((p) => p.code) : [] };
+    return outcome;
   },
   CP_ERR_USAGE: () => codesOf('render', reportFile(report())),
 };
@@ -180,9 +193,14 @@ describe('warning catalog', () => {
 
 describe('error catalog', () => {
   it.each(Object.keys(ErrorCatalog) as ErrorCode[])('%s is triggered by bad input', async (code) => {
-    const { codes, exit } = await triggers[code]();
-    expect(codes).toContain(code);
-    if (exit !== undefined) expect(exit).toBe(code === 'CP_ERR_USAGE' ? 2 : 1);
+    const outcome = await triggers[code]();
+    expect(outcome.codes).toContain(code);
+    if ('exit' in outcome) expect(outcome.exit).toBe(code === 'CP_ERR_USAGE' ? 2 : 1);
+    else {
+      const found = outcome.problems.find((p) => p.code === code);
+      expect(found?.message).toMatch(outcome.says);
+      expect(found?.hint.length).toBeGreaterThan(5);
+    }
   });
 
   it('the README tables are the catalogs, row for row, titles and hints included', () => {

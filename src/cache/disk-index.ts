@@ -2,6 +2,7 @@ import { lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { declaredLength } from './codec.js';
 import { readEntryHeader, refuseFile } from './disk-read.js';
+import { TEMP_PREFIX } from './disk-write.js';
 
 /** What the disk tier knows of one file. */
 export interface FileInfo {
@@ -41,7 +42,7 @@ export async function scanFolder(
         names.slice(i, i + SCAN_CONCURRENCY).map(async (name) => {
           const info = await inspect(join(folder, name), largest).catch(() => undefined);
           if (!info) return;
-          if (name.startsWith('.tmp-')) {
+          if (name.startsWith(TEMP_PREFIX)) {
             if (now - info.written > STALE_TEMP_MS) await unlink(join(folder, name)).catch(() => {});
           } else found.push([name, info]);
         }),

@@ -1,164 +1,207 @@
 import type { Redis } from 'ioredis';
 import { CorruptEntryError, declaredLength, HEADER_BYTES } from './codec.js';
 import { type Clock, cacheDefaults, type ResolvedRedis } from './options.js';
-import { DELETE_SCRIPT, SET_SCRIPT } from './redis-scripts.js';
+import { defineScripts, type ScriptedRedis, type Totals } from './redis-scripts.js';
 import { type CacheStore, type StoreCounters, storeCounters } from './store.js';
-
-/** The Redis tier, with its client reachable for tests that cut the connection. */
-export interface RedisStore extends CacheStore {
-  /** The client, created (not connected) on first use. */
-  client(): Promise<Redis>;
-}
-
-type Script = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 
 /** Bytes before the entry in a Redis value: when it expires by the writer's clock (float64 ms, 0: never). */
 const EXPIRY_BYTES = 8;
 
+/** A Redis command that got no answer within `commandTimeout`: Redis is then left alone a while. */
+export class RedisTimeoutError extends Error {
+  override readonly name = 'RedisTimeoutError';
+  readonly code = 'ETIMEDOUT';
+  constructor(readonly ms: number) {
+    super(`Redis command timed out after ${ms} ms (commandTimeout)`);
+  }
+}
+
 /**
  * The shared tier: entries under a key prefix with a TTL (`PX`), kept within `maxSize` bytes by
- * an atomic script (see `redis-scripts.ts`). Never waits long: no offline queue, no retries, a
- * command timeout, and after a timeout Redis is left alone for a while. A failing call rejects
- * at once; the client reconnects by itself in the background.
+ * atomic scripts (see `redis-scripts.ts`); a lookup, hit or miss, is one command. Never waits
+ * long: no offline queue, no retries, a timeout on every command, and after a timeout Redis is
+ * left alone for `pauseAfterTimeout`. A failing call rejects at once; the client reconnects by
+ * itself in the background.
  *
  * Entries, bytes and original bytes are the totals of the whole prefix as of this process's
- * last write (other processes write too); evictions and expirations are this process's.
+ * last write or delete (other processes write too); evictions and expirations are this process's.
  *
  * A value is read only up to the largest entry (`maxEntryBytes` plus the header, within
  * `maxSize`); a longer one is refused as corrupt.
  */
+export class RedisStore implements CacheStore {
+  readonly name = 'redis';
+  readonly #options: ResolvedRedis;
+  readonly #clock: Clock;
+  /** The longest value read: the largest entry with its header and expiry time. */
+  readonly #largest: number;
+  #counters = storeCounters();
+  /** The client, created (not connected) on first use. */
+  #client: Promise<ScriptedRedis> | undefined;
+  #connecting: Promise<void> | undefined;
+  #pausedUntil = 0;
+  #closed = false;
+
+  constructor(options: ResolvedRedis, clock: Clock, maxEntryBytes: number = cacheDefaults.maxEntryBytes) {
+    this.#options = options;
+    this.#clock = clock;
+    this.#largest = EXPIRY_BYTES + Math.min(options.maxSize, HEADER_BYTES + maxEntryBytes);
+  }
+
+  // The operations are bound fields, not methods: the store is passed around (and wrapped by
+  // spreading it) like any plain-object store.
+
+  /** The client, created (not connected) on first use; for tests that cut the connection. */
+  readonly client = (): Promise<Redis> => this.#connection();
+
+  readonly get = (key: string): Promise<Uint8Array | undefined> =>
+    this.#run(async (redis) => {
+      const [entry, index] = this.#keys(key);
+      const [length, value] = await this.#timed(
+        redis.chartpressGetBuffer(entry, index, key, this.#clock.now(), this.#largest),
+      );
+      if (length === 0) return undefined;
+      if (length > this.#largest)
+        throw new CorruptEntryError(`${length} bytes, above the largest entry (${this.#largest} bytes)`);
+      if (!value || value.byteLength < EXPIRY_BYTES)
+        throw new CorruptEntryError('shorter than its expiry time');
+      const expires = value.readDoubleBE(0);
+      if (expires > 0 && this.#clock.now() >= expires) {
+        this.#counters.expirations++;
+        await this.#forget(redis, key);
+        return undefined;
+      }
+      return value.subarray(EXPIRY_BYTES);
+    });
+
+  readonly set = (key: string, entry: Uint8Array): Promise<void> =>
+    this.#run(async (redis) => {
+      const { ttl, maxSize } = this.#options;
+      const now = this.#clock.now();
+      const value = Buffer.allocUnsafe(EXPIRY_BYTES + entry.byteLength);
+      value.writeDoubleBE(ttl > 0 ? now + ttl : 0, 0);
+      value.set(entry, EXPIRY_BYTES);
+      const [evicted, ...totals] = await this.#timed(
+        redis.chartpressSet(
+          ...this.#keys(key),
+          this.#entryPrefix,
+          key,
+          value,
+          ttl,
+          now,
+          maxSize,
+          entry.byteLength,
+          declaredLength(entry),
+        ),
+      );
+      this.#counters.evictions += evicted;
+      this.#totals(totals);
+    });
+
+  readonly delete = (key: string): Promise<void> => this.#run((redis) => this.#forget(redis, key));
+
+  readonly clear = (): Promise<void> =>
+    this.#run(async (redis) => {
+      const pattern = `${this.#options.prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+      let cursor = '0';
+      do {
+        const [next, found] = await this.#timed(redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500));
+        if (found.length) await this.#timed(redis.unlink(...found));
+        cursor = next;
+      } while (cursor !== '0');
+      this.#counters = storeCounters();
+    });
+
+  readonly counters = (): StoreCounters => ({ ...this.#counters });
+
+  readonly close = async (): Promise<void> => {
+    this.#closed = true;
+    (await this.#client)?.disconnect();
+  };
+
+  get #entryPrefix(): string {
+    return `${this.#options.prefix}e:`;
+  }
+
+  /** The keys the scripts work on: entry, index, sizes, totals. */
+  #keys(member: string): [string, string, string, string] {
+    const p = this.#options.prefix;
+    return [`${p}e:${member}`, `${p}index`, `${p}sizes`, `${p}totals`];
+  }
+
+  async #forget(redis: ScriptedRedis, member: string): Promise<void> {
+    this.#totals(await this.#timed(redis.chartpressDelete(...this.#keys(member), this.#entryPrefix, member)));
+  }
+
+  #totals([bytes, original, entries]: Totals): void {
+    this.#counters.bytes = bytes;
+    this.#counters.originalBytes = original;
+    this.#counters.entries = entries;
+  }
+
+  // ioredis takes ~150 ms to import: only a run that uses Redis pays for it.
+  #connection(): Promise<ScriptedRedis> {
+    const o = this.#options;
+    this.#client ??= import('ioredis').then(({ Redis }) => {
+      const redis = new Redis(o.url, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectTimeout: o.connectTimeout,
+        // Our commands are timed by `#timed`; this bounds only what ioredis sends itself (the
+        // ready check), so that a server that accepts and never answers is dropped.
+        commandTimeout: 2 * o.commandTimeout,
+        retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+      });
+      // Failures surface through the calls they fail; the event would only repeat them.
+      redis.on('error', () => {});
+      return defineScripts(redis);
+    });
+    return this.#client;
+  }
+
+  /** The client once connected, or a rejection at once when Redis is not to be asked. */
+  async #ready(): Promise<ScriptedRedis> {
+    const redis = await this.#connection();
+    if (this.#closed) throw new Error('the Redis cache is closed');
+    if (redis.status === 'wait')
+      this.#connecting ??= redis.connect().finally(() => {
+        this.#connecting = undefined;
+      });
+    if (this.#connecting) await this.#connecting;
+    if (this.#clock.now() < this.#pausedUntil)
+      throw new Error('Redis timed out recently; left alone for now');
+    if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
+    return redis;
+  }
+
+  async #run<T>(operation: (redis: ScriptedRedis) => Promise<T>): Promise<T> {
+    const redis = await this.#ready();
+    try {
+      return await operation(redis);
+    } catch (e) {
+      if (e instanceof RedisTimeoutError)
+        this.#pausedUntil = this.#clock.now() + this.#options.pauseAfterTimeout;
+      throw e;
+    }
+  }
+
+  /** A command's reply, or a `RedisTimeoutError` once `commandTimeout` has passed without one. */
+  #timed<T>(reply: Promise<T>): Promise<T> {
+    const ms = this.#options.commandTimeout;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisTimeoutError(ms)), ms);
+    });
+    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+/** The Redis tier the options describe; nothing is imported or connected until the first call. */
 export function createRedisStore(
   options: ResolvedRedis,
   clock: Clock,
   maxEntryBytes: number = cacheDefaults.maxEntryBytes,
 ): RedisStore {
-  const p = options.prefix;
-  const largest = EXPIRY_BYTES + Math.min(options.maxSize, HEADER_BYTES + maxEntryBytes);
-  const keys = (member: string) => [`${p}e:${member}`, `${p}index`, `${p}sizes`, `${p}totals`];
-  let c = storeCounters();
-  let connecting: Promise<void> | undefined;
-  let pausedUntil = 0;
-  let created: Promise<Redis> | undefined;
-  let closed = false;
-  let scripts: Record<'chartpressSet' | 'chartpressDelete', Script>;
-
-  // ioredis takes ~150 ms to import: only a run that uses Redis pays for it.
-  const getClient = () => {
-    created ??= import('ioredis').then(({ Redis }) => {
-      const r = new Redis(options.url, {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        connectTimeout: options.connectTimeout,
-        commandTimeout: options.commandTimeout,
-        retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
-      });
-      // Failures surface through the calls they fail; the event would only repeat them.
-      r.on('error', () => {});
-      // Sent once, then called by SHA.
-      r.defineCommand('chartpressSet', { numberOfKeys: 4, lua: SET_SCRIPT });
-      r.defineCommand('chartpressDelete', { numberOfKeys: 4, lua: DELETE_SCRIPT });
-      scripts = r as unknown as typeof scripts;
-      return r;
-    });
-    return created;
-  };
-
-  const ready = async (): Promise<Redis> => {
-    const client = await getClient();
-    if (closed) throw new Error('the Redis cache is closed');
-    if (client.status === 'wait') connecting ??= client.connect().finally(() => (connecting = undefined));
-    if (connecting) await connecting;
-    if (clock.now() < pausedUntil) throw new Error('Redis timed out recently; left alone for now');
-    if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
-    return client;
-  };
-  const run = async <T>(fn: (client: Redis) => Promise<T>): Promise<T> => {
-    const client = await ready();
-    try {
-      return await fn(client);
-    } catch (e) {
-      if (e instanceof Error && /timed out/i.test(e.message))
-        pausedUntil = clock.now() + options.pauseAfterTimeout;
-      throw e;
-    }
-  };
-  const totals = (t: unknown) => {
-    const [bytes, original, entries] = (t as number[]).map(Number);
-    c.bytes = bytes ?? 0;
-    c.originalBytes = original ?? 0;
-    c.entries = entries ?? 0;
-  };
-  const forget = async (member: string) =>
-    totals(await scripts.chartpressDelete(...keys(member), `${p}e:`, member));
-
-  return {
-    name: 'redis',
-    client: getClient,
-    get: (key) =>
-      run(async (client) => {
-        const replies = await client
-          .pipeline()
-          .strlen(`${p}e:${key}`)
-          .getrangeBuffer(`${p}e:${key}`, 0, largest - 1)
-          .zadd(`${p}index`, 'XX', clock.now(), key)
-          .exec();
-        const [lengthErr, length] = replies?.[0] ?? [new Error('no reply')];
-        const [err, value] = replies?.[1] ?? [new Error('no reply')];
-        if (lengthErr || err) throw lengthErr ?? err;
-        if (length === 0) {
-          await forget(key);
-          return undefined;
-        }
-        if (typeof length !== 'number' || length > largest)
-          throw new CorruptEntryError(`${length} bytes, above the largest entry (${largest} bytes)`);
-        if (!(value instanceof Buffer) || value.byteLength < EXPIRY_BYTES)
-          throw new CorruptEntryError('shorter than its expiry time');
-        const expires = value.readDoubleBE(0);
-        if (expires > 0 && clock.now() >= expires) {
-          c.expirations++;
-          await forget(key);
-          return undefined;
-        }
-        return value.subarray(EXPIRY_BYTES);
-      }),
-    set: (key, entry) =>
-      run(async () => {
-        const value = Buffer.allocUnsafe(EXPIRY_BYTES + entry.byteLength);
-        value.writeDoubleBE(options.ttl > 0 ? clock.now() + options.ttl : 0, 0);
-        value.set(entry, EXPIRY_BYTES);
-        const [evicted, ...rest] = (await scripts.chartpressSet(
-          ...keys(key),
-          `${p}e:`,
-          key,
-          value,
-          options.ttl,
-          clock.now(),
-          options.maxSize,
-          entry.byteLength,
-          declaredLength(entry),
-        )) as number[];
-        c.evictions += Number(evicted ?? 0);
-        totals(rest);
-      }),
-    delete: (key) => run(() => forget(key)),
-    clear: () =>
-      run(async (client) => {
-        const pattern = `${p.replace(/[*?[\]\\]/g, '\\$&')}*`;
-        let cursor = '0';
-        do {
-          const [next, found] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-          if (found.length) await client.unlink(...found);
-          cursor = next;
-        } while (cursor !== '0');
-        c = storeCounters();
-      }),
-    counters(): StoreCounters {
-      return { ...c };
-    },
-    async close() {
-      closed = true;
-      (await created)?.disconnect();
-    },
-  };
+  return new RedisStore(options, clock, maxEntryBytes);
 }

@@ -3,6 +3,7 @@ import { FONT_STACK } from '../font.js';
 import { dateLabels } from './dates.js';
 import type { ChartOption } from './echarts.js';
 import { isDateColumn, toLabel } from './encode.js';
+import type { ValueFormat } from './format.js';
 import type { ChartContext } from './layout.js';
 import { measureText } from './metrics.js';
 
@@ -71,24 +72,51 @@ function splitLine(ctx: ChartContext) {
   };
 }
 
-/** A numeric axis with formatted labels and grid lines (no axis line: the grid shows scale). */
+/**
+ * The spacing ECharts gives the ticks of a value axis over `[min, max]` in about `splitNumber`
+ * intervals: a 1, 2, 3 or 5 times a power of ten, near span / splitNumber.
+ */
+export function tickStep(min: number, max: number, splitNumber: number): number {
+  const span = max - min;
+  if (!(span > 0) || !Number.isFinite(span)) return 0;
+  const raw = span / splitNumber;
+  const exponent = Math.floor(Math.log10(raw));
+  const f = raw / 10 ** exponent;
+  const nf = f < 1.5 ? 1 : f < 2.5 ? 2 : f < 4 ? 3 : f < 7 ? 5 : 10;
+  // Rounded as ECharts rounds it: 3 * 0.1 is 0.3, not 0.30000000000000004.
+  return Number((nf * 10 ** exponent).toFixed(Math.max(0, -exponent)));
+}
+
+/**
+ * A numeric axis with formatted labels and grid lines (no axis line: the grid shows scale).
+ * Its ticks share one number of decimals, the one their spacing needs.
+ */
 export function valueAxis(
   ctx: ChartContext,
-  format: (v: number) => string,
+  format: ValueFormat,
   title: string | undefined,
-  opts: { scale?: boolean; line?: boolean; horizontal?: boolean; largest?: number } = {},
+  opts: { scale?: boolean; line?: boolean; horizontal?: boolean } = {},
 ): ValueAxis {
+  const scale = opts.scale ?? false;
+  // An axis that does not scale to its data starts at zero.
+  const min = scale ? format.min : Math.min(0, format.min);
+  const max = scale ? format.max : Math.max(0, format.max);
+  const along = (opts.horizontal ? ctx.width : ctx.height) * 0.8;
   // Across the page a tick needs room for its label; up the page, for a line of text.
-  const labelWidth = measureText(format(opts.largest ?? 0), `${ctx.fontSize}px ${FONT_STACK}`).width;
+  const rough = format.ticks(tickStep(min, max, ticksAlong(ctx, along, 60)));
+  const widest = Math.abs(max) >= Math.abs(min) ? max : min;
+  const labelWidth = measureText(rough(widest), `${ctx.fontSize}px ${FONT_STACK}`).width;
   const spacing = opts.horizontal ? Math.max(60, labelWidth / ctx.scale + 30) : 60;
+  const splitNumber = ticksAlong(ctx, along, spacing);
+  const tick = format.ticks(tickStep(min, max, splitNumber));
   return {
     type: 'value',
-    scale: opts.scale ?? false,
+    scale,
     ...named(ctx, title),
     axisLine: { show: opts.line ?? false, onZero: false, lineStyle: { color: ctx.theme.axisLine } },
     axisTick: { show: false },
-    splitNumber: ticksAlong(ctx, (opts.horizontal ? ctx.width : ctx.height) * 0.8, spacing),
-    axisLabel: { color: ctx.theme.mutedText, fontSize: ctx.fontSize, formatter: (v: number) => format(v) },
+    splitNumber,
+    axisLabel: { color: ctx.theme.mutedText, fontSize: ctx.fontSize, formatter: (v: number) => tick(v) },
     splitLine: splitLine(ctx),
   };
 }

@@ -3,9 +3,10 @@ import { parseDate, toLabel } from './encode.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-type Granularity = 'year' | 'quarter' | 'month' | 'day' | 'time';
+/** The precision a date is labelled at. */
+export type DateGranularity = 'year' | 'quarter' | 'month' | 'day' | 'time';
 
-function granularityOf(dates: readonly Date[]): Granularity {
+function granularityOf(dates: readonly Date[]): DateGranularity {
   const all = (test: (d: Date) => boolean) => dates.every(test);
   if (!all((d) => d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0)) return 'time';
   if (!all((d) => d.getUTCDate() === 1)) return 'day';
@@ -16,6 +17,29 @@ function granularityOf(dates: readonly Date[]): Granularity {
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The label of one date (read in UTC) at a granularity: "2024", "Q1 2024", "Jan", "Jan 5",
+ * "Jan 5 14:00". With `yearSep`, month and day labels carry the year after it ("Jan\n2024",
+ * "Jan 5 2024"), and so do times ("Jan 5 2024 14:00").
+ */
+export function dateLabel(d: Date, g: DateGranularity, yearSep?: string): string {
+  const y = d.getUTCFullYear();
+  const month = MONTHS[d.getUTCMonth()] ?? '';
+  const year = yearSep === undefined ? '' : `${yearSep}${y}`;
+  switch (g) {
+    case 'year':
+      return String(y);
+    case 'quarter':
+      return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${y}`;
+    case 'month':
+      return `${month}${year}`;
+    case 'day':
+      return `${month} ${d.getUTCDate()}${year}`;
+    default:
+      return `${month} ${d.getUTCDate()}${year} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+  }
+}
 
 /**
  * Labels for date categories (ISO strings, UTC), at the precision the data has: "2024",
@@ -33,20 +57,8 @@ export function dateLabels(values: readonly Value[]): string[] {
     if (t === null || t === undefined) return toLabel(v);
     const d = new Date(t);
     const y = d.getUTCFullYear();
-    const month = MONTHS[d.getUTCMonth()] ?? '';
     const newYear = y !== lastYear;
     lastYear = y;
-    switch (g) {
-      case 'year':
-        return String(y);
-      case 'quarter':
-        return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${y}`;
-      case 'month':
-        return newYear ? `${month}\n${y}` : month;
-      case 'day':
-        return newYear ? `${month} ${d.getUTCDate()}\n${y}` : `${month} ${d.getUTCDate()}`;
-      default:
-        return `${month} ${d.getUTCDate()} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
-    }
+    return dateLabel(d, g, newYear && (g === 'month' || g === 'day') ? '\n' : undefined);
   });
 }

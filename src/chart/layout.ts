@@ -1,7 +1,7 @@
 import { FONT_STACK } from '../font.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartOption, LegendComponentOption } from './echarts.js';
-import { numberFormatter } from './format.js';
+import { type ValueFormat, valueFormat } from './format.js';
 import { measureText } from './metrics.js';
 import type { Theme } from './theme.js';
 
@@ -46,12 +46,16 @@ function round1(n: number): number {
 }
 
 /**
- * Formatter for values shown in labels, axes and tooltips: the chart's `numberFormat`, else
- * thousands separators, switching to k/M/B when the data reaches millions.
+ * How a chart writes its numbers in labels, axes and tooltips: the chart's `numberFormat` (a
+ * d3-format specifier), else the same decimals across the chart, in M/B/T from a million up
+ * (see `valueFormat`). `axisValues` is what the value axis spans, when not `values`.
  */
-export function valueFormatter(chart: NormalizedChart, largest: number): (v: number) => string {
-  const spec = chart.options.numberFormat ?? (largest >= 1e6 ? '.3s' : undefined);
-  return numberFormatter(spec);
+export function valueFormatter(
+  chart: NormalizedChart,
+  values: readonly (number | null)[],
+  axisValues?: readonly (number | null)[],
+): ValueFormat {
+  return valueFormat(chart.options.numberFormat, values, axisValues);
 }
 
 /** The legend entries and their icon: `line` (a short stroke), `circle`, else a small square. */

@@ -42,6 +42,15 @@ export function svgToPng(svg: string, opts: { scale?: number; maxPixels?: number
   // The SVG's own size is known once parsed; the pixels are allocated only by render().
   const width = Math.ceil(resvg.width * scale);
   const height = Math.ceil(resvg.height * scale);
+  if (!(Math.floor(resvg.width * scale) >= 1 && Math.floor(resvg.height * scale) >= 1)) {
+    throw new ChartpressError(
+      problem(
+        'CP_ERR_INVALID_VALUE',
+        `the PNG would be less than one pixel wide or high (${resvg.width} × ${resvg.height} at scale ${scale})`,
+        { hint: 'raise the scale (--scale)' },
+      ),
+    );
+  }
   if (!(width * height <= maxPixels)) {
     throw new ChartpressError(
       problem(

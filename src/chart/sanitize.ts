@@ -38,6 +38,12 @@ export function sanitizeSvg(svg: string): string {
 }
 
 /** The SVG elements a chart may hold: static drawing, text, paint servers, filters. */
+/**
+ * Elements that hold text only. An HTML page reads markup inside them by HTML's rules (an
+ * `<image>` there becomes an `<img>`), so any element inside them is removed.
+ */
+const TEXT_ONLY = new Set(['title', 'desc']);
+
 const ELEMENTS = new Set([
   'a',
   'circle',
@@ -350,11 +356,14 @@ class Scanner {
   /** Writes a start tag as it is, rewritten, or starts removing the element. */
   private keepOrDrop(i: number, tagEnd: number, name: string, attributes: Attribute[], selfClosing: boolean) {
     const local = localName(name);
+    const parent = this.stack.at(-1);
     const why = this.style
       ? `<${name}> inside <style>`
-      : ELEMENTS.has(local)
-        ? undefined
-        : `<${name}> element`;
+      : parent !== undefined && TEXT_ONLY.has(localName(parent))
+        ? `<${name}> inside <${parent}>`
+        : ELEMENTS.has(local)
+          ? undefined
+          : `<${name}> element`;
     if (why !== undefined) {
       this.change(why);
       if (this.style) this.style.dirty = true;
@@ -459,7 +468,7 @@ function judge(a: Attribute, element: string): Verdict {
   if (a.name === 'xmlns' || prefix === 'xmlns') return { keep: true };
   const local = a.name.slice(colon + 1).toLowerCase();
   if (local.startsWith('on')) return { keep: false, why: `event handler ${a.name} on <${element}>` };
-  if (local === 'href' || local === 'src') {
+  if (local === 'href' || local === 'src' || local === 'srcset' || local === 'ping') {
     return isSafeUrl(a.decoded)
       ? { keep: true }
       : { keep: false, why: `external reference ${a.name}="${clip(a.decoded)}" on <${element}>` };

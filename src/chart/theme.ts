@@ -1,3 +1,4 @@
+import { defaultTheme } from '../spec/defaults.js';
 import type { ThemeName } from '../spec/schema.js';
 
 /** The look of a chart: colours, type sizes and line styles shared by every chart type. */
@@ -169,9 +170,9 @@ export const themes: { readonly [N in ThemeName]: Theme } = Object.freeze({
   },
 });
 
-/** The theme called `name`, or `default`. */
+/** The theme called `name`, or the default theme. */
 export function themeFor(name: ThemeName | undefined): Theme {
-  return themes[name ?? 'default'] ?? themes.default;
+  return themes[name ?? defaultTheme] ?? themes[defaultTheme];
 }
 
 /** Dark or light text, whichever reads better on `fill` (a `#rgb` or `#rrggbb` colour). */

@@ -1,6 +1,7 @@
 import type { Frame } from '../data/frame.js';
 import { type AxisOption, categoryAxis, timeAxis, valueAxis } from './axes.js';
 import { channel, isDateColumn, isNumberColumn, type Pivot, parseDate, pivot, toNumber } from './encode.js';
+import { valueFormat } from './format.js';
 import type { ChartContext, ChartOf } from './layout.js';
 
 /** How the x values of a line or area chart are placed. */
@@ -52,7 +53,7 @@ export function xAxisFor(ctx: ChartContext, d: XYData, title: string | undefined
   if (d.kind === 'time') return { ...timeAxis(ctx, title), ...(pad ? { boundaryGap: ['3%', '3%'] } : {}) };
   if (d.kind === 'value') {
     return {
-      ...valueAxis(ctx, (v) => String(v), title, { scale: true, line: true, horizontal: true }),
+      ...valueAxis(ctx, valueFormat(undefined, d.xs), title, { scale: true, line: true, horizontal: true }),
       splitLine: { show: false },
     };
   }

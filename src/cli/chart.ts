@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { svgToPng } from '../chart/png.js';
+import { svgWithFont } from '../document/fonts-svg.js';
 import { createEngine } from '../engine.js';
 import { ChartpressError, problem } from '../errors.js';
 import { refuseClobber } from './clobber.js';
@@ -17,7 +18,7 @@ export async function chartCommand(file: string, flags: ChartFlags, io: Io): Pro
         problem('CP_ERR_USAGE', `cannot tell the format of "${flags.output}"`, { hint: 'use .svg or .png' }),
       );
     }
-    const scale = Number(flags.scale);
+    const scale = /^\d*\.?\d+$/.test(flags.scale) ? Number(flags.scale) : Number.NaN;
     if (!Number.isFinite(scale) || scale <= 0 || scale > 8) {
       throw new ChartpressError(
         problem('CP_ERR_USAGE', `--scale expects a number in (0, 8], got "${flags.scale}"`),
@@ -29,7 +30,8 @@ export async function chartCommand(file: string, flags: ChartFlags, io: Io): Pro
       params: parseParams(flags.param),
     });
     await refuseClobber([flags.output], inputs);
-    await writeOutput(flags.output, ext === '.png' ? svgToPng(svg, { scale }) : svg);
+    // A standalone SVG carries its font; resvg draws the PNG with the bundled font files.
+    await writeOutput(flags.output, ext === '.png' ? svgToPng(svg, { scale }) : await svgWithFont(svg));
     if (chart.error) {
       printProblems(io, [chart.error]);
       return ExitCode.failed;

@@ -5,7 +5,8 @@ import { ChartpressError, problem } from '../errors.js';
 /**
  * Refuses to write any of `targets` when it is one of `inputs`: the same file after symlinks,
  * or the same device and inode (a hard link). `CP_ERR_OUTPUT_CLOBBER`, before anything is written.
- * A target or input that does not exist cannot be overwritten by the other.
+ * A target or input that does not exist cannot be overwritten by the other. Targets are
+ * resolved as `writeOutput()` resolves them (`..` taken lexically).
  */
 export async function refuseClobber(targets: readonly string[], inputs: readonly string[]): Promise<void> {
   const ids = new Map<string, string>();
@@ -14,7 +15,8 @@ export async function refuseClobber(targets: readonly string[], inputs: readonly
     if (id) ids.set(id, input);
   }
   for (const target of targets) {
-    const id = await fileId(target);
+    // `x/../report.yaml` is the report even while `x` does not exist: the write creates `x`.
+    const id = await fileId(resolve(target));
     const input = id && ids.get(id);
     if (input) {
       throw new ChartpressError(

@@ -43,7 +43,8 @@ const DEFAULT_CACHE_DIR = '.chartpress-cache';
 function poolOptions(flags: Pick<RenderFlags, 'concurrency' | 'chartTimeout'>): PoolOptions {
   const count = (flag: string, value: string | undefined, max: number) => {
     if (value === undefined) return undefined;
-    const n = Number(value);
+    // Decimal digits only: `0x10` and `1e3` are not what a user means by a count.
+    const n = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
     if (Number.isInteger(n) && n >= 1 && n <= max) return n;
     throw new ChartpressError(
       problem('CP_ERR_USAGE', `${flag} expects a whole number from 1 to ${max}, got "${value}"`),

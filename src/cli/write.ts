@@ -1,6 +1,6 @@
-import { close, closeSync, fsync, fsyncSync, openSync, unlinkSync, write } from 'node:fs';
+import { close, closeSync, constants, fsync, fsyncSync, openSync, unlinkSync, write } from 'node:fs';
 import { chmod, mkdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ChartpressError, problem } from '../errors.js';
 
@@ -31,7 +31,8 @@ export async function writeOutput(target: string, data: Uint8Array | string): Pr
   try {
     await writeAtomic(target, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENXIO' ? 'ENXIO (no process reads the pipe)' : (code ?? (e as Error).message);
     throw new ChartpressError(problem('CP_ERR_OUTPUT_WRITE', `cannot write ${target}: ${reason}`), {
       cause: e,
     });
@@ -39,10 +40,14 @@ export async function writeOutput(target: string, data: Uint8Array | string): Pr
 }
 
 async function writeAtomic(target: string, bytes: Uint8Array): Promise<void> {
-  const path = await throughSymlink(target);
+  // `..` is taken lexically, as `refuseClobber()` takes it: `x/../out.pdf` is `out.pdf` whether
+  // or not `x` exists (it is not created).
+  const path = await throughSymlink(resolve(target));
   const old = await stat(path).catch(() => undefined);
   if (old && !old.isFile() && !old.isDirectory()) {
-    // A device or a pipe (`-o /dev/stdout`) is a stream, not a file to replace.
+    // A device or a pipe (`-o /dev/stdout`) is a stream, not a file to replace. A pipe that
+    // nobody reads would block the open for ever: refused (ENXIO) instead.
+    if (old.isFIFO()) closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
     await writeFile(path, bytes);
     return;
   }

@@ -1,3 +1,5 @@
+import { dropForbiddenXmlChars } from '../chart/xml-chars.js';
+
 /**
  * A Typst string literal. User text always reaches Typst as a string (`#"..."` in markup), never
  * as markup, so `#`, `[`, `*`, `_`, `$`, `@`, `<`, `//` and friends show literally.
@@ -25,7 +27,10 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Text for HTML element content and attribute values. */
+/**
+ * Text for HTML element content and attribute values. Characters XML forbids (control
+ * characters, lone surrogates, U+FFFE) are dropped: a page shows them as nothing at best.
+ */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return dropForbiddenXmlChars(s).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }

@@ -1,6 +1,10 @@
-import { FONT_FAMILY, FONT_STACK, FontWeight, fontData } from '../font.js';
+import { FONT_STACK } from '../font.js';
 import type { PlanBlock } from '../pipeline/plan.js';
 import { escapeHtml as e } from './escape.js';
+import { fontFaceCss } from './fonts.js';
+import { drawnText, type HtmlWeights } from './fonts-text.js';
+import { parseMarkdown } from './markdown.js';
+import { markdownHtml } from './markdown-html.js';
 import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
 import { NO_ROWS, tableText } from './table.js';
 
@@ -14,6 +18,10 @@ header .meta { font-size: 12px; color: #5f6b7a; margin-top: 8px; }
 h2, h3, h4, h5 { font-weight: 600; margin: 1.6em 0 0.6em; }
 h2 { font-size: 21px; } h3 { font-size: 17px; } h4, h5 { font-size: 15px; }
 figure { margin: 18px 0; text-align: center; break-inside: avoid; }
+a { color: #1d5fa8; }
+code { background: #f3f5f8; border-radius: 3px; padding: 0 3px; font-size: 0.92em; }
+pre { background: #f3f5f8; border-radius: 4px; padding: 8px 10px; overflow-x: auto; }
+pre code { padding: 0; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 12px; color: #5f6b7a; }
 .row { display: grid; gap: 18px; align-items: center; }
@@ -32,16 +40,32 @@ tr:nth-child(even) td { background: #fafbfc; }
   body { margin: 0; padding: 0; max-width: none; font-size: 10pt; }
 }`;
 
+/** The font weights STYLE (and the browser's own style sheet) give elements: keep them in step. */
+const PAGE_WEIGHTS: HtmlWeights = {
+  tags: { h1: 700, h2: 600, h3: 600, h4: 600, h5: 600, h6: 700, th: 600, b: 'bolder', strong: 'bolder' },
+  classes: { title: 600 },
+};
+
 /** Pulls the charts and tables the body embeds, then writes the page. */
 export async function htmlOf(source: DocumentSource): Promise<string> {
   return writeHtml(await pullDocument(source));
 }
 
 /**
- * One self-contained HTML page: inline SVG charts, the embedded font, print CSS. A chart key is
- * inlined once; later placements of the same picture refer to it with `<use>`.
+ * One self-contained HTML page: inline SVG charts, the embedded font, print CSS. The font is cut
+ * down to the characters the page draws, per weight. A chart key is inlined once; later
+ * placements of the same picture refer to it with `<use>`.
  */
-export function writeHtml(doc: DocumentModel): string {
+export async function writeHtml(doc: DocumentModel): Promise<string> {
+  const { head, body } = writePage(doc);
+  // The body's own text decides the subsets: what is drawn, in the weight it is drawn with. The
+  // base set guards text whose weight the CSS sets otherwise than PAGE_WEIGHTS says.
+  const fonts = await fontFaceCss(drawnText(body, PAGE_WEIGHTS), { always: ['regular'], base: true });
+  return `${head}<style>${fonts}${STYLE}</style>\n</head>\n${body}`;
+}
+
+/** The page without its style: the head's first lines, and the body. */
+function writePage(doc: DocumentModel): { head: string; body: string } {
   let instance = 0;
   const inlined = new Map<string, string>();
   const chart = (c: RenderedChart): string => {
@@ -61,10 +85,7 @@ export function writeHtml(doc: DocumentModel): string {
         return `<h${level}>${e(b.text)}</h${level}>`;
       }
       case 'text':
-        return b.text
-          .split(/\n\s*\n/)
-          .map((p) => `<p>${e(p.trim())}</p>`)
-          .join('\n');
+        return markdownHtml(parseMarkdown(b.text));
       case 'chart': {
         const c = doc.charts.get(b.use.id);
         if (!c) return '';
@@ -102,15 +123,14 @@ export function writeHtml(doc: DocumentModel): string {
     doc.subtitle ? `<div class="subtitle">${e(doc.subtitle)}</div>` : '',
     meta.length ? `<div class="meta">${e(meta.join('  ·  '))}</div>` : '',
   ].join('');
-  return `<!doctype html>
+  const head = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(doc.title)}</title>
-<style>${fontFaces(doc.charts.values())}${STYLE}</style>
-</head>
-<body>
+`;
+  const body = `<body>
 <header>${header}</header>
 <main>
 ${doc.blocks.map(block).join('\n')}
@@ -118,40 +138,7 @@ ${doc.blocks.map(block).join('\n')}
 </body>
 </html>
 `;
-}
-
-const WEIGHTS: Readonly<Record<number, FontWeight>> = {
-  400: 'regular',
-  500: 'medium',
-  600: 'semibold',
-  700: 'bold',
-};
-const faceCache = new Map<FontWeight, string>();
-
-/**
- * The font embedded as data URLs: the weights the page's CSS uses (400, 600) and those its
- * charts use, so that text is drawn with the metrics it was measured with.
- */
-function fontFaces(charts: Iterable<RenderedChart>): string {
-  const used = new Set<FontWeight>(['regular', 'semibold']);
-  for (const c of charts) {
-    for (const m of c.svg.matchAll(/font-weight[:=]"?(\d{3}|bold)/g)) {
-      const w = WEIGHTS[m[1] === 'bold' ? 700 : Number(m[1])];
-      if (w) used.add(w);
-    }
-  }
-  return [...used]
-    .sort((a, b) => FontWeight[a] - FontWeight[b])
-    .map((w) => {
-      let face = faceCache.get(w);
-      if (!face) {
-        const data = fontData(w).toString('base64');
-        face = `@font-face { font-family: "${FONT_FAMILY}"; font-weight: ${FontWeight[w]}; font-style: normal; src: url(data:font/ttf;base64,${data}) format("truetype"); }\n`;
-        faceCache.set(w, face);
-      }
-      return face;
-    })
-    .join('');
+  return { head, body };
 }
 
 /**

@@ -3,6 +3,8 @@ import { ChartpressError, problem } from '../errors.js';
 import { allFontData } from '../font.js';
 import { traceSync, tracing } from '../telemetry/channels.js';
 import { typstString } from './escape.js';
+import { italicFontData } from './markdown-fonts.js';
+import { withoutDefaultSuspects } from './pdf-markinfo.js';
 import type { TypstDocument } from './typst.js';
 
 /** The virtual root Typst resolves `/charts/...` against; nothing is read from disk. */
@@ -12,7 +14,10 @@ let compiler: NodeCompiler | undefined;
 
 /** One compiler per process: creating it loads fonts, and its caches speed up later compiles. */
 function getCompiler(): NodeCompiler {
-  compiler ??= NodeCompiler.create({ workspace: ROOT, fontArgs: [{ fontBlobs: allFontData() }] });
+  compiler ??= NodeCompiler.create({
+    workspace: ROOT,
+    fontArgs: [{ fontBlobs: [...allFontData(), ...italicFontData()] }],
+  });
   return compiler;
 }
 
@@ -38,7 +43,7 @@ export function compilePdf(doc: TypstDocument): Uint8Array {
 
 function compile(doc: TypstDocument): Uint8Array {
   const compiled = tryCompile(doc);
-  if (compiled instanceof Uint8Array) return compiled;
+  if (compiled instanceof Uint8Array) return withoutDefaultSuspects(compiled);
   throw new ChartpressError(problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${compiled.reason}`), {
     cause: compiled.cause,
   });

@@ -1,6 +1,8 @@
 import { FONT_FAMILY } from '../font.js';
 import type { PlanBlock } from '../pipeline/plan.js';
 import { typstString as q } from './escape.js';
+import { parseMarkdown } from './markdown.js';
+import { markdownTypst } from './markdown-typst.js';
 import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
 import { NO_ROWS, tableText } from './table.js';
 
@@ -21,6 +23,11 @@ const PREAMBLE = `#let muted = rgb("#5f6b7a")
 #set text(font: "${FONT_FAMILY}", size: 10pt, fill: rgb("#1f2933"), lang: "en")
 #set par(leading: 0.7em, spacing: 1.1em)
 #show heading: set text(weight: "semibold")
+#show link: set text(fill: rgb("#1d5fa8"))
+#show link: underline.with(offset: 1.5pt, stroke: 0.5pt)
+#show raw: set text(size: 1.125em)
+#show raw.where(block: false): box.with(fill: rgb("#f3f5f8"), inset: (x: 2pt), outset: (y: 2.5pt), radius: 2pt)
+#show raw.where(block: true): block.with(fill: rgb("#f3f5f8"), inset: 8pt, radius: 3pt, width: 100%)
 #show heading.where(level: 1): it => block(above: 1.6em, below: 0.9em, text(size: 15pt, it.body))
 #show heading.where(level: 2): it => block(above: 1.3em, below: 0.7em, text(size: 12.5pt, it.body))
 #show heading.where(level: 3): it => block(above: 1.1em, below: 0.6em, text(size: 11pt, it.body))
@@ -76,10 +83,7 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
       case 'heading':
         return `#heading(level: ${b.level}, ${q(b.text)})`;
       case 'text':
-        return b.text
-          .split(/\n\s*\n/)
-          .map((p) => `#par(${q(p.trim())})`)
-          .join('\n\n');
+        return markdownTypst(parseMarkdown(b.text));
       case 'chart': {
         const chart = doc.charts.get(b.use.id);
         if (!chart) return '';

@@ -12,6 +12,11 @@ import type { Plan, PlannedQuery } from './plan.js';
 export interface PlanData {
   readonly frames: ReadonlyMap<string, Frame>;
   readonly failed: ReadonlyMap<string, Problem>;
+  /**
+   * The ids whose frame no other query shares: the frame may be handed over to a worker (its
+   * buffers detached) without another chart losing its data.
+   */
+  readonly owned: ReadonlySet<string>;
 }
 
 export interface DataContext {
@@ -65,6 +70,7 @@ export function openPlanData(plan: Plan, given: DataContext, { eager = false } =
       return {
         frames: new Map(parts.flatMap((p) => [...p.frames])),
         failed: new Map(parts.flatMap((p) => [...p.failed])),
+        owned: new Set(parts.flatMap((p) => [...p.owned])),
       };
     },
   };
@@ -88,7 +94,7 @@ async function runDataset(
 ): Promise<PlanData> {
   const frames = new Map<string, Frame>();
   const failed = new Map<string, Problem>();
-  if (!ctx.report.datasets[name]) return { frames, failed }; // checked before planning
+  if (!ctx.report.datasets[name]) return { frames, failed, owned: new Set() }; // checked before planning
   let pending = new Map(queries);
   while (pending.size > 0) {
     try {
@@ -110,7 +116,14 @@ async function runDataset(
     }
   }
   for (const id of failed.keys()) frames.set(id, emptyFrame);
-  return { frames, failed };
+  return { frames, failed, owned: soleFrames(frames) };
+}
+
+/** The ids whose frame object appears once among the dataset's frames. */
+function soleFrames(frames: ReadonlyMap<string, Frame>): Set<string> {
+  const uses = new Map<Frame, number>();
+  for (const f of frames.values()) uses.set(f, (uses.get(f) ?? 0) + 1);
+  return new Set([...frames].flatMap(([id, f]) => (uses.get(f) === 1 ? [id] : [])));
 }
 
 /**

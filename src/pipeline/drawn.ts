@@ -60,6 +60,15 @@ export function toProblem(e: unknown, use: ChartUse): Problem {
     const p = e.problems[0];
     return { ...p, path: p.path ? `${use.path}.${p.path}` : use.path };
   }
-  const reason = e instanceof Error ? e.message : String(e);
+  const reason = describe(e);
   return problem('CP_ERR_CHART_RENDER', `chart "${use.id}" failed: ${reason}`, { path: use.path });
+}
+
+/** What a thrown value says of itself; a renderer may throw anything, even a value that cannot be printed. */
+function describe(e: unknown): string {
+  try {
+    return e instanceof Error ? String(e.message) : String(e);
+  } catch {
+    return 'it threw a value that cannot be printed';
+  }
 }

@@ -1,8 +1,9 @@
 import type { Value } from '../data/frame.js';
-import type { NormalizedChart } from '../spec/defaults.js';
+import { type BlockOf, visitBlocks } from '../spec/blocks.js';
+import { defaultTheme, type NormalizedChart } from '../spec/defaults.js';
 import { conditionParam, isParamRef, normalizeChart } from '../spec/normalize.js';
 import type { Params } from '../spec/params.js';
-import type { Block, Condition, Query, Report, TableBlock } from '../spec/schema.js';
+import type { Condition, Query, Report, TableBlock } from '../spec/schema.js';
 
 /** A chart placed in the document. */
 export interface ChartUse {
@@ -55,9 +56,9 @@ export function planReport(report: Report, params: Params): Plan {
   const charts = new Map<string, ChartUse>();
   const tables = new Map<string, TableUse>();
   const skipped = new Map<string, NormalizedChart['type']>();
-  const theme = report.theme ?? 'default';
+  const theme = report.theme ?? defaultTheme;
 
-  const chartUse = (ref: Extract<Block, { chart: unknown }>['chart'], path: string): ChartUse => {
+  const chartUse = (ref: BlockOf<'chart'>['chart'], path: string): ChartUse => {
     const id = typeof ref === 'string' ? ref : path;
     const known = charts.get(id);
     if (known) return known;
@@ -72,46 +73,25 @@ export function planReport(report: Report, params: Params): Plan {
     return use;
   };
 
-  const skip = (blocks: readonly Block[], path: string) => {
-    blocks.forEach((block, i) => {
-      const here = `${path}[${i}]`;
-      if ('chart' in block) {
-        const id = typeof block.chart === 'string' ? block.chart : `${here}.chart`;
-        skipped.set(
-          id,
-          typeof block.chart === 'string' ? (report.charts[block.chart]?.type ?? 'bar') : block.chart.type,
-        );
-      } else if ('row' in block) skip(block.row, `${here}.row`);
-      else if ('when' in block) {
-        skip(block.then, `${here}.then`);
-        if (block.else) skip(block.else, `${here}.else`);
-      }
-    });
-  };
-
-  const walk = (blocks: readonly Block[], path: string): PlanBlock[] => {
-    const out: PlanBlock[] = [];
-    blocks.forEach((block, i) => {
-      const here = `${path}[${i}]`;
-      if ('heading' in block) out.push({ kind: 'heading', text: block.heading, level: block.level ?? 1 });
-      else if ('text' in block) out.push({ kind: 'text', text: block.text });
-      else if ('chart' in block)
-        out.push({ kind: 'chart', use: chartUse(block.chart, `${here}.chart`), caption: block.caption });
-      else if ('row' in block) out.push({ kind: 'row', items: walk(block.row, `${here}.row`) });
-      else if ('table' in block) {
-        const use = { id: `${here}.table`, path: `${here}.table`, table: block.table };
-        tables.set(use.id, use);
-        out.push({ kind: 'table', use });
-      } else if ('when' in block) {
-        const taken = holds(block.when, params);
-        out.push(...walk(taken ? block.then : (block.else ?? []), `${here}.${taken ? 'then' : 'else'}`));
-        skip(taken ? (block.else ?? []) : block.then, `${here}.${taken ? 'else' : 'then'}`);
-      } else out.push({ kind: 'pagebreak' });
-    });
-    return out;
-  };
-
-  const blocks = walk(report.body, 'body');
+  const blocks = visitBlocks<PlanBlock>(report.body, 'body', {
+    heading: (b, at) => (at.reached ? { kind: 'heading', text: b.heading, level: b.level ?? 1 } : undefined),
+    text: (b, at) => (at.reached ? { kind: 'text', text: b.text } : undefined),
+    chart: (b, { path, reached }) => {
+      if (reached) return { kind: 'chart', use: chartUse(b.chart, `${path}.chart`), caption: b.caption };
+      const id = typeof b.chart === 'string' ? b.chart : `${path}.chart`;
+      skipped.set(id, typeof b.chart === 'string' ? (report.charts[b.chart]?.type ?? 'bar') : b.chart.type);
+      return undefined;
+    },
+    row: (_, at, items) => (at.reached ? { kind: 'row', items } : undefined),
+    table: (b, { path, reached }) => {
+      if (!reached) return undefined;
+      const use = { id: `${path}.table`, path: `${path}.table`, table: b.table };
+      tables.set(use.id, use);
+      return { kind: 'table', use };
+    },
+    pagebreak: (_, at) => (at.reached ? { kind: 'pagebreak' } : undefined),
+    when: (b) => (holds(b.when, params) ? 'then' : 'else'),
+  });
   for (const [id, spec] of Object.entries(report.charts)) if (!charts.has(id)) skipped.set(id, spec.type);
   for (const id of charts.keys()) skipped.delete(id);
 

@@ -1,16 +1,18 @@
 import type { TieredCache } from '../cache/tiered.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import { writeHtml } from '../document/html.js';
-import { type DocumentSource, pullDocument, type RenderedChart } from '../document/model.js';
+import { type DocumentModel, pullDocument, type RenderedChart } from '../document/model.js';
 import { writeTypst } from '../document/typst.js';
 import { type Problem, type Warning, WarningLog } from '../errors.js';
 import type { RenderPool } from '../pool/pool.js';
+import { pageDefaults } from '../spec/defaults.js';
 import type { Params } from '../spec/params.js';
 import type { Report } from '../spec/schema.js';
-import { publishSkipped, tracePhase, traceWrite } from '../telemetry/trace.js';
-import { lazyPlanCharts } from './charts.js';
+import { publishSkipped, tracePhase, traceWrite, traceWriteAsync } from '../telemetry/trace.js';
+import { ChartRun } from './chart-run.js';
+import { PhaseClock } from './clock.js';
 import { compileReport } from './compile.js';
-import { openPlanData } from './data.js';
+import { type DataContext, openPlanData, type PlanDataSource } from './data.js';
 import { reportInputs } from './inputs.js';
 import type { Plan } from './plan.js';
 import { emitProgress, type ProgressListener } from './progress.js';
@@ -79,62 +81,89 @@ export interface ReportRun {
 export async function renderReport(prepared: Prepared, run: ReportRun, t0: number): Promise<RenderResult> {
   const format = run.format ?? 'pdf';
   const { report, plan, file } = prepared;
+  const clock = new PhaseClock(t0);
   const warnings = new WarningLog();
-  let data!: ReturnType<typeof openPlanData>;
-  const dataRead = tracePhase('data', () => {
-    data = openPlanData(plan, { ...prepared, warn: (w) => warnings.add(withFile(w, file)) }, { eager: true });
-    return data.all();
-  }).then(() => performance.now() - t0);
+  const data = readData(plan, { ...prepared, warn: (w) => warnings.add(withFile(w, file)) });
+  const dataRead = clock.markWhen('dataRead', data.read);
   dataRead.catch(() => {}); // awaited below, unless writing fails first
-  let chartsReady = 0;
-  const charts = lazyPlanCharts(plan, data, {
+  const charts = new ChartRun(plan, data.source, {
     pool: run.pool,
     cache: run.cache,
     warn: (w) => warnings.add(w),
     onProgress: (e) => {
       emitProgress(run.onProgress, e);
-      if (e.kind !== 'done') return;
-      chartsReady = performance.now() - t0;
+      if (e.kind !== 'done' || !run.onChart) return;
       const chart = charts.done.get(e.id);
-      if (chart && run.onChart) run.onChart(e.done, e.total, chartInfo(chart));
+      if (chart) run.onChart(e.done, e.total, chartInfo(chart));
     },
   });
-  const tables = lazyPlanTables(plan, data, file);
-  const source: DocumentSource = {
-    title: report.title,
-    subtitle: report.subtitle,
-    author: report.author,
-    date: report.date,
-    page: { size: report.page?.size ?? 'a4', orientation: report.page?.orientation ?? 'portrait' },
-    blocks: plan.blocks,
-    charts: charts.charts,
-    tables: tables.tables,
-  };
-  let files: ReadonlyMap<string, Uint8Array> = new Map();
-  // Charts Typst could not read, replaced by placeholders.
-  let unreadable: ReadonlyMap<string, RenderedChart> = new Map();
-  const model = await tracePhase('charts', () => pullDocument(source));
-  const output: Uint8Array | string = await tracePhase('document', async () => {
-    if (format === 'html') return traceWrite('html', model.charts.size, () => writeHtml(model));
-    const typst = traceWrite('typ', model.charts.size, () => writeTypst(model));
-    if (format === 'typ') files = typst.files;
-    if (format !== 'pdf') return typst.source;
-    const compiled = await compileReport(model, typst, plan, run.cache);
-    unreadable = compiled.failed;
-    return compiled.pdf;
-  });
-  const times = { data: await dataRead, charts: chartsReady, total: performance.now() - t0 };
-  const done = unreadable.size ? new Map([...charts.done, ...unreadable]) : charts.done;
+  const tables = lazyPlanTables(plan, data.source, file);
+  const model = await tracePhase('charts', () =>
+    pullDocument({
+      title: report.title,
+      subtitle: report.subtitle,
+      author: report.author,
+      date: report.date,
+      page: {
+        size: report.page?.size ?? pageDefaults.size,
+        orientation: report.page?.orientation ?? pageDefaults.orientation,
+      },
+      blocks: plan.blocks,
+      charts: charts.charts,
+      tables: tables.tables,
+    }),
+  );
+  const written = await tracePhase('document', () => writeDocument(model, format, plan, run.cache));
+  await dataRead;
+  if (charts.lastDoneAt !== undefined) clock.mark('chartsReady', charts.lastDoneAt);
+  clock.mark('written');
+
+  const done = written.unreadable.size ? new Map([...charts.done, ...written.unreadable]) : charts.done;
   const problems = failures(
     inPlanOrder(plan.charts.keys(), done),
     inPlanOrder(plan.tables.keys(), tables.done),
     file,
   );
   const infos = chartInfos(plan, done);
-  const stats = renderStats(infos, times, charts.cache);
+  const stats = renderStats(infos, clock.ms(), charts.cache);
   for (const s of plan.skipped) publishSkipped(s);
+  const { output, files } = written;
   const inputs = reportInputs(prepared);
   return { output, format, files, inputs, charts: infos, stats, problems, warnings: warnings.warnings };
+}
+
+/** Starts every dataset's scan now, in the data phase; `read` settles once all are read. */
+function readData(plan: Plan, ctx: DataContext): { source: PlanDataSource; read: Promise<unknown> } {
+  let source!: PlanDataSource;
+  const read = tracePhase('data', () => {
+    source = openPlanData(plan, ctx, { eager: true });
+    return source.all();
+  });
+  return { source, read };
+}
+
+/** A written document, and the charts Typst could not read (now placeholders), by id. */
+interface Written {
+  readonly output: Uint8Array | string;
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  readonly unreadable: ReadonlyMap<string, RenderedChart>;
+}
+
+async function writeDocument(
+  model: DocumentModel,
+  format: OutputFormat,
+  plan: Plan,
+  cache: TieredCache | undefined,
+): Promise<Written> {
+  const none = new Map<never, never>();
+  if (format === 'html') {
+    const output = await traceWriteAsync('html', model.charts.size, () => writeHtml(model));
+    return { output, files: none, unreadable: none };
+  }
+  const typst = traceWrite('typ', model.charts.size, () => writeTypst(model));
+  if (format === 'typ') return { output: typst.source, files: typst.files, unreadable: none };
+  const compiled = await compileReport(model, typst, plan, cache);
+  return { output: compiled.pdf, files: none, unreadable: compiled.failed };
 }
 
 function inPlanOrder<T>(ids: Iterable<string>, done: ReadonlyMap<string, T>): Map<string, T> {

@@ -59,16 +59,13 @@ function skippedInfo(id: string, type: ChartType): ChartInfo {
   return { id, type, key: '', status: 'skipped', ms: 0, bytes: 0 };
 }
 
-/** Times (ms since the render began) at which each phase had what it needed. */
-export interface PhaseTimes {
-  readonly data: number;
-  readonly charts: number;
-  readonly total: number;
-}
-
-export function renderStats(infos: readonly ChartInfo[], t: PhaseTimes, cache: RunCacheStats): RenderStats {
+/** The stats of a render: its charts by status, its phase times (see `PhaseClock`) and its cache use. */
+export function renderStats(
+  infos: readonly ChartInfo[],
+  ms: RenderStats['ms'],
+  cache: RunCacheStats,
+): RenderStats {
   const count = (status: ChartInfo['status']) => infos.filter((c) => c.status === status).length;
-  const ready = Math.max(t.data, t.charts);
   return {
     charts: {
       total: infos.length,
@@ -77,12 +74,7 @@ export function renderStats(infos: readonly ChartInfo[], t: PhaseTimes, cache: R
       failed: count('failed'),
       skipped: count('skipped'),
     },
-    ms: {
-      total: round(t.total),
-      data: round(t.data),
-      charts: round(Math.max(0, t.charts - t.data)),
-      document: round(t.total - ready),
-    },
+    ms,
     cache: { ...cache },
   };
 }

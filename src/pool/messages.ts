@@ -13,15 +13,26 @@ export interface RenderTask {
   readonly renderer?: string | undefined;
 }
 
-/** What a worker sends back: the SVG as UTF-8 bytes (transferred), or why it failed. */
-export type RenderReply = (
-  | { readonly ok: true; readonly bytes: Uint8Array }
-  | { readonly ok: false; readonly message: string; readonly problems?: readonly Problem[] }
-) & {
+/** Who answered a task, and its heap after it: every reply from a worker carries this. */
+export interface WorkerState {
   readonly threadId: number;
-  /** The worker's heap in use after the render, in bytes. */
+  /** The worker's heap in use after the task, in bytes. */
   readonly heapUsed: number;
-};
+}
+
+/**
+ * What a worker answers: `ready` to a `PING`; to a render, the SVG as UTF-8 bytes (`drawn`,
+ * transferred, not copied) or why it failed.
+ */
+export type WorkerReply = WorkerState &
+  (
+    | { readonly kind: 'ready' }
+    | { readonly kind: 'drawn'; readonly bytes: Uint8Array }
+    | { readonly kind: 'failed'; readonly message: string; readonly problems?: readonly Problem[] }
+  );
+
+/** What a worker answers to a render. */
+export type RenderReply = Exclude<WorkerReply, { readonly kind: 'ready' }>;
 
 /** Posted by a worker as it begins a task: the task's timeout counts from here. */
 export interface StartedMessage {
@@ -30,7 +41,7 @@ export interface StartedMessage {
   readonly threadId: number;
 }
 
-/** A task that only proves the worker is up (ECharts imported). */
+/** A task that only proves the worker is up (ECharts imported); answered `ready`. */
 export const PING = 'ping';
 
 export function isStartedMessage(m: unknown): m is StartedMessage {

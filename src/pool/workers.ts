@@ -3,10 +3,11 @@ import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { MAX_TIMEOUT_MS } from '../spec/limits.js';
 import { publishPool } from '../telemetry/trace.js';
-import { isStartedMessage, PING, type RenderReply, type RenderTask } from './messages.js';
+import { Gate } from './gate.js';
+import { isStartedMessage, PING, type RenderReply, type RenderTask, type WorkerReply } from './messages.js';
 import type { ResolvedPoolOptions } from './options.js';
-
-type Balancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
+import { type RetireReason, Roster } from './roster.js';
+import { packFrame } from './transfer.js';
 
 /** Time a task may wait for a worker to start before its own timeout begins. */
 const STARTUP_ALLOWANCE_MS = 30_000;
@@ -23,6 +24,16 @@ export class WorkerTimeout extends Error {
   }
 }
 
+/** How a render runs on a worker. */
+export interface RunOptions {
+  /** Whether the frame is handed over: its whole numeric buffers are then moved, not copied. */
+  readonly owned: boolean;
+  /** Milliseconds it may take once a worker begins it. */
+  readonly timeoutMs: number;
+  /** Called as a worker begins it, with the worker's thread id. */
+  readonly onStart?: ((threadId: number) => void) | undefined;
+}
+
 /** The worker entry: compiled JS next to this module, or the TypeScript source run through tsx. */
 function workerEntry(): { filename: string; execArgv?: string[] } {
   const here = import.meta.url;
@@ -33,31 +44,36 @@ function workerEntry(): { filename: string; execArgv?: string[] } {
 }
 
 /**
- * Worker threads over piscina (`#pool`, made on first use). Each task runs with a timeout that
- * counts from when the worker begins it (the worker says so); a task over its time is aborted,
- * which terminates its worker, and piscina starts a replacement. A worker is replaced after
- * `recycleAfter` renders, or after a render that left its heap above half its limit: the load
- * balancer gives it no more work, and it is terminated once idle.
+ * Worker threads over piscina (`#pool`, made on first use), behind a gate that lets at most
+ * `threads` renders run at once (fewer under memory pressure). Each task runs with a timeout
+ * that counts from when the worker begins it (the worker says so); a task over its time is
+ * aborted, which terminates its worker, and piscina starts a replacement. A worker is replaced
+ * after `recycleAfter` tasks, or after a render that left its heap above half its limit: it is
+ * given no more work, and terminated once it has answered.
  */
 export class Workers {
   readonly #options: ResolvedPoolOptions;
+  readonly #gate: Gate;
+  readonly #roster: Roster;
   #pool: Piscina | undefined;
-  /** Tasks under way by sequence number: how to start their timeout. */
-  readonly #tasks = new Map<number, (threadId: number) => void>();
-  /** Renders given to each worker, by thread id. */
-  readonly #given = new Map<number, number>();
-  /** Tasks given to each worker and not yet answered (a reply can trail the next dispatch). */
-  readonly #busy = new Map<number, number>();
-  readonly #retiring = new Set<number>();
+  /** Renders under way by sequence number: how to start their timeout once a worker begins. */
+  readonly #begin = new Map<number, (threadId: number) => void>();
+  /** Tasks (waiting or running) and pings: `close()` waits for them; the idle clock, for none. */
+  readonly #running = new Set<Promise<unknown>>();
   #idle: NodeJS.Timeout | undefined;
-  /** Tasks and pings under way: the idle clock runs only at 0. */
-  #pending = 0;
   #seq = 0;
+  /**
+   * Renders answered (drawn or failed); workers replaced for their task count or heap; renders
+   * stopped at their timeout.
+   */
+  rendered = 0;
   recycled = 0;
   timedOut = 0;
 
   constructor(options: ResolvedPoolOptions) {
     this.#options = options;
+    this.#gate = new Gate(options.threads, options.maxQueue, options.memoryLimit);
+    this.#roster = new Roster(options.recycleAfter, (options.workerHeapMb * MiB) / 2);
   }
 
   /** Whether the workers are up (or starting). */
@@ -70,42 +86,76 @@ export class Workers {
     return this.#pool?.threads.length ?? 0;
   }
 
+  /** Renders allowed at once now (the memory guard's step). */
+  get limit(): number {
+    return this.#gate.limit;
+  }
+
+  /** Renders under way on workers. */
+  get running(): number {
+    return this.#gate.running;
+  }
+
+  /** Renders waiting for a turn. */
+  get queued(): number {
+    return this.#gate.queued;
+  }
+
   /** Starts the workers (if needed) and waits until each has loaded the renderer. */
   async warmup(): Promise<void> {
     const t0 = performance.now();
     const pool = this.#start();
-    this.#pending++;
-    try {
-      const pings = Array.from({ length: this.#options.threads }, () => pool.run(PING));
-      for (const threadId of await Promise.all(pings)) this.#done(threadId as number);
-      publishPool(() => ({ type: 'start', threads: this.threads, ms: performance.now() - t0 }));
-    } finally {
-      this.#pending--;
-      this.#touch();
-    }
+    await this.#track(
+      Promise.all(
+        Array.from({ length: this.#options.threads }, async () => {
+          this.#book((await pool.run(PING)) as WorkerReply);
+        }),
+      ),
+    );
+    publishPool(() => ({ type: 'start', threads: this.threads, ms: performance.now() - t0 }));
   }
 
   /**
-   * Renders a task on a worker. `onStart` is called as the worker begins it. Rejects with
-   * `WorkerTimeout` when it ran over `timeoutMs`, or with the worker's failure (a crash, a
-   * heap over its limit).
+   * Renders a task on a worker once the gate lets it. Rejects with `GateError` when the queue is
+   * full or the workers close, `WorkerTimeout` when it ran over its timeout, or the worker's
+   * failure (a crash, a heap over its limit).
    */
-  async run(
+  run(task: Omit<RenderTask, 'seq'>, how: RunOptions): Promise<RenderReply> {
+    // Tracked from the start: `close()` must not end the workers under one the gate just let in.
+    return this.#track(
+      (async () => {
+        await this.#gate.enter();
+        try {
+          // Packed once let in: the copies of a kept frame are not held while it waits.
+          const { frame, transfer } = packFrame(task.frame, how.owned);
+          return await this.#render({ ...task, frame }, transfer, how);
+        } finally {
+          this.#gate.leave();
+        }
+      })(),
+    );
+  }
+
+  /** Fails the renders still waiting for a turn, lets those under way finish, ends every worker. */
+  async close(reason: string): Promise<void> {
+    this.#gate.cancelWaiting(reason);
+    await Promise.allSettled(this.#running);
+    await this.#stop();
+  }
+
+  async #render(
     task: Omit<RenderTask, 'seq'>,
     transfer: ArrayBuffer[],
-    timeoutMs: number,
-    onStart?: (threadId: number) => void,
+    { timeoutMs, onStart }: RunOptions,
   ): Promise<RenderReply> {
     const pool = this.#start();
-    this.#pending++;
-    clearTimeout(this.#idle);
     const seq = ++this.#seq;
     const controller = new AbortController();
     // Capped: a timer past 2^31 - 1 ms fires at once.
     const waited = Math.min(timeoutMs + STARTUP_ALLOWANCE_MS, MAX_TIMEOUT_MS);
     let timer = setTimeout(() => controller.abort(new WorkerTimeout(waited, false)), waited);
     let begun: number | undefined;
-    this.#tasks.set(seq, (threadId) => {
+    this.#begin.set(seq, (threadId) => {
       begun = threadId;
       clearTimeout(timer);
       timer = setTimeout(() => controller.abort(new WorkerTimeout(timeoutMs, true)), timeoutMs);
@@ -116,43 +166,30 @@ export class Workers {
         transferList: transfer,
         signal: controller.signal,
       })) as RenderReply;
-      // The result and the "started" message travel on different ports: either may come first.
+      // The reply and the "started" message travel on different ports: either may come first.
       if (begun === undefined) onStart?.(reply.threadId);
-      this.#done(reply);
+      this.rendered++;
+      this.#book(reply);
       return reply;
     } catch (e) {
-      // The worker is gone (stopped or crashed): piscina replaces it.
-      if (begun !== undefined) this.#forget(begun);
+      // The worker is gone (stopped or crashed): piscina replaces it, and `workerDestroy` drops
+      // its record.
       const reason: unknown = controller.signal.reason;
-      if (reason instanceof WorkerTimeout) {
-        if (reason.started) this.timedOut++;
-        publishPool(() => ({ type: 'timeout', chartId: task.chart.id, limitMs: reason.ms }));
-        publishPool(() => ({ type: 'recycle', reason: 'timeout', threadId: begun }));
-        throw reason;
-      }
-      throw e;
+      if (!(reason instanceof WorkerTimeout)) throw e;
+      if (reason.started) this.timedOut++;
+      publishPool(() => ({ type: 'timeout', chartId: task.chart.id, limitMs: reason.ms }));
+      publishPool(() => ({ type: 'recycle', reason: 'timeout', threadId: begun }));
+      throw reason;
     } finally {
       clearTimeout(timer);
-      this.#tasks.delete(seq);
-      this.#pending--;
-      this.#touch();
+      this.#begin.delete(seq);
     }
-  }
-
-  /** Ends every worker; tasks under way fail. */
-  async close(): Promise<void> {
-    clearTimeout(this.#idle);
-    const pool = this.#pool;
-    this.#pool = undefined;
-    this.#given.clear();
-    this.#busy.clear();
-    this.#retiring.clear();
-    await pool?.destroy();
   }
 
   #start(): Piscina {
     if (this.#pool) return this.#pool;
     const { threads, workerHeapMb } = this.#options;
+    const roster = this.#roster;
     const pool = new Piscina({
       ...workerEntry(),
       // As many workers as threads, kept up: one that is terminated is replaced at once.
@@ -161,61 +198,67 @@ export class Workers {
       // Our gate admits at most `threads` tasks; piscina queues only while a worker restarts.
       maxQueue: threads * 4,
       resourceLimits: { maxOldGenerationSizeMb: workerHeapMb },
-      loadBalancer: this.#balance,
+      // Piscina posts the task to the worker the balancer returns: that is when it is dispatched.
+      loadBalancer: (_task, workers) => {
+        const worker = roster.choose(workers);
+        if (worker) roster.dispatched(worker.id);
+        return worker;
+      },
     });
     pool.on('message', (m: unknown) => {
-      if (isStartedMessage(m)) this.#tasks.get(m.seq)?.(m.threadId);
+      if (isStartedMessage(m)) this.#begin.get(m.seq)?.(m.threadId);
     });
+    pool.on('workerDestroy', (w: { id: number }) => roster.forget(w.id));
     // A worker that dies between tasks is replaced by piscina; nothing is waiting on it.
     pool.on('error', () => publishPool(() => ({ type: 'recycle', reason: 'error' })));
     this.#pool = pool;
     return pool;
   }
 
-  /** Idle workers only, never one being retired; counts what each is given. */
-  readonly #balance: Balancer = (_task, workers) => {
-    for (const w of workers) {
-      if (w.currentUsage !== 0 || w.terminating || w.destroyed || this.#retiring.has(w.id)) continue;
-      const given = (this.#given.get(w.id) ?? 0) + 1;
-      this.#given.set(w.id, given);
-      if (given >= this.#options.recycleAfter) this.#retiring.add(w.id);
-      this.#busy.set(w.id, (this.#busy.get(w.id) ?? 0) + 1);
-      return w;
-    }
-    return null;
-  };
+  /** Books a reply; ends its worker if it is retiring and owes no other reply. */
+  #book(reply: WorkerReply): void {
+    const reason = this.#roster.answered(reply);
+    if (reason) this.#retire(reply.threadId, reason);
+  }
 
-  #done(reply: RenderReply | number): void {
-    const threadId = typeof reply === 'number' ? reply : reply.threadId;
-    const busy = (this.#busy.get(threadId) ?? 1) - 1;
-    this.#busy.set(threadId, busy);
-    if (typeof reply !== 'number' && reply.heapUsed > (this.#options.workerHeapMb * MiB) / 2)
-      this.#retiring.add(threadId);
-    if (!this.#retiring.has(threadId) || busy > 0) return;
+  #retire(threadId: number, reason: RetireReason): void {
     const worker = this.#pool?.threads.find((t) => t.threadId === threadId);
     if (!worker) {
-      this.#forget(threadId);
+      this.#roster.forget(threadId);
       return;
     }
     this.recycled++;
-    const heavy = typeof reply !== 'number' && reply.heapUsed > (this.#options.workerHeapMb * MiB) / 2;
-    publishPool(() => ({ type: 'recycle', reason: heavy ? 'memory' : 'tasks', threadId }));
+    publishPool(() => ({ type: 'recycle', reason, threadId }));
     // Still retiring (given nothing) until it is gone; piscina then starts a fresh one.
-    worker.once('exit', () => this.#forget(threadId));
     void worker.terminate();
   }
 
-  #forget(threadId: number): void {
-    this.#given.delete(threadId);
-    this.#busy.delete(threadId);
-    this.#retiring.delete(threadId);
+  /** Counts a task under way until it settles; the idle clock waits for the last one. */
+  async #track<T>(task: Promise<T>): Promise<T> {
+    clearTimeout(this.#idle);
+    this.#running.add(task);
+    try {
+      return await task;
+    } finally {
+      this.#running.delete(task);
+      this.#touch();
+    }
+  }
+
+  /** Ends every worker; they start again on the next task. */
+  async #stop(): Promise<void> {
+    clearTimeout(this.#idle);
+    const pool = this.#pool;
+    this.#pool = undefined;
+    this.#roster.clear();
+    await pool?.destroy();
   }
 
   /** Restarts the idle clock: workers end after `idleTimeoutMs` without tasks. */
   #touch(): void {
     clearTimeout(this.#idle);
-    if (!Number.isFinite(this.#options.idleTimeoutMs) || this.#pending > 0 || !this.#pool) return;
-    this.#idle = setTimeout(() => void this.close(), this.#options.idleTimeoutMs);
+    if (!Number.isFinite(this.#options.idleTimeoutMs) || this.#running.size > 0 || !this.#pool) return;
+    this.#idle = setTimeout(() => void this.#stop(), this.#options.idleTimeoutMs);
     this.#idle.unref();
   }
 }

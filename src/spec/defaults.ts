@@ -2,12 +2,14 @@ import type { z } from 'zod';
 import type {
   AreaOptions,
   BarOptions,
+  ChartSpec,
   ChartType,
   Encode,
   GanttOptions,
   LineOptions,
   PieOptions,
   Query,
+  Report,
   ScatterOptions,
   SparklineOptions,
   ThemeName,
@@ -44,20 +46,39 @@ export type NormalizedChart = {
   };
 }[ChartType];
 
+/** The theme of a report that names none, and of its charts. */
+export const defaultTheme: ThemeName = 'default';
+
+/** What a report leaves out of its page. */
+export const pageDefaults: Readonly<Required<NonNullable<Report['page']>>> = Object.freeze({
+  size: 'a4',
+  orientation: 'portrait',
+});
+
+/** Area fill opacity: stacked layers (the default) are drawn solid, overlapping ones see-through. */
+export const areaOpacity = Object.freeze({ stacked: 0.8, overlapping: 0.35 });
+
 const common = {
   width: 600,
   height: 400,
   legend: 'bottom' as const,
   labelRotate: 0,
   grid: true,
-  theme: 'default' as ThemeName,
+  theme: defaultTheme,
 };
 
 /** Defaults per chart type. `legend` is turned to `none` when a chart has no series to tell apart. */
 export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOptions<T>> } = Object.freeze({
   bar: { ...common, orientation: 'vertical', stacked: false, labels: false, barGap: 20 },
   line: { ...common, smooth: false, markers: true, lineWidth: 2, labels: false, downsample: true },
-  area: { ...common, stacked: true, opacity: 0.8, smooth: false, lineWidth: 1.5, downsample: true },
+  area: {
+    ...common,
+    stacked: true,
+    opacity: areaOpacity.stacked,
+    smooth: false,
+    lineWidth: 1.5,
+    downsample: true,
+  },
   pie: { ...common, innerRadius: 0, labels: 'percent' },
   scatter: { ...common, pointSize: 8, downsample: true },
   sparkline: {
@@ -75,5 +96,24 @@ export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOption
   },
   gantt: { ...common, labels: true },
 });
+
+/**
+ * The defaults that depend on the chart itself, for the options it leaves unset (`given`): no
+ * legend when there is nothing to tell apart (and none on a sparkline); an area's fill is
+ * see-through unless its layers stack.
+ */
+export function derivedDefaults(
+  spec: ChartSpec,
+  given: Readonly<Record<string, unknown>>,
+  options: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const derived: Record<string, unknown> = {};
+  const hasSeries =
+    spec.encode.series !== undefined || spec.encode.color !== undefined || spec.type === 'pie';
+  if (given.legend === undefined && (!hasSeries || spec.type === 'sparkline')) derived.legend = 'none';
+  if (spec.type === 'area' && given.opacity === undefined)
+    derived.opacity = options.stacked ? areaOpacity.stacked : areaOpacity.overlapping;
+  return derived;
+}
 
 export type { Encode };

@@ -1,5 +1,5 @@
 import { ChartpressError, formatPath, problem } from '../errors.js';
-import { MAX_DEPTH } from './limits.js';
+import { MAX_DEPTH, MAX_VALUES } from './limits.js';
 
 /** A key or index on the way to a value. */
 export type Segment = string | number;
@@ -24,17 +24,23 @@ export function tooDeep(
  * A subtree reached more than once (YAML aliases, shared objects) is walked again only when it
  * would now pass the limit, so the check is linear in the number of distinct containers.
  */
-export function checkDepth(value: unknown, file?: string, limit = MAX_DEPTH): void {
+export function checkDepth(value: unknown, file?: string, limit = MAX_DEPTH, maxValues = MAX_VALUES): void {
   if (!isContainer(value)) return;
   /** Height (levels, the container itself included) of each container already checked. */
   const heights = new WeakMap<object, number>();
+  /** Values in each container checked, itself included, shared parts counted at each use. */
+  const sizes = new WeakMap<object, number>();
   /** Containers on the current path, with the length of the path that leads to each. */
   const open = new Map<object, number>();
   const path: Segment[] = [];
 
   const visit = (node: object, level: number): number => {
     const known = heights.get(node);
-    if (known !== undefined && level + known - 1 <= limit) return known;
+    if (known !== undefined && level + known - 1 <= limit) {
+      size += sizes.get(node) ?? 1;
+      if (size > maxValues) throw tooMany(path, file, maxValues);
+      return known;
+    }
     const ancestor = open.get(node);
     if (ancestor !== undefined) {
       const target = formatPath(path.slice(0, ancestor)) || 'the root';
@@ -47,20 +53,49 @@ export function checkDepth(value: unknown, file?: string, limit = MAX_DEPTH): vo
     }
     if (level > limit) throw tooDeep(path, file, limit);
     open.set(node, path.length);
+    const before = size;
+    size++;
     let height = 1;
     const child = (key: Segment, v: unknown) => {
-      if (!isContainer(v)) return;
+      if (!isContainer(v)) {
+        size++;
+        return;
+      }
       path.push(key);
       height = Math.max(height, 1 + visit(v, level + 1));
       path.pop();
     };
     if (Array.isArray(node)) for (let i = 0; i < node.length; i++) child(i, node[i]);
     else for (const key of Object.keys(node)) child(key, (node as Record<string, unknown>)[key]);
+    if (size > maxValues) throw tooMany(path, file, maxValues);
     open.delete(node);
     heights.set(node, height);
+    sizes.set(node, size - before);
     return height;
   };
-  visit(value, 1);
+  /** Values counted so far. */
+  let size = 0;
+  try {
+    visit(value, 1);
+  } catch (e) {
+    if (e instanceof ChartpressError) throw e;
+    // A getter or a Proxy of an object given to the library may throw as it is read.
+    const reason = e instanceof Error ? e.message : 'it threw';
+    throw new ChartpressError(
+      problem('CP_ERR_INVALID_VALUE', `cannot be read: ${reason}`, { file, path: formatPath(path) }),
+      { cause: e },
+    );
+  }
+}
+
+function tooMany(path: readonly Segment[], file: string | undefined, max: number): ChartpressError {
+  return new ChartpressError(
+    problem(
+      'CP_ERR_TOO_DEEP',
+      `holds more than ${max} values once its shared parts are counted at each use`,
+      { file, path: formatPath(path) },
+    ),
+  );
 }
 
 /** Objects and arrays; typed arrays and buffers hold numbers only. */

@@ -17,6 +17,14 @@ export const MAX_DEPTH = 64;
  */
 export const MAX_YAML_ALIAS_COUNT = 1000;
 
+/**
+ * Most values (objects, arrays and scalars) a report may hold once shared parts are counted each
+ * time they are used, as the schema, the cache key and the chart options see them. A 5 MiB file
+ * holds fewer than 2.5 million values; an object graph built in code that shares one subtree
+ * twice at every level (2^40 values from 40 objects) is refused.
+ */
+export const MAX_VALUES = 5_000_000;
+
 /** Largest timeout in milliseconds: 2^31 - 1, the most a Node.js timer can wait (about 24.8 days). */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 

@@ -1,6 +1,7 @@
 import { ChartpressError, type Problem, problem } from '../errors.js';
-import { chartDefaults, type NormalizedChart } from './defaults.js';
-import type { Block, ChartSpec, ChartType, Condition, Encode, Query, Report, ThemeName } from './schema.js';
+import { type BlockVisitor, visitBlocks } from './blocks.js';
+import { chartDefaults, defaultTheme, derivedDefaults, type NormalizedChart } from './defaults.js';
+import type { ChartSpec, ChartType, Condition, Encode, Query, Report, ThemeName } from './schema.js';
 
 /** Encode channels each chart type needs. */
 const requiredEncode: Readonly<Record<ChartType, readonly (keyof Encode)[]>> = {
@@ -65,27 +66,28 @@ export function checkReport(report: Report, file?: string): void {
       }
     }
   };
-  const walk = (blocks: readonly Block[], path: string) => {
-    blocks.forEach((block, i) => {
-      const here = `${path}[${i}]`;
-      if ('chart' in block) {
-        if (typeof block.chart === 'string') {
-          if (!charts.includes(block.chart)) {
-            at(
-              'CP_ERR_UNKNOWN_CHART',
-              `chart "${block.chart}" is not defined`,
-              `${here}.chart`,
-              hintList('charts', charts),
-            );
-          }
-        } else checkChart(block.chart, `${here}.chart`);
-      } else if ('row' in block) walk(block.row, `${here}.row`);
-      else if ('when' in block) {
-        checkParam(conditionParam(block.when), `${here}.when`);
-        walk(block.then, `${here}.then`);
-        if (block.else) walk(block.else, `${here}.else`);
-      } else if ('table' in block) checkQuery(block.table.data, `${here}.table.data`);
-    });
+  // The whole body is checked, whatever its `when` conditions.
+  const checkBlocks: BlockVisitor<never> = {
+    chart: (b, { path }) => {
+      if (typeof b.chart !== 'string') checkChart(b.chart, `${path}.chart`);
+      else if (!charts.includes(b.chart)) {
+        at(
+          'CP_ERR_UNKNOWN_CHART',
+          `chart "${b.chart}" is not defined`,
+          `${path}.chart`,
+          hintList('charts', charts),
+        );
+      }
+      return undefined;
+    },
+    table: (b, { path }) => {
+      checkQuery(b.table.data, `${path}.table.data`);
+      return undefined;
+    },
+    when: (b, { path }) => {
+      checkParam(conditionParam(b.when), `${path}.when`);
+      return undefined;
+    },
   };
 
   for (const [name, ds] of Object.entries(report.datasets)) {
@@ -101,7 +103,7 @@ export function checkReport(report: Report, file?: string): void {
     }
   }
   for (const [id, chart] of Object.entries(report.charts)) checkChart(chart, `charts.${id}`);
-  walk(report.body, 'body');
+  visitBlocks(report.body, 'body', checkBlocks);
   if (problems.length) throw new ChartpressError(problems);
 }
 
@@ -120,21 +122,18 @@ function hintList(what: string, names: readonly string[]): string {
 
 /**
  * A chart with every default applied: the per-type defaults, then the report theme, then the
- * chart's own options. A legend is dropped when there is nothing to tell apart.
+ * chart's own options, then the defaults that depend on the chart (see `derivedDefaults`).
  */
 export function normalizeChart(
   id: string,
   spec: ChartSpec,
-  reportTheme: ThemeName = 'default',
+  reportTheme: ThemeName = defaultTheme,
 ): NormalizedChart {
   const defaults = chartDefaults[spec.type];
   const given: Record<string, unknown> = { ...(spec.options ?? {}) };
   for (const key of Object.keys(given)) if (given[key] === undefined) delete given[key];
   const options: Record<string, unknown> = { ...defaults, theme: reportTheme, ...given };
-  const hasSeries =
-    spec.encode.series !== undefined || spec.encode.color !== undefined || spec.type === 'pie';
-  if (given.legend === undefined && (!hasSeries || spec.type === 'sparkline')) options.legend = 'none';
-  if (spec.type === 'area' && given.opacity === undefined) options.opacity = options.stacked ? 0.8 : 0.35;
+  Object.assign(options, derivedDefaults(spec, given, options));
   const chart = {
     id,
     type: spec.type,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkCellFormat, checkNumberFormat } from '../chart/format.js';
 import { checkDateFormat, DATE_DIRECTIVES } from '../data/date-format.js';
 import { MAX_CHART_SIZE, MAX_TIMEOUT_MS } from './limits.js';
 
@@ -245,12 +246,36 @@ export const ParamDef = z.strictObject({
 });
 export type ParamDef = z.infer<typeof ParamDef>;
 
-/** `[$][,][.N](f|%|s)`: currency sign, thousands separators, digits, fixed/percent/SI. */
+/** A d3-format specifier such as ",.0f", "$,.2f", ".1%" or ".2s". */
 export const NumberFormat = z
   .string()
-  .regex(
-    /^(\$)?(,)?(?:\.(\d{1,2}))?([f%s])?$/,
-    'expected a number format like ",.0f", "$,.2f", ".1%" or ".2s"',
+  .superRefine((format, ctx) => {
+    const wrong = checkNumberFormat(format);
+    if (wrong !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: wrong,
+        params: { hint: 'use a d3-format specifier, e.g. ",.0f", "$,.2f", ".1%", ".2s" or "~s"' },
+      });
+    }
+  })
+  .describe('A d3-format specifier, e.g. ",.0f", "$,.2f", ".1%", ".2s".');
+
+/** A table column's format: a d3-format number format, or a d3-time-format date format. */
+export const CellFormat = z
+  .string()
+  .superRefine((format, ctx) => {
+    const wrong = checkCellFormat(format);
+    if (wrong !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: wrong,
+        params: { hint: 'numbers take d3-format (",.0f", "$,.2f", ".1%"), dates d3-time-format ("%b %Y")' },
+      });
+    }
+  })
+  .describe(
+    'Numbers: a d3-format specifier, e.g. ",.0f". Dates (ISO text): a d3-time-format format, e.g. "%b %d, %Y". Defaults to the same decimals down the column, and time buckets as their bucket.',
   );
 
 const LegendPosition = z.enum(['top', 'bottom', 'left', 'right', 'none']);
@@ -272,7 +297,7 @@ const commonOptions = {
     .optional()
     .describe('Series colours; defaults to the theme palette.'),
   numberFormat: NumberFormat.optional().describe(
-    'Number format for axes and labels: `[$],[.N](f|%|s)`, e.g. ",.0f", "$,.2f", ".1%", ".2s".',
+    'Number format for axes, labels and tooltips, as d3-format writes it, e.g. ",.0f", "$,.2f", ".1%", ".2s". Defaults to the same decimals across the chart, in M/B/T from a million up.',
   ),
   labelRotate: z
     .number()
@@ -421,7 +446,7 @@ export const TableBlock = z.strictObject({
         z.strictObject({
           field: z.string().min(1),
           title: z.string().optional(),
-          format: NumberFormat.optional(),
+          format: CellFormat.optional(),
         }),
       ]),
     )

@@ -1,6 +1,7 @@
 import type { CacheStats } from '../cache/stats.js';
 import type { TierName } from '../cache/store.js';
 import { round } from './histogram.js';
+import { type Interpreter, interpret } from './interpret.js';
 import { listen } from './listen.js';
 import type { MonitorSnapshot, TierSnapshot } from './snapshot.js';
 import { Tally } from './tally.js';
@@ -28,11 +29,13 @@ const summaries = <K extends string>(hs: Record<K, { summary(): unknown }>) =>
 export class PerformanceMonitor {
   readonly #cacheStats: (() => CacheStats | undefined) | undefined;
   readonly #t: Tally;
+  readonly #events: Interpreter;
   #detach: (() => void) | undefined;
 
   constructor(options: MonitorOptions = {}) {
     this.#cacheStats = options.cacheStats;
     this.#t = new Tally(options.slowest ?? 5);
+    this.#events = interpret(this.#t);
   }
 
   /** Whether the monitor is listening. */
@@ -42,20 +45,7 @@ export class PerformanceMonitor {
 
   /** Starts listening. Attaching an attached monitor does nothing. */
   attach(): this {
-    const t = this.#t;
-    this.#detach ??= listen({
-      report: { done: (c) => t.report(c) },
-      data: { done: (c) => t.scan(c) },
-      chart: { done: (c) => t.chart(c) },
-      cache: { done: (c) => t.latency.cacheLookup.record(c.ms) },
-      pool: { done: (c) => t.task(c) },
-      document: { done: (c) => t.document(c) },
-      chartEvent: (e) => {
-        if (e.type === 'skipped') t.skipped();
-      },
-      cacheEvent: (e) => t.cache(e),
-      poolEvent: (e) => t.pool(e),
-    });
+    this.#detach ??= listen(this.#events.listeners);
     return this;
   }
 
@@ -68,6 +58,7 @@ export class PerformanceMonitor {
   /** Clears every figure (it stays attached if it was). */
   reset(): void {
     this.#t.reset();
+    this.#events.forget();
   }
 
   /** The figures now, as plain JSON. Memory and cache sizes are read now, from the process and the cache. */

@@ -1,37 +1,14 @@
 import type { TierName } from '../cache/store.js';
-import { errorCode } from './channels.js';
-import type {
-  CacheChannelEvent,
-  ChartContext,
-  ChartStatus,
-  DataContext,
-  DocumentContext,
-  Finished,
-  PoolEvent,
-  PoolTaskContext,
-  ReportContext,
-} from './events.js';
+import type { ChartStatus, ReportPhase } from './events.js';
 import { LatencyHistogram, round } from './histogram.js';
+import type { ChartDone, TaskDone, TelemetrySink } from './interpret.js';
 import type { SlowChart } from './snapshot.js';
-
-type Done<C> = Finished<C> & { ms: number };
 
 const PHASES = ['report', 'data', 'charts', 'document'] as const;
 const LATENCIES = ['render', 'queueWait', 'data', 'compile', 'write', 'cacheLookup'] as const;
 const histograms = <K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, new LatencyHistogram()])) as Record<K, LatencyHistogram>;
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-
-/**
- * Whether `error` is seen for the first time: an error that passes up from a document step to
- * its report is one failure, not two. Non-objects (a chart's failure code) always count.
- */
-export function firstSight(seen: WeakSet<object>, error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return true;
-  if (seen.has(error)) return false;
-  seen.add(error);
-  return true;
-}
 
 function counters() {
   return {
@@ -45,7 +22,6 @@ function counters() {
     stored: { entries: 0, original: 0, stored: 0 },
     data: { scans: 0, failed: 0, rows: 0, ms: 0 },
     errors: new Map<string, number>(),
-    seen: new WeakSet<object>(),
     pool: {
       tasks: 0,
       inProcess: 0,
@@ -62,8 +38,8 @@ function counters() {
   };
 }
 
-/** The figures a `PerformanceMonitor` keeps, and how each event moves them. */
-export class Tally {
+/** The figures a `PerformanceMonitor` keeps, and how each reading moves them. */
+export class Tally implements TelemetrySink {
   readonly phases = histograms(PHASES);
   readonly latency = histograms(LATENCIES);
   c = counters();
@@ -75,71 +51,90 @@ export class Tally {
     for (const h of [...Object.values(this.phases), ...Object.values(this.latency)]) h.reset();
   }
 
-  report(r: Done<ReportContext>): void {
-    this.phases[r.phase].record(r.ms);
-    if (r.phase !== 'report') return;
+  report(r: { failed: boolean; ms: number }): void {
+    this.phases.report.record(r.ms);
     this.c.reports++;
-    if (r.code === undefined) return;
-    this.c.failedReports++;
-    this.error(r.code, r.error);
+    if (r.failed) this.c.failedReports++;
   }
 
-  scan(d: Done<DataContext>): void {
+  phase(phase: Exclude<ReportPhase, 'report'>, ms: number): void {
+    this.phases[phase].record(ms);
+  }
+
+  scan(s: { failed: boolean; rows: number; ms: number }): void {
     const { data } = this.c;
     data.scans++;
-    data.rows += d.rows;
-    data.ms += d.ms;
-    if (d.code !== undefined) data.failed++;
+    data.rows += s.rows;
+    data.ms += s.ms;
+    if (s.failed) data.failed++;
     // Not an error by code: a failed scan fails its charts and tables, which count it.
-    this.latency.data.record(d.ms);
+    this.latency.data.record(s.ms);
   }
 
-  chart(ch: Done<ChartContext>): void {
-    const status = ch.status ?? (ch.code ? 'failed' : 'rendered');
-    this.c.charts[status]++;
-    // A chart that shared another's render took no time of its own: counted, not timed.
-    if (status === 'rendered' && ch.ms > 0) this.latency.render.record(ch.ms);
-    this.error(ch.code, undefined);
+  chart(ch: ChartDone): void {
+    this.c.charts[ch.status]++;
     const n = this.slowestKept;
     const slowest = this.c.slowest;
     if (n <= 0 || (slowest.length >= n && (slowest[n - 1]?.ms ?? 0) >= ch.ms)) return;
-    slowest.push({ id: ch.id, type: ch.chartType, status, ms: round(ch.ms), reportId: ch.reportId });
+    slowest.push({
+      id: ch.id,
+      type: ch.chartType,
+      status: ch.status,
+      ms: round(ch.ms),
+      reportId: ch.reportId,
+    });
     slowest.sort((a, b) => b.ms - a.ms);
     slowest.length = Math.min(slowest.length, n);
+  }
+
+  rendered(_type: string, ms: number): void {
+    this.latency.render.record(ms);
   }
 
   skipped(): void {
     this.c.charts.skipped++;
   }
 
-  document(d: Done<DocumentContext>): void {
+  document(d: { step: 'compile' | 'write'; ms: number }): void {
     this.latency[d.step].record(d.ms);
-    this.error(d.code, d.error);
   }
 
-  cache(e: CacheChannelEvent): void {
+  lookup(_source: string, ms: number): void {
+    this.latency.cacheLookup.record(ms);
+  }
+
+  lookupResult(result: 'hit' | 'miss' | 'joined'): void {
     const { cache } = this.c;
-    if (e.type === 'hit') {
-      cache.hits++;
-      this.#tier(e.tier).hits++;
-      for (const m of e.missed) this.#tier(m).misses++;
-    } else if (e.type === 'miss') {
-      cache.misses++;
-      for (const m of e.tiers) this.#tier(m).misses++;
-    } else if (e.type === 'joined') cache.joined++;
-    else if (e.type === 'put') {
-      cache.puts++;
-      const { stored } = this.c;
-      stored.entries++;
-      stored.original += e.originalBytes;
-      stored.stored += e.bytes;
-    } else if (e.type === 'evict') cache.evictions++;
-    else if (e.type === 'expire') cache.expirations++;
-    else if (e.type === 'corrupt') cache.corrupt++;
-    else {
-      cache.errors++;
-      this.error(errorCode(e.error), e.error);
-    }
+    if (result === 'hit') cache.hits++;
+    else if (result === 'miss') cache.misses++;
+    else cache.joined++;
+  }
+
+  tierResult(tier: TierName, result: 'hit' | 'miss'): void {
+    const counts = this.#tier(tier);
+    if (result === 'hit') counts.hits++;
+    else counts.misses++;
+  }
+
+  stored(bytes: number, originalBytes: number): void {
+    this.c.cache.puts++;
+    const { stored } = this.c;
+    stored.entries++;
+    stored.original += originalBytes;
+    stored.stored += bytes;
+  }
+
+  dropped(_tier: TierName, reason: 'size' | 'ttl'): void {
+    if (reason === 'size') this.c.cache.evictions++;
+    else this.c.cache.expirations++;
+  }
+
+  corrupt(): void {
+    this.c.cache.corrupt++;
+  }
+
+  tierError(): void {
+    this.c.cache.errors++;
   }
 
   #tier(name: TierName): { hits: number; misses: number } {
@@ -150,10 +145,13 @@ export class Tally {
     return fresh;
   }
 
-  task(t: Done<PoolTaskContext>): void {
+  queueWait(ms: number): void {
+    this.latency.queueWait.record(ms);
+  }
+
+  task(t: TaskDone): void {
     const { pool } = this.c;
     pool.tasks++;
-    if (t.queueMs !== undefined) this.latency.queueWait.record(t.queueMs);
     if (t.place !== 'worker') {
       if (t.place === 'process') pool.inProcess++;
       return;
@@ -161,21 +159,29 @@ export class Tally {
     // Utilization is the workers': renders in this thread are not the pool's capacity.
     const now = performance.now();
     pool.onWorkers++;
-    pool.busyMs += t.runMs ?? 0;
+    pool.busyMs += t.workerMs ?? 0;
     pool.threads = Math.max(pool.threads, t.threads ?? 0);
     pool.first = Math.min(pool.first, now - t.ms);
     pool.last = now;
   }
 
-  pool(e: PoolEvent): void {
-    if (e.type === 'start') this.c.pool.startMs = round(e.ms);
-    else if (e.type === 'timeout') this.c.timeouts++;
-    else if (e.type === 'recycle') bump(this.c.recycles, e.reason);
-    else bump(this.c.guard, e.action);
+  poolStart(_threads: number, ms: number): void {
+    this.c.pool.startMs = round(ms);
   }
 
-  /** Counts a failure by its code, once per error object. */
-  error(code: string | undefined, error: unknown): void {
-    if (code !== undefined && firstSight(this.c.seen, error)) bump(this.c.errors, code);
+  timeout(): void {
+    this.c.timeouts++;
+  }
+
+  recycle(reason: string): void {
+    bump(this.c.recycles, reason);
+  }
+
+  memoryGuard(action: string): void {
+    bump(this.c.guard, action);
+  }
+
+  error(code: string): void {
+    bump(this.c.errors, code);
   }
 }

@@ -194,6 +194,22 @@ export function traceWrite<T extends string | { readonly source: string }>(
   );
 }
 
+/** Like traceWrite, for the HTML page, whose writing waits for its font subsets. */
+export function traceWriteAsync(
+  format: DocumentContext['format'],
+  charts: number,
+  fn: () => Promise<string>,
+): Promise<string> {
+  return traceAsync(
+    tracing.document,
+    () => ({ format, step: 'write' as const, charts }),
+    fn,
+    (ctx, out) => {
+      ctx.bytes = Buffer.byteLength(out);
+    },
+  );
+}
+
 /** Traces one lookup of the tiered cache (`chartpress:cache`), noting where the entry came from. */
 export function traceLookup<T extends { readonly from: TierName | 'render' | 'joined' }>(
   key: string,

@@ -3,14 +3,16 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   CorruptEntryError,
+  declaredLength,
   encodeEntry,
+  entryOf,
   frameEntry,
   HEADER_BYTES,
   keyBinding,
   OutdatedEntryError,
   verifyEntry,
 } from '../../src/cache/codec.js';
-import { resolveCacheOptions } from '../../src/cache/options.js';
+import { type ResolvedCompression, resolveCacheOptions } from '../../src/cache/options.js';
 import { svgOf } from './store-suite.js';
 
 const gzip = resolveCacheOptions().compression;
@@ -133,5 +135,155 @@ describe('cache entries', () => {
     expect(() => verifyEntry(forge(1, 1000, gzipBomb), KEY, MAX)).toThrow(/gzip length mismatch/);
     // A header may not declare more than the limit either.
     expect(() => verifyEntry(forge(2, 100 * 1024 * 1024, bomb), KEY, MAX)).toThrow(/above the limit/);
+  });
+});
+
+describe('a damaged entry', () => {
+  const raw = encodeEntry(svg, KEY, gzip);
+  const header = (bytes: number[]) => Buffer.from(bytes);
+  const reason = (bad: Uint8Array, max = MAX) => {
+    try {
+      verifyEntry(bad, KEY, max);
+    } catch (e) {
+      return e instanceof CorruptEntryError || e instanceof OutdatedEntryError
+        ? `${e.name}: ${e.message}`
+        : e;
+    }
+    return 'accepted';
+  };
+
+  it('is refused with a reason that names what is wrong', () => {
+    const hashFlipped = Buffer.from(raw);
+    hashFlipped[8] = (hashFlipped[8] ?? 0) ^ 1;
+    const version3 = Buffer.from(raw);
+    version3[2] = 3;
+    const v1 = Buffer.from(raw);
+    v1[2] = 1;
+    const cases: [Uint8Array, string][] = [
+      [Buffer.alloc(0), 'CorruptEntryError: shorter than its header'],
+      [header([0x43]), 'CorruptEntryError: shorter than its header'],
+      [header([0x43, 0x50]), 'CorruptEntryError: shorter than its header'],
+      [header([0x43, 0x50, 2, 0, 0]), 'CorruptEntryError: shorter than its header'],
+      [raw.subarray(0, HEADER_BYTES - 1), 'CorruptEntryError: shorter than its header'],
+      [Buffer.from(`XX${raw.subarray(2).toString('latin1')}`, 'latin1'), 'CorruptEntryError: not an entry'],
+      [version3, 'CorruptEntryError: unknown format version 3'],
+      [v1, 'OutdatedEntryError: format version 1'],
+      [forge(7, 3, Buffer.from('abc')), 'CorruptEntryError: unknown codec 7'],
+      [forge(0, 4, Buffer.from('abc')), 'CorruptEntryError: length mismatch'],
+      [forge(1, 3, Buffer.from('abc')), 'CorruptEntryError: gzip length mismatch'],
+      [hashFlipped, 'CorruptEntryError: SHA-256 mismatch'],
+    ];
+    for (const [bad, expected] of cases)
+      expect(reason(bad), Buffer.from(bad).toString('hex').slice(0, 16)).toBe(expected);
+  });
+
+  it('may declare up to the limit, not more', () => {
+    expect(reason(raw, svg.byteLength)).toBe('accepted');
+    expect(reason(raw, svg.byteLength - 1)).toBe(
+      `CorruptEntryError: original length ${svg.byteLength} is above the limit ${svg.byteLength - 1}`,
+    );
+  });
+
+  it('that inflates to less than it declares is refused, also where only the frame is checked', () => {
+    const short = zlib.brotliCompressSync(Buffer.from('<svg/>'));
+    expect(() => frameEntry(forge(2, 1000, short), MAX).data()).toThrow(/inflated length mismatch/);
+    const cut = zlib.gzipSync(Buffer.from('<svg/>'));
+    cut.writeUInt32LE(7, cut.byteLength - 4);
+    expect(() => frameEntry(forge(1, 7, cut), MAX).data()).toThrow(CorruptEntryError);
+  });
+
+  it('that cannot be inflated says why, with the inflater error as its cause', () => {
+    let error: unknown;
+    try {
+      frameEntry(forge(2, 10, Buffer.from('not brotli at all')), MAX).data();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CorruptEntryError);
+    expect((error as Error).message).toMatch(/^cannot inflate: /);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('an entry', () => {
+  it('may be empty', () => {
+    const empty = encodeEntry(Buffer.alloc(0), KEY, { ...gzip, threshold: 0 });
+    expect(empty.byteLength).toBe(HEADER_BYTES);
+    const entry = verifyEntry(empty, KEY, MAX);
+    expect([entry.codec, entry.text()]).toEqual(['none', '']);
+  });
+
+  it('is stored as it is with codec none, however large', () => {
+    const none = resolveCacheOptions({ compression: { codec: 'none' } }).compression;
+    const raw = encodeEntry(svg, KEY, none);
+    expect(raw.byteLength).toBe(HEADER_BYTES + svg.byteLength);
+    const entry = verifyEntry(raw, KEY, MAX);
+    expect(entry.codec).toBe('none');
+    expect(Buffer.from(entry.payload).equals(svg)).toBe(true);
+  });
+
+  it('is compressed from exactly the threshold on', () => {
+    const at = svg.subarray(0, gzip.threshold);
+    expect(verifyEntry(encodeEntry(at, KEY, gzip), KEY, MAX).codec).toBe('gzip');
+    expect(verifyEntry(encodeEntry(at.subarray(1), KEY, gzip), KEY, MAX).codec).toBe('none');
+  });
+
+  it('is compressed when that saves exactly the minimum saving', () => {
+    // Zeros (that compress to nothing) then bytes that do not compress: find the length at which
+    // gzip saves exactly 25% (a saving written exactly in binary).
+    const noise = Buffer.alloc(4000);
+    let seed = 7;
+    for (let i = 0; i < noise.byteLength; i++) {
+      seed = (seed * 1_103_515_245 + 12_345) >>> 0;
+      noise[i] = seed >>> 24;
+    }
+    const c = { ...gzip, threshold: 0, minSaving: 0.25 };
+    const exact = Array.from({ length: 3000 }, (_, k) => Buffer.concat([Buffer.alloc(k), noise])).find(
+      (data) => zlib.gzipSync(data, { level: c.level }).byteLength === data.byteLength * (1 - c.minSaving),
+    );
+    expect(exact).toBeDefined();
+    expect(verifyEntry(encodeEntry(exact!, KEY, c), KEY, MAX).codec).toBe('gzip');
+    expect(
+      verifyEntry(encodeEntry(exact!, KEY, { ...c, minSaving: c.minSaving + 0.001 }), KEY, MAX).codec,
+    ).toBe('none');
+  });
+
+  it('is compressed at the level asked', () => {
+    const size = (c: ResolvedCompression) => encodeEntry(svg, KEY, c).byteLength;
+    expect(size({ ...gzip, level: 1 })).toBeGreaterThan(size({ ...gzip, level: 9 }));
+    expect(size({ ...brotli, level: 1 })).toBeGreaterThan(size({ ...brotli, level: 5 }));
+    // Each level as zlib makes it: nothing else changes the bytes.
+    expect(encodeEntry(svg, KEY, { ...gzip, level: 1 }).subarray(HEADER_BYTES)).toEqual(
+      zlib.gzipSync(svg, { level: 1 }),
+    );
+  });
+
+  it('that passes the content check is served', () => {
+    const raw = encodeEntry(svg, KEY, gzip);
+    const seen: string[] = [];
+    const entry = verifyEntry(raw, KEY, MAX, (text) => {
+      seen.push(text);
+      return undefined;
+    });
+    expect(entry.text()).toBe(svg.toString());
+    expect(seen).toEqual([svg.toString()]);
+  });
+
+  it('just written serves the bytes it was made of, as bytes and as text', () => {
+    const raw = encodeEntry(svg, KEY, gzip);
+    const entry = entryOf(raw, svg);
+    expect(entry.codec).toBe('gzip');
+    expect(entry.data()).toBe(svg);
+    expect(entry.text()).toBe(svg.toString());
+    expect(entry.text()).toBe(svg.toString());
+  });
+
+  it('declares its original length for size accounting; anything shorter than that field declares 0', () => {
+    const raw = encodeEntry(svg, KEY, gzip);
+    expect(declaredLength(raw)).toBe(svg.byteLength);
+    expect(declaredLength(raw.subarray(0, 8))).toBe(svg.byteLength);
+    expect(declaredLength(new Uint8Array(raw.subarray(0, 8)))).toBe(svg.byteLength);
+    expect(declaredLength(raw.subarray(0, 7))).toBe(0);
+    expect(declaredLength(new Uint8Array(0))).toBe(0);
   });
 });

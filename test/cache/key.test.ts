@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chartKey, type KeyVersions } from '../../src/cache/key.js';
-import { type Frame, frameFromRows, type Row } from '../../src/data/frame.js';
+import { canonicalJson, chartKey, type KeyVersions } from '../../src/cache/key.js';
+import type { Frame, Value } from '../../src/data/frame.js';
+import { frameFromRows, type Row } from '../../src/data/frame.js';
 import type { NormalizedChart } from '../../src/spec/defaults.js';
 import { makeChart } from '../chart/helpers.js';
 
@@ -14,7 +15,8 @@ const rows: Row[] = [
 ];
 const chart = makeChart('bar', { x: 'region', y: 'amount' }, {}, { id: 'revenue', title: 'Revenue' });
 const key = (frame: Frame, c: NormalizedChart = chart, v = versions) => chartKey(c, frame, v);
-const base = key(frameFromRows(rows));
+// Computed in each test, not at import: a key function that throws must fail tests, not the load.
+const baseKey = () => key(frameFromRows(rows));
 
 /** The rows with one cell replaced. */
 const withCell = (i: number, field: string, value: Row[string]) =>
@@ -22,8 +24,8 @@ const withCell = (i: number, field: string, value: Row[string]) =>
 
 describe('chartKey', () => {
   it('is the same for the same spec and data, however the frame was built', () => {
-    expect(key(frameFromRows(rows.map((r) => ({ ...r }))))).toBe(base);
-    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(key(frameFromRows(rows.map((r) => ({ ...r }))))).toBe(baseKey());
+    expect(baseKey()).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it.each([
@@ -35,13 +37,13 @@ describe('chartKey', () => {
     ['a string to null', 1, 'note', null],
     ['a date', 2, 'date', '2024-03-02'],
   ] as const)('changes when %s changes', (_, i, field, value) => {
-    expect(key(withCell(i, field, value))).not.toBe(base);
+    expect(key(withCell(i, field, value))).not.toBe(baseKey());
   });
 
   it('changes when a row is added, dropped or moved', () => {
-    expect(key(frameFromRows([...rows, rows[0] as Row]))).not.toBe(base);
-    expect(key(frameFromRows(rows.slice(1)))).not.toBe(base);
-    expect(key(frameFromRows([...rows].reverse()))).not.toBe(base);
+    expect(key(frameFromRows([...rows, rows[0] as Row]))).not.toBe(baseKey());
+    expect(key(frameFromRows(rows.slice(1)))).not.toBe(baseKey());
+    expect(key(frameFromRows([...rows].reverse()))).not.toBe(baseKey());
   });
 
   it('changes when a field is renamed, though the values stay', () => {
@@ -53,12 +55,12 @@ describe('chartKey', () => {
         note: r.note ?? null,
       })),
     );
-    expect(key(renamed)).not.toBe(base);
+    expect(key(renamed)).not.toBe(baseKey());
   });
 
   it('tells a number column from the same values as strings', () => {
     const asText = frameFromRows(rows.map((r) => ({ ...r, amount: String(r.amount) })));
-    expect(key(asText)).not.toBe(base);
+    expect(key(asText)).not.toBe(baseKey());
   });
 
   it('changes with the spec: type, title, encoding, options and versions', () => {
@@ -70,13 +72,77 @@ describe('chartKey', () => {
       makeChart('bar', { x: 'region', y: 'amount' }, { width: 601 }, { id: 'revenue', title: 'Revenue' }),
     ];
     const keys = changed.map((c) => key(frame, c));
-    expect(new Set([base, ...keys]).size).toBe(changed.length + 1);
+    expect(new Set([baseKey(), ...keys]).size).toBe(changed.length + 1);
     for (const v of ['chartpress', 'renderer', 'font'] as const)
-      expect(key(frame, chart, { ...versions, [v]: `${versions[v]}.1` })).not.toBe(base);
+      expect(key(frame, chart, { ...versions, [v]: `${versions[v]}.1` })).not.toBe(baseKey());
   });
 
   it('does not change with the chart id, which does not change the picture', () => {
     const renamed = makeChart('bar', { x: 'region', y: 'amount' }, {}, { id: 'other', title: 'Revenue' });
-    expect(key(frameFromRows(rows), renamed)).toBe(base);
+    expect(key(frameFromRows(rows), renamed)).toBe(baseKey());
+  });
+
+  it('changes when a value moves within a column of mixed kinds, or changes kind', () => {
+    // Columns that are not all numbers hash value by value: each kind must leave its mark.
+    const mixed = (...values: Value[]): Frame => ({
+      fields: ['v'],
+      columns: { v: values },
+      length: values.length,
+    });
+    const keys = [
+      [true, 'x'],
+      ['x', true],
+      [false, 'x'],
+      ['x', false],
+      [null, 'x'],
+      ['x', null],
+      [1, 'x'],
+      ['x', 1],
+      ['1', 'x'],
+      ['true', 'x'],
+      ['', 'x'],
+    ].map((values) => key(mixed(...(values as Value[]))));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(key(mixed(true, 'x'))).toBe(keys[0]);
+  });
+
+  it('tells a number column from a string column whose encoding its bytes spell', () => {
+    // Eight bytes that read as a one-cell string column's encoding when hashed untagged.
+    const bytes = new TextEncoder().encode('\u0001s4:abcd');
+    const numbers = new Float64Array(bytes.buffer);
+    const asNumbers: Frame = { fields: ['v'], columns: { v: numbers }, length: 1 };
+    const asText: Frame = { fields: ['v'], columns: { v: ['abcd'] }, length: 1 };
+    expect(key(asNumbers)).not.toBe(key(asText));
+  });
+
+  it('is the same whatever the order of the spec keys, and whether an unset option is there', () => {
+    const frame = frameFromRows(rows);
+    const reordered = {
+      ...chart,
+      options: Object.fromEntries(Object.entries(chart.options).reverse()),
+      encode: { y: 'amount', x: 'region' },
+    } as NormalizedChart;
+    expect(key(frame, reordered)).toBe(baseKey());
+    const unset = { ...chart, options: { ...chart.options, subtitle: undefined } } as NormalizedChart;
+    expect(key(frame, unset)).toBe(baseKey());
+  });
+});
+
+describe('canonicalJson', () => {
+  it('is JSON with object keys sorted and unset keys left out, at every depth', () => {
+    const text = canonicalJson({
+      b: 1,
+      a: [3, { d: 'x', c: undefined, B: null }],
+      aa: true,
+      e: { z: 1, y: 2 },
+    });
+    expect(text).toBe('{"a":[3,{"B":null,"d":"x"}],"aa":true,"b":1,"e":{"y":2,"z":1}}');
+  });
+
+  it('writes unset array items and bare values as JSON does', () => {
+    expect(canonicalJson([1, undefined, null, 'x'])).toBe(JSON.stringify([1, undefined, null, 'x']));
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson('a"b')).toBe('"a\\"b"');
+    expect(canonicalJson([12, 3])).not.toBe(canonicalJson([1, 23]));
   });
 });

@@ -1,15 +1,20 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CHART_RENDERER_VERSION } from '../../src/chart/render.js';
 import { compilePdf } from '../../src/document/pdf.js';
 import { writeTypst } from '../../src/document/typst.js';
-import { createCache, createEngine } from '../../src/index.js';
+import { createCache, createEngine, type RenderStats } from '../../src/index.js';
 import { keyVersions } from '../../src/pipeline/charts.js';
 import { chartOf } from '../../src/pipeline/drawn.js';
 import { pdfText } from '../helpers/pdf.js';
 import { cacheReport } from './fixture.js';
 import { svgOf } from './store-suite.js';
 
-const { report, write } = cacheReport();
+const { dir, report, write } = cacheReport();
+const root = join(import.meta.dirname, '../..');
 
 describe('charts from the cache', () => {
   it('come back on the next render, in every format, the same as when rendered', async () => {
@@ -84,7 +89,39 @@ describe('charts from the cache', () => {
     await shared.close();
   });
 
-  it('are keyed by the renderer version without loading the renderer', () => {
+  it('are keyed by the renderer version without loading the renderer', async () => {
+    // A process per run, through the library, with every module it resolves written to a trace.
+    const cacheDir = join(dir, 'library-cache');
+    const run = async (name: string) => {
+      const trace = join(dir, `${name}.trace`);
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--import',
+          './test/cache/fixtures/trace-modules.mjs',
+          'test/cache/fixtures/render-library.ts',
+          report,
+          cacheDir,
+        ],
+        { cwd: root, env: { ...process.env, CHARTPRESS_TRACE: trace } },
+      );
+      const out = JSON.parse(stdout) as { stats: RenderStats; renderer: string };
+      const echarts = readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((m) => m.includes('/node_modules/echarts/'));
+      return { ...out, echarts };
+    };
+    const cold = await run('cold');
+    expect(cold.stats.charts).toMatchObject({ rendered: 5, cached: 0 });
+    expect(cold.echarts.length).toBeGreaterThan(0);
+    const warm = await run('warm');
+    expect(warm.stats.charts).toMatchObject({ rendered: 0, cached: 5 });
+    expect(warm.echarts).toEqual([]);
+    // The version the keys name is the one that draws, though the warm run never loaded it.
+    expect(warm.renderer).toBe(CHART_RENDERER_VERSION);
+    expect(cold.renderer).toBe(CHART_RENDERER_VERSION);
     expect(keyVersions.renderer).toBe(CHART_RENDERER_VERSION);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorPlaceholderSvg, escapeXml } from '../../src/chart/placeholder.js';
 import { svgToPng } from '../../src/chart/png.js';
 import { texts } from './helpers.js';
+import { decodePng, near, rgb } from './png-pixels.js';
 
 describe('errorPlaceholderSvg', () => {
   it('is an SVG of exactly the given size naming the chart and the reason', () => {
@@ -41,9 +42,37 @@ describe('errorPlaceholderSvg', () => {
     expect(tiny).toMatch(/^<svg width="100" height="20"/);
   });
 
-  it('rasterises', () => {
-    const png = svgToPng(errorPlaceholderSvg({ id: 'c', reason: 'r', width: 200, height: 100 }));
-    expect([...png.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  it('rasterises to a light red box with its title and reason drawn in it', () => {
+    const image = (reason: string) =>
+      decodePng(svgToPng(errorPlaceholderSvg({ id: 'revenue', reason, width: 300, height: 120 })));
+    const png = image('column "x" not found');
+    expect([png.width, png.height]).toEqual([300, 120]);
+    // The box fills the picture, inside its dashed border.
+    for (const [x, y] of [
+      [10, 10],
+      [290, 10],
+      [10, 110],
+      [290, 110],
+    ] as const)
+      expect(near(png.at(x, y), rgb('#fdf2f2')), `${x},${y}`).toBe(true);
+    const pixels = (color: string, from: number, to: number) => {
+      let n = 0;
+      for (let y = from; y < to; y++)
+        for (let x = 0; x < 300; x++) if (near(png.at(x, y), rgb(color), 40)) n++;
+      return n;
+    };
+    // The title in dark red above, the reason in grey below: glyphs, not an empty box.
+    const title = pixels('#9b2c2c', 0, 60);
+    const reason = pixels('#5b6472', 60, 120);
+    expect(title).toBeGreaterThan(50);
+    expect(reason).toBeGreaterThan(50);
+    expect(pixels('#9b2c2c', 60, 120)).toBeLessThan(title / 10);
+    // Another reason draws other glyphs.
+    const other = image('a much longer reason, which takes more ink to write');
+    let differ = 0;
+    for (let y = 60; y < 120; y++)
+      for (let x = 0; x < 300; x++) if (!near(png.at(x, y), other.at(x, y), 0)) differ++;
+    expect(differ).toBeGreaterThan(100);
   });
 });
 

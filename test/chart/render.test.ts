@@ -1,10 +1,12 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { echarts } from '../../src/chart/echarts.js';
 import { buildOption, CHART_RENDERER_VERSION, renderChartSvg } from '../../src/chart/render.js';
 import { themes } from '../../src/chart/theme.js';
 import { emptyFrame, frameFromRows } from '../../src/data/frame.js';
 import { ChartpressError } from '../../src/errors.js';
 import { ChartType, ThemeName } from '../../src/spec/schema.js';
-import { filled, makeChart, revenueFrame, texts } from './helpers.js';
+import { filled, makeChart, revenueFrame, stroked, symbols, texts } from './helpers.js';
 
 const bar = (options = {}, title?: string) =>
   makeChart(
@@ -50,12 +52,50 @@ describe('renderChartSvg', () => {
     expect(svg).not.toMatch(/Times|Georgia|font: /);
   });
 
-  it('renders every type in every theme; dark paints a dark background', () => {
+  it('renders every type in every theme: its marks in the palette, its text colours, its background', () => {
+    // Two rows: marks drawn in the theme's first colour (a pie's second slice in the second).
+    const marks: Record<ChartType, (svg: string, palette: readonly string[]) => number[]> = {
+      bar: (svg, [c]) => [filled(svg, c!).length],
+      line: (svg, [c]) => [stroked(svg, c!).length, symbols(svg, c!).length],
+      area: (svg, [c]) => [filled(svg, c!).length, stroked(svg, c!).length],
+      pie: (svg, [a, b]) => [filled(svg, a!).length, filled(svg, b!).length],
+      scatter: (svg, [c]) => [symbols(svg, c!).length],
+      sparkline: (svg, [c]) => [stroked(svg, c!).length],
+      gantt: (svg, [c]) => [filled(svg, c!).length],
+    };
+    const expected: Record<ChartType, number[]> = {
+      bar: [2],
+      line: [1, 2],
+      area: [1, 1],
+      pie: [1, 1],
+      scatter: [2],
+      sparkline: [1],
+      gantt: [2],
+    };
+    const background = (svg: string) =>
+      /^<svg[^>]*>\n<rect width="\d+" height="\d+" x="0" y="0" fill="([^"]+)"/.exec(svg)?.[1];
     for (const { type, frame, encode } of everyType()) {
-      for (const theme of Object.keys(ThemeName) as ThemeName[]) {
-        const svg = renderChartSvg(makeChart(type, encode, { theme }), frame);
-        expect(svg, `${type}/${theme}`).toContain('<svg');
-        if (theme === 'dark') expect(svg).toContain(`fill="${themes.dark.background}"`);
+      for (const name of Object.keys(ThemeName) as ThemeName[]) {
+        const theme = themes[name];
+        const at = `${type}/${name}`;
+        const chart = makeChart(type, encode, { theme: name }, { title: 'Sales' });
+        const svg = renderChartSvg(chart, frame);
+        const { width, height } = chart.options as { width: number; height: number };
+        expect(svg, at).toMatch(new RegExp(`^<svg width="${width}" height="${height}"`));
+        expect(marks[type](svg, theme.palette), at).toEqual(expected[type]);
+        // No other theme's first colour leaks in.
+        for (const other of Object.values(themes))
+          if (other.palette[0] !== theme.palette[0]) expect(filled(svg, other.palette[0]!), at).toEqual([]);
+        // Dark paints its background; the light themes leave the page showing through.
+        expect(background(svg), at).toBe(theme.background === 'transparent' ? 'none' : theme.background);
+        if (type === 'sparkline') {
+          // No title, no axes: nothing but the line and its markers.
+          expect(texts(svg), at).toEqual([]);
+          continue;
+        }
+        expect(svg, at).toMatch(new RegExp(`<text [^>]*fill="${theme.text}"[^>]*>Sales</text>`));
+        // Axis labels and legend text in the theme's muted colour.
+        expect(svg, at).toMatch(new RegExp(`<text [^>]*fill="${theme.mutedText}"[^>]*>[^<]+</text>`));
       }
     }
   });
@@ -191,7 +231,9 @@ describe('renderChartSvg', () => {
     }
   });
 
-  it('names the echarts version for cache keys', () => {
-    expect(CHART_RENDERER_VERSION).toMatch(/^echarts@\d+\.\d+\.\d+/);
+  it('names, for cache keys, the version of the ECharts that draws, as installed', () => {
+    const installed = createRequire(import.meta.url)('echarts/package.json') as { version: string };
+    expect(echarts.version).toBe(installed.version);
+    expect(CHART_RENDERER_VERSION).toBe(`echarts@${installed.version}`);
   });
 });

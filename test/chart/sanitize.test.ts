@@ -33,6 +33,11 @@ function expectInert(out: string): void {
 describe('sanitizeSvg removes', () => {
   const attacks: [string, string][] = [
     ['script', '<script>alert(1)</script>'],
+    // HTML reads markup inside <title>/<desc> by its own rules: <image srcset> becomes <img srcset>.
+    ['an element inside <title>', '<title>T<image srcset="http://evil/x.png 1x"/></title>'],
+    ['an element inside <desc>', '<desc><a href="#x"><text>d</text></a></desc>'],
+    ['srcset', '<image srcset="http://evil/x.png 1x" width="1" height="1"/>'],
+    ['ping', '<a href="#x" ping="http://evil/ping"><rect width="1" height="1"/></a>'],
     ['upper-case script', '<SCRIPT>alert(1)</SCRIPT>'],
     ['mixed-case script', '<ScRiPt type="text/javascript">alert(1)</ScRiPt>'],
     ['prefixed script', '<svg:script xmlns:svg="http://www.w3.org/2000/svg">alert(1)</svg:script>'],

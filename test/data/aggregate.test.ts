@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accumulator } from '../../src/data/aggregate.js';
+import { type Accumulator, accumulator } from '../../src/data/aggregate.js';
 import type { Row, Value } from '../../src/data/frame.js';
 import type { Aggregate } from '../../src/spec/schema.js';
 import { run, salesRows } from './helpers.js';
@@ -209,5 +210,86 @@ describe('aggregates per group', () => {
     } as const;
     expect(run(rows, { aggregate })).toEqual([{ n: 500, total, mean: total / nums }]);
     expect(run([], { aggregate })).toEqual([{ n: 0, total: 0, mean: null }]);
+  });
+});
+
+describe('accumulator merge', () => {
+  const ops = [
+    'count',
+    'countDistinct',
+    'sum',
+    'avg',
+    'min',
+    'max',
+    'median',
+    'p90',
+    'first',
+    'last',
+  ] as const;
+  const value = fc.oneof(
+    fc.integer({ min: -5, max: 5 }),
+    fc.constantFrom(null, 'a', 'b', '2024-01-01', true, false, 0.5, Number.NaN),
+  );
+
+  it('gives what adding every row to one accumulator gives, however the rows are split', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(value, fc.integer({ min: 0, max: 2 })), { maxLength: 12 }),
+        fc.constantFrom(...ops),
+        fc.boolean(),
+        (cells, op, withField) => {
+          const agg: Aggregate = withField || op !== 'count' ? { op, field: 'v' } : { op };
+          const make = accumulator(agg);
+          const whole = make();
+          // Three partial accumulators, each fed its share of the rows in scan order.
+          const parts = [make(), make(), make()];
+          cells.forEach(([v, part], seq) => {
+            whole.add({ v }, seq);
+            parts[part]!.add({ v }, seq);
+          });
+          const [a, b, c] = parts as [Accumulator, Accumulator, Accumulator];
+          b.merge(c);
+          a.merge(b);
+          expect(a.result()).toEqual(whole.result());
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('first and last keep their value when an empty or later (earlier) accumulator is merged in', () => {
+    const fed = (op: 'first' | 'last', ...rows: [Value, number][]) => {
+      const acc = accumulator({ op, field: 'v' })();
+      for (const [v, seq] of rows) acc.add({ v }, seq);
+      return acc;
+    };
+    const first = fed('first', ['b', 5]);
+    first.merge(fed('first'));
+    expect(first.result()).toBe('b');
+    first.merge(fed('first', ['a', 0]));
+    expect(first.result()).toBe('a');
+    first.merge(fed('first', ['c', 7]));
+    expect(first.result()).toBe('a');
+    const last = fed('last', ['y', 9]);
+    last.merge(fed('last', ['x', 3]));
+    last.merge(fed('last'));
+    expect(last.result()).toBe('y');
+  });
+});
+
+describe('accumulator, at the edges', () => {
+  it('min and max skip NaN and ignore booleans, also in a group of nothing else', () => {
+    expect(fold({ op: 'min', field: 'v' }, col(Number.NaN, 3, Number.NaN, 2))).toBe(2);
+    expect(fold({ op: 'max', field: 'v' }, col(Number.NaN, 3, 2))).toBe(3);
+    expect(fold({ op: 'max', field: 'v' }, col(Number.NaN))).toBeNull();
+    expect(fold({ op: 'min', field: 'v' }, col(true))).toBeNull();
+    expect(fold({ op: 'max', field: 'v' }, col(false, 'b', true, 'a'))).toBe('b');
+    expect(fold({ op: 'min', field: 'v' }, col(true, 'b', false, 'a'))).toBe('a');
+  });
+
+  it('an aggregate that needs a field and has none counts rows, so the output keeps its shape', () => {
+    // The query reports the missing field; meanwhile the column is the row count.
+    expect(fold({ op: 'sum' } as Aggregate, col(4, 5, null))).toBe(3);
+    expect(fold({ op: 'max' } as Aggregate, col('a'))).toBe(1);
   });
 });

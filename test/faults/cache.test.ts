@@ -311,6 +311,39 @@ describe.skipIf(!redisRuns)('a decompression bomb in Redis', () => {
     }
   }, 20_000);
 
+  it('a value longer than any entry is refused by its length, deleted, and Redis stays in use', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    // A small bound keeps the test cheap; the default (64 MiB) works the same way.
+    const cache = (disk: string) => ({
+      memory: true,
+      disk,
+      redis: { url: REDIS_URL, prefix },
+      maxEntryBytes: 256 * 1024,
+    });
+    const first = createEngine({ cache: cache(fresh('redis-big')) });
+    const cold = await first.render(report, { format: 'html' });
+    await first.close();
+    const key = cold.charts.find((c) => c.id === 'trend')?.key ?? '';
+    const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+    try {
+      await client.set(`${prefix}e:${key}`, Buffer.alloc(4 * 1024 * 1024, 1));
+      const engine = createEngine({ cache: cache(fresh('redis-big')) });
+      const { result, reasons } = await corruptEvents(() => engine.render(report, { format: 'html' }));
+      const stats = engine.cacheStats();
+      await engine.close();
+      expect(result.problems).toEqual([]);
+      expect(statuses(result)).toMatchObject({ trend: 'rendered', by_region: 'cached' });
+      expect(reasons).toEqual([expect.stringMatching(/^redis: .*above the largest entry/)]);
+      expect(stats?.tiers.redis).toMatchObject({ corrupt: 1, errors: 0 });
+      // Replaced by the chart rendered again: the next run finds it.
+      const now = await client.getBuffer(`${prefix}e:${key}`);
+      expect(now?.byteLength).toBeLessThan(256 * 1024);
+    } finally {
+      client.disconnect();
+    }
+  }, 20_000);
+
   it('through the CLI (--redis): refused, the PDF written, exit 0', async () => {
     // The CLI writes under the default prefix: a database of its own keeps it apart.
     const url = `${REDIS_URL}/11`;

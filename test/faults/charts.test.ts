@@ -79,6 +79,7 @@ describe('a custom renderer that does not return SVG fails its chart', () => {
     ['rejecting', /returned a Promise/],
     ['hello', /not a well-formed SVG: text outside the root element/],
     ['html', /root element is <html>, not <svg>/],
+    ['unprintable', /./],
   ];
   for (const [place, pool] of Object.entries(places)) {
     const engine = createEngine({ cache: false, pool: { ...pool, renderers: { bar: renderers } } });

@@ -211,3 +211,14 @@ describe('output formats', () => {
     ]);
   });
 });
+
+describe('names from data files on the terminal', () => {
+  it('control characters in a column name are printed as escapes, one line per problem', async () => {
+    tmp.write('esc.csv', 'a\x1b[2J\x07b,n\nx,1\n');
+    const file = tmp.write('esc.yaml', reportYaml().replace('data.csv', 'esc.csv'));
+    const stderr = await refused('CP_ERR_UNKNOWN_COLUMN', 'render', file, '-o', out());
+    expect(stderr).toContain('a\\x1b[2J\\x07b');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them
+    expect(stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+});

@@ -127,6 +127,15 @@ describe('PNG output is bounded in pixels', () => {
     expect(line).toContain('8000 × 8000 pixels');
   });
 
+  it('a scale that leaves less than one pixel is refused, not a crash; a scale must be decimal', async () => {
+    const file = tmp.write('tiny.yaml', chart());
+    const target = out('png');
+    const args = ['chart', file, '--data', csv, '-o', target, '--scale'];
+    expect(await refused('CP_ERR_INVALID_VALUE', 1, ...args, '0.001')).toContain('less than one pixel');
+    expect(await refused('CP_ERR_USAGE', 2, ...args, '1e-300')).toContain('--scale expects a number');
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('a chart within the limit still renders to PNG', async () => {
     const file = tmp.write('ok.yaml', chart('options: { width: 300, height: 200 }\n'));
     const run = await cli('chart', file, '--data', csv, '-o', out('png'), '--scale', '2');
@@ -160,6 +169,18 @@ describe('threads are capped at 4 × the CPU count', () => {
     const file = tmp.write('r4.yaml', report());
     const line = await refused('CP_ERR_USAGE', 2, 'render', file, '-o', out(), '--concurrency', '100000');
     expect(line).toContain(`from 1 to ${max}`);
+  });
+
+  it('counts on the command line are decimal: 0x2 and 1e1 are usage errors', async () => {
+    const file = tmp.write('r5.yaml', report());
+    for (const [flag, value] of [
+      ['--concurrency', '0x2'],
+      ['--concurrency', '1e1'],
+      ['--chart-timeout', '0x10'],
+    ] as const) {
+      const line = await refused('CP_ERR_USAGE', 2, 'render', file, '-o', out(), flag, value);
+      expect(line).toContain(`${flag} expects a whole number`);
+    }
   });
 
   it('pool.threads past the cap is refused by the library; the cap itself is accepted', () => {

@@ -216,6 +216,18 @@ describe('a failed write', () => {
     expect(tempFiles('/dev')).toEqual([]);
   });
 
+  it('refuses a named pipe nobody reads, at once, instead of waiting for a reader', async () => {
+    const { dir, report } = project();
+    const fifo = join(dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const run = await cli('render', report, '-o', fifo, '--format', 'html', '--no-cache', '-q');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toEqual([
+      expect.stringMatching(/^CP_ERR_OUTPUT_WRITE .*ENXIO \(no process reads the pipe\)/),
+    ]);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+
   it('replaces the target through a symlink, keeping the link', async () => {
     const { dir, report } = project();
     const real = join(dir, 'real.html');
@@ -240,6 +252,22 @@ describe('an output that is an input', () => {
   it('refuses the report file itself (-o self.yaml --format html)', async () => {
     const { report } = project();
     await refused(['render', report, '-o', report, '--format', 'html', '--no-cache'], [report, reportText()]);
+  });
+
+  it('refuses a path to the report file through a folder that does not exist (x/../report.yaml)', async () => {
+    const { dir, report, csv } = project();
+    await refused(
+      // Written out: join() would take the `..` away before the CLI sees it.
+      ['render', report, '-o', `${dir}/x/../report.yaml`, '--format', 'html', '--no-cache'],
+      [report, reportText()],
+    );
+    await refused(
+      ['render', report, '-o', `${dir}/data/zz/../sales.csv`, '--format', 'html', '--no-cache'],
+      [csv, CSV],
+    );
+    // Nothing was created on the way.
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+    expect(existsSync(join(dir, 'data', 'zz'))).toBe(false);
   });
 
   it('refuses a symlink to the report file', async () => {

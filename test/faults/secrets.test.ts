@@ -102,7 +102,17 @@ describe('connection passwords never leave the process', () => {
 
   it("the cache's Redis URL: its password is not in the warning", async () => {
     const out = join(tmp.dir, 'redis.html');
-    const run = await cli('render', inline, '-o', out, '--redis', `redis://ann:${WRITTEN}@127.0.0.1:1`);
+    const redis = `redis://ann:${WRITTEN}@127.0.0.1:1`;
+    const run = await cli(
+      'render',
+      inline,
+      '-o',
+      out,
+      '--redis',
+      redis,
+      '--cache-dir',
+      join(tmp.dir, 'cache'),
+    );
     expect(run.code).toBe(0);
     const stderr = run.stderr.join('\n');
     expect(stderr).toContain('CP_WARN_CACHE_UNAVAILABLE');

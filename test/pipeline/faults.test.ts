@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { testRenderers } from '../pool/helpers.js';
+import { beatingThreads, stopsGrowing, testRenderers } from '../pool/helpers.js';
 
 const tmp = tempDir();
 tmp.write('data/sales.csv', 'region,amount\nEU,10\nUS,20\n');
@@ -25,8 +25,9 @@ describe('a chart that hangs', () => {
   it('is stopped at its timeout and drawn as a placeholder while the others render', async () => {
     // Bar charts go through the test renderer; the line and pie charts through ECharts.
     const engine = createEngine({ cache: false, pool: { threads: 2, renderers: { bar: testRenderers } } });
+    const beat = join(tmp.dir, 'stuck.beat');
     const report = reportOf({
-      stuck: chart('bar', 'hang', '{ timeoutMs: 1000 }'),
+      stuck: chart('bar', `spin ${beat}`, '{ timeoutMs: 1000 }'),
       line: chart('line', 'Line'),
       pie: chart('pie', 'Pie'),
       box: chart('bar', 'Box'),
@@ -44,7 +45,10 @@ describe('a chart that hangs', () => {
     const html = result.output as string;
     expect(html).toContain('data-chart="stuck" data-status="failed"');
     expect(html).toContain('CP_ERR_CHART_TIMEOUT');
-    expect(engine.poolStats()).toMatchObject({ timedOut: 1 });
+    expect(engine.poolStats()).toMatchObject({ timedOut: 1, threads: 2 });
+    // Stopped, not abandoned: the thread that drew it beat, and beats no more.
+    expect(beatingThreads(beat)).toHaveLength(1);
+    expect(await stopsGrowing(beat)).toBe(true);
     await engine.close();
     expect(engine.poolStats().threads).toBe(0);
   });

@@ -1,7 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChartpressError } from '../../src/errors.js';
 import { RenderPool } from '../../src/pool/pool.js';
-import { barJob, testRenderers } from './helpers.js';
+import { tempDir } from '../helpers/tmp.js';
+import { barJob, beatingThreads, stopsGrowing, testRenderers } from './helpers.js';
+
+const tmp = tempDir();
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 const codeOf = (e: unknown) => (e instanceof ChartpressError ? e.code : String(e));
@@ -14,27 +18,61 @@ describe('RenderPool on workers', () => {
       timeoutMs: 1000,
       renderers: { bar: testRenderers },
     });
+    const beat = join(tmp.dir, 'replaced.beat');
     const threads = new Map<string, number>();
-    const job = (title: string) => {
-      const j = barJob(title);
-      return { ...j, onStart: (_: unknown, id?: number) => threads.set(title, id ?? -1) };
+    const job = (title: string, label = title, options = {}) => {
+      const j = barJob(title, options);
+      return { ...j, onStart: (_: unknown, id?: number) => threads.set(label, id ?? -1) };
     };
-    const results = await Promise.allSettled(['hang', 'a', 'b', 'c', 'd'].map((t) => pool.render(job(t))));
-    const [hang, ...others] = results;
-    expect(hang?.status).toBe('rejected');
-    expect(codeOf((hang as PromiseRejectedResult).reason)).toBe('CP_ERR_CHART_TIMEOUT');
-    expect(String((hang as PromiseRejectedResult).reason.message)).toContain('was stopped');
+    const results = await Promise.allSettled([
+      pool.render(job(`spin ${beat}`, 'spin')),
+      ...['a', 'b', 'c', 'd'].map((t) => pool.render(job(t))),
+    ]);
+    const [spin, ...others] = results;
+    expect(spin?.status).toBe('rejected');
+    expect(codeOf((spin as PromiseRejectedResult).reason)).toBe('CP_ERR_CHART_TIMEOUT');
+    expect(String((spin as PromiseRejectedResult).reason.message)).toContain('was stopped');
     for (const r of others) expect(r.status === 'fulfilled' && text(r.value)).toContain('<svg');
     expect(pool.stats()).toMatchObject({ timedOut: 1, threads: 2 });
 
-    // The hung worker is gone: later charts run on live threads, none of them its.
-    const hung = threads.get('hang');
-    expect(hung).toBeGreaterThan(0);
+    // The hung thread really ended: its heartbeat stops.
+    const hung = threads.get('spin');
+    expect(beatingThreads(beat)).toEqual([hung]);
+    expect(await stopsGrowing(beat)).toBe(true);
+
+    // Two live workers, neither the hung one: two charts that each wait for the other both finish.
     threads.clear();
-    await Promise.all(['e', 'f', 'g', 'h'].map((t) => pool.render(job(t))));
-    expect(threads.size).toBe(4);
+    const [a, b] = [join(tmp.dir, 'meet.a'), join(tmp.dir, 'meet.b')];
+    // Their own timeout: the replacement may still be starting when the first begins to wait.
+    const meet = { timeoutMs: 10_000 };
+    await Promise.all([
+      pool.render(job(`meet ${a} ${b}`, 'a', meet)),
+      pool.render(job(`meet ${b} ${a}`, 'b', meet)),
+    ]);
+    expect(new Set(threads.values()).size).toBe(2);
     expect([...threads.values()]).not.toContain(hung);
     expect(pool.stats().threads).toBe(2);
+    await pool.close();
+  });
+
+  it('starts the next chart on a fresh thread of a 1-thread pool once one times out', async () => {
+    const pool = new RenderPool({ threads: 1, timeoutMs: 500, renderers: { bar: testRenderers } });
+    const beat = join(tmp.dir, 'single.beat');
+    let hung: number | undefined;
+    const error = await pool
+      .render({ ...barJob(`spin ${beat}`), onStart: (_, id) => (hung = id) })
+      .catch((e: unknown) => e);
+    expect(codeOf(error)).toBe('CP_ERR_CHART_TIMEOUT');
+    expect(hung).toBeGreaterThan(0);
+    expect(beatingThreads(beat)).toEqual([hung]);
+    expect(await stopsGrowing(beat)).toBe(true);
+
+    let next: number | undefined;
+    const bytes = await pool.render({ ...barJob('next'), onStart: (_, id) => (next = id) });
+    expect(text(bytes)).toContain('next');
+    expect(next).toBeGreaterThan(0);
+    expect(next).not.toBe(hung);
+    expect(pool.stats()).toMatchObject({ threads: 1, timedOut: 1 });
     await pool.close();
   });
 

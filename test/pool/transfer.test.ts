@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { frameFromRows } from '../../src/data/frame.js';
+import { RenderPool } from '../../src/pool/pool.js';
 import { packFrame } from '../../src/pool/transfer.js';
+import { barJob, testRenderers } from './helpers.js';
 
 const rows = [
   { x: 'a', y: 1 },
@@ -32,5 +34,27 @@ describe('packFrame', () => {
     const packed = packFrame(frame, true);
     expect([...(packed.frame.columns.y as Float64Array)]).toEqual([1, 2]);
     expect(packed.transfer[0]).not.toBe(big.buffer);
+  });
+});
+
+describe('RenderPool on a worker', () => {
+  it('moves the buffers of an owned frame to the worker, and leaves a kept frame whole', async () => {
+    const pool = new RenderPool({ threads: 2, inProcessBelowMs: 0, renderers: { bar: testRenderers } });
+    const places: string[] = [];
+    const onStart = (place: string) => places.push(place);
+    const owned = { ...barJob('owned'), owned: true, onStart };
+    const kept = { ...barJob('kept'), owned: false, onStart };
+    const [ownedY, keptY] = [owned, kept].map((j) => j.frame.columns.y as Float64Array);
+    const bytes = await Promise.all([pool.render(owned), pool.render(kept)]);
+    expect(bytes.map((b) => Buffer.from(b).toString('utf8'))).toEqual([
+      expect.stringContaining('owned'),
+      expect.stringContaining('kept'),
+    ]);
+    expect(places).toEqual(['worker', 'worker']);
+    // Transferred, not copied: the sending side's buffer is detached.
+    expect(ownedY?.buffer.byteLength).toBe(0);
+    expect(ownedY).toHaveLength(0);
+    expect([...(keptY ?? [])]).toEqual([1, 2]);
+    await pool.close();
   });
 });

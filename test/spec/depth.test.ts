@@ -38,12 +38,38 @@ describe('checkDepth', () => {
     expect(p?.message).toBe('refers to itself: this value is the root, which contains it');
   });
 
-  it('walks a shared subtree once: 2^60 paths through 60 shared levels are checked at once', () => {
-    let v: unknown = { leaf: 1 };
-    for (let i = 0; i < 60; i++) v = { a: v, b: v };
-    expect(problemOf(() => checkDepth(v))).toBeUndefined();
-    // The same shared value placed deeper passes the limit: found, with its path.
-    expect(problemOf(() => checkDepth({ x: { y: { z: { w: { q: v } } } } }))?.code).toBe('CP_ERR_TOO_DEEP');
+  it('walks a shared subtree once, but counts its values at each use: 2^60 of them are refused at once', () => {
+    const shared = (levels: number) => {
+      let v: unknown = { leaf: 1 };
+      for (let i = 0; i < levels; i++) v = { a: v, b: v };
+      return v;
+    };
+    expect(problemOf(() => checkDepth(shared(10)))).toBeUndefined();
+    // The cache key and the schema would walk every path of it: refused, not expanded.
+    const p = problemOf(() => checkDepth({ options: shared(60) }));
+    expect(p?.code).toBe('CP_ERR_TOO_DEEP');
+    expect(p?.message).toMatch(/more than 5000000 values/);
+    expect(problemOf(() => checkDepth(shared(20), undefined, MAX_DEPTH, 1000))?.message).toMatch(
+      /1000 values/,
+    );
+    // The same shared value placed deeper passes the depth limit: found, with its path.
+    expect(problemOf(() => checkDepth({ x: { y: { z: { w: { q: shared(60) } } } } }))?.code).toBe(
+      'CP_ERR_TOO_DEEP',
+    );
+  });
+
+  it('a getter that throws is an invalid value at its path, not a crash', () => {
+    const bad = {
+      a: {
+        get b() {
+          throw new Error('no access');
+        },
+      },
+    };
+    const p = problemOf(() => checkDepth(bad));
+    expect(p?.code).toBe('CP_ERR_INVALID_VALUE');
+    expect(p?.path).toBe('a');
+    expect(p?.message).toBe('cannot be read: no access');
   });
 });
 

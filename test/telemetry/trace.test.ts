@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/index.js';
 import {
-  publishPool,
   publishSkipped,
   traceChart,
-  traceLookup,
   tracePoolTask,
   traceReport,
   traceWrite,
 } from '../../src/telemetry/trace.js';
+import { cacheReport } from '../cache/fixture.js';
+import { tempDir } from '../helpers/tmp.js';
+import { testRenderers } from '../pool/helpers.js';
 import { recordChannels } from './helpers.js';
 
-// The engine's chart, pool and report code calls these helpers; here they are fed by hand.
+// The engine's chart, pool and report code calls these helpers: first fed by hand, for the
+// fields each sets, then observed in real renders.
 const bar = { id: 'revenue', type: 'bar' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -99,21 +102,6 @@ describe('pool helpers (synthetic)', () => {
     ).rejects.toBe(timeout);
     expect(on('pool:asyncEnd')[0]).toMatchObject({ status: 'timedOut', code: 'CP_ERR_CHART_TIMEOUT' });
   });
-
-  it('publishPool publishes start, timeout, recycle and memory-guard events', () => {
-    const { on } = recordChannels();
-    publishPool(() => ({ type: 'start', threads: 2, ms: 800 }));
-    publishPool(() => ({ type: 'timeout', chartId: 'revenue', limitMs: 5000 }));
-    publishPool(() => ({ type: 'recycle', reason: 'tasks', threadId: 3 }));
-    publishPool(() => ({
-      type: 'memoryGuard',
-      action: 'lower',
-      concurrency: 1,
-      heapShare: 0.8,
-      limitShare: 0.7,
-    }));
-    expect(on('pool').map((e) => e.type)).toEqual(['start', 'timeout', 'recycle', 'memoryGuard']);
-  });
 });
 
 describe('document and cache helpers (synthetic)', () => {
@@ -126,10 +114,77 @@ describe('document and cache helpers (synthetic)', () => {
       { format: 'typ', step: 'write', charts: 1, bytes: 4 },
     ]);
   });
+});
 
-  it('traceLookup notes where the entry came from', async () => {
+describe('events of a real render', () => {
+  const tmp = tempDir();
+  const cached = cacheReport();
+
+  it('the pool publishes its start, a timeout, the recycled worker and the memory guard', async () => {
+    tmp.write('data/d.csv', 'x,y\na,1\nb,2\n');
+    const chart = (title: string, options = '') =>
+      `    type: bar\n    title: ${title}\n    data: { from: d }\n    encode: { x: x, y: y }\n${options}`;
+    const report = tmp.write(
+      'report.yaml',
+      `title: Pool events\ndatasets:\n  d: { source: csv, path: data/d.csv }\ncharts:\n  stuck:\n${chart('hang', '    options: { timeoutMs: 300 }\n')}  box:\n${chart('Box')}body:\n  - chart: stuck\n  - chart: box\n`,
+    );
+    // Two workers, and a memory limit every heap is above.
+    const engine = createEngine({
+      cache: false,
+      pool: { threads: 2, memoryLimit: 0.001, renderers: { bar: testRenderers } },
+    });
     const { on } = recordChannels();
-    await traceLookup('k', async () => ({ from: 'disk' as const }));
-    expect(on('cache:asyncEnd')[0]).toMatchObject({ key: 'k', from: 'disk' });
+    // Warm, the workers take every chart.
+    await engine.warmup();
+    const result = await engine.render(report, { format: 'html' });
+    await engine.close();
+    expect(result.charts.map((c) => [c.id, c.status])).toEqual([
+      ['stuck', 'failed'],
+      ['box', 'rendered'],
+    ]);
+    const pool = on('pool');
+    expect(pool.filter((e) => e.type === 'start')).toEqual([
+      { type: 'start', threads: 2, ms: expect.any(Number) },
+    ]);
+    expect(pool.filter((e) => e.type === 'timeout')).toEqual([
+      { type: 'timeout', chartId: 'stuck', limitMs: 300 },
+    ]);
+    // The worker that ran over its time is replaced.
+    const [stuck] = on('pool:asyncEnd').filter((e) => e.chartId === 'stuck');
+    expect(pool.filter((e) => e.type === 'recycle')).toEqual([
+      { type: 'recycle', reason: 'timeout', threadId: stuck?.threadId },
+    ]);
+    expect(stuck?.threadId).toEqual(expect.any(Number));
+    expect(pool.filter((e) => e.type === 'memoryGuard')[0]).toMatchObject({
+      action: 'lower',
+      concurrency: 1,
+      limitShare: 0.001,
+    });
+    // The pool's own traced tasks say the same: one timed out, one ran on a worker.
+    expect(on('pool:asyncEnd').map((e) => [e.chartId, e.status, e.place])).toEqual(
+      expect.arrayContaining([
+        ['stuck', 'timedOut', 'worker'],
+        ['box', 'ok', 'worker'],
+      ]),
+    );
+  });
+
+  it('each cache lookup notes its key and where the entry came from', async () => {
+    const { report } = cached;
+    const engine = createEngine();
+    const { on } = recordChannels();
+    const cold = await engine.render(report, { format: 'typ' });
+    const coldLookups = on('cache:asyncEnd').map((e) => [e.key, e.from]);
+    const warm = await engine.render(report, { format: 'typ' });
+    await engine.close();
+    const warmLookups = on('cache:asyncEnd')
+      .slice(coldLookups.length)
+      .map((e) => [e.key, e.from]);
+    // Five charts, two of them the same picture: four keys, each rendered once.
+    const keys = [...new Set(cold.charts.map((c) => c.key))];
+    expect(keys).toHaveLength(4);
+    expect(coldLookups).toEqual(keys.map((key) => [key, 'render']));
+    expect(warmLookups).toEqual(keys.map((key) => [key, 'memory']));
+    expect(warm.charts.map((c) => c.key)).toEqual(cold.charts.map((c) => c.key));
   });
 });

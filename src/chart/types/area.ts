@@ -1,7 +1,6 @@
 import type { Frame } from '../../data/frame.js';
 import { valueAxis } from '../axes.js';
 import type { ChartOption, LineSeriesOption } from '../echarts.js';
-import { maxAbs } from '../encode.js';
 import { type ChartOf, chartContext, chrome, gridFor, tooltipFor, valueFormatter } from '../layout.js';
 import type { Theme } from '../theme.js';
 import { seriesData, xAxisFor, xyData } from '../xy.js';
@@ -17,14 +16,15 @@ export function areaOption(chart: ChartOf<'area'>, frame: Frame, theme: Theme): 
   const d = xyData(chart, frame);
   const layers = o.stacked ? d.series.map((s) => ({ ...s, values: s.values.map((v) => v ?? 0) })) : d.series;
   const totals = d.categories.map((_, i) => layers.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
-  const format = valueFormatter(chart, maxAbs(o.stacked ? totals : d.series.flatMap((s) => s.values)));
+  const values = d.series.flatMap((s) => s.values);
+  const format = valueFormatter(chart, values, o.stacked ? totals : values);
   const named = chart.encode.series !== undefined;
   const { option, box } = chrome(ctx, { names: named ? d.series.map((s) => s.name) : [] });
 
   option.grid = gridFor(box);
   option.xAxis = xAxisFor(ctx, d, o.xTitle);
   option.yAxis = valueAxis(ctx, format, o.yTitle);
-  option.tooltip = tooltipFor(format);
+  option.tooltip = tooltipFor(format.value);
   option.series = layers.map(
     (s): LineSeriesOption => ({
       type: 'line',

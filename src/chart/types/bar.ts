@@ -1,7 +1,7 @@
 import type { Frame } from '../../data/frame.js';
 import { categoryAxis, valueAxis } from '../axes.js';
 import type { BarSeriesOption, ChartOption } from '../echarts.js';
-import { channel, maxAbs, pivot } from '../encode.js';
+import { channel, pivot } from '../encode.js';
 import {
   type ChartOf,
   chartContext,
@@ -13,13 +13,21 @@ import {
 } from '../layout.js';
 import { type Theme, textOn } from '../theme.js';
 
-/** Largest bar (or stack) height, to pick the value format's scale. */
-function largest(values: readonly (readonly (number | null)[])[], stacked: boolean): number {
-  if (!stacked) return maxAbs(values.flat());
-  let m = 0;
+/** The ends of each stack: per category, the sums of its positive and of its negative values. */
+function stackEnds(values: readonly (readonly (number | null)[])[]): number[] {
+  const ends: number[] = [];
   const n = values[0]?.length ?? 0;
-  for (let c = 0; c < n; c++) m = Math.max(m, Math.abs(values.reduce((sum, s) => sum + (s[c] ?? 0), 0)));
-  return m;
+  for (let c = 0; c < n; c++) {
+    let up = 0;
+    let down = 0;
+    for (const s of values) {
+      const v = s[c] ?? 0;
+      if (v > 0) up += v;
+      else down += v;
+    }
+    ends.push(up, down);
+  }
+  return ends;
 }
 
 /**
@@ -35,22 +43,20 @@ export function barOption(chart: ChartOf<'bar'>, frame: Frame, theme: Theme): Ch
   const y = channel(chart, frame, 'y', true);
   const s = channel(chart, frame, 'series');
   const data = pivot(x, y, s, chart.encode.y ?? 'value');
-  const top = largest(
-    data.series.map((d) => d.values),
-    o.stacked,
-  );
-  const format = valueFormatter(chart, top);
+  const heights = data.series.map((d) => d.values);
+  const flat = heights.flat();
+  const format = valueFormatter(chart, flat, o.stacked ? stackEnds(heights) : flat);
   const { option, box } = chrome(ctx, { names: s ? data.series.map((d) => d.name) : [] });
   const horizontal = o.orientation === 'horizontal';
   const categories = categoryAxis(ctx, data.categories, o.xTitle, { inverse: horizontal });
-  const values = valueAxis(ctx, format, o.yTitle, { horizontal, largest: top });
-  const label = dataLabel(ctx, format);
+  const values = valueAxis(ctx, format, o.yTitle, { horizontal });
+  const label = dataLabel(ctx, format.value);
   const many = data.series.length > 1;
 
   option.grid = gridFor(box);
   option.xAxis = horizontal ? values : categories;
   option.yAxis = horizontal ? categories : values;
-  option.tooltip = tooltipFor(format);
+  option.tooltip = tooltipFor(format.value);
   option.series = data.series.map(
     (d, i): BarSeriesOption => ({
       type: 'bar',

@@ -3,7 +3,7 @@ import { FONT_STACK } from '../../font.js';
 import { categoryAxis, timeAxis, valueAxis } from '../axes.js';
 import type { ChartOption, CustomSeriesOption } from '../echarts.js';
 import { channel, isDateColumn, parseDate, toLabel, toNumber } from '../encode.js';
-import { numberFormatter } from '../format.js';
+import { valueFormat } from '../format.js';
 import { type ChartOf, chartContext, chrome, gridFor, tooltipFor } from '../layout.js';
 import { measureText } from '../metrics.js';
 import { type Theme, textOn } from '../theme.js';
@@ -49,6 +49,10 @@ export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme)
   }
 
   const { option, box } = chrome(ctx, { names: category ? [...groups.keys()] : [] });
+  const spanFormat = valueFormat(
+    o.numberFormat,
+    [...groups.values()].flatMap((tasks) => tasks.flatMap((t) => [t.value[1], t.value[2]])),
+  );
   const font = `${ctx.fontSize}px ${FONT_STACK}`;
   const renderItem = (tasks: readonly Task[]): RenderItem => {
     return (params, api) => {
@@ -91,7 +95,7 @@ export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme)
   option.grid = gridFor(box);
   const timeline = dates
     ? timeAxis(ctx, o.xTitle, { grid: true })
-    : valueAxis(ctx, numberFormatter(o.numberFormat), o.xTitle, {
+    : valueAxis(ctx, spanFormat, o.xTitle, {
         scale: true,
         line: true,
         horizontal: true,
@@ -102,7 +106,7 @@ export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme)
     axisLabel: { ...taskAxis.axisLabel, show: !o.labels, rotate: 0 },
     splitLine: { show: false },
   };
-  option.tooltip = tooltipFor(numberFormatter(o.numberFormat));
+  option.tooltip = tooltipFor(spanFormat.value);
   option.series = [...groups].map(
     ([name, tasks]): CustomSeriesOption => ({
       type: 'custom',

@@ -1,7 +1,6 @@
 import type { Frame } from '../../data/frame.js';
 import { valueAxis } from '../axes.js';
 import type { ChartOption, LineSeriesOption } from '../echarts.js';
-import { maxAbs } from '../encode.js';
 import {
   type ChartOf,
   chartContext,
@@ -24,16 +23,19 @@ export function lineOption(chart: ChartOf<'line'>, frame: Frame, theme: Theme): 
   const ctx = chartContext(chart, theme);
   const o = chart.options;
   const d = xyData(chart, frame);
-  const format = valueFormatter(chart, maxAbs(d.series.flatMap((s) => s.values)));
+  const format = valueFormatter(
+    chart,
+    d.series.flatMap((s) => s.values),
+  );
   const named = chart.encode.series !== undefined;
   const { option, box } = chrome(ctx, { names: named ? d.series.map((s) => s.name) : [], icon: 'line' });
-  const label = dataLabel(ctx, format, d.kind === 'category' ? 0 : 1);
+  const label = dataLabel(ctx, format.value, d.kind === 'category' ? 0 : 1);
   const markerSize = Math.max(4, Math.round((o.lineWidth + 4) * ctx.scale));
 
   option.grid = gridFor(box);
   option.xAxis = xAxisFor(ctx, d, o.xTitle, o.labels);
   option.yAxis = valueAxis(ctx, format, o.yTitle);
-  option.tooltip = tooltipFor(format);
+  option.tooltip = tooltipFor(format.value);
   option.series = d.series.map(
     (s): LineSeriesOption => ({
       type: 'line',

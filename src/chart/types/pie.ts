@@ -29,7 +29,10 @@ export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): Ch
   const names =
     chart.encode.x !== undefined ? channel(chart, frame, 'x', true) : channel(chart, frame, 'series', true);
   const data = slices(names, channel(chart, frame, 'y', true));
-  const format = valueFormatter(chart, Math.max(0, ...data.map((d) => d.value)));
+  const format = valueFormatter(
+    chart,
+    data.map((d) => d.value),
+  ).value;
   const { option, box } = chrome(ctx, { names: data.map((d) => d.name) });
 
   const text = (p: { name: string; value?: unknown; percent?: number }): string => {

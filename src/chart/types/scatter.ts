@@ -2,7 +2,7 @@ import { cell, columnValues, type Frame } from '../../data/frame.js';
 import { timeAxis, valueAxis } from '../axes.js';
 import type { ChartOption, ScatterSeriesOption } from '../echarts.js';
 import { channel, isDateColumn, maxAbs, parseDate, toLabel, toNumber } from '../encode.js';
-import { numberFormatter } from '../format.js';
+import { valueFormat } from '../format.js';
 import { type ChartOf, chartContext, chrome, gridFor, tooltipFor, valueFormatter } from '../layout.js';
 import type { Theme } from '../theme.js';
 
@@ -48,8 +48,9 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
     }
   }
 
-  const yFormat = valueFormatter(chart, maxAbs(ys));
-  const xFormat = numberFormatter(maxAbs(xs) >= 1e6 ? '.3s' : undefined);
+  const yFormat = valueFormatter(chart, ys);
+  // The chart's numberFormat is for the measured values (y); x gets the automatic format.
+  const xFormat = valueFormat(undefined, xs);
   const { option, box } = chrome(ctx, { names: color ? [...groups.keys()] : [], icon: 'circle' });
   option.grid = gridFor(box);
   // Points on the extremes stay clear of the plot edges.
@@ -61,12 +62,11 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
           scale: true,
           line: true,
           horizontal: true,
-          largest: maxAbs(xs),
         })),
     boundaryGap: gap,
   };
   option.yAxis = { ...valueAxis(ctx, yFormat, o.yTitle, { scale: true }), boundaryGap: gap };
-  option.tooltip = tooltipFor(yFormat);
+  option.tooltip = tooltipFor(yFormat.value);
   option.series = [...groups].map(
     ([name, data]): ScatterSeriesOption => ({
       type: 'scatter',

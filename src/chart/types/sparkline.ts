@@ -1,7 +1,7 @@
 import type { Frame } from '../../data/frame.js';
 import { FONT_STACK } from '../../font.js';
 import type { ChartOption, LineSeriesOption, ScatterSeriesOption } from '../echarts.js';
-import { channel, maxAbs, pivot } from '../encode.js';
+import { channel, pivot } from '../encode.js';
 import { type ChartOf, chartContext, tooltipFor, valueFormatter } from '../layout.js';
 import type { Theme } from '../theme.js';
 
@@ -33,7 +33,10 @@ export function sparklineOption(chart: ChartOf<'sparkline'>, frame: Frame, theme
   const x = channel(chart, frame, 'x') ?? Float64Array.from({ length: y.length }, (_, i) => i);
   const s = channel(chart, frame, 'series');
   const data = pivot(x, y, s, chart.encode.y ?? 'value');
-  const format = valueFormatter(chart, maxAbs(data.series.flatMap((d) => d.values)));
+  const format = valueFormatter(
+    chart,
+    data.series.flatMap((d) => d.values),
+  ).value;
   const dot = Math.max(2.5, Math.min(5, ctx.height / 6, o.lineWidth * 2.2));
   const inset = Math.ceil(dot / 2 + o.lineWidth / 2);
 

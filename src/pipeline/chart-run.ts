@@ -1,0 +1,146 @@
+import { chartKey } from '../cache/key.js';
+import { emptyFrame, type Frame } from '../data/frame.js';
+import type { LazyCharts, RenderedChart } from '../document/model.js';
+import { traceChart } from '../telemetry/trace.js';
+import {
+  type ChartsContext,
+  cacheWarnings,
+  type Drawn,
+  keyed,
+  keyVersions,
+  type RunCacheStats,
+} from './charts.js';
+import type { PlanDataSource } from './data.js';
+import { downsampleFrame } from './downsample.js';
+import { chartOf, placeholder, toProblem } from './drawn.js';
+import type { ChartUse, Plan } from './plan.js';
+import { emitProgress } from './progress.js';
+
+/** One distinct key to draw: the chart that asked first, its frame, and whether it may be handed over. */
+interface DrawJob {
+  readonly use: ChartUse;
+  readonly key: string;
+  readonly frame: Frame;
+  /** No other chart reads this frame: a worker may take its buffers (they are detached here). */
+  readonly owned: boolean;
+}
+
+/**
+ * One report's charts, drawn when asked for. Each chart's getter waits for its dataset's scan,
+ * downsamples, keys the chart and draws each distinct key once per run: from the cache when it
+ * has it, else on the pool, storing the result. A chart that fails becomes a placeholder of its
+ * size carrying the reason; it never stops the others and is never cached.
+ */
+export class ChartRun {
+  /** Chart id -> memoized getter: the first call draws the chart, later calls share it. */
+  readonly charts: LazyCharts;
+  /** The charts drawn so far, by id. */
+  readonly done = new Map<string, RenderedChart>();
+  /** This run's cache lookups so far: one per distinct key. */
+  readonly cache: RunCacheStats = { hits: 0, misses: 0, bytes: 0 };
+  readonly #plan: Plan;
+  readonly #data: PlanDataSource;
+  readonly #ctx: ChartsContext;
+  readonly #byKey = new Map<string, Promise<Drawn>>();
+  readonly #onCacheEvent: ReturnType<typeof cacheWarnings>;
+  #lastDoneAt: number | undefined;
+
+  constructor(plan: Plan, data: PlanDataSource, ctx: ChartsContext) {
+    this.#plan = plan;
+    this.#data = data;
+    this.#ctx = ctx;
+    this.#onCacheEvent = cacheWarnings(ctx);
+    const charts = new Map<string, () => Promise<RenderedChart>>();
+    for (const use of plan.charts.values()) {
+      let pulled: Promise<RenderedChart> | undefined;
+      charts.set(use.id, () => {
+        pulled ??= this.#get(use);
+        return pulled;
+      });
+    }
+    this.charts = charts;
+  }
+
+  /** When (`performance.now()`) the last chart so far was done; undefined before the first. */
+  get lastDoneAt(): number | undefined {
+    return this.#lastDoneAt;
+  }
+
+  async #get(use: ChartUse): Promise<RenderedChart> {
+    const planData = await this.#data.dataset(use.chart.query.from);
+    return traceChart({ id: use.id, type: use.chart.type }, async () => {
+      const started = performance.now();
+      const failure = planData.failed.get(use.id);
+      if (failure) return this.#finish(placeholder(use, failure, 0));
+      const source = planData.frames.get(use.id) ?? emptyFrame;
+      const frame = downsampleFrame(use.chart, source);
+      const key = chartKey(keyed(use.chart, this.#ctx.pool), frame, keyVersions);
+      let drawing = this.#byKey.get(key);
+      const first = drawing === undefined;
+      if (!drawing) {
+        // A downsampled frame is this chart's own; a scanned one, unless another query shares it.
+        const owned = frame !== source || planData.owned.has(use.id);
+        drawing = this.#draw({ use, key, frame, owned });
+        this.#byKey.set(key, drawing);
+      }
+      const drawn = await drawing;
+      const ms = first ? performance.now() - started : 0;
+      if (drawn.status === 'failed') return this.#finish(placeholder(use, toProblem(drawn.error, use), ms));
+      return this.#finish(chartOf(use, key, drawn, ms));
+    });
+  }
+
+  /** Draws one key: from the cache when it has it, else on the pool (storing the result). */
+  async #draw({ use, key, frame, owned }: DrawJob): Promise<Drawn> {
+    const { pool, cache, onProgress } = this.#ctx;
+    const { id, type } = use.chart;
+    const stats = this.cache;
+    const render = () => {
+      emitProgress(onProgress, { kind: 'queued', id, type, key });
+      return pool.render({
+        chart: use.chart,
+        frame,
+        owned,
+        onStart: (place, threadId) =>
+          emitProgress(onProgress, { kind: 'started', id, type, key, place, threadId }),
+      });
+    };
+    try {
+      if (!cache) {
+        const bytes = await render();
+        stats.misses++;
+        return { status: 'rendered', bytes };
+      }
+      const { entry, from } = await cache.fetch(key, render, { onEvent: this.#onCacheEvent });
+      if (from === 'render') stats.misses++;
+      else stats.hits++;
+      stats.bytes += entry.raw.byteLength;
+      return { status: from === 'render' ? 'rendered' : 'cached', entry };
+    } catch (error) {
+      return { status: 'failed', error };
+    }
+  }
+
+  #finish(chart: RenderedChart): RenderedChart {
+    this.done.set(chart.id, chart);
+    this.#lastDoneAt = performance.now();
+    const { id, type, key, status, ms } = chart;
+    const total = this.#plan.charts.size;
+    emitProgress(this.#ctx.onProgress, {
+      kind: 'done',
+      id,
+      type,
+      key,
+      status,
+      ms,
+      done: this.done.size,
+      total,
+    });
+    return chart;
+  }
+}
+
+/** The plan's charts as lazy getters (see `ChartRun`). */
+export function lazyPlanCharts(plan: Plan, data: PlanDataSource, ctx: ChartsContext): ChartRun {
+  return new ChartRun(plan, data, ctx);
+}

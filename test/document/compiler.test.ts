@@ -1,0 +1,53 @@
+import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { describe, expect, it, vi } from 'vitest';
+import { createEngine } from '../../src/index.js';
+import { pdfText } from '../helpers/pdf.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// `NodeCompiler.create` cannot be redefined (a native class), so the module is seen through a
+// wrapper whose `create` is a spy that calls the real one.
+vi.mock('@myriaddreamin/typst-ts-node-compiler', async (load) => {
+  const real = await load<typeof import('@myriaddreamin/typst-ts-node-compiler')>();
+  const create = vi.fn((...args: Parameters<typeof real.NodeCompiler.create>) =>
+    real.NodeCompiler.create(...args),
+  );
+  return { ...real, NodeCompiler: { create } };
+});
+
+const tmp = tempDir();
+tmp.write('data/sales.csv', 'region,amount\nEU,10\nUS,20\nAPAC,5\n');
+const reportTitled = (title: string) =>
+  tmp.write(
+    `${title}.yaml`,
+    `title: ${title}
+datasets:
+  sales: { source: csv, path: data/sales.csv }
+charts:
+  c:
+    type: bar
+    data: { from: sales }
+    encode: { x: region, y: amount }
+body:
+  - text: Report ${title}.
+  - chart: c
+`,
+  );
+
+describe('the Typst compiler', () => {
+  // Its own test file, so that no compile ran in this process before the spy.
+  it('is made once and serves every document after', async () => {
+    const create = vi.mocked(NodeCompiler.create);
+    expect(create).not.toHaveBeenCalled();
+    const engine = createEngine({ cache: false });
+    const texts: string[] = [];
+    for (const title of ['First', 'Second', 'Third'])
+      texts.push(await pdfText((await engine.render(reportTitled(title))).output as Uint8Array));
+    // A second engine shares it too: the compiler belongs to the process.
+    const other = createEngine({ cache: false });
+    texts.push(await pdfText((await other.render(reportTitled('Fourth'))).output as Uint8Array));
+    await engine.close();
+    await other.close();
+    expect(texts.map((t) => /Report (\w+)\./.exec(t)?.[1])).toEqual(['First', 'Second', 'Third', 'Fourth']);
+    expect(create).toHaveBeenCalledTimes(1);
+  });
+});
