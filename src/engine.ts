@@ -7,7 +7,7 @@ import { loadChartFile } from './chart-file.js';
 import { frameToRows, type Row } from './data/frame.js';
 import { type FileAccessOptions, fileRoots } from './data/sources/roots.js';
 import type { LazyCharts, RenderedChart } from './document/model.js';
-import { ChartpressError, problem } from './errors.js';
+import { ChartpressError, problem, type Warning, WarningLog } from './errors.js';
 import { lazyPlanCharts } from './pipeline/chart-run.js';
 import { openPlanData, runPlanData } from './pipeline/data.js';
 import { reportInputs } from './pipeline/inputs.js';
@@ -58,6 +58,11 @@ export interface RenderOptions {
   readonly onProgress?: ProgressListener;
   /** Called after each chart, with how many are done of how many. */
   readonly onChart?: (done: number, total: number, chart: ChartInfo) => void;
+  /**
+   * Told of each distinct warning as it is raised, for `charts()` and `data()`; `render()`
+   * returns them in `result.warnings`.
+   */
+  readonly onWarning?: (warning: Warning) => void;
 }
 
 /** A chart cache made with `createCache()`. */
@@ -73,12 +78,15 @@ export interface Engine {
    */
   charts(
     report: string | ReportInput,
-    options?: Pick<RenderOptions, 'params' | 'baseDir' | 'onProgress'>,
+    options?: Pick<RenderOptions, 'params' | 'baseDir' | 'onProgress' | 'onWarning'>,
   ): Promise<LazyCharts>;
-  /** Each reached chart's aggregated data, by chart id. */
+  /**
+   * Each reached chart's aggregated data, by chart id. Warnings (values skipped as invalid, say)
+   * go to `options.onWarning`, each distinct one once, before the promise resolves.
+   */
   data(
     report: string | ReportInput,
-    options?: Pick<RenderOptions, 'params' | 'baseDir'>,
+    options?: Pick<RenderOptions, 'params' | 'baseDir' | 'onWarning'>,
   ): Promise<Record<string, Row[]>>;
   /**
    * Renders one chart file (a chart definition as in `charts:`, YAML or JSON) to SVG. Its data
@@ -109,6 +117,8 @@ export interface ChartFileResult {
   readonly chart: ChartInfo;
   /** Absolute paths of the files the chart reads: the chart file and its data file. */
   readonly inputs: readonly string[];
+  /** Things worth knowing that failed nothing (values skipped as invalid, say), each once. */
+  readonly warnings: readonly Warning[];
 }
 
 /**
@@ -181,13 +191,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     async charts(input, opts = {}) {
       const prepared = await prepare(input, opts);
-      const data = openPlanData(prepared.plan, prepared);
-      return lazyPlanCharts(prepared.plan, data, { pool, cache, onProgress: opts.onProgress }).charts;
+      const warn = onceEach(prepared.file, opts.onWarning);
+      const data = openPlanData(prepared.plan, { ...prepared, warn });
+      return lazyPlanCharts(prepared.plan, data, { pool, cache, warn, onProgress: opts.onProgress }).charts;
     },
 
     async data(input, opts = {}) {
       const prepared = await prepare(input, opts);
-      const data = await runPlanData(prepared.plan, prepared);
+      const data = await runPlanData(prepared.plan, {
+        ...prepared,
+        warn: onceEach(prepared.file, opts.onWarning),
+      });
       const failed = [...prepared.plan.charts.keys()].flatMap((id) => {
         const p = data.failed.get(id);
         return p ? [withFile(p, prepared.file)] : [];
@@ -205,12 +219,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await roots?.check(file, { file });
       const { id, report, baseDir } = await loadChartFile(file, opts.data, limits.maxReportBytes);
       const prepared = await prepare(report, { params: opts.params, baseDir });
-      const data = openPlanData(prepared.plan, prepared);
-      const get = lazyPlanCharts(prepared.plan, data, { pool, cache }).charts.get(id);
+      const warnings = new WarningLog();
+      const warn = (w: Warning) => warnings.add(withFile(w, file));
+      const data = openPlanData(prepared.plan, { ...prepared, warn });
+      const get = lazyPlanCharts(prepared.plan, data, { pool, cache, warn }).charts.get(id);
       if (!get) throw new Error(`chart "${id}" was not planned`);
       const chart: RenderedChart = await get();
       const inputs = reportInputs({ ...prepared, file });
-      return { svg: chart.svg, chart: chartInfo(chart), inputs };
+      return { svg: chart.svg, chart: chartInfo(chart), inputs, warnings: warnings.warnings };
     },
 
     async warmup() {
@@ -232,5 +248,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await pool.close();
       if (ownCache) await cache?.close();
     },
+  };
+}
+
+/** A warning sink that passes each distinct warning on once, with the report file named. */
+function onceEach(
+  file: string | undefined,
+  listener?: (w: Warning) => void,
+): ((w: Warning) => void) | undefined {
+  if (!listener) return undefined;
+  const log = new WarningLog();
+  return (w) => {
+    const before = log.size;
+    const named = withFile(w, file);
+    log.add(named);
+    if (log.size > before) listener(named);
   };
 }

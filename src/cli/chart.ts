@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { svgToPng } from '../chart/png.js';
 import { svgWithFont } from '../document/fonts-svg.js';
 import { createEngine } from '../engine.js';
-import { ChartpressError, problem } from '../errors.js';
+import { ChartpressError, formatWarning, problem } from '../errors.js';
 import { refuseClobber } from './clobber.js';
 import type { ChartFlags } from './main.js';
 import { ExitCode, type Io, parseParams, printProblems, reportError } from './output.js';
@@ -25,13 +25,14 @@ export async function chartCommand(file: string, flags: ChartFlags, io: Io): Pro
       );
     }
     await refuseClobber([flags.output], flags.data === undefined ? [file] : [file, flags.data]);
-    const { svg, chart, inputs } = await engine.chart(file, {
+    const { svg, chart, inputs, warnings } = await engine.chart(file, {
       data: flags.data,
       params: parseParams(flags.param),
     });
     await refuseClobber([flags.output], inputs);
     // A standalone SVG carries its font; resvg draws the PNG with the bundled font files.
     await writeOutput(flags.output, ext === '.png' ? svgToPng(svg, { scale }) : await svgWithFont(svg));
+    for (const w of warnings) io.stderr(formatWarning(w));
     if (chart.error) {
       printProblems(io, [chart.error]);
       return ExitCode.failed;

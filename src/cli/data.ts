@@ -1,4 +1,5 @@
 import { createEngine } from '../engine.js';
+import { formatWarning } from '../errors.js';
 import { reportJsonSchema } from '../spec/json-schema.js';
 import { ExitCode, type Io, parseParams, reportError } from './output.js';
 
@@ -6,7 +7,10 @@ import { ExitCode, type Io, parseParams, reportError } from './output.js';
 export async function dataCommand(reportFile: string, flags: { param: string[] }, io: Io): Promise<number> {
   const engine = createEngine();
   try {
-    const data = await engine.data(reportFile, { params: parseParams(flags.param) });
+    const data = await engine.data(reportFile, {
+      params: parseParams(flags.param),
+      onWarning: (w) => io.stderr(formatWarning(w)),
+    });
     io.stdout(JSON.stringify(data, null, 2));
     return ExitCode.ok;
   } catch (e) {

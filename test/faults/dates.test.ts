@@ -66,6 +66,31 @@ describe('dates that do not parse are counted and reported', () => {
     expect(lines[0]).toContain('format: "%b %d %Y"');
   });
 
+  it('`chartpress data` and `chartpress chart` print the same warning, and the library tells it', async () => {
+    const file = reportFile(monthly({ source: 'csv', path: 'stocks.csv' }));
+    const data = await cli('data', file);
+    expect(data.code).toBe(0);
+    expect(warningLines(data.stderr)).toEqual([expect.stringContaining('(the first: "Jan 1 2000")')]);
+
+    const chartFile = tmp.write(
+      'prices.yaml',
+      JSON.stringify({
+        ...monthly({}).charts.prices,
+        data: { ...monthly({}).charts.prices.data, from: 'd' },
+      }),
+    );
+    const csv = join(tmp.dir, 'stocks.csv');
+    const chart = await cli('chart', chartFile, '--data', csv, '-o', join(tmp.dir, 'prices.svg'));
+    expect(chart.code).toBe(0);
+    expect(warningLines(chart.stderr)).toEqual([expect.stringContaining('106 values in column "date"')]);
+
+    const told: Warning[] = [];
+    await engine.data(file, { onWarning: (w) => told.push(w) });
+    expect(told.map((w) => w.code)).toEqual(['CP_WARN_INVALID_VALUES']);
+    const { warnings } = await engine.chart(chartFile, { data: csv });
+    expect(warnings.map((w) => w.code)).toEqual(['CP_WARN_INVALID_VALUES']);
+  });
+
   it('with onInvalid: error the chart fails with CP_ERR_INVALID_VALUE instead', async () => {
     const file = reportFile(monthly({ source: 'csv', path: 'stocks.csv' }, { onInvalid: 'error' }));
     const run = await renderHtml(file);
