@@ -5,7 +5,7 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   // The modules where a silent bug costs most: cache keys, codec and tiers; the data phase's
-  // aggregates, groups, LTTB and time buckets; Typst escaping.
+  // aggregates, groups, LTTB and time buckets; Typst escaping; the pool's balancer and gate.
   mutate: [
     'src/cache/key.ts',
     'src/cache/codec.ts',
@@ -15,6 +15,10 @@ export default {
     'src/data/lttb.ts',
     'src/data/bucket.ts',
     'src/document/escape.ts',
+    // The pool's pure parts. Its workers are left out: code run in a worker thread is beyond
+    // Stryker's reach (mutants are switched on per thread), and its tests start threads.
+    'src/pool/roster.ts',
+    'src/pool/gate.ts',
   ],
   testRunner: 'vitest',
   // The modules' own unit tests (vitest.mutate.config.ts), and of those only the files that

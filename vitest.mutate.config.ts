@@ -14,6 +14,11 @@ export default defineConfig({
       'test/cache/tiered.test.ts',
       'test/data/*.test.ts',
       'test/document/escape.test.ts',
+      // The pool's pure parts: the gate and the roster (its balancer), and frame packing.
+      'test/pool/gate.test.ts',
+      'test/pool/gate-events.test.ts',
+      'test/pool/roster.test.ts',
+      'test/pool/transfer.test.ts',
     ],
   },
 });

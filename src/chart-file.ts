@@ -27,7 +27,8 @@ export async function loadChartFile(
       problem('CP_ERR_INVALID_VALUE', 'a chart file must hold one chart definition', { file }),
     );
   }
-  const { dataset: datasetInput, ...rest } = input as Record<string, unknown>;
+  // `$schema` points an editor at a schema; chartpress ignores it, as in a report.
+  const { dataset: datasetInput, $schema: _schema, ...rest } = input as Record<string, unknown>;
   const data = (rest.data ?? {}) as Record<string, unknown>;
   const from = typeof data.from === 'string' ? data.from : 'data';
   const spec = { ...rest, data: { ...data, from } };

@@ -81,8 +81,10 @@ export interface Engine {
     options?: Pick<RenderOptions, 'params' | 'baseDir' | 'onProgress' | 'onWarning'>,
   ): Promise<LazyCharts>;
   /**
-   * Each reached chart's aggregated data, by chart id. Warnings (values skipped as invalid, say)
-   * go to `options.onWarning`, each distinct one once, before the promise resolves.
+   * Each reached chart's and table's aggregated data, by id: first the charts, by name (an inline
+   * chart by its body path, `body[2].chart`), then the tables, by body path (`body[4].table`).
+   * Warnings (values skipped as invalid, say) go to `options.onWarning`, each distinct one once,
+   * before the promise resolves.
    */
   data(
     report: string | ReportInput,
@@ -202,17 +204,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
         ...prepared,
         warn: onceEach(prepared.file, opts.onWarning),
       });
-      const failed = [...prepared.plan.charts.keys()].flatMap((id) => {
+      const ids = [...prepared.plan.charts.keys(), ...prepared.plan.tables.keys()];
+      const failed = ids.flatMap((id) => {
         const p = data.failed.get(id);
         return p ? [withFile(p, prepared.file)] : [];
       });
       if (failed.length) throw new ChartpressError(failed);
-      const out: Record<string, Row[]> = {};
-      for (const id of prepared.plan.charts.keys()) {
-        const frame = data.frames.get(id);
-        out[id] = frame ? frameToRows(frame) : [];
-      }
-      return out;
+      // Own properties whatever the id (a chart may be named `__proto__`).
+      return Object.fromEntries(
+        ids.map((id) => {
+          const frame = data.frames.get(id);
+          return [id, frame ? frameToRows(frame) : []];
+        }),
+      );
     },
 
     async chart(file, opts = {}) {

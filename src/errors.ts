@@ -64,6 +64,10 @@ export const ErrorCatalog = {
     title: 'A query or encoding names a column that the data does not have',
     hint: 'use one of the listed columns',
   },
+  CP_ERR_AXIS_SCALE: {
+    title: "A chart's axis scale or reference line does not fit its data",
+    hint: 'a log axis needs positive values (filter out the others, or drop `log`); set `x`/`y` scales only on axes of numbers; give a rule a value of its axis (a number, an ISO date or one of the categories)',
+  },
   CP_ERR_DATA_READ: {
     title: 'A dataset could not be read',
     hint: 'check that the file is readable and well-formed',

@@ -74,6 +74,7 @@ export {
   type DataContext,
   type DocumentContext,
   type Finished,
+  type PhaseMs,
   type PoolEvent,
   type PoolTaskContext,
   type ReportContext,

@@ -118,13 +118,15 @@ describe('engine.render', () => {
 });
 
 describe('engine.data', () => {
-  it("returns each reached chart's aggregated rows", async () => {
+  it("returns each reached chart's and table's aggregated rows, charts first", async () => {
     const data = await engine.data(reportFile);
-    expect(Object.keys(data)).toEqual(['by_label']);
-    expect(data.by_label).toEqual([
+    expect(Object.keys(data)).toEqual(['by_label', 'body[4].table']);
+    const rows = [
       { label: SPECIAL, total: 5 },
       { label: 'Plain', total: 8 },
-    ]);
+    ];
+    expect(data.by_label).toEqual(rows);
+    expect(data['body[4].table']).toEqual(rows);
   });
 });
 

@@ -82,6 +82,15 @@ const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
   CP_ERR_UNKNOWN_PARAM: () => render(reportFile(report()), '--param', 'nope=1'),
   CP_ERR_PARAM_TYPE: () => render(reportFile(report()), '--param', 'n=abc'),
   CP_ERR_UNKNOWN_COLUMN: () => render(reportFile(report().replace('groupBy: [region]', 'groupBy: [regio]'))),
+  CP_ERR_AXIS_SCALE: () =>
+    render(
+      reportFile(
+        report().replace(
+          'encode: { x: region, y: total }',
+          "encode: { x: region, y: total }\n    options: { rules: [{ x: 'Mars' }] }",
+        ),
+      ),
+    ),
   CP_ERR_DATA_READ: () => render(reportFile(report().replace('path: data/sales.csv', 'path: data'))),
   CP_ERR_CSV_PARSE: () =>
     render(

@@ -23,6 +23,8 @@ export function chartKey(chart: NormalizedChart, frame: Frame, versions: KeyVers
       title: chart.title ?? null,
       encode: chart.encode,
       options: chart.options,
+      // Report-wide value colours change the picture; absent, they leave older keys as they were.
+      colors: chart.colors,
     }),
   );
   hash.update('\u0000frame');

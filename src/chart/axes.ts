@@ -2,10 +2,22 @@ import type { Value } from '../data/frame.js';
 import { FONT_STACK } from '../font.js';
 import { dateLabels } from './dates.js';
 import type { ChartOption } from './echarts.js';
-import { isDateColumn, toLabel } from './encode.js';
-import type { ValueFormat } from './format.js';
+import { isDateColumn, parseDate, toLabel } from './encode.js';
+import { type ValueFormat, valueFormat } from './format.js';
 import type { ChartContext } from './layout.js';
 import { measureText } from './metrics.js';
+import {
+  axisProblem,
+  ruleNumbers,
+  rulesOn,
+  type ScreenAxis,
+  scaleOf,
+  tickStep,
+  valueDomain,
+} from './scale.js';
+import { timeTicks } from './time-ticks.js';
+
+export { tickStep } from './scale.js';
 
 type XAxis = Exclude<NonNullable<ChartOption['xAxis']>, readonly unknown[]>;
 /** One cartesian axis option, usable as an x or a y axis. */
@@ -13,6 +25,7 @@ export type AxisOption = XAxis & { mainType?: undefined };
 type CategoryAxis = Extract<AxisOption, { type?: 'category' }>;
 type ValueAxis = Extract<AxisOption, { type?: 'value' }>;
 type TimeAxis = Extract<AxisOption, { type?: 'time' }>;
+type LogAxis = Extract<AxisOption, { type?: 'log' }>;
 
 function named(ctx: ChartContext, title: string | undefined) {
   if (title === undefined || title === '') return {};
@@ -72,35 +85,37 @@ function splitLine(ctx: ChartContext) {
   };
 }
 
-/**
- * The spacing ECharts gives the ticks of a value axis over `[min, max]` in about `splitNumber`
- * intervals: a 1, 2, 3 or 5 times a power of ten, near span / splitNumber.
- */
-export function tickStep(min: number, max: number, splitNumber: number): number {
-  const span = max - min;
-  if (!(span > 0) || !Number.isFinite(span)) return 0;
-  const raw = span / splitNumber;
-  const exponent = Math.floor(Math.log10(raw));
-  const f = raw / 10 ** exponent;
-  const nf = f < 1.5 ? 1 : f < 2.5 ? 2 : f < 4 ? 3 : f < 7 ? 5 : 10;
-  // Rounded as ECharts rounds it: 3 * 0.1 is 0.3, not 0.30000000000000004.
-  return Number((nf * 10 ** exponent).toFixed(Math.max(0, -exponent)));
+/** The values a value axis must show besides its data: rules drawn across it. */
+function axisExtent(ctx: ChartContext, format: ValueFormat, axis: ScreenAxis): [number, number] {
+  let lo = format.min;
+  let hi = format.max;
+  for (const v of ruleNumbers(ctx.chart, axis)) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return [lo, hi];
 }
 
 /**
  * A numeric axis with formatted labels and grid lines (no axis line: the grid shows scale).
- * Its ticks share one number of decimals, the one their spacing needs.
+ * Its ticks share one number of decimals, the one their spacing needs. The axis takes the
+ * chart's scale for where it is drawn (`options.y`, or `options.x` when `horizontal`) and
+ * stretches to its rules. It includes zero unless `scale` (or the chart's scale says so); an axis
+ * that leaves zero out does not cross it when the data does not (see `valueDomain`). `pad` adds
+ * room on both sides, a fraction of the span (scatters: 0.04, else 0).
  */
 export function valueAxis(
   ctx: ChartContext,
   format: ValueFormat,
   title: string | undefined,
-  opts: { scale?: boolean; line?: boolean; horizontal?: boolean } = {},
-): ValueAxis {
-  const scale = opts.scale ?? false;
-  // An axis that does not scale to its data starts at zero.
-  const min = scale ? format.min : Math.min(0, format.min);
-  const max = scale ? format.max : Math.max(0, format.max);
+  opts: { scale?: boolean; line?: boolean; horizontal?: boolean; pad?: number } = {},
+): ValueAxis | LogAxis {
+  const axis: ScreenAxis = opts.horizontal ? 'x' : 'y';
+  const scale = scaleOf(ctx.chart, axis);
+  const zero = scale?.zero ?? !(opts.scale ?? false);
+  const [lo, hi] = axisExtent(ctx, format, axis);
+  const min = zero ? Math.min(0, lo) : lo;
+  const max = zero ? Math.max(0, hi) : hi;
   const along = (opts.horizontal ? ctx.width : ctx.height) * 0.8;
   // Across the page a tick needs room for its label; up the page, for a line of text.
   const rough = format.ticks(tickStep(min, max, ticksAlong(ctx, along, 60)));
@@ -108,49 +123,104 @@ export function valueAxis(
   const labelWidth = measureText(rough(widest), `${ctx.fontSize}px ${FONT_STACK}`).width;
   const spacing = opts.horizontal ? Math.max(60, labelWidth / ctx.scale + 30) : 60;
   const splitNumber = ticksAlong(ctx, along, spacing);
-  const tick = format.ticks(tickStep(min, max, splitNumber));
-  return {
-    type: 'value',
-    scale,
+  // Scatter points are discs: those on the extremes stay clear of the plot edges.
+  const pad = opts.pad ?? (ctx.chart.type === 'scatter' ? 0.04 : 0);
+  const domain = valueDomain({ lo, hi, zero, pad, splitNumber, scale }, axis);
+  const common = {
     ...named(ctx, title),
+    min: domain.min,
+    max: domain.max,
     axisLine: { show: opts.line ?? false, onZero: false, lineStyle: { color: ctx.theme.axisLine } },
     axisTick: { show: false },
-    splitNumber,
-    axisLabel: { color: ctx.theme.mutedText, fontSize: ctx.fontSize, formatter: (v: number) => tick(v) },
     splitLine: splitLine(ctx),
+  };
+  const label = { color: ctx.theme.mutedText, fontSize: ctx.fontSize };
+  if (domain.log) {
+    // Powers of ten span units: each is written on its own ("0.01", "1,000", "1.0M").
+    const spec = ctx.chart.options.numberFormat;
+    return {
+      type: 'log',
+      logBase: 10,
+      ...common,
+      axisLabel: { ...label, formatter: (v: number) => valueFormat(spec, [v]).ticks(v)(v) },
+      minorSplitLine: { show: false },
+    };
+  }
+  const tick = format.ticks(domain.interval);
+  return {
+    type: 'value',
+    ...common,
+    ...(domain.interval > 0 ? { interval: domain.interval } : { splitNumber }),
+    axisLabel: { ...label, formatter: (v: number) => tick(v) },
   };
 }
 
-/** Time tick labels by the unit they fall on: a year start shows the year, a month its name. */
-const TIME_LABELS = {
-  year: '{yyyy}',
-  month: '{MMM}',
-  day: '{MMM} {d}',
-  hour: '{HH}:{mm}',
-  minute: '{HH}:{mm}',
-  second: '{HH}:{mm}:{ss}',
-  millisecond: '{HH}:{mm}:{ss}.{SSS}',
-};
+/** The dates of the rules across a time axis; a rule that is not an ISO date is refused. */
+function ruleDates(ctx: ChartContext): number[] {
+  return rulesOn(ctx.chart, 'x').map(({ rule, index }) => {
+    const t = typeof rule.x === 'string' ? parseDate(rule.x) : null;
+    if (t === null) {
+      axisProblem(
+        `rules[${index}].x`,
+        `${JSON.stringify(rule.x)} is not an ISO date, and the x axis shows dates`,
+      );
+    }
+    return t;
+  });
+}
 
-/** A time axis (UTC) with ECharts' calendar-aware ticks ("Jan", "2024" at year starts). */
+/**
+ * A time axis (UTC) over `times` and the chart's rules, padded by `pad` (a fraction of the
+ * span), with regular ticks at calendar boundaries (see `timeTicks`) written at one level. Grid
+ * lines, when `grid`, fall on the ticks and nowhere else. A time axis takes no `x` scale.
+ */
 export function timeAxis(
   ctx: ChartContext,
   title: string | undefined,
-  opts: { grid?: boolean } = {},
+  times: readonly (number | null)[],
+  opts: { grid?: boolean; pad?: number } = {},
 ): TimeAxis {
   const { theme } = ctx;
+  if (scaleOf(ctx.chart, 'x') !== undefined) {
+    axisProblem('x', 'the x axis shows dates; `zero`, `min`, `max` and `log` apply to axes of numbers');
+  }
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const t of [...times, ...ruleDates(ctx)]) {
+    if (t === null || !Number.isFinite(t)) continue;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  if (!(lo <= hi)) lo = hi = 0;
+  // One instant: a day around it.
+  if (lo === hi) {
+    lo -= 43_200_000;
+    hi += 43_200_000;
+  }
+  const gap = (hi - lo) * (opts.pad ?? 0);
+  const font = `${ctx.fontSize}px ${FONT_STACK}`;
+  const ticks = timeTicks(
+    lo - gap,
+    hi + gap,
+    ctx.width * 0.85,
+    (label) => measureText(label, font).width,
+    16 * ctx.scale,
+  );
+  const labels = new Map(ticks.values.map((t, i) => [t, ticks.labels[i] ?? '']));
   return {
     type: 'time',
     ...named(ctx, title),
-    splitNumber: ticksAlong(ctx, ctx.width, 80),
+    min: lo - gap,
+    max: hi + gap,
     axisLine: { show: true, lineStyle: { color: theme.axisLine } },
-    axisTick: { show: false },
+    axisTick: { show: false, customValues: [...ticks.values] },
     axisLabel: {
       color: theme.mutedText,
       fontSize: ctx.fontSize,
       rotate: ctx.chart.options.labelRotate,
       hideOverlap: true,
-      formatter: TIME_LABELS,
+      customValues: [...ticks.values],
+      formatter: (v: number) => labels.get(v) ?? '',
     },
     splitLine: opts.grid ? splitLine(ctx) : { show: false },
   };

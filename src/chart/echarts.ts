@@ -17,6 +17,7 @@ import {
   GraphicComponent,
   GridComponent,
   LegendPlainComponent,
+  MarkLineComponent,
   TitleComponent,
   TooltipComponent,
 } from 'echarts/components';
@@ -37,6 +38,7 @@ echarts.use([
   LegendPlainComponent,
   TooltipComponent,
   GraphicComponent,
+  MarkLineComponent,
   LabelLayout,
   SVGRenderer,
 ]);

@@ -37,7 +37,7 @@ export function chartContext(chart: NormalizedChart, theme: Theme): ChartContext
     height,
     scale,
     fontSize: round1(theme.fontSize * scale),
-    colors: chart.options.colors ?? theme.palette,
+    colors: Array.isArray(chart.options.colors) ? chart.options.colors : theme.palette,
   };
 }
 

@@ -3,9 +3,12 @@ import { ChartpressError, problem } from '../errors.js';
 import { FONT_STACK } from '../font.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartType } from '../spec/schema.js';
+import { applySeriesColors, chartPalette, valueColors, withSeriesColors } from './colors.js';
 import { type ChartOption, echarts } from './echarts.js';
 import { type ChartOf, chartContext, chrome } from './layout.js';
 import { mergeOption } from './merge.js';
+import { DRAWING_REVISION } from './revision.js';
+import { addRules } from './rules.js';
 import { stabilizeSvg } from './svg.js';
 import { type Theme, themeFor } from './theme.js';
 import { areaOption } from './types/area.js';
@@ -17,7 +20,7 @@ import { scatterOption } from './types/scatter.js';
 import { sparklineOption } from './types/sparkline.js';
 
 /** Version of the chart renderer, for cache keys: cached SVGs are stale when it changes. */
-export const CHART_RENDERER_VERSION = `echarts@${echarts.version}`;
+export const CHART_RENDERER_VERSION = `echarts@${echarts.version}+draw.${DRAWING_REVISION}`;
 
 type Builder<T extends ChartType> = (chart: ChartOf<T>, frame: Frame, theme: Theme) => ChartOption;
 
@@ -73,8 +76,13 @@ function emptyOption(chart: NormalizedChart, theme: Theme): ChartOption {
 export function buildOption(chart: NormalizedChart, frame: Frame): ChartOption {
   const theme = themeFor(chart.options.theme);
   const build = builders[chart.type] as Builder<ChartType>;
+  // Each value in its own colour, whatever order the series are made in.
+  const colors = frame.length === 0 ? undefined : valueColors(chart, frame, theme);
+  const drawn = colors ? withSeriesColors(chart, frame, colors) : chart;
   const option =
-    frame.length === 0 ? emptyOption(chart, theme) : build(chart as ChartOf<ChartType>, frame, theme);
+    frame.length === 0 ? emptyOption(chart, theme) : build(drawn as ChartOf<ChartType>, frame, theme);
+  if (colors) applySeriesColors(option, colors, chartPalette(chart, theme));
+  if (frame.length > 0) addRules(option, chart, theme);
   option.useUTC = true;
   const raw = chart.options.echarts;
   if (!raw) return option;

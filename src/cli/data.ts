@@ -3,7 +3,10 @@ import { formatWarning } from '../errors.js';
 import { reportJsonSchema } from '../spec/json-schema.js';
 import { ExitCode, type Io, parseParams, reportError } from './output.js';
 
-/** `chartpress data`: each reached chart's aggregated rows, as one JSON object. */
+/**
+ * `chartpress data`: the aggregated rows of each reached chart and table, as one JSON object by
+ * id (see `Engine.data`); warnings on stderr, as `render` prints them.
+ */
 export async function dataCommand(reportFile: string, flags: { param: string[] }, io: Io): Promise<number> {
   const engine = createEngine();
   try {

@@ -74,7 +74,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
 
   program
     .command('data')
-    .description("print each chart's aggregated data as JSON")
+    .description('print the aggregated data of each chart and table as JSON')
     .argument('<report>', 'report file')
     .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
     .action(async (report: string, opts: { param: string[] }) => {

@@ -6,6 +6,7 @@ import { drawnText, type HtmlWeights } from './fonts-text.js';
 import { parseMarkdown } from './markdown.js';
 import { markdownHtml } from './markdown-html.js';
 import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
+import { chartPxFor, PX_TO_PT, ROW_GUTTER_PT, rowCellPt, textWidthPt } from './page.js';
 import { NO_ROWS, tableText } from './table.js';
 
 const STYLE = `
@@ -24,20 +25,24 @@ pre { background: #f3f5f8; border-radius: 4px; padding: 8px 10px; overflow-x: au
 pre code { padding: 0; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 12px; color: #5f6b7a; }
-.row { display: grid; gap: 18px; align-items: center; }
+.row { display: grid; column-gap: ${(ROW_GUTTER_PT / PX_TO_PT).toFixed(2)}px; row-gap: 18px; align-items: center; justify-content: center; }
 .table { margin: 18px 0; break-inside: auto; }
+.table .scroll { overflow-x: auto; }
 .table .title { font-weight: 600; margin-bottom: 4px; }
 table { border-collapse: collapse; width: 100%; font-size: 12px; }
 th { background: #f3f5f8; font-weight: 600; border-bottom: 1px solid #9aa5b1; }
 th, td { padding: 5px 8px; text-align: left; }
 td { border-bottom: 1px solid #d9dee5; }
 tr:nth-child(even) td { background: #fafbfc; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td:first-child { white-space: nowrap; }
 .more { font-size: 11px; color: #5f6b7a; }
 .pagebreak { break-after: page; }
 @media print {
   @page { size: A4; margin: 2cm; }
   body { margin: 0; padding: 0; max-width: none; font-size: 10pt; }
+  .table .scroll { overflow-x: visible; }
+  h2, h3, h4, h5, .table .title { break-after: avoid; }
 }`;
 
 /** The font weights STYLE (and the browser's own style sheet) give elements: keep them in step. */
@@ -78,7 +83,8 @@ function writePage(doc: DocumentModel): { head: string; body: string } {
     inlined.set(c.key, `${prefix}chart`);
     return uniqueIds(c.svg, prefix).replace(/<svg\b/, `<svg id="${prefix}chart"`);
   };
-  const block = (b: PlanBlock): string => {
+  /** A block set in `widthPt` points (the page's text width, or a row's cell). */
+  const block = (b: PlanBlock, widthPt: number): string => {
     switch (b.kind) {
       case 'heading': {
         const level = Math.min(b.level + 1, 6);
@@ -92,8 +98,13 @@ function writePage(doc: DocumentModel): { head: string; body: string } {
         const caption = b.caption !== undefined ? `<figcaption>${e(b.caption)}</figcaption>` : '';
         return `<figure data-chart="${e(c.id)}" data-status="${c.status}">${chart(c)}${caption}</figure>`;
       }
-      case 'row':
-        return `<div class="row" style="grid-template-columns: repeat(${b.items.length}, 1fr)">${b.items.map(block).join('')}</div>`;
+      case 'row': {
+        // Cells as wide as the charts drawn for them (the page's), narrower on a narrow screen.
+        const cellPt = rowCellPt(widthPt, b.items.length);
+        const columns = `repeat(${b.items.length}, minmax(0, ${chartPxFor(cellPt)}px))`;
+        const items = b.items.map((item) => block(item, cellPt)).join('');
+        return `<div class="row" style="grid-template-columns: ${columns}">${items}</div>`;
+      }
       case 'table': {
         const data = doc.tables.get(b.use.id);
         if (!data) return '';
@@ -110,7 +121,7 @@ function writePage(doc: DocumentModel): { head: string; body: string } {
         const table =
           t.headers.length === 0
             ? ''
-            : `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
+            : `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
         return `<div class="table">${title}${table}${more}${none}</div>`;
       }
       case 'pagebreak':
@@ -133,7 +144,7 @@ function writePage(doc: DocumentModel): { head: string; body: string } {
   const body = `<body>
 <header>${header}</header>
 <main>
-${doc.blocks.map(block).join('\n')}
+${doc.blocks.map((b) => block(b, textWidthPt(doc.page))).join('\n')}
 </main>
 </body>
 </html>

@@ -81,7 +81,7 @@ function bucketLabel(key: string, bucket: TimeBucket): string | undefined {
 }
 
 /**
- * Formats a table's cells: the chosen columns, nulls as a dash, numbers with the column's
+ * Formats a table's cells: the chosen columns, nulls as the table's `fill` (see `fillOf`), numbers with the column's
  * d3-format `format` or else with the same decimals down the column (see `autoFormatter`; the
  * columns of a pivot share theirs), ISO dates with the column's d3-time-format `format`, else
  * time buckets as their bucket ("2000", "Jan 2000"). Columns pivoted from a time bucket are
@@ -129,7 +129,8 @@ export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText 
           return d && dateFormat(d);
         }
       : bucketOf(buckets.get(c.field));
-    return shownValues.map((v) => cellText(v, format, date));
+    const fill = fillOf(table, numeric, pivoted.includes(c.field));
+    return shownValues.map((v) => cellText(v, format, date, fill));
   });
   const rows: string[][] = [];
   for (let i = 0; i < shown; i++) rows.push(cells.map((col) => col[i] ?? ''));
@@ -142,6 +143,17 @@ export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText 
   };
 }
 
+/**
+ * What a column's empty cells show: the table's `fill` (a number only in a number column, where
+ * it takes the column's format), else 0 in the columns of a pivot whose query fills gaps with
+ * zero, else undefined (a dash).
+ */
+function fillOf(table: TableBlock, numeric: boolean, pivotColumn: boolean): number | string | undefined {
+  if (typeof table.fill === 'string') return table.fill;
+  if (typeof table.fill === 'number') return numeric ? table.fill : undefined;
+  return pivotColumn && numeric && table.data.fill === 'zero' ? 0 : undefined;
+}
+
 /** How a column writes an ISO date: its text, or undefined to show the cell as it is. */
 type DateText = (iso: string) => string | undefined;
 
@@ -149,8 +161,16 @@ function bucketOf(bucket: TimeBucket | undefined): DateText | undefined {
   return bucket === undefined ? undefined : (v) => bucketLabel(v, bucket);
 }
 
-function cellText(v: Value, format: (v: number) => string, date: DateText | undefined): string {
-  if (v === null) return '–';
+function cellText(
+  v: Value,
+  format: (v: number) => string,
+  date: DateText | undefined,
+  fill: number | string | undefined,
+): string {
+  if (v === null) {
+    if (fill === undefined) return '–';
+    return typeof fill === 'number' ? format(fill) : dropForbiddenXmlChars(fill);
+  }
   if (typeof v === 'number') return format(v);
   if (date !== undefined && typeof v === 'string') {
     const text = date(v);

@@ -4,7 +4,9 @@ import { typstString as q } from './escape.js';
 import { parseMarkdown } from './markdown.js';
 import { markdownTypst } from './markdown-typst.js';
 import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
-import { NO_ROWS, tableText } from './table.js';
+import { PX_TO_PT, ROW_GUTTER_PT, rowCellPt, textWidthPt } from './page.js';
+import { NO_ROWS, type TableText, tableText } from './table.js';
+import { CELL_INSET_X_PT, layoutTable } from './table-layout.js';
 
 /** Typst source and the virtual files it reads (`/charts/<key>.svg`). */
 export interface TypstDocument {
@@ -13,10 +15,19 @@ export interface TypstDocument {
   readonly files: ReadonlyMap<string, Uint8Array>;
 }
 
-const PAGE_WIDTH_PT = { a4: [595.28, 841.89], 'us-letter': [612, 792] } as const;
-const MARGIN_PT = 56.69; // 2 cm
-/** CSS pixels to points: ECharts sizes are in px at 96 dpi. */
-const PX_TO_PT = 0.75;
+/** A table of at most this many rows never breaks across pages. */
+export const SHORT_TABLE_ROWS = 10;
+
+/** A text of at most this many characters just before a chart, row or table stays with it. */
+export const STICKY_TEXT_CHARS = 600;
+
+/*
+ * Page breaks: headings, table titles and a short text just before a chart, row or table are
+ * sticky (they go to the next page with what follows them); charts and short tables are
+ * unbreakable; a long table repeats its header on every page and keeps its first two rows and
+ * its last two together (a zero-width first column holds one unbreakable cell spanning each
+ * pair), so no page has a lone row of it.
+ */
 
 const PREAMBLE = `#let muted = rgb("#5f6b7a")
 #let rule = rgb("#d9dee5")
@@ -28,26 +39,33 @@ const PREAMBLE = `#let muted = rgb("#5f6b7a")
 #show raw: set text(size: 1.125em)
 #show raw.where(block: false): box.with(fill: rgb("#f3f5f8"), inset: (x: 2pt), outset: (y: 2.5pt), radius: 2pt)
 #show raw.where(block: true): block.with(fill: rgb("#f3f5f8"), inset: 8pt, radius: 3pt, width: 100%)
-#show heading.where(level: 1): it => block(above: 1.6em, below: 0.9em, text(size: 15pt, it.body))
-#show heading.where(level: 2): it => block(above: 1.3em, below: 0.7em, text(size: 12.5pt, it.body))
-#show heading.where(level: 3): it => block(above: 1.1em, below: 0.6em, text(size: 11pt, it.body))
+#show heading.where(level: 1): it => block(sticky: true, above: 1.6em, below: 0.9em, text(size: 15pt, it.body))
+#show heading.where(level: 2): it => block(sticky: true, above: 1.3em, below: 0.7em, text(size: 12.5pt, it.body))
+#show heading.where(level: 3): it => block(sticky: true, above: 1.1em, below: 0.6em, text(size: 11pt, it.body))
 #let chart(path, width, caption: none) = block(breakable: false, width: 100%, above: 1.2em, below: 1.2em)[
   #align(center, image(path, width: width))
   #if caption != none { align(center, text(size: 8.5pt, fill: muted, caption)) }
 ]
-#let datatable(title, aligns, header, ..cells) = block(above: 1.2em, below: 1.2em)[
-  #if title != none { text(weight: "semibold", title); v(0.2em) }
-  #set text(size: 8.5pt)
-  #table(
-    columns: aligns.len(),
-    align: (x, y) => aligns.at(x),
-    stroke: (x, y) => (bottom: if y == 0 { 0.8pt + rgb("#9aa5b1") } else { 0.4pt + rule }),
-    fill: (x, y) => if y == 0 { rgb("#f3f5f8") } else if calc.even(y) { rgb("#fafbfc") },
-    inset: (x: 6pt, y: 4.5pt),
-    table.header(..header.map(h => text(weight: "semibold", h))),
-    ..cells,
-  )
-]
+#let tabletitle(title) = block(sticky: true, above: 1.2em, below: 0.5em, text(weight: "semibold", title))
+#let datatable(widths, aligns, size, header, rows, above: 1.2em) = {
+  let n = rows.len()
+  let short = n <= ${SHORT_TABLE_ROWS}
+  // Long tables: a zero-width column binds rows 1-2 and the last two with unbreakable cells.
+  let off = if short { 0 } else { 1 }
+  let lead(i) = if short { () } else if i == 0 or i == n - 2 { (table.cell(rowspan: 2, breakable: false)[],) } else if i == 1 or i == n - 1 { () } else { ([],) }
+  block(above: above, below: 1.2em, breakable: not short)[
+    #set text(size: size)
+    #table(
+      columns: (0pt,) * off + widths,
+      align: (x, y) => if x < off { left } else if y == 0 { aligns.at(x - off) + bottom } else { aligns.at(x - off) },
+      stroke: (x, y) => if x < off { none } else { (bottom: if y == 0 { 0.8pt + rgb("#9aa5b1") } else { 0.4pt + rule }) },
+      fill: (x, y) => if x < off { none } else if y == 0 { rgb("#f3f5f8") } else if calc.even(y) { rgb("#fafbfc") },
+      inset: (x, y) => if x < off { 0pt } else { (x: ${CELL_INSET_X_PT}pt, y: 4.5pt) },
+      table.header(repeat: true, ..([],) * off, ..header.map(h => text(weight: "semibold", h))),
+      ..rows.enumerate().map(((i, r)) => lead(i) + r).flatten(),
+    )
+  ]
+}
 `;
 
 /** Pulls the charts and tables the body embeds, then writes the Typst source. */
@@ -61,9 +79,7 @@ export async function typstOf(source: DocumentSource): Promise<TypstDocument> {
  */
 export function writeTypst(doc: DocumentModel): TypstDocument {
   const files = new Map<string, Uint8Array>();
-  const [w, h] = PAGE_WIDTH_PT[doc.page.size];
   const landscape = doc.page.orientation === 'landscape';
-  const textWidth = (landscape ? h : w) - 2 * MARGIN_PT;
   const lines: string[] = [];
   lines.push(`#set document(title: ${q(doc.title)}${doc.author ? `, author: ${q(doc.author)}` : ''})`);
   lines.push(
@@ -78,47 +94,69 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
     if (!files.has(path)) files.set(path, chart.utf8 ?? Buffer.from(chart.svg, 'utf8'));
     return q(path);
   };
-  const block = (b: PlanBlock, inRow: boolean): string => {
+  /** A block set in `widthPt` points: the page's text width, or a row's cell. */
+  const block = (b: PlanBlock, widthPt: number, next?: PlanBlock): string => {
     switch (b.kind) {
       case 'heading':
         return `#heading(level: ${b.level}, ${q(b.text)})`;
-      case 'text':
-        return markdownTypst(parseMarkdown(b.text));
+      case 'text': {
+        const markup = markdownTypst(parseMarkdown(b.text));
+        // A line or two introducing a chart or a table goes to the next page with it.
+        const introduces = next?.kind === 'chart' || next?.kind === 'row' || next?.kind === 'table';
+        return introduces && b.text.length <= STICKY_TEXT_CHARS
+          ? `#block(sticky: true, width: 100%, above: 1.1em, below: 1.1em)[\n${markup}\n]`
+          : markup;
+      }
       case 'chart': {
         const chart = doc.charts.get(b.use.id);
         if (!chart) return '';
-        const natural = chart.width * PX_TO_PT;
-        const width = inRow ? '100%' : `${Math.min(natural, textWidth).toFixed(1)}pt`;
+        // A chart drawn for its cell fills it as drawn; a wider one is scaled down to fit.
+        const width = `${Math.min(chart.width * PX_TO_PT, widthPt).toFixed(2)}pt`;
         const caption = b.caption !== undefined ? `, caption: ${q(b.caption)}` : '';
         return `#chart(${embed(chart)}, ${width}${caption})`;
       }
       case 'row': {
-        const cells = b.items.map((item) => `[${block(item, true)}]`);
-        return `#grid(columns: (${b.items.map(() => '1fr').join(', ')}), column-gutter: 14pt, align: horizon, ${cells.join(', ')})`;
+        const cellPt = rowCellPt(widthPt, b.items.length);
+        const cells = b.items.map((item) => `[${block(item, cellPt)}]`);
+        return `#grid(columns: (${b.items.map(() => '1fr').join(', ')}), column-gutter: ${ROW_GUTTER_PT}pt, align: horizon, ${cells.join(', ')})`;
       }
       case 'table': {
         const data = doc.tables.get(b.use.id);
         if (!data) return '';
         const t = tableText(data);
-        const title = data.table.title !== undefined ? q(data.table.title) : 'none';
-        const aligns = `(${t.align.join(', ')},)`;
-        const header = `(${t.headers.map(q).join(', ')},)`;
-        const cells = t.rows.flatMap((r) => r.map(q));
+        const title = data.table.title !== undefined ? `#tabletitle(${q(data.table.title)})\n` : '';
         const more =
           t.omitted > 0 ? `\n#text(size: 8pt, fill: muted, ${q(`${t.omitted} more rows not shown`)})` : '';
         const none = t.empty ? `\n#text(size: 8pt, fill: muted, ${q(NO_ROWS)})` : '';
         // Typst has no table of zero columns: the title and the "no rows" line stand alone.
-        if (t.headers.length === 0) {
-          return `#block(above: 1.2em, below: 0.4em, ${title === 'none' ? '[]' : `text(weight: "semibold", ${title})`})${none}`;
-        }
-        return `#datatable(${title}, ${aligns}, ${header}${cells.length ? `, ${cells.join(', ')}` : ''})${more}${none}`;
+        if (t.headers.length === 0) return `${title || '#v(1.2em)\n'}${none.trimStart()}`;
+        return `${title}${typstTable(t, widthPt, title !== '')}${more}${none}`;
       }
       case 'pagebreak':
         return '#pagebreak(weak: true)';
     }
   };
-  for (const b of doc.blocks) lines.push(block(b, false), '');
+  const textWidth = textWidthPt(doc.page);
+  for (const [i, b] of doc.blocks.entries()) lines.push(block(b, textWidth, doc.blocks[i + 1]), '');
   return { source: lines.join('\n'), files };
+}
+
+/**
+ * A table as one `datatable` per part (see `layoutTable`): columns as wide as their content,
+ * numbers right-aligned, the font smaller when needed. Parts after the first follow closely.
+ */
+function typstTable(t: TableText, widthPt: number, titled: boolean): string {
+  const layout = layoutTable(t, widthPt);
+  return layout.parts
+    .map((part, i) => {
+      const widths = `(${part.widths.map((w) => `${w.toFixed(2)}pt`).join(', ')},)`;
+      const aligns = `(${part.columns.map((c) => t.align[c] ?? 'left').join(', ')},)`;
+      const header = `(${part.columns.map((c) => q(t.headers[c] ?? '')).join(', ')},)`;
+      const rows = t.rows.map((r) => `(${part.columns.map((c) => q(r[c] ?? '')).join(', ')},)`);
+      const above = i > 0 ? ', above: 0.9em' : titled ? ', above: 0pt' : '';
+      return `#datatable(${widths}, ${aligns}, ${layout.fontPt}pt, ${header}, (${rows.join(', ')}${rows.length === 1 ? ',' : ''})${above})`;
+    })
+    .join('\n');
 }
 
 function titleBlock(doc: DocumentModel): string {

@@ -1,6 +1,8 @@
 import { chartKey } from '../cache/key.js';
 import { emptyFrame, type Frame } from '../data/frame.js';
 import type { LazyCharts, RenderedChart } from '../document/model.js';
+import { importMsBetween } from '../pool/renderers.js';
+import type { NormalizedChart } from '../spec/defaults.js';
 import { traceChart } from '../telemetry/trace.js';
 import {
   type ChartsContext,
@@ -10,6 +12,7 @@ import {
   keyVersions,
   type RunCacheStats,
 } from './charts.js';
+import { ReportColors } from './colors.js';
 import type { PlanDataSource } from './data.js';
 import { downsampleFrame } from './downsample.js';
 import { chartOf, placeholder, toProblem } from './drawn.js';
@@ -19,6 +22,8 @@ import { emitProgress } from './progress.js';
 /** One distinct key to draw: the chart that asked first, its frame, and whether it may be handed over. */
 interface DrawJob {
   readonly use: ChartUse;
+  /** The chart as drawn: with the report's colours. */
+  readonly chart: NormalizedChart;
   readonly key: string;
   readonly frame: Frame;
   /** No other chart reads this frame: a worker may take its buffers (they are detached here). */
@@ -42,6 +47,7 @@ export class ChartRun {
   readonly #data: PlanDataSource;
   readonly #ctx: ChartsContext;
   readonly #byKey = new Map<string, Promise<Drawn>>();
+  readonly #colors: ReportColors | undefined;
   readonly #onCacheEvent: ReturnType<typeof cacheWarnings>;
   #lastDoneAt: number | undefined;
 
@@ -50,6 +56,7 @@ export class ChartRun {
     this.#data = data;
     this.#ctx = ctx;
     this.#onCacheEvent = cacheWarnings(ctx);
+    this.#colors = plan.colors && new ReportColors(plan.colors, plan.charts, data);
     const charts = new Map<string, () => Promise<RenderedChart>>();
     for (const use of plan.charts.values()) {
       let pulled: Promise<RenderedChart> | undefined;
@@ -68,37 +75,43 @@ export class ChartRun {
 
   async #get(use: ChartUse): Promise<RenderedChart> {
     const planData = await this.#data.dataset(use.chart.query.from);
+    const source = planData.frames.get(use.id) ?? emptyFrame;
+    // Colours are part of the picture, so of the key: set before keying. They may wait for the
+    // other datasets coloured by the same field, which is data time, not this chart's.
+    const colors = this.#colors && !planData.failed.has(use.id) ? this.#colors : undefined;
+    const chart = colors ? await colors.colorChart(use.chart, source) : use.chart;
     return traceChart({ id: use.id, type: use.chart.type }, async () => {
       const started = performance.now();
       const failure = planData.failed.get(use.id);
       if (failure) return this.#finish(placeholder(use, failure, 0));
-      const source = planData.frames.get(use.id) ?? emptyFrame;
-      const frame = downsampleFrame(use.chart, source);
-      const key = chartKey(keyed(use.chart, this.#ctx.pool), frame, keyVersions);
+      const frame = downsampleFrame(chart, source);
+      const key = chartKey(keyed(chart, this.#ctx.pool), frame, keyVersions);
       let drawing = this.#byKey.get(key);
       const first = drawing === undefined;
       if (!drawing) {
         // A downsampled frame is this chart's own; a scanned one, unless another query shares it.
         const owned = frame !== source || planData.owned.has(use.id);
-        drawing = this.#draw({ use, key, frame, owned });
+        drawing = this.#draw({ use, chart, key, frame, owned });
         this.#byKey.set(key, drawing);
       }
       const drawn = await drawing;
-      const ms = first ? performance.now() - started : 0;
+      const now = performance.now();
+      // The one-off import of the renderer (ECharts) is not this chart's time: it is told apart.
+      const ms = first ? now - started - importMsBetween(started, now) : 0;
       if (drawn.status === 'failed') return this.#finish(placeholder(use, toProblem(drawn.error, use), ms));
       return this.#finish(chartOf(use, key, drawn, ms));
     });
   }
 
   /** Draws one key: from the cache when it has it, else on the pool (storing the result). */
-  async #draw({ use, key, frame, owned }: DrawJob): Promise<Drawn> {
+  async #draw({ chart, key, frame, owned }: DrawJob): Promise<Drawn> {
     const { pool, cache, onProgress } = this.#ctx;
-    const { id, type } = use.chart;
+    const { id, type } = chart;
     const stats = this.cache;
     const render = () => {
       emitProgress(onProgress, { kind: 'queued', id, type, key });
       return pool.render({
-        chart: use.chart,
+        chart,
         frame,
         owned,
         onStart: (place, threadId) =>

@@ -4,6 +4,7 @@ import type { CacheEvent } from '../cache/events.js';
 import type { KeyVersions } from '../cache/key.js';
 import type { TierName } from '../cache/store.js';
 import type { TieredCache } from '../cache/tiered.js';
+import { DRAWING_REVISION } from '../chart/revision.js';
 import type { Warning } from '../errors.js';
 import { FONT_VERSION } from '../font.js';
 import type { RenderPool } from '../pool/pool.js';
@@ -22,7 +23,7 @@ const require = createRequire(import.meta.url);
 export const keyVersions: KeyVersions = Object.freeze({
   chartpress: VERSION,
   // Read from the package, not the module: a run served from the cache never loads ECharts.
-  renderer: `echarts@${(require('echarts/package.json') as { version: string }).version}`,
+  renderer: `echarts@${(require('echarts/package.json') as { version: string }).version}+draw.${DRAWING_REVISION}`,
   font: FONT_VERSION,
 });
 

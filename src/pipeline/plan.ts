@@ -1,13 +1,19 @@
 import type { Value } from '../data/frame.js';
+import { chartPxFor, type PageSpec, rowCellPt, textWidthPt } from '../document/page.js';
 import { type BlockOf, visitBlocks } from '../spec/blocks.js';
-import { defaultTheme, type NormalizedChart } from '../spec/defaults.js';
+import { chartDefaults, defaultTheme, type NormalizedChart, pageDefaults } from '../spec/defaults.js';
 import { conditionParam, isParamRef, normalizeChart } from '../spec/normalize.js';
 import type { Params } from '../spec/params.js';
-import type { Condition, Query, Report, TableBlock } from '../spec/schema.js';
+import type { ChartSpec, Condition, Query, Report, TableBlock } from '../spec/schema.js';
+import { type ColorPlan, planColors } from './colors.js';
 
 /** A chart placed in the document. */
 export interface ChartUse {
-  /** The chart id: its name under `charts:`, or the body path of an inline chart. */
+  /**
+   * The chart id: its name under `charts:`, or the body path of an inline chart. A chart placed
+   * at two widths (in a row and alone, say) is two pictures: the later width's id takes
+   * `@<width>px` after the name.
+   */
   readonly id: string;
   /** Field path of the chart's definition, for messages (`charts.revenue`). */
   readonly path: string;
@@ -45,6 +51,8 @@ export interface Plan {
   readonly queries: ReadonlyMap<string, ReadonlyMap<string, PlannedQuery>>;
   /** Charts defined or placed that the body does not reach with these params. */
   readonly skipped: readonly { id: string; type: NormalizedChart['type'] }[];
+  /** Which charts colour by which field, and the queries reading the fields' values; none: no colours planned. */
+  readonly colors?: ColorPlan | undefined;
 }
 
 /**
@@ -57,27 +65,34 @@ export function planReport(report: Report, params: Params): Plan {
   const tables = new Map<string, TableUse>();
   const skipped = new Map<string, NormalizedChart['type']>();
   const theme = report.theme ?? defaultTheme;
+  // Chart id -> the width it was first drawn at (undefined: its own).
+  const firstWidth = new Map<string, number | undefined>();
 
-  const chartUse = (ref: BlockOf<'chart'>['chart'], path: string): ChartUse => {
-    const id = typeof ref === 'string' ? ref : path;
+  /** The chart drawn at `cellPx` (in a row cell) unless its options set a width. */
+  const chartUse = (ref: BlockOf<'chart'>['chart'], path: string, cellPx: number | undefined): ChartUse => {
+    const name = typeof ref === 'string' ? ref : path;
+    const spec = typeof ref === 'string' ? report.charts[ref] : ref;
+    if (!spec) throw new Error(`chart "${name}" was not checked before planning`);
+    const sized = cellPx !== undefined && spec.options?.width === undefined ? atWidth(spec, cellPx) : spec;
+    const width = sized === spec ? undefined : cellPx;
+    if (!firstWidth.has(name)) firstWidth.set(name, width);
+    const id = firstWidth.get(name) === width ? name : `${name}@${width ?? chartDefaults[spec.type].width}px`;
     const known = charts.get(id);
     if (known) return known;
-    const spec = typeof ref === 'string' ? report.charts[ref] : ref;
-    if (!spec) throw new Error(`chart "${id}" was not checked before planning`);
     const use = {
       id,
       path: typeof ref === 'string' ? `charts.${ref}` : path,
-      chart: normalizeChart(id, spec, theme),
+      chart: normalizeChart(id, sized, theme),
     };
     charts.set(id, use);
     return use;
   };
 
-  const blocks = visitBlocks<PlanBlock>(report.body, 'body', {
+  const drafts = visitBlocks<Draft>(report.body, 'body', {
     heading: (b, at) => (at.reached ? { kind: 'heading', text: b.heading, level: b.level ?? 1 } : undefined),
     text: (b, at) => (at.reached ? { kind: 'text', text: b.text } : undefined),
     chart: (b, { path, reached }) => {
-      if (reached) return { kind: 'chart', use: chartUse(b.chart, `${path}.chart`), caption: b.caption };
+      if (reached) return { kind: 'chart', ref: b.chart, path: `${path}.chart`, caption: b.caption };
       const id = typeof b.chart === 'string' ? b.chart : `${path}.chart`;
       skipped.set(id, typeof b.chart === 'string' ? (report.charts[b.chart]?.type ?? 'bar') : b.chart.type);
       return undefined;
@@ -92,6 +107,24 @@ export function planReport(report: Report, params: Params): Plan {
     pagebreak: (_, at) => (at.reached ? { kind: 'pagebreak' } : undefined),
     when: (b) => (holds(b.when, params) ? 'then' : 'else'),
   });
+  // Charts are sized once the rows they sit in are known: a row's cell decides their width.
+  const page: PageSpec = {
+    size: report.page?.size ?? pageDefaults.size,
+    orientation: report.page?.orientation ?? pageDefaults.orientation,
+  };
+  const place = (items: readonly Draft[], widthPt: number, inRow: boolean): PlanBlock[] =>
+    items.map((d) => {
+      if (d.kind === 'chart')
+        return {
+          kind: 'chart',
+          use: chartUse(d.ref, d.path, inRow ? chartPxFor(widthPt) : undefined),
+          caption: d.caption,
+        };
+      if (d.kind === 'row')
+        return { kind: 'row', items: place(d.items, rowCellPt(widthPt, d.items.length), true) };
+      return d;
+    });
+  const blocks = place(drafts, textWidthPt(page), false);
   for (const [id, spec] of Object.entries(report.charts)) if (!charts.has(id)) skipped.set(id, spec.type);
   for (const id of charts.keys()) skipped.delete(id);
 
@@ -105,6 +138,9 @@ export function planReport(report: Report, params: Params): Plan {
     add(use.id, withoutUnsetParams(use.chart.query, params), `${use.path}.data`);
   for (const use of tables.values())
     add(use.id, withoutUnsetParams(use.table.data, params), `${use.path}.data`);
+  const colors = planColors(charts.values(), report);
+  for (const forDataset of colors.queries.values())
+    for (const [id, q] of forDataset) add(id, q.query, q.path);
 
   return {
     blocks,
@@ -112,6 +148,7 @@ export function planReport(report: Report, params: Params): Plan {
     tables,
     queries,
     skipped: [...skipped].map(([id, type]) => ({ id, type })),
+    colors,
   };
 }
 
@@ -127,6 +164,32 @@ function withoutUnsetParams(query: Query, params: Params): Query {
 
 function isUnsetParam(value: unknown, params: Params): boolean {
   return isParamRef(value) && (params[value.param] ?? null) === null;
+}
+
+/** The body walked, before charts are sized: a chart is its reference until its row is known. */
+type Draft =
+  | Exclude<PlanBlock, { kind: 'chart' } | { kind: 'row' }>
+  | {
+      readonly kind: 'chart';
+      readonly ref: BlockOf<'chart'>['chart'];
+      readonly path: string;
+      readonly caption?: string | undefined;
+    }
+  | { readonly kind: 'row'; readonly items: readonly Draft[] };
+
+/** The least height a chart drawn for a row cell takes when its options set none, in px. */
+export const ROW_CHART_MIN_HEIGHT = 200;
+
+/**
+ * A chart drawn `px` wide. Its height, unless set, keeps the proportions of the type's default
+ * size, but no less than ROW_CHART_MIN_HEIGHT (or the default height, when smaller: a
+ * sparkline keeps its shape), so that a narrow chart keeps room to plot beside its text.
+ */
+function atWidth(spec: ChartSpec, px: number): ChartSpec {
+  const d = chartDefaults[spec.type];
+  const least = Math.min(d.height, ROW_CHART_MIN_HEIGHT);
+  const height = spec.options?.height ?? Math.max(least, Math.round((d.height * px) / d.width));
+  return { ...spec, options: { ...spec.options, width: px, height } } as ChartSpec;
 }
 
 /** Whether a `when` condition holds for these params. */

@@ -2,22 +2,32 @@ import { sanitizeSvg } from '../chart/sanitize.js';
 import type { Frame } from '../data/frame.js';
 import { ChartpressError, problem } from '../errors.js';
 import type { NormalizedChart } from '../spec/defaults.js';
+import { publishPool } from '../telemetry/trace.js';
 
 /** Draws a chart to SVG text; what a renderer module exports as `renderChartSvg`. */
 export type ChartRenderer = (chart: NormalizedChart, frame: Frame) => string;
 
 const loaded = new Map<string, Promise<ChartRenderer>>();
 
+/** When (`performance.now()`) this thread imported renderer modules: start and end of each import. */
+const imports: { readonly start: number; readonly end: number }[] = [];
+
 /**
  * The renderer of a module URL, or the built-in ECharts renderer without one. Each module is
- * imported once per thread, on first use: a run served from the cache never loads ECharts.
+ * imported once per thread, on first use: a run served from the cache never loads ECharts. The
+ * import's time is published once (`chartpress:pool`, `type: 'import'`) and kept out of the time
+ * of the charts that waited for it (see `importMsBetween`).
  */
 export function loadRenderer(url?: string): Promise<ChartRenderer> {
   const key = url ?? '';
   let renderer = loaded.get(key);
   if (!renderer) {
+    const start = performance.now();
     renderer = (url === undefined ? import('../chart/render.js') : import(url)).then(
       (m: { renderChartSvg?: unknown }) => {
+        const end = performance.now();
+        imports.push({ start, end });
+        publishPool(() => ({ type: 'import', module: url ?? 'echarts', ms: end - start }));
         if (typeof m.renderChartSvg !== 'function')
           throw new Error(`renderer module ${url} does not export renderChartSvg(chart, frame)`);
         return m.renderChartSvg as ChartRenderer;
@@ -28,6 +38,16 @@ export function loadRenderer(url?: string): Promise<ChartRenderer> {
     loaded.set(key, renderer);
   }
   return renderer;
+}
+
+/**
+ * Milliseconds between `from` and `to` (`performance.now()` times) that this thread spent
+ * importing renderer modules: a one-off that delays whichever charts wait for it, not their work.
+ */
+export function importMsBetween(from: number, to: number): number {
+  let ms = 0;
+  for (const { start, end } of imports) ms += Math.max(0, Math.min(end, to) - Math.max(start, from));
+  return ms;
 }
 
 /**

@@ -27,11 +27,21 @@ export interface ChartOptionsByType {
 }
 
 /** Options that stay optional after normalization (no sensible default). */
-type Unset = 'subtitle' | 'xTitle' | 'yTitle' | 'numberFormat' | 'colors' | 'echarts' | 'timeoutMs';
+type Unset =
+  | 'subtitle'
+  | 'xTitle'
+  | 'yTitle'
+  | 'numberFormat'
+  | 'colors'
+  | 'echarts'
+  | 'timeoutMs'
+  | 'x'
+  | 'y'
+  | 'rules';
 
 /** Options after normalization: every option with a default has its value. */
 export type ResolvedOptions<T extends ChartType> = Required<Omit<ChartOptionsByType[T], Unset>> &
-  Pick<ChartOptionsByType[T], Unset>;
+  Pick<ChartOptionsByType[T], Unset & keyof ChartOptionsByType[T]>;
 
 /** A chart ready to render: defaults applied, theme resolved, params not yet relevant. */
 export type NormalizedChart = {
@@ -43,6 +53,11 @@ export type NormalizedChart = {
     readonly query: Query;
     readonly encode: Encode;
     readonly options: Readonly<ResolvedOptions<T>>;
+    /**
+     * The colour of each value of the field the chart colours by, fixed across the report
+     * before the chart is keyed. When absent, the chart colours its values in sorted order.
+     */
+    readonly colors?: Readonly<Record<string, string>> | undefined;
   };
 }[ChartType];
 
@@ -70,7 +85,7 @@ const common = {
 /** Defaults per chart type. `legend` is turned to `none` when a chart has no series to tell apart. */
 export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOptions<T>> } = Object.freeze({
   bar: { ...common, orientation: 'vertical', stacked: false, labels: false, barGap: 20 },
-  line: { ...common, smooth: false, markers: true, lineWidth: 2, labels: false, downsample: true },
+  line: { ...common, smooth: false, markers: 'auto', lineWidth: 2, labels: false, downsample: true },
   area: {
     ...common,
     stacked: true,

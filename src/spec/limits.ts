@@ -18,6 +18,16 @@ export const MAX_DEPTH = 64;
 export const MAX_YAML_ALIAS_COUNT = 1000;
 
 /**
+ * Most values YAML merge keys (`<<: *base`) may copy in one file, all merges together. A merge
+ * copies its source map afresh at each use, so merges are counted by what they copy; a report
+ * that merges a 50-value template into 100 charts copies 5,000.
+ */
+export const MAX_YAML_MERGE_VALUES = 100_000;
+
+/** Longest chain of charts that extend one another (`extends:`), the chart itself included. */
+export const MAX_EXTENDS_DEPTH = 8;
+
+/**
  * Most values (objects, arrays and scalars) a report may hold once shared parts are counted each
  * time they are used, as the schema, the cache key and the chart options see them. A 5 MiB file
  * holds fewer than 2.5 million values; an object graph built in code that shares one subtree

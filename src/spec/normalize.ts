@@ -1,6 +1,7 @@
 import { ChartpressError, type Problem, problem } from '../errors.js';
 import { type BlockVisitor, visitBlocks } from './blocks.js';
 import { chartDefaults, defaultTheme, derivedDefaults, type NormalizedChart } from './defaults.js';
+import { attributeProblems } from './extends.js';
 import type { ChartSpec, ChartType, Condition, Encode, Query, Report, ThemeName } from './schema.js';
 
 /** Encode channels each chart type needs. */
@@ -104,7 +105,7 @@ export function checkReport(report: Report, file?: string): void {
   }
   for (const [id, chart] of Object.entries(report.charts)) checkChart(chart, `charts.${id}`);
   visitBlocks(report.body, 'body', checkBlocks);
-  if (problems.length) throw new ChartpressError(problems);
+  if (problems.length) throw new ChartpressError(attributeProblems(report, problems));
 }
 
 /** The param a `when` condition reads. */

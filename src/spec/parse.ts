@@ -1,6 +1,7 @@
 import { dirname, extname, resolve } from 'node:path';
 import { ChartpressError, problem } from '../errors.js';
 import { checkDepth, findDeepJson, tooDeep } from './depth.js';
+import { rememberInheritance, resolveExtends } from './extends.js';
 import { problemsFromIssues } from './issues.js';
 import { readRegularFile } from './read.js';
 import { Report } from './schema.js';
@@ -54,11 +55,19 @@ function parseJson(text: string, file: string): unknown {
 
 /**
  * Validates a parsed report against the schema; every problem is reported, not just the first.
- * A report nested past `MAX_DEPTH` levels or containing itself is `CP_ERR_TOO_DEEP` first.
+ * A report nested past `MAX_DEPTH` levels or containing itself is `CP_ERR_TOO_DEEP` first; then
+ * charts that `extends:` others are resolved (see `resolveExtends`), and validated whole.
  */
 export function validateReport(input: unknown, file?: string): Report {
   checkDepth(input, file);
-  const result = Report.safeParse(input);
-  if (!result.success) throw new ChartpressError(problemsFromIssues(result.error.issues, input, file));
+  const { input: resolved, inheritance } = resolveExtends(input, file);
+  // Inherited parts are shared, not copied: count them at each use, as the schema will walk them.
+  if (inheritance) checkDepth(resolved, file);
+  const result = Report.safeParse(resolved);
+  if (!result.success) {
+    const problems = problemsFromIssues(result.error.issues, resolved, file);
+    throw new ChartpressError(inheritance ? inheritance.attribute(problems) : problems);
+  }
+  rememberInheritance(result.data, inheritance);
   return result.data;
 }

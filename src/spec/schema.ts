@@ -281,21 +281,111 @@ export const CellFormat = z
 const LegendPosition = z.enum(['top', 'bottom', 'left', 'right', 'none']);
 const Dimension = z.int().min(10).max(MAX_CHART_SIZE);
 
+/** `min` below `max` when both are given. */
+function minBelowMax(scale: { min?: number | undefined; max?: number | undefined }, ctx: z.RefinementCtx) {
+  if (scale.min !== undefined && scale.max !== undefined && !(scale.min < scale.max)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['max'],
+      message: `max (${scale.max}) must be above min (${scale.min})`,
+    });
+  }
+}
+
+const linearScale = {
+  zero: z
+    .boolean()
+    .optional()
+    .describe(
+      'Stretch the axis to include zero. Defaults to true for bars, areas and lines, false for scatters. An axis that leaves zero out still never crosses it when all the data lies on one side of it (no negative ticks for non-negative data).',
+    ),
+  min: z
+    .number()
+    .optional()
+    .describe('Lowest value of the axis. Defaults to a round number at or below the data.'),
+  max: z
+    .number()
+    .optional()
+    .describe('Highest value of the axis. Defaults to a round number at or above the data.'),
+};
+
+/**
+ * The scale of a value axis, named by where the axis is drawn: `x` is the horizontal axis on
+ * screen, `y` the vertical one (on a horizontal bar chart the values run along `x`).
+ */
+export const LinearScale = z
+  .strictObject(linearScale)
+  .superRefine(minBelowMax)
+  .describe('Scale of a value axis: `zero`, `min`, `max`.');
+/** A value axis scale that may also be logarithmic. */
+export const AxisScale = z
+  .strictObject({
+    ...linearScale,
+    log: z
+      .boolean()
+      .optional()
+      .describe(
+        'Logarithmic axis (base 10). Every value must be positive: zero or a negative value is refused with CP_ERR_AXIS_SCALE. Ignores `zero`. Defaults to false.',
+      ),
+  })
+  .superRefine(minBelowMax)
+  .describe('Scale of a value axis: `zero`, `min`, `max`, `log`.');
+export type AxisScale = z.infer<typeof AxisScale>;
+
+/** A reference line across the plot. */
+export const Rule = z
+  .strictObject({
+    x: z
+      .union([z.number(), z.string().min(1)])
+      .optional()
+      .describe('A vertical line at this x: a number, an ISO date on a time axis, or a category.'),
+    y: z
+      .union([z.number(), z.string().min(1)])
+      .optional()
+      .describe('A horizontal line at this y: a number, or a category on a horizontal bar chart.'),
+    label: z.string().optional().describe('Text at the end of the line. Defaults to none.'),
+  })
+  .superRefine((rule, ctx) => {
+    if ((rule.x === undefined) === (rule.y === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'a rule takes exactly one of x or y' });
+    }
+  })
+  .describe('A dashed reference line at `x` (vertical) or `y` (horizontal), with an optional label.');
+export type Rule = z.infer<typeof Rule>;
+
+const rules = z
+  .array(Rule)
+  .max(100)
+  .optional()
+  .describe(
+    'Reference lines, e.g. `[{ y: 0, label: target }, { x: 2024-03-01 }]`: dashed, muted, labelled at their end. The value axis stretches to show them. Defaults to none.',
+  );
+
 /** Options every chart type accepts. */
 const commonOptions = {
   width: Dimension.optional().describe('Width in pixels, 10 to 10000. Defaults to 600 (sparkline: 100).'),
   height: Dimension.optional().describe('Height in pixels, 10 to 10000. Defaults to 400 (sparkline: 20).'),
   subtitle: z.string().optional(),
-  xTitle: z.string().optional().describe('Title of the x axis.'),
-  yTitle: z.string().optional().describe('Title of the y axis.'),
+  xTitle: z
+    .string()
+    .optional()
+    .describe('Title of the horizontal axis as drawn (on a horizontal bar chart, the value axis).'),
+  yTitle: z
+    .string()
+    .optional()
+    .describe('Title of the vertical axis as drawn (on a horizontal bar chart, the category axis).'),
   legend: LegendPosition.optional().describe(
     'Legend position, or none. Defaults to bottom when there are series.',
   ),
   colors: z
-    .array(z.string().min(1))
-    .min(1)
+    .union([
+      z.array(z.string().min(1)).min(1),
+      z.record(z.string(), z.string().min(1)).describe('A colour per value, e.g. { GOOG: "#1f5fa8" }.'),
+    ])
     .optional()
-    .describe('Series colours; defaults to the theme palette.'),
+    .describe(
+      'A list: the palette of this chart, in place of the theme palette. A map: the colour of these values of the series (pie: slice, scatter: color) field in this chart, over the report colours. Defaults to the theme palette, in the sorted order of the values across the report.',
+    ),
   numberFormat: NumberFormat.optional().describe(
     'Number format for axes, labels and tooltips, as d3-format writes it, e.g. ",.0f", "$,.2f", ".1%", ".2s". Defaults to the same decimals across the chart, in M/B/T from a million up.',
   ),
@@ -336,6 +426,13 @@ const Encode = z.strictObject({
 export type Encode = z.infer<typeof Encode>;
 
 const chartBase = {
+  extends: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Name of a chart under `charts:` this one starts from: its fields are deep-merged (objects merge, lists and values are replaced by the ones given here). `type`, `data` and `encode` may then be left out.',
+    ),
   title: z.string().optional(),
   data: Query,
   encode: Encode,
@@ -352,6 +449,9 @@ export const BarOptions = z.strictObject({
     .max(100)
     .optional()
     .describe('Gap between bars of a group, in % of bar width. Defaults to 20.'),
+  x: LinearScale.optional().describe('Scale of the horizontal axis when it shows values (horizontal bars).'),
+  y: LinearScale.optional().describe('Scale of the vertical axis when it shows values (vertical bars).'),
+  rules,
 });
 export const LineOptions = z.strictObject({
   ...commonOptions,
@@ -360,9 +460,16 @@ export const LineOptions = z.strictObject({
     .optional()
     .describe('Reduce series longer than twice the width in pixels with LTTB. Defaults to true.'),
   smooth: z.boolean().optional().describe('Defaults to false.'),
-  markers: z.boolean().optional().describe('Point markers. Defaults to true.'),
+  markers: z
+    .union([z.boolean(), z.literal('auto')])
+    .optional()
+    .describe(
+      'Point markers: true, false, or auto (drawn when each line has at most one point per 12 px of plot width). Defaults to auto.',
+    ),
   lineWidth: z.number().min(0).max(20).optional().describe('Defaults to 2.'),
   labels: z.boolean().optional().describe('Value labels. Defaults to false.'),
+  y: AxisScale.optional().describe('Scale of the value axis. Includes zero unless `zero: false`.'),
+  rules,
 });
 export const AreaOptions = z.strictObject({
   ...commonOptions,
@@ -374,6 +481,8 @@ export const AreaOptions = z.strictObject({
   opacity: z.number().min(0).max(1).optional().describe('Fill opacity. Defaults to 0.35 (0.8 when stacked).'),
   smooth: z.boolean().optional().describe('Defaults to false.'),
   lineWidth: z.number().min(0).max(20).optional().describe('Defaults to 1.5.'),
+  y: LinearScale.optional().describe('Scale of the value axis. Includes zero unless `zero: false`.'),
+  rules,
 });
 export const PieOptions = z.strictObject({
   ...commonOptions,
@@ -388,13 +497,20 @@ export const ScatterOptions = z.strictObject({
   downsample: z
     .boolean()
     .optional()
-    .describe('Reduce series longer than twice the width in pixels with LTTB. Defaults to true.'),
+    .describe(
+      'With more points than twice the width in pixels, keep one point per series in each cell a quarter of the point size wide (the one drawn on top): the picture stays the same. Defaults to true.',
+    ),
   pointSize: z
     .number()
     .min(1)
     .max(100)
     .optional()
     .describe('Point size in px (max size when `size` is encoded). Defaults to 8.'),
+  x: AxisScale.optional().describe(
+    'Scale of the x axis when x is numeric. Leaves zero out unless `zero: true`.',
+  ),
+  y: AxisScale.optional().describe('Scale of the y axis. Leaves zero out unless `zero: true`.'),
+  rules,
 });
 export const SparklineOptions = z.strictObject({
   ...commonOptions,
@@ -452,6 +568,12 @@ export const TableBlock = z.strictObject({
     )
     .optional()
     .describe('Columns to show, in order. Defaults to every output column.'),
+  fill: z
+    .union([z.number(), z.string()])
+    .optional()
+    .describe(
+      "What a cell without a value shows (a missing pivot cell, a null): a number, written in its column's format (in number columns; others show a dash), or a text. Defaults to a dash, or 0 in the columns of a pivot whose query fills with zero.",
+    ),
 });
 export type TableBlock = z.infer<typeof TableBlock>;
 
@@ -477,11 +599,23 @@ export const Block: z.ZodType<Block> = z.lazy(() =>
 );
 
 export const Report = z.strictObject({
+  $schema: z
+    .string()
+    .optional()
+    .describe(
+      'The JSON Schema this file follows, for editors (e.g. the output of `chartpress schema`). Ignored.',
+    ),
   title: z.string().describe('Document title.'),
   subtitle: z.string().optional(),
   author: z.string().optional(),
   date: z.string().optional().describe('Date line under the title, shown as given.'),
   theme: enumOf(ThemeName).optional().describe('Default theme for every chart. Defaults to `default`.'),
+  colors: z
+    .record(z.string().min(1), z.record(z.string(), z.string().min(1)))
+    .optional()
+    .describe(
+      'Pinned colours by field, then value, for every chart that colours by that field, e.g. { cylinders: { "8": "#d1495b" } }. Other values take the palette in sorted order across the report.',
+    ),
   page: z
     .strictObject({
       size: z.enum(['a4', 'us-letter']).optional().describe('Defaults to a4.'),

@@ -1,20 +1,27 @@
 import { Composer, type CST, type Document, Lexer, LineCounter, Parser } from 'yaml';
 import { ChartpressError, type Problem, problem } from '../errors.js';
 import { type Segment, tooDeep } from './depth.js';
-import { MAX_DEPTH, MAX_YAML_ALIAS_COUNT } from './limits.js';
+import { MAX_DEPTH, MAX_YAML_ALIAS_COUNT, MAX_YAML_MERGE_VALUES } from './limits.js';
+import { duplicateKeys } from './yaml-keys.js';
+import { checkMerges } from './yaml-merge.js';
 
 /**
  * Parses YAML text to plain data, within limits: nesting deeper than `MAX_DEPTH` is refused
- * while the text is read (`CP_ERR_TOO_DEEP`, before the YAML library recurses into it), and
- * aliases may expand to at most `MAX_YAML_ALIAS_COUNT` nodes (`CP_ERR_PARSE`: a "billion laughs"
- * file stops there). Syntax errors are `CP_ERR_PARSE` with their line and column.
+ * while the text is read (`CP_ERR_TOO_DEEP`, before the YAML library recurses into it), aliases
+ * may expand to at most `MAX_YAML_ALIAS_COUNT` nodes and merge keys (`<<: *base`) copy at most
+ * `MAX_YAML_MERGE_VALUES` values (`CP_ERR_PARSE`: a "billion laughs" file stops there). Syntax
+ * errors are `CP_ERR_PARSE` with their line and column.
  */
 export function parseYaml(text: string, file: string): unknown {
   const lines = new LineCounter();
   const tokens = readTokens(text, lines, file);
-  const docs = [...new Composer({ uniqueKeys: true }).compose(tokens, true, text.length)];
+  // `merge`: YAML 1.1 merge keys, so that charts can share a template (`<<: *spark`).
+  // Keys are checked for repeats below, in linear time.
+  const docs = [...new Composer({ uniqueKeys: false, merge: true }).compose(tokens, true, text.length)];
   const doc = docs[0] as Document.Parsed;
   const errors = doc.errors.map((err) => ({ offset: err.pos[0], message: err.message }));
+  for (const offset of duplicateKeys(doc)) errors.push({ offset, message: 'Map keys must be unique' });
+  errors.sort((a, b) => a.offset - b.offset);
   const extra = docs[1];
   if (extra) errors.push({ offset: extra.range[0], message: 'the file holds more than one YAML document' });
   if (errors.length > 0) {
@@ -24,6 +31,13 @@ export function parseYaml(text: string, file: string): unknown {
       return problem('CP_ERR_PARSE', `invalid YAML: line ${pos.line}, column ${pos.col}: ${first}`, { file });
     });
     throw new ChartpressError(problems);
+  }
+  const merges = checkMerges(doc, MAX_YAML_MERGE_VALUES);
+  if (merges) {
+    const pos = merges.offset === undefined ? undefined : lines.linePos(merges.offset);
+    const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
+    const message = `invalid YAML: ${where}${merges.message}`;
+    throw new ChartpressError(problem('CP_ERR_PARSE', message, { file, hint: merges.hint }));
   }
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) as unknown;

@@ -41,6 +41,19 @@ export interface ReportContext extends Traced {
   charts?: number | undefined;
   /** Size of the output, once written. */
   bytes?: number | undefined;
+  /**
+   * On a whole report, once done: the time each phase added (they do not overlap, and add up to
+   * the report's time), the `ms` of its stats (`--stats json`).
+   */
+  phaseMs?: PhaseMs | undefined;
+}
+
+/** The time each phase of a report added: `data` until every dataset was read, and so on. */
+export interface PhaseMs {
+  readonly total: number;
+  readonly data: number;
+  readonly charts: number;
+  readonly document: number;
 }
 
 /** `chartpress:data`: one streaming scan of a dataset, feeding all of its queries. */
@@ -158,6 +171,11 @@ export interface PoolTaskContext extends Traced {
 export type PoolEvent =
   /** The workers started and loaded the renderer (`ms` from asking to all ready). */
   | { readonly type: 'start'; readonly threads: number; readonly ms: number }
+  /**
+   * This thread imported a renderer module, once: `echarts` (the built-in renderer) or the URL
+   * of a renderer given in the pool options. Charts that waited for it do not count its time.
+   */
+  | { readonly type: 'import'; readonly module: string; readonly ms: number }
   /** A render passed its timeout and was stopped (`limitMs`: the timeout). */
   | {
       readonly type: 'timeout';

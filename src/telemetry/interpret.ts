@@ -1,6 +1,13 @@
 import type { TierName } from '../cache/store.js';
 import { errorCode } from './channels.js';
-import type { CacheChannelEvent, ChartStatus, DocumentContext, PoolEvent, ReportPhase } from './events.js';
+import type {
+  CacheChannelEvent,
+  ChartStatus,
+  DocumentContext,
+  PhaseMs,
+  PoolEvent,
+  ReportPhase,
+} from './events.js';
 import type { Listeners } from './listen.js';
 
 /** A chart of a report, done: its final status and its own time (0 when it shared a render). */
@@ -29,8 +36,16 @@ export interface TaskDone {
  * Prometheus metrics): a sink counts what it is told and never reads an event itself.
  */
 export interface TelemetrySink {
-  /** A whole report finished (`failed`: it threw). */
-  report(r: { readonly format: string; readonly failed: boolean; readonly ms: number }): void;
+  /**
+   * A whole report finished (`failed`: it threw); `phaseMs`: the time each phase added, when it
+   * rendered.
+   */
+  report(r: {
+    readonly format: string;
+    readonly failed: boolean;
+    readonly ms: number;
+    readonly phaseMs?: PhaseMs | undefined;
+  }): void;
   /** One phase of a report finished. */
   phase(phase: Exclude<ReportPhase, 'report'>, ms: number): void;
   /** A dataset scan finished. */
@@ -64,6 +79,8 @@ export interface TelemetrySink {
     readonly bytes?: number | undefined;
   }): void;
   poolStart(threads: number, ms: number): void;
+  /** This thread imported a renderer module (`echarts`, or a renderer's URL): once per module. */
+  rendererImport?(module: string, ms: number): void;
   timeout(): void;
   recycle(reason: Extract<PoolEvent, { type: 'recycle' }>['reason']): void;
   memoryGuard(action: 'lower' | 'raise', concurrency: number): void;
@@ -90,7 +107,12 @@ export function interpret(sink: TelemetrySink): Interpreter {
     report: {
       done: (c) => {
         if (c.phase !== 'report') return sink.phase(c.phase, c.ms);
-        sink.report({ format: c.format ?? 'unknown', failed: c.code !== undefined, ms: c.ms });
+        sink.report({
+          format: c.format ?? 'unknown',
+          failed: c.code !== undefined,
+          ms: c.ms,
+          phaseMs: c.phaseMs,
+        });
         error(c.code, c.error);
       },
     },
@@ -156,6 +178,7 @@ function cacheEvent(
 
 function poolEvent(sink: TelemetrySink, e: PoolEvent): void {
   if (e.type === 'start') sink.poolStart(e.threads, e.ms);
+  else if (e.type === 'import') sink.rendererImport?.(e.module, e.ms);
   else if (e.type === 'timeout') sink.timeout();
   else if (e.type === 'recycle') sink.recycle(e.reason);
   else sink.memoryGuard(e.action, e.concurrency);

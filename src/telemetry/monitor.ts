@@ -14,6 +14,8 @@ export interface MonitorOptions {
 }
 
 const rate = (a: number, b: number) => (b > 0 ? round(a / b) : 0);
+const roundAll = <T extends Record<string, number>>(o: T): T =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)])) as T;
 const summaries = <K extends string>(hs: Record<K, { summary(): unknown }>) =>
   Object.fromEntries(Object.entries<{ summary(): unknown }>(hs).map(([k, h]) => [k, h.summary()]));
 
@@ -84,6 +86,7 @@ export class PerformanceMonitor {
       elapsedMs: round(performance.now() - c.since),
       reports: { count: c.reports, failed: c.failedReports },
       phases: summaries(phases) as MonitorSnapshot['phases'],
+      phaseMs: roundAll(c.phaseMs),
       charts: { total: Object.values(c.charts).reduce((a, b) => a + b, 0), ...c.charts },
       slowest: [...c.slowest],
       cache: {
@@ -122,6 +125,7 @@ export class PerformanceMonitor {
         threads: pool.threads,
         utilization: pool.threads > 0 && window > 0 ? round(pool.busyMs / (pool.threads * window)) : null,
         startMs: pool.startMs,
+        imports: roundAll(Object.fromEntries(pool.imports)),
         timeouts: c.timeouts,
         recycles: Object.fromEntries(c.recycles),
         memoryGuard: Object.fromEntries(c.guard),

@@ -1,5 +1,5 @@
 import type { TierName } from '../cache/store.js';
-import type { ChartStatus, ReportPhase } from './events.js';
+import type { ChartStatus, PhaseMs, ReportPhase } from './events.js';
 import type { LatencySummary } from './histogram.js';
 
 /** One of the slowest charts seen. */
@@ -28,8 +28,13 @@ export interface MonitorSnapshot {
   /** Time since the monitor was attached or reset. */
   readonly elapsedMs: number;
   readonly reports: { readonly count: number; readonly failed: number };
-  /** Duration of whole reports (`report`) and of each phase. */
+  /** Duration of whole reports (`report`) and of each phase (phases overlap). */
   readonly phases: Readonly<Record<ReportPhase, LatencySummary>>;
+  /**
+   * The time each phase added to the reports rendered, summed: they do not overlap and add up to
+   * `total`, as the `ms` of `--stats json` do (for one report, the same figures).
+   */
+  readonly phaseMs: PhaseMs;
   /** Charts by status. `failed` does not include `timedOut`. */
   readonly charts: Readonly<Record<ChartStatus, number>> & { readonly total: number };
   /** The slowest charts, slowest first. */
@@ -97,6 +102,11 @@ export interface MonitorSnapshot {
     readonly utilization: number | null;
     /** Time the pool took to start its workers, when it started while watched. */
     readonly startMs: number | null;
+    /**
+     * Renderer modules imported in this thread while watched, once each (`echarts` for the
+     * built-in renderer), and the ms each took. Charts that waited for an import do not count it.
+     */
+    readonly imports: Readonly<Record<string, number>>;
     readonly timeouts: number;
     readonly recycles: Readonly<Record<string, number>>;
     readonly memoryGuard: Readonly<Record<string, number>>;

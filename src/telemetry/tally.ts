@@ -1,5 +1,5 @@
 import type { TierName } from '../cache/store.js';
-import type { ChartStatus, ReportPhase } from './events.js';
+import type { ChartStatus, PhaseMs, ReportPhase } from './events.js';
 import { LatencyHistogram, round } from './histogram.js';
 import type { ChartDone, TaskDone, TelemetrySink } from './interpret.js';
 import type { SlowChart } from './snapshot.js';
@@ -15,6 +15,8 @@ function counters() {
     since: performance.now(),
     reports: 0,
     failedReports: 0,
+    /** The time each phase added, summed over the reports that told it. */
+    phaseMs: { total: 0, data: 0, charts: 0, document: 0 },
     charts: { rendered: 0, cached: 0, failed: 0, skipped: 0, timedOut: 0 } as Record<ChartStatus, number>,
     slowest: [] as SlowChart[],
     cache: { hits: 0, misses: 0, joined: 0, puts: 0, evictions: 0, expirations: 0, corrupt: 0, errors: 0 },
@@ -31,6 +33,8 @@ function counters() {
       first: Infinity,
       last: 0,
       startMs: null as number | null,
+      /** Renderer modules this thread imported, and the time each took. */
+      imports: new Map<string, number>(),
     },
     timeouts: 0,
     recycles: new Map<string, number>(),
@@ -51,10 +55,17 @@ export class Tally implements TelemetrySink {
     for (const h of [...Object.values(this.phases), ...Object.values(this.latency)]) h.reset();
   }
 
-  report(r: { failed: boolean; ms: number }): void {
+  report(r: { failed: boolean; ms: number; phaseMs?: PhaseMs | undefined }): void {
     this.phases.report.record(r.ms);
     this.c.reports++;
     if (r.failed) this.c.failedReports++;
+    if (r.phaseMs) {
+      const sum = this.c.phaseMs;
+      sum.total += r.phaseMs.total;
+      sum.data += r.phaseMs.data;
+      sum.charts += r.phaseMs.charts;
+      sum.document += r.phaseMs.document;
+    }
   }
 
   phase(phase: Exclude<ReportPhase, 'report'>, ms: number): void {
@@ -167,6 +178,11 @@ export class Tally implements TelemetrySink {
 
   poolStart(_threads: number, ms: number): void {
     this.c.pool.startMs = round(ms);
+  }
+
+  rendererImport(module: string, ms: number): void {
+    const { imports } = this.c.pool;
+    imports.set(module, (imports.get(module) ?? 0) + ms);
   }
 
   timeout(): void {

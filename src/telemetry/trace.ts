@@ -13,6 +13,7 @@ import {
 import type {
   ChartContext,
   DocumentContext,
+  PhaseMs,
   PoolEvent,
   PoolTaskContext,
   ReportContext,
@@ -31,6 +32,7 @@ export const TIMEOUT_CODE = 'CP_ERR_CHART_TIMEOUT';
 export interface ReportOutcome {
   readonly output: Uint8Array | string;
   readonly charts: readonly unknown[];
+  readonly stats?: { readonly ms: PhaseMs } | undefined;
 }
 
 /**
@@ -51,6 +53,7 @@ export function traceReport<T extends ReportOutcome>(
       (ctx, r) => {
         ctx.charts = r.charts.length;
         ctx.bytes = typeof r.output === 'string' ? Buffer.byteLength(r.output) : r.output.byteLength;
+        ctx.phaseMs = r.stats?.ms;
       },
     ),
   );

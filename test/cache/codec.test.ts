@@ -163,6 +163,9 @@ describe('a damaged entry', () => {
       [Buffer.alloc(0), 'CorruptEntryError: shorter than its header'],
       [header([0x43]), 'CorruptEntryError: shorter than its header'],
       [header([0x43, 0x50]), 'CorruptEntryError: shorter than its header'],
+      // Three bytes are enough to tell garbage or another format from a cut entry.
+      [header([0x58, 0x58, 2]), 'CorruptEntryError: not an entry'],
+      [header([0x43, 0x50, 3]), 'CorruptEntryError: unknown format version 3'],
       [header([0x43, 0x50, 2, 0, 0]), 'CorruptEntryError: shorter than its header'],
       [raw.subarray(0, HEADER_BYTES - 1), 'CorruptEntryError: shorter than its header'],
       [Buffer.from(`XX${raw.subarray(2).toString('latin1')}`, 'latin1'), 'CorruptEntryError: not an entry'],

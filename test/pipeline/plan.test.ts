@@ -27,7 +27,10 @@ const report = validateReport({
 describe('planReport', () => {
   it('plans only what the body reaches with these params', () => {
     const plan = planReport(report, resolveParams(report, {}));
-    expect([...plan.charts.keys()]).toEqual(['main', 'body[1].row[1].chart']);
+    // `main` alone and `main` in a row cell are two pictures: the second is drawn at the cell's width.
+    expect([...plan.charts.keys()]).toEqual(['main', 'main@311px', 'body[1].row[1].chart']);
+    expect(plan.charts.get('main@311px')?.chart.options.width).toBe(311);
+    expect(plan.charts.get('main')?.chart.options.width).toBe(600);
     expect(plan.skipped.map((s) => s.id).sort()).toEqual(['detail', 'unused']);
     expect([...plan.queries.keys()]).toEqual(['a']);
     expect(plan.tables.size).toBe(0);
@@ -35,7 +38,7 @@ describe('planReport', () => {
 
   it('takes the `when` branch when the param holds', () => {
     const plan = planReport(report, resolveParams(report, { detail: 'true' }));
-    expect([...plan.charts.keys()]).toEqual(['main', 'body[1].row[1].chart', 'detail']);
+    expect([...plan.charts.keys()]).toEqual(['main', 'main@311px', 'body[1].row[1].chart', 'detail']);
     expect(plan.skipped.map((s) => s.id)).toEqual(['unused']);
     expect([...(plan.queries.get('b')?.keys() ?? [])]).toEqual(['detail', 'body[2].then[1].table']);
   });

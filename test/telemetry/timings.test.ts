@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PerformanceMonitor } from '../../src/telemetry/monitor.js';
 import type { MonitorSnapshot } from '../../src/telemetry/snapshot.js';
-import { formatTimings } from '../../src/telemetry/timings.js';
+import { formatTimings, percentShares } from '../../src/telemetry/timings.js';
 import { knownReport } from './fixture.js';
 
 const latency = (totalMs: number, count = 1) => ({
@@ -60,5 +60,36 @@ describe('formatTimings', () => {
     expect(table.split('\n')[2]).toMatch(/^charts\s+-\s+0 charts/);
     expect(table).not.toContain('total');
     expect(table).not.toContain('slowest');
+  });
+
+  it('prints the time each phase added, whose shares add up to 100%, and imports on their own line', () => {
+    const s = new PerformanceMonitor().snapshot();
+    const snapshot: MonitorSnapshot = {
+      ...s,
+      // Overlapping as traced; the time each added is what the table shows.
+      phases: { report: latency(300), data: latency(200), charts: latency(250), document: latency(20) },
+      phaseMs: { total: 300, data: 200 / 3, charts: 200 / 3 + 100, document: 300 - 400 / 3 - 100 },
+      pool: { ...s.pool, imports: { echarts: 512.25 } },
+    };
+    const lines = formatTimings(snapshot).split('\n');
+    expect(lines.slice(0, 6)).toEqual([
+      'phase              ms  share',
+      'data             66.7    22%  0 scans, 0 rows (0 rows/s)',
+      'charts          166.7    56%  0 charts: 0 rendered, 0 cached, 0 failed, 0 timed out, 0 skipped',
+      'document         66.7    22%',
+      'total           300.0   100%',
+      "ECharts import  512.3         once per process, within the phases above; in no chart's time",
+    ]);
+    expect(formatTimings(snapshot)).not.toContain('overlap');
+  });
+});
+
+describe('percentShares', () => {
+  it('gives whole percentages that add up to 100', () => {
+    expect(percentShares([1, 1, 1])).toEqual([34, 33, 33]);
+    expect(percentShares([0.5, 0.5, 99])).toEqual([1, 0, 99]);
+    expect(percentShares([10.2, 72.7, 17.1])).toEqual([10, 73, 17]);
+    expect(percentShares([0, 5, 0])).toEqual([0, 100, 0]);
+    expect(percentShares([0, 0, 0])).toBeUndefined();
   });
 });

@@ -11,6 +11,8 @@ import {
   tooltipFor,
   valueFormatter,
 } from '../layout.js';
+import { orderByName } from '../order.js';
+import { axisProblem } from '../scale.js';
 import { type Theme, textOn } from '../theme.js';
 
 /** The ends of each stack: per category, the sums of its positive and of its negative values. */
@@ -32,8 +34,9 @@ function stackEnds(values: readonly (readonly (number | null)[])[]): number[] {
 
 /**
  * Bar chart: categories from `encode.x`, heights from `encode.y`, one bar per `encode.series`
- * value, side by side (or stacked with `stacked`). `orientation: horizontal` lays categories
- * down the left side, first at the top. `labels` writes values on the bars; `barGap` is the gap
+ * value (in `seriesOrder`), side by side (or stacked with `stacked`). `orientation: horizontal`
+ * lays categories down the left side, first at the top; `xTitle` and `x` then name the value
+ * axis, drawn across, and `yTitle` the category axis. `labels` writes values on the bars; `barGap` is the gap
  * between bars of a group in % of a bar's width.
  */
 export function barOption(chart: ChartOf<'bar'>, frame: Frame, theme: Theme): ChartOption {
@@ -42,14 +45,25 @@ export function barOption(chart: ChartOf<'bar'>, frame: Frame, theme: Theme): Ch
   const x = channel(chart, frame, 'x', true);
   const y = channel(chart, frame, 'y', true);
   const s = channel(chart, frame, 'series');
-  const data = pivot(x, y, s, chart.encode.y ?? 'value');
+  const pivoted = pivot(x, y, s, chart.encode.y ?? 'value');
+  const data = { categories: pivoted.categories, series: orderByName(pivoted.series) };
   const heights = data.series.map((d) => d.values);
   const flat = heights.flat();
   const format = valueFormatter(chart, flat, o.stacked ? stackEnds(heights) : flat);
   const { option, box } = chrome(ctx, { names: s ? data.series.map((d) => d.name) : [] });
   const horizontal = o.orientation === 'horizontal';
-  const categories = categoryAxis(ctx, data.categories, o.xTitle, { inverse: horizontal });
-  const values = valueAxis(ctx, format, o.yTitle, { horizontal });
+  // Titles and scales name axes as drawn: x across the page, y up it, whichever shows values.
+  const across = horizontal ? 'y' : 'x';
+  if (o[across] !== undefined) {
+    axisProblem(
+      across,
+      `the ${across} axis of a ${o.orientation} bar chart shows categories; set the scale of the values with ${horizontal ? 'x' : 'y'}`,
+    );
+  }
+  const categories = categoryAxis(ctx, data.categories, horizontal ? o.yTitle : o.xTitle, {
+    inverse: horizontal,
+  });
+  const values = valueAxis(ctx, format, horizontal ? o.xTitle : o.yTitle, { horizontal });
   const label = dataLabel(ctx, format.value);
   const many = data.series.length > 1;
 

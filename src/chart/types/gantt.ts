@@ -6,6 +6,7 @@ import { channel, isDateColumn, parseDate, toLabel, toNumber } from '../encode.j
 import { valueFormat } from '../format.js';
 import { type ChartOf, chartContext, chrome, gridFor, tooltipFor } from '../layout.js';
 import { measureText } from '../metrics.js';
+import { orderByName } from '../order.js';
 import { type Theme, textOn } from '../theme.js';
 
 type RenderItem = Extract<NonNullable<CustomSeriesOption['renderItem']>, (...args: never[]) => unknown>;
@@ -18,7 +19,7 @@ interface Task {
 /**
  * Gantt chart: one bar per row from `encode.x` (start) to `encode.x2` (end), ISO dates or
  * numbers, on the row of its task (`encode.y`; tasks top to bottom in frame order, a repeated
- * task shares its row). `encode.series` colours bars by category, with a legend. `labels` writes
+ * task shares its row). `encode.series` colours bars by category, with a legend (in `seriesOrder`). `labels` writes
  * the task name on its bar (beside it when the bar is too short), replacing the task axis.
  */
 export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme): ChartOption {
@@ -48,7 +49,8 @@ export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme)
     list.push({ value: [rows.get(name)!, Math.min(s, e), Math.max(s, e)], name });
   }
 
-  const { option, box } = chrome(ctx, { names: category ? [...groups.keys()] : [] });
+  const series = orderByName([...groups].map(([name, tasks]) => ({ name, tasks })));
+  const { option, box } = chrome(ctx, { names: category ? series.map((g) => g.name) : [] });
   const spanFormat = valueFormat(
     o.numberFormat,
     [...groups.values()].flatMap((tasks) => tasks.flatMap((t) => [t.value[1], t.value[2]])),
@@ -93,22 +95,19 @@ export function ganttOption(chart: ChartOf<'gantt'>, frame: Frame, theme: Theme)
   const names = [...rows.keys()];
   const taskAxis = categoryAxis(ctx, names, o.yTitle, { inverse: true });
   option.grid = gridFor(box);
-  const timeline = dates
-    ? timeAxis(ctx, o.xTitle, { grid: true })
-    : valueAxis(ctx, spanFormat, o.xTitle, {
-        scale: true,
-        line: true,
-        horizontal: true,
-      });
-  option.xAxis = { ...timeline, boundaryGap: ['2%', '2%'] };
+  const spans = [...groups.values()].flatMap((list) => list.flatMap((t) => [t.value[1], t.value[2]]));
+  // The first and last bars stay clear of the plot edges.
+  option.xAxis = dates
+    ? timeAxis(ctx, o.xTitle, spans, { grid: true, pad: 0.02 })
+    : valueAxis(ctx, spanFormat, o.xTitle, { scale: true, line: true, horizontal: true, pad: 0.02 });
   option.yAxis = {
     ...taskAxis,
     axisLabel: { ...taskAxis.axisLabel, show: !o.labels, rotate: 0 },
     splitLine: { show: false },
   };
   option.tooltip = tooltipFor(spanFormat.value);
-  option.series = [...groups].map(
-    ([name, tasks]): CustomSeriesOption => ({
+  option.series = series.map(
+    ({ name, tasks }): CustomSeriesOption => ({
       type: 'custom',
       name,
       data: tasks.map((t) => ({ value: t.value, name: t.name })),

@@ -13,10 +13,28 @@ import {
 import type { Theme } from '../theme.js';
 import { seriesData, xAxisFor, xyData } from '../xy.js';
 
+/** Plot width, in px, each point needs for `markers: auto` to draw it. */
+export const MARKER_SPACING = 12;
+
+/**
+ * Whether the points get markers: as asked, or with `auto` only when every line has at most
+ * one point per `MARKER_SPACING` px of plot width (a dense line is its own mark).
+ */
+function showMarkers(
+  markers: boolean | 'auto',
+  series: readonly { readonly values: readonly (number | null)[] }[],
+  plotWidth: number,
+): boolean {
+  if (markers !== 'auto') return markers;
+  const longest = Math.max(0, ...series.map((s) => s.values.filter((v) => v !== null).length));
+  return longest * MARKER_SPACING <= plotWidth;
+}
+
 /**
  * Line chart: x from `encode.x` (ISO dates on a time axis, numbers on a value axis, else
  * categories), y from `encode.y`, one line per `encode.series` value. Missing points leave a
- * gap. `smooth` curves the lines, `markers` draws the points, `lineWidth` sets the stroke,
+ * gap. `smooth` curves the lines, `markers` draws the points (`auto`: when they are few for the
+ * width), `lineWidth` sets the stroke,
  * `labels` writes the values above the points.
  */
 export function lineOption(chart: ChartOf<'line'>, frame: Frame, theme: Theme): ChartOption {
@@ -31,6 +49,7 @@ export function lineOption(chart: ChartOf<'line'>, frame: Frame, theme: Theme): 
   const { option, box } = chrome(ctx, { names: named ? d.series.map((s) => s.name) : [], icon: 'line' });
   const label = dataLabel(ctx, format.value, d.kind === 'category' ? 0 : 1);
   const markerSize = Math.max(4, Math.round((o.lineWidth + 4) * ctx.scale));
+  const markers = showMarkers(o.markers, d.series, ctx.width - box.left - box.right);
 
   option.grid = gridFor(box);
   option.xAxis = xAxisFor(ctx, d, o.xTitle, o.labels);
@@ -42,10 +61,11 @@ export function lineOption(chart: ChartOf<'line'>, frame: Frame, theme: Theme): 
       name: s.name,
       data: seriesData(d, s.values),
       smooth: o.smooth,
-      showSymbol: o.markers,
+      // ECharts hangs labels on symbols: labels without markers get empty ones.
+      showSymbol: markers || o.labels,
       symbol: 'circle',
-      symbolSize: markerSize,
-      itemStyle: { borderColor: theme.surface, borderWidth: 1 },
+      symbolSize: markers ? markerSize : 0,
+      itemStyle: { borderColor: theme.surface, borderWidth: markers ? 1 : 0 },
       lineStyle: { width: o.lineWidth },
       connectNulls: false,
       emphasis: { disabled: true },
@@ -53,6 +73,9 @@ export function lineOption(chart: ChartOf<'line'>, frame: Frame, theme: Theme): 
         show: o.labels,
         position: 'top',
         distance: 4,
+        // Room around each label, so that labels hidden for overlapping never touch either.
+        padding: [1, 3],
+        backgroundColor: 'transparent',
         ...label,
         formatter: (p) => label.formatter({ value: p.value }),
       },

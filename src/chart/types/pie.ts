@@ -1,9 +1,8 @@
 import { type Column, cell, type Frame } from '../../data/frame.js';
-import { FONT_STACK } from '../../font.js';
 import type { ChartOption, PieSeriesOption } from '../echarts.js';
 import { channel, toLabel, toNumber } from '../encode.js';
 import { type ChartOf, chartContext, chrome, tooltipFor, valueFormatter } from '../layout.js';
-import { measureText } from '../metrics.js';
+import { fitPieLabels, labelText } from '../pie-labels.js';
 import type { Theme } from '../theme.js';
 
 /** Slices by name in first-seen order; repeated names are summed, non-positive values dropped. */
@@ -17,6 +16,9 @@ function slices(names: Column, values: Column) {
   }
   return [...byName].filter(([, v]) => v > 0).map(([name, value]) => ({ name, value }));
 }
+
+/** Where the first slice starts: 12 o'clock. */
+const START_ANGLE = 90;
 
 /**
  * Pie chart: slice names from `encode.x` (or `encode.series`), sizes from `encode.y`.
@@ -35,27 +37,25 @@ export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): Ch
   ).value;
   const { option, box } = chrome(ctx, { names: data.map((d) => d.name) });
 
-  const text = (p: { name: string; value?: unknown; percent?: number }): string => {
-    const v = typeof p.value === 'number' ? p.value : 0;
-    if (o.labels === 'percent') return `${p.name} ${(p.percent ?? 0).toFixed(1)}%`;
-    if (o.labels === 'value') return `${p.name} ${format(v)}`;
-    return p.name;
-  };
+  const amount = (p: { value?: unknown; percent?: number }): string =>
+    o.labels === 'percent'
+      ? `${(p.percent ?? 0).toFixed(1)}%`
+      : format(typeof p.value === 'number' ? p.value : 0);
   const labelSize = ctx.fontSize;
-  const font = `${labelSize}px ${FONT_STACK}`;
   const total = data.reduce((s, d) => s + d.value, 0);
-  const widest =
-    o.labels === 'none'
-      ? 0
-      : Math.max(
-          0,
-          ...data.map((d) => measureText(text({ ...d, percent: (100 * d.value) / total }), font).width),
-        );
-  const plotW = ctx.width - box.left - box.right;
-  const plotH = ctx.height - box.top - box.bottom;
-  // Outside labels need their width on each side plus a leader line; keep a readable pie.
-  const room = o.labels === 'none' ? 0 : Math.min(widest + 40 * ctx.scale, plotW * 0.34);
-  const outer = Math.max(16, Math.min(plotH / 2 - (o.labels === 'none' ? 0 : labelSize), plotW / 2 - room));
+  const leader = [8 * ctx.scale, 8 * ctx.scale] as const;
+  const { form, radius: outer } = fitPieLabels(
+    o.labels,
+    data.map((d) => ({ ...d, amount: amount({ value: d.value, percent: (100 * d.value) / total }) })),
+    {
+      width: ctx.width - box.left - box.right,
+      height: ctx.height - box.top - box.bottom,
+      fontSize: labelSize,
+      leader,
+      legend: chart.options.legend !== 'none',
+      startAngle: START_ANGLE,
+    },
+  );
   const inner = (outer * o.innerRadius) / 100;
 
   option.tooltip = tooltipFor(format);
@@ -68,7 +68,7 @@ export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): Ch
     center: ['50%', '50%'],
     radius: [inner, outer],
     percentPrecision: 1,
-    startAngle: 90,
+    startAngle: START_ANGLE,
     avoidLabelOverlap: true,
     minShowLabelAngle: 2,
     itemStyle: { borderColor: theme.surface, borderWidth: 1 },
@@ -78,9 +78,9 @@ export function pieOption(chart: ChartOf<'pie'>, frame: Frame, theme: Theme): Ch
       position: 'outside',
       color: theme.text,
       fontSize: labelSize,
-      formatter: (p) => text({ name: p.name, value: p.value, percent: p.percent ?? 0 }),
+      formatter: (p) => labelText(form, p.name, amount({ value: p.value, percent: p.percent ?? 0 })),
     },
-    labelLine: { show: o.labels !== 'none', length: 8 * ctx.scale, length2: 8 * ctx.scale },
+    labelLine: { show: o.labels !== 'none', length: leader[0], length2: leader[1] },
     labelLayout: { hideOverlap: true },
   };
   option.series = [series];

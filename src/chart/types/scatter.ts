@@ -57,7 +57,7 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
   const gap: [string, string] = ['4%', '4%'];
   option.xAxis = {
     ...(timeX
-      ? timeAxis(ctx, o.xTitle, { grid: true })
+      ? timeAxis(ctx, o.xTitle, xs, { grid: true, pad: 0.04 })
       : valueAxis(ctx, xFormat, o.xTitle, {
           scale: true,
           line: true,

@@ -51,6 +51,8 @@ export function sparklineOption(chart: ChartOf<'sparkline'>, frame: Frame, theme
       ...(o.area ? { areaStyle: { opacity: 0.18 } } : {}),
       emphasis: { disabled: true },
       silent: true,
+      // The grid is inset by the dot radius: nothing drawn needs cutting at its edge.
+      clip: false,
     }),
   );
   const first = data.series[0]?.values ?? [];
@@ -71,6 +73,8 @@ export function sparklineOption(chart: ChartOf<'sparkline'>, frame: Frame, theme
     data: marks,
     symbolSize: dot,
     z: 3,
+    // Dots on the top or bottom point would be cut in half at the grid's edge.
+    clip: false,
     silent: true,
     emphasis: { disabled: true },
   };

@@ -22,7 +22,8 @@ describe('area chart', () => {
       expect(stroked(svg, c)).toHaveLength(1);
     }
     // Stacked: each layer's top sits above the one before.
-    const tops = palette.slice(0, 3).map((c) => topEdge(filled(svg, c)[0]!));
+    // Layers stack in frame order (EMEA, Americas, APAC), coloured in sorted order.
+    const tops = [palette[2]!, palette[1]!, palette[0]!].map((c) => topEdge(filled(svg, c)[0]!));
     expect(tops[1]).toBeLessThan(tops[0]!);
     expect(tops[2]).toBeLessThan(tops[1]!);
   });

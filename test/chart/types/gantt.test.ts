@@ -12,6 +12,8 @@ const plan = frameFromRows([
   { task: 'UAT', start: '2024-05-20', end: '2024-06-21', phase: 'Test' },
 ]);
 const encode = { x: 'start', x2: 'end', y: 'task', series: 'phase' };
+/** Each phase's colour: the palette in the phases' sorted order. */
+const phase = { Build: palette[0]!, Design: palette[1]!, Test: palette[2]! };
 
 /** Top edge of a bar path. */
 const top = (p: string) => Number(/d="M[\d.]+ ([\d.]+)/.exec(p)?.[1]);
@@ -19,19 +21,19 @@ const top = (p: string) => Number(/d="M[\d.]+ ([\d.]+)/.exec(p)?.[1]);
 describe('gantt chart', () => {
   it('draws one bar per task, coloured by category, labelled with the task', () => {
     const svg = renderChartSvg(makeChart('gantt', encode), plan);
-    expect(filled(svg, palette[0]!)).toHaveLength(1);
-    expect(filled(svg, palette[1]!)).toHaveLength(2);
-    expect(filled(svg, palette[2]!)).toHaveLength(1);
+    expect(filled(svg, phase.Design)).toHaveLength(1);
+    expect(filled(svg, phase.Build)).toHaveLength(2);
+    expect(filled(svg, phase.Test)).toHaveLength(1);
     expect(texts(svg)).toEqual(expect.arrayContaining(['Planning', 'Build ledger', 'Integrations', 'UAT']));
     expect(texts(svg)).toEqual(expect.arrayContaining(['Design', 'Build', 'Test']));
   });
 
   it('lists tasks top to bottom in frame order', () => {
     const svg = renderChartSvg(makeChart('gantt', encode), plan);
-    const [build, integrations] = filled(svg, palette[1]!).map(top);
-    expect(top(filled(svg, palette[0]!)[0]!)).toBeLessThan(build!);
+    const [build, integrations] = filled(svg, phase.Build).map(top);
+    expect(top(filled(svg, phase.Design)[0]!)).toBeLessThan(build!);
     expect(build).toBeLessThan(integrations!);
-    expect(integrations).toBeLessThan(top(filled(svg, palette[2]!)[0]!));
+    expect(integrations).toBeLessThan(top(filled(svg, phase.Test)[0]!));
   });
 
   it('makes bar length follow duration on a time axis', () => {
@@ -42,8 +44,8 @@ describe('gantt chart', () => {
       const xs = [...(/d="([^"]+)"/.exec(p)?.[1] ?? '').matchAll(/[ML]([\d.]+)/g)].map((m) => Number(m[1]));
       return Math.max(...xs) - Math.min(...xs);
     };
-    const [build] = filled(svg, palette[1]!);
-    expect(width(build!)).toBeGreaterThan(width(filled(svg, palette[0]!)[0]!) * 2);
+    const [build] = filled(svg, phase.Build);
+    expect(width(build!)).toBeGreaterThan(width(filled(svg, phase.Design)[0]!) * 2);
   });
 
   it('puts task names on the axis instead when labels are off', () => {
