@@ -71,93 +71,140 @@ const enumOf = <T extends Record<string, string>>(o: T) =>
   z.enum(Object.keys(o) as [keyof T & string, ...(keyof T & string)[]]);
 
 /** A plain value in data, filters and params. */
-export const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const Scalar = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .describe('A text, a number, true/false or null.');
 export type Scalar = z.infer<typeof Scalar>;
 
 /** `{ param: name }`: the value of a report param. */
-export const ParamRef = z.strictObject({ param: z.string().min(1) });
+export const ParamRef = z
+  .strictObject({ param: z.string().min(1).describe('Name of a param under `params:`.') })
+  .describe('The value of a report param; a filter whose param has no value is dropped (all rows).');
 export type ParamRef = z.infer<typeof ParamRef>;
 
 const FilterValue = z.union([Scalar, ParamRef, z.array(z.union([Scalar, ParamRef]))]);
 
-export const Filter = z.strictObject({
-  field: z.string().min(1).describe('Column to test.'),
-  op: enumOf(FilterOp).default('eq').describe('Comparison. Defaults to eq.'),
-  value: FilterValue.optional().describe(
-    'A value, `{param: name}`, or a list (for in, and [low, high] for between). Not used by isNull/notNull.',
-  ),
-});
+export const Filter = z
+  .strictObject({
+    field: z.string().min(1).describe('Column to test.'),
+    op: enumOf(FilterOp).default('eq').describe('Comparison. Defaults to eq.'),
+    value: FilterValue.optional().describe(
+      'A value, `{param: name}`, or a list (for in, and [low, high] for between). Not used by isNull/notNull.',
+    ),
+  })
+  .describe('A condition rows must meet, e.g. { field: region, op: eq, value: EMEA }.');
 export type Filter = z.infer<typeof Filter>;
 
-export const GroupBy = z.union([
-  z.string().min(1),
-  z.strictObject({
-    field: z.string().min(1),
-    bucket: enumOf(TimeBucket)
-      .optional()
-      .describe('Time bucket for ISO dates. Output is the ISO date of the bucket start.'),
-    timezone: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('IANA time zone the buckets are cut in, e.g. "Europe/Paris". Defaults to UTC.'),
-    bin: z
-      .strictObject({
-        step: z.number().positive().describe('Bin width.'),
-        offset: z.number().optional().describe('Where bins start. Defaults to 0.'),
-      })
-      .optional()
-      .describe('Numeric bins: the output is the lower edge of the bin.'),
-    as: z.string().min(1).optional().describe('Output column name. Defaults to the field name.'),
-  }),
-]);
+export const GroupBy = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      field: z.string().min(1).describe('Column to group by.'),
+      bucket: enumOf(TimeBucket)
+        .optional()
+        .describe('Time bucket for ISO dates. Output is the ISO date of the bucket start.'),
+      timezone: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('IANA time zone the buckets are cut in, e.g. "Europe/Paris". Defaults to UTC.'),
+      bin: z
+        .strictObject({
+          step: z.number().positive().describe('Bin width.'),
+          offset: z.number().optional().describe('Where bins start. Defaults to 0.'),
+        })
+        .optional()
+        .describe('Numeric bins: the output is the lower edge of the bin.'),
+      as: z.string().min(1).optional().describe('Output column name. Defaults to the field name.'),
+    }),
+  ])
+  .describe('A column to group by: its name, or { field, bucket | bin, timezone, as }.');
 export type GroupBy = z.infer<typeof GroupBy>;
 
-export const Aggregate = z.strictObject({
-  op: enumOf(AggregateOp),
-  field: z.string().min(1).optional().describe('Column to aggregate; not needed for count.'),
-});
+export const Aggregate = z
+  .strictObject({
+    op: enumOf(AggregateOp).describe(
+      'Function: count, countDistinct, sum, avg, min, max, median, p90, first or last.',
+    ),
+    field: z.string().min(1).optional().describe('Column to aggregate; not needed for count.'),
+  })
+  .describe('An output column computed over each group, e.g. { op: sum, field: revenue }.');
 export type Aggregate = z.infer<typeof Aggregate>;
 
-export const SortItem = z.union([
-  z.string().min(1),
-  z.strictObject({ field: z.string().min(1), order: z.enum(['asc', 'desc']).default('asc') }),
-]);
+export const SortItem = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      field: z.string().min(1).describe('Output column to sort by.'),
+      order: z.enum(['asc', 'desc']).default('asc').describe('Defaults to asc.'),
+    }),
+  ])
+  .describe('A column to sort by: its name (ascending), or { field, order }.');
 export type SortItem = z.infer<typeof SortItem>;
 
 /** A declarative query over one dataset. */
-export const Query = z.strictObject({
-  from: z.string().min(1).describe('Name of a dataset under `datasets:`.'),
-  filter: z.array(Filter).optional(),
-  groupBy: z.array(GroupBy).optional(),
-  aggregate: z.record(z.string().min(1), Aggregate).optional(),
-  pivot: z
-    .strictObject({
-      on: z.string().min(1).describe('Output column whose values become columns.'),
-      value: z.string().min(1).describe('Output column that fills them.'),
-    })
-    .optional()
-    .describe('Turns the values of one column into columns (a wide table).'),
-  sort: z.array(SortItem).optional(),
-  limit: z.int().positive().optional(),
-  other: z
-    .union([z.boolean(), z.string().min(1)])
-    .optional()
-    .describe('With limit: sum the rows past the limit into one row labelled "Other" (or this label).'),
-  fill: z
-    .enum(['zero', 'null'])
-    .optional()
-    .describe('Fill missing time buckets between the first and last with 0 or null aggregates.'),
-  onInvalid: z
-    .enum(['skip', 'error'])
-    .optional()
-    .describe(
-      'Nulls and non-numbers in numeric aggregates, and text that is not a date where a date is read: skip and warn (default), or fail.',
-    ),
-});
+export const Query = z
+  .strictObject({
+    from: z.string().min(1).describe('Name of a dataset under `datasets:`.'),
+    filter: z
+      .array(Filter)
+      .optional()
+      .describe('Conditions every row must meet (all of them). Defaults to none: every row.'),
+    groupBy: z
+      .array(GroupBy)
+      .optional()
+      .describe(
+        'Columns, time buckets or numeric bins to group rows by: one output row per group. Defaults to none: rows pass through (or one row, with aggregate).',
+      ),
+    aggregate: z
+      .record(z.string().min(1), Aggregate)
+      .optional()
+      .describe(
+        'Output columns computed over each group, by name, e.g. { revenue: { op: sum, field: amount } }. Defaults to none.',
+      ),
+    pivot: z
+      .strictObject({
+        on: z.string().min(1).describe('Output column whose values become columns.'),
+        value: z.string().min(1).describe('Output column that fills them.'),
+      })
+      .optional()
+      .describe('Turns the values of one column into columns (a wide table).'),
+    sort: z
+      .array(SortItem)
+      .optional()
+      .describe('Order of the output rows: by the first column, then the next. Defaults to none.'),
+    limit: z
+      .int()
+      .positive()
+      .optional()
+      .describe('Keep the first N output rows (after sort). Defaults to all.'),
+    other: z
+      .union([z.boolean(), z.string().min(1)])
+      .optional()
+      .describe(
+        'With limit: sum the rows past the limit into one row labelled "Other" (or this label). Defaults to false.',
+      ),
+    fill: z
+      .enum(['zero', 'null'])
+      .optional()
+      .describe(
+        'Fill missing time buckets between the first and last with 0 or null aggregates. Defaults to none: missing buckets stay out.',
+      ),
+    onInvalid: z
+      .enum(['skip', 'error'])
+      .optional()
+      .describe(
+        'Nulls and non-numbers in numeric aggregates, and text that is not a date where a date is read: skip and warn (default), or fail.',
+      ),
+  })
+  .meta({
+    id: 'Query',
+    description:
+      'A query over one dataset, run in the one scan of that dataset: filter, groupBy with aggregate, pivot, sort, limit.',
+  });
 export type Query = z.infer<typeof Query>;
 
-export const ColumnType = z.enum(['string', 'number', 'date', 'boolean']);
+export const ColumnType = z.enum(['string', 'number', 'date', 'boolean']).describe('Type of a column.');
 
 /** A date format of d3-time-format / strptime directives, such as "%b %d %Y". */
 export const DateFormat = z.string().superRefine((format, ctx) => {
@@ -183,7 +230,8 @@ export const ColumnSpec = z
     if (c.format !== undefined && c.type !== 'date') {
       ctx.addIssue({ code: 'custom', path: ['format'], message: 'format applies to date columns only' });
     }
-  });
+  })
+  .describe('A column type, with the format of its text for dates.');
 
 const Columns = z
   .record(z.string(), z.union([ColumnType, ColumnSpec]))
@@ -192,58 +240,83 @@ const Columns = z
     'Declared column types (a type, or { type, format }); other columns are inferred (numbers become numbers).',
   );
 
-export const Dataset = z.discriminatedUnion('source', [
-  z.strictObject({
-    source: z.literal('inline'),
-    rows: z.array(z.record(z.string(), Scalar)).describe('The rows, as objects.'),
-    columns: Columns,
-  }),
-  z.strictObject({
-    source: z.literal('csv'),
-    path: z.string().min(1).describe('CSV file, relative to the report file.'),
-    delimiter: z.string().length(1).optional().describe('Field delimiter. Defaults to ",".'),
-    columns: Columns,
-  }),
-  z.strictObject({
-    source: z.literal('ndjson'),
-    path: z.string().min(1).describe('Newline-delimited JSON file: one object per line.'),
-    columns: Columns,
-  }),
-  z.strictObject({
-    source: z.literal('json'),
-    path: z.string().min(1).describe('JSON file holding one top-level array of objects (streamed).'),
-    columns: Columns,
-  }),
-  z.strictObject({
-    source: z.literal('sqlite'),
-    path: z.string().min(1).describe('SQLite database file, opened read-only.'),
-    table: z.string().min(1).optional().describe('Table (or view) to read.'),
-    query: z.string().min(1).optional().describe('SQL query to read (instead of table).'),
-    columns: Columns,
-  }),
-  z.strictObject({
-    source: z.literal('postgres'),
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax of the URL.
-    url: z.string().min(1).describe('Connection URL; `${ENV_VAR}` is replaced from the environment.'),
-    table: z.string().min(1).optional().describe('Table (or view) to read, optionally schema-qualified.'),
-    query: z.string().min(1).optional().describe('SQL query to read (instead of table).'),
-    timeoutMs: z
-      .int()
-      .positive()
-      .max(MAX_TIMEOUT_MS)
-      .optional()
-      .describe('Limit for connecting and for each read, in ms. Defaults to 30000; at most 2^31 - 1.'),
-    columns: Columns,
-  }),
-]);
+const SOURCE = 'Where the rows come from: inline, csv, ndjson, json, sqlite or postgres.';
+
+export const Dataset = z
+  .discriminatedUnion('source', [
+    z
+      .strictObject({
+        source: z.literal('inline').describe(SOURCE),
+        rows: z.array(z.record(z.string(), Scalar)).describe('The rows, as objects.'),
+        columns: Columns,
+      })
+      .describe('Rows written in the report itself.'),
+    z
+      .strictObject({
+        source: z.literal('csv').describe(SOURCE),
+        path: z.string().min(1).describe('CSV file, relative to the report file.'),
+        delimiter: z.string().length(1).optional().describe('Field delimiter. Defaults to ",".'),
+        columns: Columns,
+      })
+      .describe('A CSV file with a header row.'),
+    z
+      .strictObject({
+        source: z.literal('ndjson').describe(SOURCE),
+        path: z.string().min(1).describe('Newline-delimited JSON file: one object per line.'),
+        columns: Columns,
+      })
+      .describe('A newline-delimited JSON file.'),
+    z
+      .strictObject({
+        source: z.literal('json').describe(SOURCE),
+        path: z.string().min(1).describe('JSON file holding one top-level array of objects (streamed).'),
+        columns: Columns,
+      })
+      .describe('A JSON file holding an array of objects.'),
+    z
+      .strictObject({
+        source: z.literal('sqlite').describe(SOURCE),
+        path: z.string().min(1).describe('SQLite database file, opened read-only.'),
+        table: z.string().min(1).optional().describe('Table (or view) to read.'),
+        query: z.string().min(1).optional().describe('SQL query to read (instead of table).'),
+        columns: Columns,
+      })
+      .describe('A table or query of a SQLite database; queries are pushed down to SQL.'),
+    z
+      .strictObject({
+        source: z.literal('postgres').describe(SOURCE),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax of the URL.
+        url: z.string().min(1).describe('Connection URL; `${ENV_VAR}` is replaced from the environment.'),
+        table: z.string().min(1).optional().describe('Table (or view) to read, optionally schema-qualified.'),
+        query: z.string().min(1).optional().describe('SQL query to read (instead of table).'),
+        timeoutMs: z
+          .int()
+          .positive()
+          .max(MAX_TIMEOUT_MS)
+          .optional()
+          .describe('Limit for connecting and for each read, in ms. Defaults to 30000; at most 2^31 - 1.'),
+        columns: Columns,
+      })
+      .describe('A table or query of a PostgreSQL database; queries are pushed down to SQL.'),
+  ])
+  .meta({
+    id: 'Dataset',
+    description:
+      'A table of rows, read once per render: `source` says from where (inline, csv, ndjson, json, sqlite, postgres).',
+  });
 export type Dataset = z.infer<typeof Dataset>;
 
-export const ParamDef = z.strictObject({
-  type: z.enum(['string', 'number', 'boolean', 'date']).default('string'),
-  default: Scalar.optional(),
-  values: z.array(Scalar).optional().describe('Allowed values.'),
-  description: z.string().optional(),
-});
+export const ParamDef = z
+  .strictObject({
+    type: z
+      .enum(['string', 'number', 'boolean', 'date'])
+      .default('string')
+      .describe('Type the given value is read as. Defaults to string.'),
+    default: Scalar.optional().describe('Value when none is given. Defaults to none: the param is unset.'),
+    values: z.array(Scalar).optional().describe('Allowed values. Defaults to any value of the type.'),
+    description: z.string().optional().describe('What the param is for.'),
+  })
+  .describe('A value given at render time (`--param name=value`), used by filters and `when` blocks.');
 export type ParamDef = z.infer<typeof ParamDef>;
 
 /** A d3-format specifier such as ",.0f", "$,.2f", ".1%" or ".2s". */
@@ -365,15 +438,19 @@ const rules = z
 const commonOptions = {
   width: Dimension.optional().describe('Width in pixels, 10 to 10000. Defaults to 600 (sparkline: 100).'),
   height: Dimension.optional().describe('Height in pixels, 10 to 10000. Defaults to 400 (sparkline: 20).'),
-  subtitle: z.string().optional(),
+  subtitle: z.string().optional().describe('Line under the chart title. Defaults to none.'),
   xTitle: z
     .string()
     .optional()
-    .describe('Title of the horizontal axis as drawn (on a horizontal bar chart, the value axis).'),
+    .describe(
+      'Title of the horizontal axis as drawn (on a horizontal bar chart, the value axis). Defaults to none.',
+    ),
   yTitle: z
     .string()
     .optional()
-    .describe('Title of the vertical axis as drawn (on a horizontal bar chart, the category axis).'),
+    .describe(
+      'Title of the vertical axis as drawn (on a horizontal bar chart, the category axis). Defaults to none.',
+    ),
   legend: LegendPosition.optional().describe(
     'Legend position, or none. Defaults to bottom when there are series.',
   ),
@@ -394,13 +471,13 @@ const commonOptions = {
     .min(-90)
     .max(90)
     .optional()
-    .describe('Rotation of category axis labels in degrees.'),
+    .describe('Rotation of category axis labels in degrees, -90 to 90. Defaults to 0.'),
   grid: z.boolean().optional().describe('Grid lines. Defaults to true (theme may change it).'),
   theme: enumOf(ThemeName).optional().describe('Theme. Defaults to the report theme, then `default`.'),
   echarts: z
     .record(z.string(), z.unknown())
     .optional()
-    .describe('Raw ECharts option, deep-merged into the generated one (escape hatch).'),
+    .describe('Raw ECharts option, deep-merged into the generated one (escape hatch). Defaults to none.'),
   timeoutMs: z
     .int()
     .positive()
@@ -411,18 +488,26 @@ const commonOptions = {
     ),
 };
 
-const Encode = z.strictObject({
-  x: z.string().min(1).optional(),
-  x2: z.string().min(1).optional().describe('Gantt: end time.'),
-  y: z.string().min(1).optional(),
-  series: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('One line / bar group / area layer / gantt category per value.'),
-  size: z.string().min(1).optional().describe('Scatter: point size.'),
-  color: z.string().min(1).optional().describe('Scatter: point colour (by category).'),
-});
+const Encode = z
+  .strictObject({
+    x: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Column along the category or time axis (scatter: x values; pie: slice names; gantt: start time).',
+      ),
+    x2: z.string().min(1).optional().describe('Gantt: end time.'),
+    y: z.string().min(1).optional().describe('Column of values (pie: slice sizes; gantt: task names).'),
+    series: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('One line / bar group / area layer / gantt category per value.'),
+    size: z.string().min(1).optional().describe('Scatter: point size.'),
+    color: z.string().min(1).optional().describe('Scatter: point colour (by category).'),
+  })
+  .meta({ id: 'Encode', description: 'Which output column of `data` feeds each channel of the chart.' });
 export type Encode = z.infer<typeof Encode>;
 
 const chartBase = {
@@ -433,10 +518,22 @@ const chartBase = {
     .describe(
       'Name of a chart under `charts:` this one starts from: its fields are deep-merged (objects merge, lists and values are replaced by the ones given here). `type`, `data` and `encode` may then be left out.',
     ),
-  title: z.string().optional(),
+  title: z.string().optional().describe('Title above the chart. Defaults to none.'),
   data: Query,
   encode: Encode,
 };
+
+/** A chart of one type: its `type`, the common fields, and the options of that type. */
+function chartOf<T extends ChartType, O extends z.ZodType>(type: T, options: O, description: string) {
+  const name = `${type.charAt(0).toUpperCase()}${type.slice(1)}Chart`;
+  return z
+    .strictObject({
+      type: z.literal(type).describe('Chart type: bar, line, area, pie, scatter, sparkline or gantt.'),
+      ...chartBase,
+      options: options.optional().describe(`Options of a ${type} chart. Defaults to none.`),
+    })
+    .meta({ id: name, description });
+}
 
 export const BarOptions = z.strictObject({
   ...commonOptions,
@@ -529,52 +626,64 @@ export const GanttOptions = z.strictObject({
   labels: z.boolean().optional().describe('Task names on the bars. Defaults to true.'),
 });
 
-export const ChartSpec = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('bar'), ...chartBase, options: BarOptions.optional() }),
-  z.strictObject({ type: z.literal('line'), ...chartBase, options: LineOptions.optional() }),
-  z.strictObject({ type: z.literal('area'), ...chartBase, options: AreaOptions.optional() }),
-  z.strictObject({ type: z.literal('pie'), ...chartBase, options: PieOptions.optional() }),
-  z.strictObject({ type: z.literal('scatter'), ...chartBase, options: ScatterOptions.optional() }),
-  z.strictObject({ type: z.literal('sparkline'), ...chartBase, options: SparklineOptions.optional() }),
-  z.strictObject({ type: z.literal('gantt'), ...chartBase, options: GanttOptions.optional() }),
-]);
+export const ChartSpec = z
+  .discriminatedUnion('type', [
+    chartOf('bar', BarOptions, 'Bars per category (x), grouped or stacked by series.'),
+    chartOf('line', LineOptions, 'Lines over a category or time axis (x), one per series.'),
+    chartOf('area', AreaOptions, 'Filled lines over a category or time axis (x), stacked by series.'),
+    chartOf('pie', PieOptions, 'Slices named by x (or series), sized by y; a donut with innerRadius.'),
+    chartOf('scatter', ScatterOptions, 'Points at (x, y), sized by size and coloured by color.'),
+    chartOf('sparkline', SparklineOptions, 'A small line without axes, to sit in text or a row.'),
+    chartOf('gantt', GanttOptions, 'Tasks (y) as bars from x to x2, coloured by series.'),
+  ])
+  .meta({
+    id: 'Chart',
+    description:
+      'A chart: its `type` (bar, line, area, pie, scatter, sparkline, gantt), its data, encode and options.',
+  });
 export type ChartSpec = z.infer<typeof ChartSpec>;
 
-const ChartRef = z.union([z.string().min(1), ChartSpec]);
+const ChartRef = z
+  .union([z.string().min(1).describe('Name of a chart under `charts:`.'), ChartSpec])
+  .describe('A chart by name, or a chart written in place.');
 
-export const Condition = z.union([
-  z.string().min(1).describe('A param name: true when the param is truthy; `!name` negates.'),
-  z.strictObject({
-    param: z.string().min(1),
-    eq: Scalar.optional(),
-    ne: Scalar.optional(),
-  }),
-]);
+export const Condition = z
+  .union([
+    z.string().min(1).describe('A param name: true when the param is truthy; `!name` negates.'),
+    z.strictObject({
+      param: z.string().min(1).describe('Name of a param under `params:`.'),
+      eq: Scalar.optional().describe('True when the param has this value.'),
+      ne: Scalar.optional().describe('True when the param has another value.'),
+    }),
+  ])
+  .describe('When a block shows: a param name (truthy), `!name`, or { param, eq | ne }.');
 export type Condition = z.infer<typeof Condition>;
 
-export const TableBlock = z.strictObject({
-  data: Query,
-  title: z.string().optional(),
-  columns: z
-    .array(
-      z.union([
-        z.string().min(1),
-        z.strictObject({
-          field: z.string().min(1),
-          title: z.string().optional(),
-          format: CellFormat.optional(),
-        }),
-      ]),
-    )
-    .optional()
-    .describe('Columns to show, in order. Defaults to every output column.'),
-  fill: z
-    .union([z.number(), z.string()])
-    .optional()
-    .describe(
-      "What a cell without a value shows (a missing pivot cell, a null): a number, written in its column's format (in number columns; others show a dash), or a text. Defaults to a dash, or 0 in the columns of a pivot whose query fills with zero.",
-    ),
-});
+export const TableBlock = z
+  .strictObject({
+    data: Query,
+    title: z.string().optional().describe('Title above the table, kept on its page. Defaults to none.'),
+    columns: z
+      .array(
+        z.union([
+          z.string().min(1),
+          z.strictObject({
+            field: z.string().min(1).describe('Output column to show.'),
+            title: z.string().optional().describe('Header. Defaults to the field name.'),
+            format: CellFormat.optional(),
+          }),
+        ]),
+      )
+      .optional()
+      .describe('Columns to show, in order. Defaults to every output column.'),
+    fill: z
+      .union([z.number(), z.string()])
+      .optional()
+      .describe(
+        "What a cell without a value shows (a missing pivot cell, a null): a number, written in its column's format (in number columns; others show a dash), or a text. Defaults to a dash, or 0 in the columns of a pivot whose query fills with zero.",
+      ),
+  })
+  .describe('A table of the output rows of a query.');
 export type TableBlock = z.infer<typeof TableBlock>;
 
 export type Block =
@@ -586,17 +695,36 @@ export type Block =
   | { table: TableBlock }
   | { pagebreak: true };
 
-export const Block: z.ZodType<Block> = z.lazy(() =>
-  z.union([
-    z.strictObject({ heading: z.string(), level: z.int().min(1).max(4).optional() }),
-    z.strictObject({ text: z.string() }),
-    z.strictObject({ chart: ChartRef, caption: z.string().optional() }),
-    z.strictObject({ row: z.array(Block).min(1) }),
-    z.strictObject({ when: Condition, then: z.array(Block), else: z.array(Block).optional() }),
-    z.strictObject({ table: TableBlock }),
-    z.strictObject({ pagebreak: z.literal(true) }),
-  ]),
-);
+export const Block: z.ZodType<Block> = z
+  .lazy(() =>
+    z.union([
+      z.strictObject({
+        heading: z.string().describe('A section heading, kept with what follows it.'),
+        level: z.int().min(1).max(4).optional().describe('Heading level, 1 to 4. Defaults to 1.'),
+      }),
+      z.strictObject({
+        text: z.string().describe('A paragraph, with inline Markdown (bold, italic, code, links).'),
+      }),
+      z.strictObject({
+        chart: ChartRef,
+        caption: z.string().optional().describe('Text under the chart. Defaults to none.'),
+      }),
+      z.strictObject({
+        row: z.array(Block).min(1).describe('Blocks side by side, each in a cell of equal width.'),
+      }),
+      z.strictObject({
+        when: Condition,
+        then: z.array(Block).describe('Blocks shown when the condition holds.'),
+        else: z.array(Block).optional().describe('Blocks shown otherwise. Defaults to none.'),
+      }),
+      z.strictObject({ table: TableBlock }),
+      z.strictObject({ pagebreak: z.literal(true).describe('Starts a new page.') }),
+    ]),
+  )
+  .meta({
+    id: 'Block',
+    description: 'A block of the body: one of heading, text, chart, row, when, table, pagebreak.',
+  });
 
 export const Report = z.strictObject({
   $schema: z
@@ -606,8 +734,8 @@ export const Report = z.strictObject({
       'The JSON Schema this file follows, for editors (e.g. the output of `chartpress schema`). Ignored.',
     ),
   title: z.string().describe('Document title.'),
-  subtitle: z.string().optional(),
-  author: z.string().optional(),
+  subtitle: z.string().optional().describe('Line under the title. Defaults to none.'),
+  author: z.string().optional().describe('Author line under the title. Defaults to none.'),
   date: z.string().optional().describe('Date line under the title, shown as given.'),
   theme: enumOf(ThemeName).optional().describe('Default theme for every chart. Defaults to `default`.'),
   colors: z
@@ -621,11 +749,21 @@ export const Report = z.strictObject({
       size: z.enum(['a4', 'us-letter']).optional().describe('Defaults to a4.'),
       orientation: z.enum(['portrait', 'landscape']).optional().describe('Defaults to portrait.'),
     })
-    .optional(),
-  params: z.record(z.string().min(1), ParamDef).optional(),
-  datasets: z.record(z.string().min(1), Dataset).default({}),
-  charts: z.record(z.string().min(1), ChartSpec).default({}),
-  body: z.array(Block).min(1),
+    .optional()
+    .describe('Page size and orientation of the PDF. Defaults to a4 portrait.'),
+  params: z
+    .record(z.string().min(1), ParamDef)
+    .optional()
+    .describe('Values given at render time, by name. Defaults to none.'),
+  datasets: z
+    .record(z.string().min(1), Dataset)
+    .default({})
+    .describe('Tables of rows, by name; each is read once per render. Defaults to none.'),
+  charts: z
+    .record(z.string().min(1), ChartSpec)
+    .default({})
+    .describe('Charts by name. Only the charts the body reaches are rendered. Defaults to none.'),
+  body: z.array(Block).min(1).describe('The document: its blocks, in order.'),
 });
 export type Report = z.infer<typeof Report>;
 /** A report as written by a user, before defaults are applied. */

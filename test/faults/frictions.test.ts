@@ -103,10 +103,12 @@ describe('$schema in a report', () => {
     expect(schema.properties.$schema).toMatchObject({ type: 'string' });
     expect(schema.additionalProperties).toBe(false);
     // A chart that extends another needs only `extends`; a whole chart may name one too.
-    const chart = schema.properties.charts.additionalProperties;
-    expect(chart.anyOf).toHaveLength(2);
-    expect(chart.anyOf[1]).toMatchObject({ required: ['extends'], additionalProperties: false });
-    expect(JSON.stringify(chart.anyOf[0])).toContain('"extends"');
+    expect(schema.properties.charts.additionalProperties).toEqual({ $ref: '#/$defs/Chart' });
+    const chart = schema.$defs.Chart;
+    expect(chart.if).toMatchObject({ required: ['extends'] });
+    expect(chart.then).toMatchObject({ required: ['extends'], additionalProperties: false });
+    expect(chart.else.required).toEqual(['type']);
+    expect(schema.$defs.BarChart.properties.extends).toMatchObject({ type: 'string' });
   });
 });
 
