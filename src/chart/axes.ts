@@ -3,7 +3,7 @@ import { FONT_STACK } from '../font.js';
 import { dateLabels } from './dates.js';
 import type { ChartOption } from './echarts.js';
 import { isDateColumn, parseDate, toLabel } from './encode.js';
-import { type ValueFormat, valueFormat } from './format.js';
+import { autoFormatter, type ValueFormat, valueFormat } from './format.js';
 import type { ChartContext } from './layout.js';
 import { measureText } from './metrics.js';
 import {
@@ -42,9 +42,20 @@ function named(ctx: ChartContext, title: string | undefined) {
   };
 }
 
+function isNumbers(values: readonly Value[]): values is readonly number[] {
+  return values.length > 0 && values.every((v) => typeof v === 'number');
+}
+
+/** Numbers as a value axis or a table writes them: one format for all, d3's minus "−". */
+function numberLabel(values: readonly number[]): (v: Value) => string {
+  const format = autoFormatter(values);
+  return (v) => (typeof v === 'number' ? format(v) : toLabel(v));
+}
+
 /**
  * A category axis over `categories` in the given order. Dates are labelled at their precision
- * ("Jan 2024", "Q1 2024"...); labels turn by `labelRotate`.
+ * ("Jan 2024", "Q1 2024"...), numbers (bins, say) in one number format ("−30", "−15", "0");
+ * labels turn by `labelRotate`.
  */
 export function categoryAxis(
   ctx: ChartContext,
@@ -52,7 +63,11 @@ export function categoryAxis(
   title: string | undefined,
   opts: { inverse?: boolean } = {},
 ): CategoryAxis {
-  const labels = isDateColumn(categories) ? dateLabels(categories) : categories.map(toLabel);
+  const labels = isDateColumn(categories)
+    ? dateLabels(categories)
+    : isNumbers(categories)
+      ? categories.map(numberLabel(categories))
+      : categories.map(toLabel);
   const { theme, chart } = ctx;
   return {
     type: 'category',

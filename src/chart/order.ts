@@ -1,33 +1,23 @@
 import type { Value } from '../data/frame.js';
-import { parseDate, toNumber } from './encode.js';
-
-/** A value as a number when it is a number or a numeric string, else null. */
-function numeric(v: Value): number | null {
-  return typeof v === 'number' || typeof v === 'string' ? toNumber(v) : null;
-}
+import { parseDate } from './encode.js';
+import { compareValues } from './palette.js';
 
 /**
- * The order in which series (legend entries, colours) are listed: numerically when every
- * non-null value is a number or a numeric string ("0", "3", "10"), chronologically when every
- * non-null value is an ISO date, else as given (first seen). Nulls go last. The sort is stable
- * and returns a new array.
+ * The order in which series (legend entries, colours) are listed, the order a field's values
+ * take their colours in (see `compareValues`): numbers and numeric strings ("0", "3", "10")
+ * by value, then text by code unit; chronologically when every non-null value is an ISO date.
+ * Nulls go last. Where the rows come from, and in what order, plays no part: a value is listed
+ * at the same place in every chart. The sort is stable and returns a new array.
  */
 export function seriesOrder(values: readonly Value[]): Value[] {
   const present = values.filter((v) => v !== null);
   const nulls = values.filter((v) => v === null);
-  if (present.length === 0) return [...values];
-  const key = sortKey(present);
-  if (!key) return [...values];
-  const keyed = present.map((v, i) => ({ v, k: key(v), i }));
-  keyed.sort((a, b) => a.k - b.k || a.i - b.i);
-  return [...keyed.map((e) => e.v), ...nulls];
-}
-
-/** The numeric sort key that fits every value, or undefined when none does. */
-function sortKey(values: readonly Value[]): ((v: Value) => number) | undefined {
-  if (values.every((v) => numeric(v) !== null)) return (v) => numeric(v) ?? 0;
-  if (values.every((v) => typeof v === 'string' && parseDate(v) !== null)) return (v) => parseDate(v) ?? 0;
-  return undefined;
+  const dates = present.length > 0 && present.every((v) => typeof v === 'string' && parseDate(v) !== null);
+  const compare = dates
+    ? (a: Value, b: Value) => (parseDate(a as string) ?? 0) - (parseDate(b as string) ?? 0)
+    : compareValues;
+  // Array.prototype.sort is stable: equal values keep their order.
+  return [...present.sort(compare), ...nulls];
 }
 
 /** The label a missing series value is given (see `toLabel`): listed last. */

@@ -1,7 +1,9 @@
+import { FONT_STACK } from '../font.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartOption } from './echarts.js';
 import { parseDate, toNumber } from './encode.js';
 import { chartContext } from './layout.js';
+import { measureText } from './metrics.js';
 import { axisProblem, rulesOn, type ScreenAxis } from './scale.js';
 import type { Theme } from './theme.js';
 
@@ -37,10 +39,15 @@ function position(option: ChartOption, axis: ScreenAxis, value: string | number,
   return n;
 }
 
+/** Gap between a rule's end and its label, and the label's padding (left/right, top/bottom), px. */
+const LABEL_DISTANCE = 4;
+const LABEL_PADDING: [number, number] = [1, 3];
+
 /**
  * Draws the chart's `rules` as ECharts mark lines on its first series: dashed, muted, labelled
- * at their end (a horizontal rule's label sits above its right end, a vertical rule's above
- * its top). Value axes have already stretched to show them (see `valueAxis`, `timeAxis`).
+ * at their end. A horizontal rule's label sits right of the plot, beside its end, where no data
+ * is drawn (the plot narrows to leave it room); a vertical rule's sits above its top. Value
+ * axes have already stretched to show them (see `valueAxis`, `timeAxis`).
  */
 export function addRules(option: ChartOption, chart: NormalizedChart, theme: Theme): void {
   const across = rulesOn(chart, 'x');
@@ -64,10 +71,18 @@ export function addRules(option: ChartOption, chart: NormalizedChart, theme: The
         label: {
           show: rule.label !== undefined && rule.label !== '',
           formatter: rule.label ?? '',
-          position: axis === 'y' ? ('insideEndTop' as const) : down ? ('start' as const) : ('end' as const),
+          position: axis === 'y' ? ('end' as const) : down ? ('start' as const) : ('end' as const),
         },
       };
     });
+  const fontSize = chartContext(chart, theme).fontSize;
+  const font = `${fontSize}px ${FONT_STACK}`;
+  // The widest label of a horizontal rule, and the room it takes right of the plot.
+  const widest = Math.max(0, ...up.map(({ rule }) => (rule.label ? measureText(rule.label, font).width : 0)));
+  const grid = option.grid as { right?: unknown } | undefined;
+  if (widest > 0 && grid && !Array.isArray(grid) && typeof grid.right === 'number') {
+    grid.right += Math.ceil(widest + LABEL_DISTANCE + 2 * LABEL_PADDING[1]);
+  }
   first.markLine = {
     silent: true,
     animation: false,
@@ -77,10 +92,10 @@ export function addRules(option: ChartOption, chart: NormalizedChart, theme: The
     // A label on the surface colour stays readable over bars and lines.
     label: {
       color: theme.mutedText,
-      fontSize: chartContext(chart, theme).fontSize,
-      distance: 4,
+      fontSize,
+      distance: LABEL_DISTANCE,
       backgroundColor: theme.surface,
-      padding: [1, 3],
+      padding: LABEL_PADDING,
       borderRadius: 2,
     },
     data: items,

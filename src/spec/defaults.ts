@@ -70,6 +70,12 @@ export const pageDefaults: Readonly<Required<NonNullable<Report['page']>>> = Obj
   orientation: 'portrait',
 });
 
+/**
+ * A sparkline's title: small text on a line of its own above the line, which makes the
+ * sparkline that much taller (its `height` stays the line's).
+ */
+export const sparklineTitle = Object.freeze({ fontSize: 10, lineHeight: 14 });
+
 /** Area fill opacity: stacked layers (the default) are drawn solid, overlapping ones see-through. */
 export const areaOpacity = Object.freeze({ stacked: 0.8, overlapping: 0.35 });
 
@@ -85,10 +91,19 @@ const common = {
 /** Defaults per chart type. `legend` is turned to `none` when a chart has no series to tell apart. */
 export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOptions<T>> } = Object.freeze({
   bar: { ...common, orientation: 'vertical', stacked: false, labels: false, barGap: 20 },
-  line: { ...common, smooth: false, markers: 'auto', lineWidth: 2, labels: false, downsample: true },
+  line: {
+    ...common,
+    smooth: false,
+    markers: 'auto',
+    lineWidth: 2,
+    labels: false,
+    downsample: true,
+    gaps: 'connect',
+  },
   area: {
     ...common,
     stacked: true,
+    gaps: 'connect',
     opacity: areaOpacity.stacked,
     smooth: false,
     lineWidth: 1.5,
@@ -115,7 +130,9 @@ export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOption
 /**
  * The defaults that depend on the chart itself, for the options it leaves unset (`given`): no
  * legend when there is nothing to tell apart (and none on a sparkline); an area's fill is
- * see-through unless its layers stack.
+ * see-through unless its layers stack; a line or area whose query fills missing buckets breaks
+ * at their nulls rather than joining across them. A sparkline with a title grows by the title's
+ * line (`sparklineTitle`), whatever height it was given.
  */
 export function derivedDefaults(
   spec: ChartSpec,
@@ -128,6 +145,15 @@ export function derivedDefaults(
   if (given.legend === undefined && (!hasSeries || spec.type === 'sparkline')) derived.legend = 'none';
   if (spec.type === 'area' && given.opacity === undefined)
     derived.opacity = options.stacked ? areaOpacity.stacked : areaOpacity.overlapping;
+  if (spec.type === 'sparkline' && spec.title)
+    derived.height = Number(options.height) + sparklineTitle.lineHeight;
+  // A query that fills missing buckets with nulls asks for them to show: as gaps.
+  if (
+    (spec.type === 'line' || spec.type === 'area') &&
+    given.gaps === undefined &&
+    spec.data.fill !== undefined
+  )
+    derived.gaps = 'break';
   return derived;
 }
 

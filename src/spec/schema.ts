@@ -564,6 +564,12 @@ export const LineOptions = z.strictObject({
       'Point markers: true, false, or auto (drawn when each line has at most one point per 12 px of plot width). Defaults to auto.',
     ),
   lineWidth: z.number().min(0).max(20).optional().describe('Defaults to 2.'),
+  gaps: z
+    .enum(['connect', 'break'])
+    .optional()
+    .describe(
+      'Where a series lacks a point other series have: connect joins its line across, break leaves a gap. Defaults to connect (break when the query fills missing buckets).',
+    ),
   labels: z.boolean().optional().describe('Value labels. Defaults to false.'),
   y: AxisScale.optional().describe('Scale of the value axis. Includes zero unless `zero: false`.'),
   rules,
@@ -578,6 +584,12 @@ export const AreaOptions = z.strictObject({
   opacity: z.number().min(0).max(1).optional().describe('Fill opacity. Defaults to 0.35 (0.8 when stacked).'),
   smooth: z.boolean().optional().describe('Defaults to false.'),
   lineWidth: z.number().min(0).max(20).optional().describe('Defaults to 1.5.'),
+  gaps: z
+    .enum(['connect', 'break'])
+    .optional()
+    .describe(
+      'Where a series lacks a point other series have (unstacked: a stack counts it as zero): connect joins its line across, break leaves a gap. Defaults to connect (break when the query fills missing buckets).',
+    ),
   y: LinearScale.optional().describe('Scale of the value axis. Includes zero unless `zero: false`.'),
   rules,
 });

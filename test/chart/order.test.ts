@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { orderByName, seriesOrder } from '../../src/chart/order.js';
+import { compareValues } from '../../src/chart/palette.js';
 
 describe('seriesOrder', () => {
   it('orders numbers numerically', () => {
@@ -20,10 +21,13 @@ describe('seriesOrder', () => {
     ]);
   });
 
-  it('keeps text in the order given, and mixed values too', () => {
-    expect(seriesOrder(['EMEA', 'APAC', 'Americas'])).toEqual(['EMEA', 'APAC', 'Americas']);
-    expect(seriesOrder(['3', 'x', '1'])).toEqual(['3', 'x', '1']);
-    expect(seriesOrder([true, false])).toEqual([true, false]);
+  it('sorts text as the colour domain does, whatever order it came in', () => {
+    expect(seriesOrder(['EMEA', 'APAC', 'Americas'])).toEqual(['APAC', 'Americas', 'EMEA']);
+    expect(seriesOrder(['Japan', 'Europe', 'USA'])).toEqual(seriesOrder(['Europe', 'USA', 'Japan']));
+    // Numbers first, then text, as `compareValues` orders a field's values for its colours.
+    expect(seriesOrder(['x', '3', '1'])).toEqual(['1', '3', 'x']);
+    const labels = ['USA', '8', 'Europe', '10'];
+    expect(seriesOrder(labels)).toEqual([...labels].sort(compareValues));
   });
 
   it('puts nulls last and copies its input', () => {

@@ -90,8 +90,9 @@ describe('renderChartSvg', () => {
         // Dark paints its background; the light themes leave the page showing through.
         expect(background(svg), at).toBe(theme.background === 'transparent' ? 'none' : theme.background);
         if (type === 'sparkline') {
-          // No title, no axes: nothing but the line and its markers.
-          expect(texts(svg), at).toEqual([]);
+          // No axes: nothing but the line, its markers and its small title, in the muted colour.
+          expect(texts(svg), at).toEqual(['Sales']);
+          expect(svg, at).toMatch(new RegExp(`<text [^>]*fill="${theme.mutedText}"[^>]*>Sales</text>`));
           continue;
         }
         expect(svg, at).toMatch(new RegExp(`<text [^>]*fill="${theme.text}"[^>]*>Sales</text>`));

@@ -6,9 +6,9 @@ import type { Theme } from '../theme.js';
 import { seriesData, xAxisFor, xyData } from '../xy.js';
 
 /**
- * Area chart: like a line chart with the area under each line filled. Layers stack by default
- * (`stacked: false` overlaps them; a missing point then leaves a gap, while in a stack it counts
- * as zero). `opacity` is the fill opacity, `smooth` curves the edges, `lineWidth` sets the edge.
+ * Area chart: like a line chart with the area under each line filled. Layers stack by default,
+ * in `seriesOrder` (`stacked: false` overlaps them; a missing point then is joined across, or
+ * with `gaps: break` leaves a gap, while in a stack it counts as zero). `opacity` is the fill opacity, `smooth` curves the edges, `lineWidth` sets the edge.
  */
 export function areaOption(chart: ChartOf<'area'>, frame: Frame, theme: Theme): ChartOption {
   const ctx = chartContext(chart, theme);
@@ -36,7 +36,7 @@ export function areaOption(chart: ChartOf<'area'>, frame: Frame, theme: Theme): 
       symbol: 'none',
       lineStyle: { width: o.lineWidth },
       areaStyle: { opacity: o.opacity },
-      connectNulls: false,
+      connectNulls: o.gaps === 'connect',
       emphasis: { disabled: true },
     }),
   );

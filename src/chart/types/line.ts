@@ -32,8 +32,8 @@ function showMarkers(
 
 /**
  * Line chart: x from `encode.x` (ISO dates on a time axis, numbers on a value axis, else
- * categories), y from `encode.y`, one line per `encode.series` value. Missing points leave a
- * gap. `smooth` curves the lines, `markers` draws the points (`auto`: when they are few for the
+ * categories), y from `encode.y`, one line per `encode.series` value (in `seriesOrder`). A line
+ * joins across the points its series lacks (`gaps: break` leaves a gap instead). `smooth` curves the lines, `markers` draws the points (`auto`: when they are few for the
  * width), `lineWidth` sets the stroke,
  * `labels` writes the values above the points.
  */
@@ -67,7 +67,8 @@ export function lineOption(chart: ChartOf<'line'>, frame: Frame, theme: Theme): 
       symbolSize: markers ? markerSize : 0,
       itemStyle: { borderColor: theme.surface, borderWidth: markers ? 1 : 0 },
       lineStyle: { width: o.lineWidth },
-      connectNulls: false,
+      // A series missing a point the others have joins across it, unless `gaps: break`.
+      connectNulls: o.gaps === 'connect',
       emphasis: { disabled: true },
       label: {
         show: o.labels,

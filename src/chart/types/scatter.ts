@@ -2,8 +2,8 @@ import { cell, columnValues, type Frame } from '../../data/frame.js';
 import { timeAxis, valueAxis } from '../axes.js';
 import type { ChartOption, ScatterSeriesOption } from '../echarts.js';
 import { channel, isDateColumn, maxAbs, parseDate, toLabel, toNumber } from '../encode.js';
-import { valueFormat } from '../format.js';
-import { type ChartOf, chartContext, chrome, gridFor, tooltipFor, valueFormatter } from '../layout.js';
+import { type ChartOf, chartContext, chrome, gridFor, valueFormatter } from '../layout.js';
+import { orderByName } from '../order.js';
 import type { Theme } from '../theme.js';
 
 /** Smallest drawn point when `size` is encoded, px. */
@@ -12,7 +12,8 @@ const MIN_POINT = 3;
 /**
  * Scatter chart: one point per row at (`encode.x`, `encode.y`). `encode.size` scales the point
  * area (the largest value gets `pointSize` px, others sqrt-proportional, at least 3 px);
- * `encode.color` splits points into one coloured series per category, with a legend.
+ * `encode.color` splits points into one coloured series per category, with a legend (in
+ * `seriesOrder`). `numberFormat` writes the values of both axes (a time x keeps its dates).
  */
 export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Theme): ChartOption {
   const ctx = chartContext(chart, theme);
@@ -48,10 +49,11 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
     }
   }
 
+  // The chart's numberFormat writes both value axes: x and y alike are measured values.
   const yFormat = valueFormatter(chart, ys);
-  // The chart's numberFormat is for the measured values (y); x gets the automatic format.
-  const xFormat = valueFormat(undefined, xs);
-  const { option, box } = chrome(ctx, { names: color ? [...groups.keys()] : [], icon: 'circle' });
+  const xFormat = valueFormatter(chart, xs);
+  const series = orderByName([...groups].map(([name, data]) => ({ name, data })));
+  const { option, box } = chrome(ctx, { names: color ? series.map((s) => s.name) : [], icon: 'circle' });
   option.grid = gridFor(box);
   // Points on the extremes stay clear of the plot edges.
   const gap: [string, string] = ['4%', '4%'];
@@ -66,9 +68,23 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
     boundaryGap: gap,
   };
   option.yAxis = { ...valueAxis(ctx, yFormat, o.yTitle, { scale: true }), boundaryGap: gap };
-  option.tooltip = tooltipFor(yFormat.value);
-  option.series = [...groups].map(
-    ([name, data]): ScatterSeriesOption => ({
+  option.tooltip = {
+    trigger: 'item',
+    // A point's value is its [x, y] pair: each written in its axis' format.
+    valueFormatter: (v) => {
+      if (!Array.isArray(v)) return typeof v === 'number' ? yFormat.value(v) : String(v ?? '');
+      const [xv, yv] = v;
+      const xText =
+        typeof xv !== 'number'
+          ? String(xv ?? '')
+          : timeX
+            ? new Date(xv).toISOString().slice(0, 10)
+            : xFormat.value(xv);
+      return `${xText}, ${typeof yv === 'number' ? yFormat.value(yv) : String(yv ?? '')}`;
+    },
+  };
+  option.series = series.map(
+    ({ name, data }): ScatterSeriesOption => ({
       type: 'scatter',
       name,
       data,

@@ -1,5 +1,6 @@
 import type { Frame } from '../../data/frame.js';
 import { FONT_STACK } from '../../font.js';
+import { sparklineTitle } from '../../spec/defaults.js';
 import type { ChartOption, LineSeriesOption, ScatterSeriesOption } from '../echarts.js';
 import { channel, pivot } from '../encode.js';
 import { type ChartOf, chartContext, tooltipFor, valueFormatter } from '../layout.js';
@@ -22,7 +23,8 @@ function lastIndex(values: readonly (number | null)[]): number {
 }
 
 /**
- * Sparkline: a small line with no axes, grid, legend or title, for tables and text. Points run
+ * Sparkline: a small line with no axes, grid or legend, for tables and text; a title is written
+ * small and muted on a line of its own above it (see `sparklineTitle`). Points run
  * in frame order (`encode.x` orders nothing; the query sorts). `showMin`, `showMax`, `showLast`
  * put dots on those points, `lineWidth` sets the stroke, `area` fills under the line.
  */
@@ -37,7 +39,10 @@ export function sparklineOption(chart: ChartOf<'sparkline'>, frame: Frame, theme
     chart,
     data.series.flatMap((d) => d.values),
   ).value;
-  const dot = Math.max(2.5, Math.min(5, ctx.height / 6, o.lineWidth * 2.2));
+  // A title takes a line of its own above the line (the chart's height includes it).
+  const titled = chart.title !== undefined && chart.title !== '';
+  const lineHeight = ctx.height - (titled ? sparklineTitle.lineHeight : 0);
+  const dot = Math.max(2.5, Math.min(5, lineHeight / 6, o.lineWidth * 2.2));
   const inset = Math.ceil(dot / 2 + o.lineWidth / 2);
 
   const lines = data.series.map(
@@ -84,8 +89,32 @@ export function sparklineOption(chart: ChartOf<'sparkline'>, frame: Frame, theme
     backgroundColor: theme.background,
     color: [...ctx.colors],
     textStyle: { fontFamily: FONT_STACK },
+    ...(titled
+      ? {
+          title: {
+            text: chart.title,
+            left: 0,
+            top: 0,
+            padding: 0,
+            textStyle: {
+              fontSize: sparklineTitle.fontSize,
+              fontWeight: 'normal',
+              color: theme.mutedText,
+              lineHeight: sparklineTitle.lineHeight,
+              width: ctx.width,
+              overflow: 'truncate',
+            },
+          },
+        }
+      : {}),
     legend: { show: false },
-    grid: { left: inset, right: inset, top: inset, bottom: inset, outerBoundsMode: 'none' },
+    grid: {
+      left: inset,
+      right: inset,
+      top: inset + (titled ? sparklineTitle.lineHeight : 0),
+      bottom: inset,
+      outerBoundsMode: 'none',
+    },
     xAxis: {
       type: 'category',
       show: false,

@@ -22,8 +22,8 @@ describe('area chart', () => {
       expect(stroked(svg, c)).toHaveLength(1);
     }
     // Stacked: each layer's top sits above the one before.
-    // Layers stack in frame order (EMEA, Americas, APAC), coloured in sorted order.
-    const tops = [palette[2]!, palette[1]!, palette[0]!].map((c) => topEdge(filled(svg, c)[0]!));
+    // Layers stack in sorted order (APAC, Americas, EMEA), the order of their colours.
+    const tops = [palette[0]!, palette[1]!, palette[2]!].map((c) => topEdge(filled(svg, c)[0]!));
     expect(tops[1]).toBeLessThan(tops[0]!);
     expect(tops[2]).toBeLessThan(tops[1]!);
   });

@@ -8,11 +8,8 @@ const theme = themes.default;
 const series = frameFromRows([5, 3, 8, 2, 6, 7].map((v, i) => ({ day: `2024-01-0${i + 1}`, v })));
 
 describe('sparkline', () => {
-  it('is a 100x20 line with no axes, labels, legend or title', () => {
-    const svg = renderChartSvg(
-      makeChart('sparkline', { x: 'day', y: 'v' }, {}, { title: 'Ignored' }),
-      series,
-    );
+  it('is a 100x20 line with no axes, labels or legend', () => {
+    const svg = renderChartSvg(makeChart('sparkline', { x: 'day', y: 'v' }), series);
     expect(svg).toMatch(/^<svg width="100" height="20"/);
     expect(stroked(svg, theme.palette[0]!)).toHaveLength(1);
     expect(texts(svg)).toEqual([]);
