@@ -20,7 +20,7 @@ h2, h3, h4, h5 { font-weight: 600; margin: 1.6em 0 0.6em; }
 h2 { font-size: 21px; } h3 { font-size: 17px; } h4, h5 { font-size: 15px; }
 figure { margin: 18px 0; text-align: center; break-inside: avoid; }
 a { color: #1d5fa8; }
-code { background: #f3f5f8; border-radius: 3px; padding: 0 3px; font-size: 0.92em; }
+code { font-family: inherit; font-variant-numeric: tabular-nums; background: #f3f5f8; border-radius: 3px; padding: 0 3px; font-size: 0.95em; }
 pre { background: #f3f5f8; border-radius: 4px; padding: 8px 10px; overflow-x: auto; }
 pre code { padding: 0; }
 figure svg { max-width: 100%; height: auto; }

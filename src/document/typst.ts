@@ -36,7 +36,7 @@ const PREAMBLE = `#let muted = rgb("#5f6b7a")
 #show heading: set text(weight: "semibold")
 #show link: set text(fill: rgb("#1d5fa8"))
 #show link: underline.with(offset: 1.5pt, stroke: 0.5pt)
-#show raw: set text(size: 1.125em)
+#show raw: set text(font: "${FONT_FAMILY}", size: 1.18em, features: ("tnum",)) // raw text is set at 0.8em
 #show raw.where(block: false): box.with(fill: rgb("#f3f5f8"), inset: (x: 2pt), outset: (y: 2.5pt), radius: 2pt)
 #show raw.where(block: true): block.with(fill: rgb("#f3f5f8"), inset: 8pt, radius: 3pt, width: 100%)
 #show heading.where(level: 1): it => block(sticky: true, above: 1.6em, below: 0.9em, text(size: 15pt, it.body))

@@ -168,6 +168,18 @@ describe('text blocks in documents', () => {
     expect(main).not.toMatch(/<script|<a /);
   });
 
+  it('sets code in the one font of the document: the PDF embeds Inter only', async () => {
+    const text = 'Run `chartpress render` with *care*:\n\n```\nnpm ci\nnpm start\n```\n';
+    const result = await engine.render(report(text), { format: 'pdf' });
+    const fonts = Buffer.from(result.output as Uint8Array)
+      .toString('latin1')
+      .match(/\/BaseFont\s*\/[\w+-]+/g);
+    expect(fonts?.length).toBeGreaterThan(0);
+    for (const font of fonts ?? []) expect(font).toMatch(/\+Inter-/);
+    const page = (await engine.render(report(text), { format: 'html' })).output as string;
+    expect(page).toMatch(/code \{ font-family: inherit;/);
+  });
+
   it('set Markdown in the PDF, every user string shown as written', async () => {
     const result = await engine.render(report(attack), { format: 'pdf' });
     const text = await pdfText(result.output as Uint8Array);
