@@ -1,6 +1,5 @@
 import { createEngine } from '../engine.js';
 import { formatWarning } from '../errors.js';
-import { reportJsonSchema } from '../spec/json-schema.js';
 import { ExitCode, type Io, parseParams, reportError } from './output.js';
 
 /**
@@ -21,10 +20,4 @@ export async function dataCommand(reportFile: string, flags: { param: string[] }
   } finally {
     await engine.close();
   }
-}
-
-/** `chartpress schema`: the JSON Schema of the report format. */
-export function schemaCommand(io: Io): number {
-  io.stdout(JSON.stringify(reportJsonSchema(), null, 2));
-  return ExitCode.ok;
 }

@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { ChartpressError, problem } from '../errors.js';
 import { VERSION } from '../version.js';
-import { chartCommand } from './chart.js';
-import { dataCommand, schemaCommand } from './data.js';
 import { ExitCode, type Io, processIo, reportError } from './output.js';
-import { renderCommand } from './render.js';
 import { installSignalCleanup } from './write.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+// Each command's module (and the engine behind it) is loaded only when that command runs, so
+// `--version` and `--help` load commander and little else.
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -57,7 +57,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .option('--timings', 'print the time per phase and the five slowest charts')
     .option('-q, --quiet', 'print nothing but errors (and --stats)')
     .action(async (report: string, opts: RenderFlags) => {
-      code = await renderCommand(report, opts, io);
+      code = await (await import('./render.js')).renderCommand(report, opts, io);
     });
 
   program
@@ -69,7 +69,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .option('--param <name=value>', 'set a param (repeatable)', collect, [])
     .option('--scale <n>', 'PNG pixel ratio', '2')
     .action(async (chart: string, opts: ChartFlags) => {
-      code = await chartCommand(chart, opts, io);
+      code = await (await import('./chart.js')).chartCommand(chart, opts, io);
     });
 
   program
@@ -78,14 +78,14 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .argument('<report>', 'report file')
     .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
     .action(async (report: string, opts: { param: string[] }) => {
-      code = await dataCommand(report, opts, io);
+      code = await (await import('./data.js')).dataCommand(report, opts, io);
     });
 
   program
     .command('schema')
     .description('print the JSON Schema of the report format')
-    .action(() => {
-      code = schemaCommand(io);
+    .action(async () => {
+      code = (await import('./schema.js')).schemaCommand(io);
     });
 
   try {
