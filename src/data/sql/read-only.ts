@@ -21,22 +21,8 @@ export function firstWord(sql: string): string {
   while (i < sql.length) {
     const c = sql[i];
     if (c === '(' || /\s/.test(c ?? '')) i++;
-    else if (sql.startsWith('--', i)) {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (sql.startsWith('/*', i)) {
-      // PostgreSQL block comments nest.
-      let depth = 0;
-      do {
-        if (sql.startsWith('/*', i)) {
-          depth++;
-          i += 2;
-        } else if (sql.startsWith('*/', i)) {
-          depth--;
-          i += 2;
-        } else i++;
-      } while (depth > 0 && i < sql.length);
-    } else break;
+    else if (sql.startsWith('--', i) || sql.startsWith('/*', i)) i = afterComment(sql, i);
+    else break;
   }
   return /^[A-Za-z_]+/.exec(sql.slice(i))?.[0].toLowerCase() ?? '';
 }
@@ -69,21 +55,8 @@ export function hasSecondStatement(sql: string): boolean {
   while (i < n) {
     const c = sql[i] ?? '';
     const prev = sql[i - 1] ?? '';
-    if (c === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      i = end < 0 ? n : end + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
-      let depth = 0;
-      do {
-        if (sql.startsWith('/*', i)) {
-          depth++;
-          i += 2;
-        } else if (sql.startsWith('*/', i)) {
-          depth--;
-          i += 2;
-        } else i++;
-      } while (depth > 0 && i < n);
-    } else if (/\s/.test(c)) i++;
+    if ((c === '-' && sql[i + 1] === '-') || (c === '/' && sql[i + 1] === '*')) i = afterComment(sql, i);
+    else if (/\s/.test(c)) i++;
     else if (ended) return true;
     else if (c === ';') {
       ended = true;
@@ -151,4 +124,25 @@ export function readOnlyError(message: string, where: SqlWhere, cause?: unknown)
     problem('CP_ERR_SQL_READ_ONLY', message, at),
     cause === undefined ? undefined : { cause },
   );
+}
+
+/** The index just past the comment that starts at `start`: a line comment, or a block comment (nested). */
+function afterComment(sql: string, start: number): number {
+  if (sql.startsWith('--', start)) {
+    const end = sql.indexOf('\n', start);
+    return end < 0 ? sql.length : end + 1;
+  }
+  // PostgreSQL block comments nest.
+  let i = start;
+  let depth = 0;
+  do {
+    if (sql.startsWith('/*', i)) {
+      depth++;
+      i += 2;
+    } else if (sql.startsWith('*/', i)) {
+      depth--;
+      i += 2;
+    } else i++;
+  } while (depth > 0 && i < sql.length);
+  return i;
 }
