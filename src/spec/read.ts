@@ -7,7 +7,7 @@ import { ChartpressError, problem } from '../errors.js';
 const CHUNK = 64 * 1024;
 
 /** Not on every platform; where it is, opening a FIFO does not wait for a writer. */
-const NONBLOCK = constants.O_NONBLOCK ?? 0;
+export const NONBLOCK = constants.O_NONBLOCK ?? 0;
 
 /** What a path that is not a regular file names, for messages. */
 export function fileKind(s: Stats): string {

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { tracedRun } from '../helpers/trace.js';
 
 const tmp = tempDir();
 const root = join(import.meta.dirname, '../..');
@@ -43,14 +41,9 @@ describe('chartpress render with its folder cache', () => {
     // A separate process per run, with every module it resolves written to a trace file.
     const run = async (name: string) => {
       const trace = join(tmp.dir, `${name}.trace`);
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
+      const { stdout, modules } = await tracedRun(
+        'src/cli/main.ts',
         [
-          '--import',
-          'tsx',
-          '--import',
-          './test/cache/fixtures/trace-modules.mjs',
-          'src/cli/main.ts',
           'render',
           example,
           '-o',
@@ -61,9 +54,8 @@ describe('chartpress render with its folder cache', () => {
           'json',
           '--quiet',
         ],
-        { cwd: root, env: { ...process.env, CHARTPRESS_TRACE: trace } },
+        trace,
       );
-      const modules = readFileSync(trace, 'utf8').split('\n');
       return {
         stats: statsOf(stdout.split('\n')),
         echarts: modules.filter((m) => m.includes('/node_modules/echarts/')),

@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CHART_RENDERER_VERSION } from '../../src/chart/render.js';
 import { compilePdf } from '../../src/document/pdf.js';
@@ -10,11 +7,12 @@ import { createCache, createEngine, type RenderStats } from '../../src/index.js'
 import { keyVersions } from '../../src/pipeline/charts.js';
 import { chartOf } from '../../src/pipeline/drawn.js';
 import { pdfText } from '../helpers/pdf.js';
+import { tracedRun } from '../helpers/trace.js';
 import { cacheReport } from './fixture.js';
 import { svgOf } from './store-suite.js';
 
 const { dir, report, write } = cacheReport();
-const root = join(import.meta.dirname, '../..');
+const _root = join(import.meta.dirname, '../..');
 
 describe('charts from the cache', () => {
   it('come back on the next render, in every format, the same as when rendered', async () => {
@@ -94,23 +92,13 @@ describe('charts from the cache', () => {
     const cacheDir = join(dir, 'library-cache');
     const run = async (name: string) => {
       const trace = join(dir, `${name}.trace`);
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          '--import',
-          './test/cache/fixtures/trace-modules.mjs',
-          'test/cache/fixtures/render-library.ts',
-          report,
-          cacheDir,
-        ],
-        { cwd: root, env: { ...process.env, CHARTPRESS_TRACE: trace } },
+      const { stdout, modules } = await tracedRun(
+        'test/cache/fixtures/render-library.ts',
+        [report, cacheDir],
+        trace,
       );
       const out = JSON.parse(stdout) as { stats: RenderStats; renderer: string };
-      const echarts = readFileSync(trace, 'utf8')
-        .split('\n')
-        .filter((m) => m.includes('/node_modules/echarts/'));
+      const echarts = modules.filter((m) => m.includes('/node_modules/echarts/'));
       return { ...out, echarts };
     };
     const cold = await run('cold');

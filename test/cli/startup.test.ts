@@ -1,24 +1,16 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
+import { tracedRun } from '../helpers/trace.js';
 
 const tmp = tempDir();
-const root = join(import.meta.dirname, '../..');
 
 /** The packages a CLI process resolves, from a trace of every module it loads. */
 async function packagesLoaded(...argv: string[]): Promise<{ stdout: string; packages: Set<string> }> {
   const trace = join(tmp.dir, `${argv.join('-')}.trace`);
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', '--import', './test/cache/fixtures/trace-modules.mjs', 'src/cli/main.ts', ...argv],
-    { cwd: root, env: { ...process.env, CHARTPRESS_TRACE: trace } },
-  );
+  const { stdout, modules } = await tracedRun('src/cli/main.ts', argv, trace);
   const packages = new Set(
-    readFileSync(trace, 'utf8')
-      .split('\n')
+    modules
       .flatMap((m) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m)?.[1] ?? [])
       .filter((name) => name !== 'tsx' && name !== 'esbuild' && name !== 'get-tsconfig'),
   );

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { type Readable, Transform } from 'node:stream';
 import { ChartpressError, problem } from '../../errors.js';
-import { fileKind } from '../../spec/read.js';
+import { fileKind, NONBLOCK } from '../../spec/read.js';
 
 /** Where a file dataset sits in the report, for error messages. */
 export interface FileWhere {
@@ -52,9 +52,6 @@ export async function checkFile(opts: FileSourceOptions): Promise<void> {
   const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (size > max) throw tooLarge(opts, `${path} is ${size} bytes, over the limit of ${max} bytes`);
 }
-
-/** Where it exists, opening a FIFO with it returns at once instead of waiting for a writer. */
-const NONBLOCK = constants.O_NONBLOCK ?? 0;
 
 /**
  * Opens a data file as a byte stream after `checkFile()`. The open file is checked again (a
