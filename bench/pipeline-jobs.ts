@@ -1,6 +1,6 @@
 /** The example report's charts with their data, for the pipeline benchmark and its child processes. */
 import { join } from 'node:path';
-import { frameFromRows } from '../src/data/frame.js';
+import { frameFromRows } from '../src/frame.js';
 import { createEngine, type ReportInput } from '../src/index.js';
 import { downsampleFrame } from '../src/pipeline/downsample.js';
 import { planReport } from '../src/pipeline/plan.js';

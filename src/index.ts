@@ -17,7 +17,6 @@ export type {
 export type { CacheStats, TierStats } from './cache/stats.js';
 export type { TierName } from './cache/store.js';
 export { MAX_PNG_PIXELS, svgToPng } from './chart/png.js';
-export type { Frame, Row, Value } from './data/frame.js';
 export type { FileAccessOptions } from './data/sources/roots.js';
 export { svgWithFont } from './document/fonts-svg.js';
 export type { LazyCharts, RenderedChart } from './document/model.js';
@@ -47,6 +46,7 @@ export {
   type WarningCode,
 } from './errors.js';
 export { FONT_FAMILY } from './font.js';
+export type { Frame, Row, Value } from './frame.js';
 export type { ProgressEvent, ProgressListener } from './pipeline/progress.js';
 export type { PoolOptions, PoolStats, RenderPlace } from './pool/index.js';
 export { reportJsonSchema } from './spec/json-schema.js';

@@ -13,7 +13,7 @@ import type { CacheStore } from '../../src/cache/store.js';
 import { TieredCache, type VerifyOptions } from '../../src/cache/tiered.js';
 import { renderChartSvg } from '../../src/chart/render.js';
 import { svgProblem } from '../../src/chart/sanitize.js';
-import type { Frame } from '../../src/data/frame.js';
+import type { Frame } from '../../src/frame.js';
 import { keyVersions } from '../../src/pipeline/charts.js';
 import type { NormalizedChart } from '../../src/spec/defaults.js';
 import { exampleCharts } from '../pipeline-jobs.js';

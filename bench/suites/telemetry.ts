@@ -4,7 +4,7 @@ import { createMemoryStore } from '../../src/cache/memory.js';
 import { resolveCacheOptions } from '../../src/cache/options.js';
 import { TieredCache } from '../../src/cache/tiered.js';
 import { renderChartSvg } from '../../src/chart/render.js';
-import { frameFromRows } from '../../src/data/frame.js';
+import { frameFromRows } from '../../src/frame.js';
 import { createEngine } from '../../src/index.js';
 import { downsampleFrame } from '../../src/pipeline/downsample.js';
 import { planReport } from '../../src/pipeline/plan.js';

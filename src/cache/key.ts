@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cell, type Frame, type Value } from '../data/frame.js';
+import { cell, type Frame, type Value } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 
 /** Versions that change a chart's picture; any change gives every chart a new key. */

@@ -1,5 +1,5 @@
-import type { Value } from '../data/frame.js';
 import { FONT_STACK } from '../font.js';
+import type { Value } from '../frame.js';
 import { dateLabels } from './dates.js';
 import type { ChartOption } from './echarts.js';
 import { isDateColumn, parseDate, toLabel } from './encode.js';

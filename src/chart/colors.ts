@@ -1,4 +1,4 @@
-import { cell, type Frame } from '../data/frame.js';
+import { cell, type Frame } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartOption } from './echarts.js';
 import { toLabel } from './encode.js';

@@ -1,4 +1,4 @@
-import type { Value } from '../data/frame.js';
+import type { Value } from '../frame.js';
 import { parseDate, toLabel } from './encode.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -1,5 +1,5 @@
-import { type Column, cell, type Frame, type Value } from '../data/frame.js';
 import { ChartpressError, problem } from '../errors.js';
+import { type Column, cell, type Frame, type Value } from '../frame.js';
 import type { Encode } from '../spec/schema.js';
 
 /** What a chart module needs to know of the chart to read its data. */

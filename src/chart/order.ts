@@ -1,4 +1,4 @@
-import type { Value } from '../data/frame.js';
+import type { Value } from '../frame.js';
 import { parseDate } from './encode.js';
 import { compareValues } from './palette.js';
 

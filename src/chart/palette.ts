@@ -1,5 +1,5 @@
-import { maybeNumber } from '../data/compare.js';
-import type { Value } from '../data/frame.js';
+import type { Value } from '../frame.js';
+import { maybeNumber } from '../frame.js';
 import { toLabel } from './encode.js';
 
 /*

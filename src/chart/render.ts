@@ -1,6 +1,6 @@
-import type { Frame } from '../data/frame.js';
 import { ChartpressError, problem } from '../errors.js';
 import { FONT_STACK } from '../font.js';
+import type { Frame } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartType } from '../spec/schema.js';
 import { applySeriesColors, chartPalette, valueColors, withSeriesColors } from './colors.js';

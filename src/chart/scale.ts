@@ -1,5 +1,5 @@
-import type { Value } from '../data/frame.js';
 import { ChartpressError, problem } from '../errors.js';
+import type { Value } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { AxisScale, Rule } from '../spec/schema.js';
 import { toNumber } from './encode.js';

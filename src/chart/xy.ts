@@ -1,4 +1,4 @@
-import type { Frame } from '../data/frame.js';
+import type { Frame } from '../frame.js';
 import { type AxisOption, categoryAxis, timeAxis, valueAxis } from './axes.js';
 import { channel, isDateColumn, isNumberColumn, type Pivot, parseDate, pivot, toNumber } from './encode.js';
 import { valueFormat } from './format.js';

@@ -1,5 +1,5 @@
+import type { Row, Value } from '../frame.js';
 import type { Aggregate, AggregateOp } from '../spec/schema.js';
-import type { Row, Value } from './frame.js';
 import { CountDistinct, Quantile, ValueBudget } from './holistic.js';
 
 /** Folds the rows of one group into one value. */

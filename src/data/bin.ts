@@ -1,4 +1,4 @@
-import type { Value } from './frame.js';
+import type { Value } from '../frame.js';
 
 /** Numeric bins: `{step, offset}` as written in a groupBy item. */
 export interface BinSpec {

@@ -1,5 +1,5 @@
+import type { Value } from '../frame.js';
 import { nextBucket, parseIsoDate } from './bucket.js';
-import type { Value } from './frame.js';
 import type { GroupKey } from './group.js';
 
 /**

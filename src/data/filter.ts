@@ -1,8 +1,8 @@
 import { type Problem, problem } from '../errors.js';
+import type { Row, Value } from '../frame.js';
 import type { Filter, ParamRef } from '../spec/schema.js';
 import { parseIsoDate } from './bucket.js';
 import { maybeNumber } from './compare.js';
-import type { Row, Value } from './frame.js';
 import { DateMisses } from './invalid.js';
 import { at, type QueryWhere } from './where.js';
 

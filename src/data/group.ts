@@ -1,9 +1,9 @@
 import { type Problem, problem } from '../errors.js';
+import type { Row, Value } from '../frame.js';
 import type { GroupBy, TimeBucket } from '../spec/schema.js';
 import type { Accumulator, AccumulatorFactory } from './aggregate.js';
 import { binner } from './bin.js';
 import { bucketValue, parseIsoDate } from './bucket.js';
-import type { Row, Value } from './frame.js';
 import { DateMisses, isDateMiss } from './invalid.js';
 import { at, type QueryWhere } from './where.js';
 import { UTC, type Zone, zoneNamed } from './zone.js';

@@ -1,8 +1,8 @@
 import { ChartpressError, problem } from '../errors.js';
+import { type Column, type Frame, toColumn, type Value } from '../frame.js';
 import type { Query } from '../spec/schema.js';
 import type { AccumulatorFactory } from './aggregate.js';
 import { fillGaps } from './fill.js';
-import { type Column, type Frame, toColumn, type Value } from './frame.js';
 import type { Group, GroupKey } from './group.js';
 import { DEFAULT_OTHER_LABEL, limitWithOther } from './other.js';
 import { pivotTuples } from './pivot.js';

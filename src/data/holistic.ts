@@ -1,5 +1,5 @@
+import type { Row, Value } from '../frame.js';
 import type { Accumulator } from './aggregate.js';
-import type { Row, Value } from './frame.js';
 
 /**
  * Aggregates that keep values: `countDistinct` keeps each group's distinct values, `median` and

@@ -9,9 +9,9 @@
  * ```
  */
 
+export type { Column, Frame, Row, Value } from '../frame.js';
+export { cell, column, columnValues, emptyFrame, frameFromRows, frameToRows, toColumn } from '../frame.js';
 export type { Params } from './filter.js';
-export type { Column, Frame, Row, Value } from './frame.js';
-export { cell, column, columnValues, emptyFrame, frameFromRows, frameToRows, toColumn } from './frame.js';
 export { DEFAULT_MAX_GROUPS, DEFAULT_MAX_VALUES, QueryAccumulator, type QueryLimits } from './query.js';
 export { runQueries, type ScanContext } from './scan.js';
 export {

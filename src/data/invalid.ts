@@ -1,7 +1,7 @@
 import { type Problem, problem, type Warning } from '../errors.js';
+import type { Row, Value } from '../frame.js';
 import type { Aggregate, AggregateOp } from '../spec/schema.js';
 import { parseIsoDate } from './bucket.js';
-import type { Row, Value } from './frame.js';
 import { at, type QueryWhere } from './where.js';
 
 /** Aggregates that need finite numbers. */

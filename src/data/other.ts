@@ -1,5 +1,5 @@
+import type { Value } from '../frame.js';
 import type { AccumulatorFactory } from './aggregate.js';
-import type { Value } from './frame.js';
 import type { Group } from './group.js';
 
 /** Default label of the row that sums the rows past a limit. */

@@ -1,5 +1,5 @@
+import { type Frame, type Row, toColumn } from '../frame.js';
 import type { Query } from '../spec/schema.js';
-import { type Frame, type Row, toColumn } from './frame.js';
 import { rowComparator, sortField, TopK } from './sort.js';
 
 /**

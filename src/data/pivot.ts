@@ -1,4 +1,4 @@
-import type { Value } from './frame.js';
+import type { Value } from '../frame.js';
 
 /** A pivoted table: its column names and rows. */
 export interface Pivoted {

@@ -1,8 +1,8 @@
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
+import type { Frame, Row } from '../frame.js';
 import type { Query } from '../spec/schema.js';
 import { type AccumulatorFactory, accumulator } from './aggregate.js';
 import { compileFilters, type DateCheck, type Params, type Predicate } from './filter.js';
-import type { Frame, Row } from './frame.js';
 import { Grouper, type GroupKey, groupKeys } from './group.js';
 import { groupedFrame } from './grouped.js';
 import { ValueBudget } from './holistic.js';

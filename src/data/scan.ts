@@ -1,9 +1,9 @@
 import { ChartpressError, formatPath, type Problem, type Warning } from '../errors.js';
+import type { Frame, Row } from '../frame.js';
 import type { Query } from '../spec/schema.js';
 import { traceAsync, tracing } from '../telemetry/channels.js';
 import type { DataContext } from '../telemetry/events.js';
 import type { Params } from './filter.js';
-import type { Frame, Row } from './frame.js';
 import { InvalidCells, reportMisses } from './invalid.js';
 import { QueryAccumulator, type QueryLimits } from './query.js';
 import { columnsRead } from './query-check.js';

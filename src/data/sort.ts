@@ -1,6 +1,6 @@
+import type { Row, Value } from '../frame.js';
 import type { SortItem } from '../spec/schema.js';
 import { compareForSort } from './compare.js';
-import type { Row, Value } from './frame.js';
 
 /** A sort key resolved to a position in the output tuples. */
 export interface SortKey {

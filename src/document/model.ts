@@ -1,5 +1,5 @@
-import type { Frame } from '../data/frame.js';
 import type { Problem } from '../errors.js';
+import type { Frame } from '../frame.js';
 import type { PlanBlock } from '../pipeline/plan.js';
 import type { ChartType, TableBlock } from '../spec/schema.js';
 

@@ -1,7 +1,7 @@
 import { type DateGranularity, dateLabel } from '../chart/dates.js';
 import { autoFormatter, checkNumberFormat, numberFormatter, timeFormatter } from '../chart/format.js';
 import { dropForbiddenXmlChars } from '../chart/xml-chars.js';
-import { columnValues, type Value } from '../data/frame.js';
+import { columnValues, type Value } from '../frame.js';
 import type { TableBlock, TimeBucket } from '../spec/schema.js';
 import type { TableData } from './model.js';
 

@@ -1,6 +1,6 @@
 import { chartKey } from '../cache/key.js';
-import { emptyFrame, type Frame } from '../data/frame.js';
 import type { LazyCharts, RenderedChart } from '../document/model.js';
+import { emptyFrame, type Frame } from '../frame.js';
 import { importMsBetween } from '../pool/renderers.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import { traceChart } from '../telemetry/trace.js';

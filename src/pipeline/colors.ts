@@ -3,7 +3,7 @@ import { chartPalette, chartPins, colorField } from '../chart/colors.js';
 import { toLabel } from '../chart/encode.js';
 import { assignColors, compareValues } from '../chart/palette.js';
 import { themeFor } from '../chart/theme.js';
-import { cell, type Frame, type Value } from '../data/frame.js';
+import { cell, type Frame, type Value } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import { isParamRef } from '../spec/normalize.js';
 import type { GroupBy, Query, Report } from '../spec/schema.js';

@@ -1,9 +1,9 @@
-import { emptyFrame, type Frame } from '../data/frame.js';
 import { runQueries } from '../data/scan.js';
 import { datasetSecrets, type Secrets } from '../data/secrets.js';
 import { openSource } from '../data/sources/index.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
+import { emptyFrame, type Frame } from '../frame.js';
 import type { Params } from '../spec/params.js';
 import type { Query, Report } from '../spec/schema.js';
 import type { Plan, PlannedQuery } from './plan.js';

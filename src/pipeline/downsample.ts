@@ -1,6 +1,6 @@
 import { cellIndices } from '../data/cells.js';
-import { type Column, cell, type Frame, type Value } from '../data/frame.js';
 import { lttbIndices } from '../data/lttb.js';
+import { type Column, cell, type Frame, type Value } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 
 /** Chart types whose series are reduced when longer than the pixels can show. */

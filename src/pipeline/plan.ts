@@ -1,5 +1,5 @@
-import type { Value } from '../data/frame.js';
 import { chartPxFor, type PageSpec, rowCellPt, textWidthPt } from '../document/page.js';
+import type { Value } from '../frame.js';
 import { type BlockOf, visitBlocks } from '../spec/blocks.js';
 import { chartDefaults, defaultTheme, type NormalizedChart, pageDefaults } from '../spec/defaults.js';
 import { conditionParam, isParamRef, normalizeChart } from '../spec/normalize.js';

@@ -1,4 +1,4 @@
-import type { Frame } from '../data/frame.js';
+import type { Frame } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartType } from '../spec/schema.js';
 

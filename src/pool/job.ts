@@ -1,5 +1,5 @@
-import type { Frame } from '../data/frame.js';
 import { ChartpressError, problem } from '../errors.js';
+import type { Frame } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 
 /** Where a chart is drawn: in this thread, or on a worker. */

@@ -1,5 +1,5 @@
-import type { Frame } from '../data/frame.js';
 import type { Problem } from '../errors.js';
+import type { Frame } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 
 /** One chart to draw, as it crosses to a worker. */

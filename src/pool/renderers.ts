@@ -1,6 +1,6 @@
 import { sanitizeSvg } from '../chart/sanitize.js';
-import type { Frame } from '../data/frame.js';
 import { ChartpressError, problem } from '../errors.js';
+import type { Frame } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import { publishPool } from '../telemetry/trace.js';
 

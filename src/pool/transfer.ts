@@ -1,4 +1,4 @@
-import type { Column, Frame } from '../data/frame.js';
+import type { Column, Frame } from '../frame.js';
 
 /**
  * A frame ready to post to a worker, and the buffers to transfer with it. Numeric columns cross

@@ -1,7 +1,7 @@
 import { parseIsoDate } from '../data/bucket.js';
-import { parseNumber } from '../data/compare.js';
-import type { Value } from '../data/frame.js';
 import { ChartpressError, type Problem, problem } from '../errors.js';
+import type { Value } from '../frame.js';
+import { parseNumber } from '../frame.js';
 import { describe } from './issues.js';
 import type { ParamDef, Report } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chartKey, type KeyVersions } from '../../src/cache/key.js';
-import type { Frame, Value } from '../../src/data/frame.js';
-import { frameFromRows, type Row } from '../../src/data/frame.js';
+import type { Frame, Value } from '../../src/frame.js';
+import { frameFromRows, type Row } from '../../src/frame.js';
 import type { NormalizedChart } from '../../src/spec/defaults.js';
 import { makeChart } from '../chart/helpers.js';
 

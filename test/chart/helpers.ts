@@ -1,5 +1,5 @@
-import type { Row } from '../../src/data/frame.js';
-import { frameFromRows } from '../../src/data/frame.js';
+import type { Row } from '../../src/frame.js';
+import { frameFromRows } from '../../src/frame.js';
 import type { NormalizedChart, ResolvedOptions } from '../../src/spec/defaults.js';
 import { chartDefaults } from '../../src/spec/defaults.js';
 import type { ChartType, Encode } from '../../src/spec/schema.js';

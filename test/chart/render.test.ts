@@ -4,8 +4,8 @@ import { echarts } from '../../src/chart/echarts.js';
 import { buildOption, CHART_RENDERER_VERSION, renderChartSvg } from '../../src/chart/render.js';
 import { DRAWING_REVISION } from '../../src/chart/revision.js';
 import { themes } from '../../src/chart/theme.js';
-import { emptyFrame, frameFromRows } from '../../src/data/frame.js';
 import { ChartpressError } from '../../src/errors.js';
+import { emptyFrame, frameFromRows } from '../../src/frame.js';
 import { ChartType, ThemeName } from '../../src/spec/schema.js';
 import { filled, makeChart, revenueFrame, stroked, symbols, texts } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Accumulator, accumulator } from '../../src/data/aggregate.js';
-import type { Row, Value } from '../../src/data/frame.js';
+import type { Row, Value } from '../../src/frame.js';
 import type { Aggregate } from '../../src/spec/schema.js';
 import { run, salesRows } from './helpers.js';
 

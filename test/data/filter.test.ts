@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilters } from '../../src/data/filter.js';
-import type { Row, Value } from '../../src/data/frame.js';
+import type { Row, Value } from '../../src/frame.js';
 import type { Filter } from '../../src/spec/schema.js';
 import { salesRows } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/data/frame.js';
+import type { Row } from '../../src/frame.js';
 import type { GroupBy } from '../../src/spec/schema.js';
 import { failure, scan } from './helpers.js';
 

@@ -1,8 +1,8 @@
-import type { Frame, Row, Value } from '../../src/data/frame.js';
-import { frameToRows } from '../../src/data/frame.js';
 import { QueryAccumulator } from '../../src/data/query.js';
 import { runQueries } from '../../src/data/scan.js';
 import { ChartpressError, type Warning } from '../../src/errors.js';
+import type { Frame, Row, Value } from '../../src/frame.js';
+import { frameToRows } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
 
 /** An async source over rows that counts how many times it is iterated and how many rows it gave. */

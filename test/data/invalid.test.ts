@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/data/frame.js';
 import { runQueries } from '../../src/data/scan.js';
 import type { Warning } from '../../src/errors.js';
 import { formatWarning } from '../../src/errors.js';
+import type { Row } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
 import { countingSource, failure, salesRows, scan } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/data/frame.js';
+import type { Row } from '../../src/frame.js';
 import { failure, rng, scan } from './helpers.js';
 
 function randomRows(n: number, seed: number): Row[] {

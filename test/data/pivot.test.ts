@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/data/frame.js';
+import type { Row } from '../../src/frame.js';
 import { failure, run, salesRows, scan } from './helpers.js';
 
 const rows: Row[] = [

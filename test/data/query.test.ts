@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/data/frame.js';
 import { QueryAccumulator } from '../../src/data/query.js';
 import { ChartpressError } from '../../src/errors.js';
+import type { Row } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
 import { run, salesRows } from './helpers.js';
 

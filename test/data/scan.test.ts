@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { frameToRows, type Row } from '../../src/data/frame.js';
 import { runQueries } from '../../src/data/scan.js';
 import { ChartpressError } from '../../src/errors.js';
+import { frameToRows, type Row } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
 import { countingSource, salesRows } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Row, Value } from '../../src/data/frame.js';
 import { sortField, sortTuples, TopK } from '../../src/data/sort.js';
+import type { Row, Value } from '../../src/frame.js';
 import { rng, run } from './helpers.js';
 
 describe('sortTuples', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildOption, renderChartSvg } from '../../src/chart/render.js';
 import { themes } from '../../src/chart/theme.js';
-import { frameFromRows, type Row } from '../../src/data/frame.js';
+import { frameFromRows, type Row } from '../../src/frame.js';
 import { ChartSpec } from '../../src/spec/schema.js';
 import { makeChart, texts } from '../chart/helpers.js';
 import { cli } from '../helpers/cli.js';

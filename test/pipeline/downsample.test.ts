@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFromRows } from '../../src/data/frame.js';
+import { frameFromRows } from '../../src/frame.js';
 import { downsampleFrame } from '../../src/pipeline/downsample.js';
 import { normalizeChart } from '../../src/spec/normalize.js';
 import type { ChartSpec } from '../../src/spec/schema.js';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { frameFromRows } from '../../src/data/frame.js';
+import { frameFromRows } from '../../src/frame.js';
 import type { RenderJob } from '../../src/pool/pool.js';
 import { normalizeChart } from '../../src/spec/normalize.js';
 import type { ChartSpec } from '../../src/spec/schema.js';

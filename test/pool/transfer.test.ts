@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFromRows } from '../../src/data/frame.js';
+import { frameFromRows } from '../../src/frame.js';
 import { RenderPool } from '../../src/pool/pool.js';
 import { packFrame } from '../../src/pool/transfer.js';
 import { barJob, testRenderers } from './helpers.js';

@@ -1,4 +1,4 @@
-import type { Frame } from '../../data/frame.js';
+import type { Frame } from '../../frame.js';
 import { valueAxis } from '../axes.js';
 import type { ChartOption, LineSeriesOption } from '../echarts.js';
 import { type ChartOf, chartContext, chrome, gridFor, tooltipFor, valueFormatter } from '../layout.js';

@@ -1,4 +1,4 @@
-import type { Frame } from '../../data/frame.js';
+import type { Frame } from '../../frame.js';
 import { categoryAxis, valueAxis } from '../axes.js';
 import type { BarSeriesOption, ChartOption } from '../echarts.js';
 import { channel, pivot } from '../encode.js';

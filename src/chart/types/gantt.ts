@@ -1,5 +1,5 @@
-import { cell, type Frame, type Value } from '../../data/frame.js';
 import { FONT_STACK } from '../../font.js';
+import { cell, type Frame, type Value } from '../../frame.js';
 import { categoryAxis, timeAxis, valueAxis } from '../axes.js';
 import type { ChartOption, CustomSeriesOption } from '../echarts.js';
 import { channel, isDateColumn, parseDate, toLabel, toNumber } from '../encode.js';

@@ -1,4 +1,4 @@
-import { type Column, cell, type Frame } from '../../data/frame.js';
+import { type Column, cell, type Frame } from '../../frame.js';
 import type { ChartOption, PieSeriesOption } from '../echarts.js';
 import { channel, toLabel, toNumber } from '../encode.js';
 import { type ChartOf, chartContext, chrome, tooltipFor, valueFormatter } from '../layout.js';

@@ -1,4 +1,4 @@
-import { cell, columnValues, type Frame } from '../../data/frame.js';
+import { cell, columnValues, type Frame } from '../../frame.js';
 import { timeAxis, valueAxis } from '../axes.js';
 import type { ChartOption, ScatterSeriesOption } from '../echarts.js';
 import { channel, isDateColumn, maxAbs, parseDate, toLabel, toNumber } from '../encode.js';

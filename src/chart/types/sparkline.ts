@@ -1,5 +1,5 @@
-import type { Frame } from '../../data/frame.js';
 import { FONT_STACK } from '../../font.js';
+import type { Frame } from '../../frame.js';
 import { sparklineTitle } from '../../spec/defaults.js';
 import type { ChartOption, LineSeriesOption, ScatterSeriesOption } from '../echarts.js';
 import { channel, pivot } from '../encode.js';

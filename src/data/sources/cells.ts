@@ -1,9 +1,9 @@
 import type { z } from 'zod';
+import type { Row, Value } from '../../frame.js';
 import type { ColumnSpec, ColumnType as ColumnTypeSchema } from '../../spec/schema.js';
 import { parseIsoDate } from '../bucket.js';
 import { parseNumber } from '../compare.js';
 import { compileDateFormat } from '../date-format.js';
-import type { Row, Value } from '../frame.js';
 import type { InvalidCells } from '../invalid.js';
 
 /**

@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse';
 import { ChartpressError, problem } from '../../errors.js';
-import type { Row } from '../frame.js';
+import type { Row } from '../../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import { type CellReader, type DeclaredColumns, declaredReader, inferCell } from './cells.js';
 import { DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, openFile, pathField, readError } from './file.js';

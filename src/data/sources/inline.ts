@@ -1,4 +1,4 @@
-import type { Row, Value } from '../frame.js';
+import type { Row, Value } from '../../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import { type DeclaredColumns, declaredReaders, jsonCell } from './cells.js';
 import { fromBatches, type RowSource } from './rows.js';

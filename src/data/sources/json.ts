@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { Row } from '../frame.js';
+import type { Row } from '../../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import { type DeclaredColumns, jsonRowReader } from './cells.js';
 import { type FileSourceOptions, openFile, readError } from './file.js';

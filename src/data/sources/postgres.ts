@@ -1,5 +1,5 @@
 import Cursor from 'pg-cursor';
-import type { Row, Value } from '../frame.js';
+import type { Row, Value } from '../../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import type { SqlWhere } from '../sql/dialect.js';
 import {

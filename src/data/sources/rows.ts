@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { Row } from '../frame.js';
+import type { Row } from '../../frame.js';
+import type { ColumnBatch } from '../batch.js';
 import type { InvalidCells } from '../invalid.js';
 
 /**
@@ -15,6 +16,11 @@ export interface RowSource extends AsyncIterable<Row> {
   readonly sparse?: boolean | undefined;
   /** The same rows in arrays, in order. */
   batches?(): AsyncIterable<readonly Row[]>;
+  /**
+   * The same rows column by column (see `ColumnBatch`), for sources that read that way: a
+   * scan prefers these to rows. Every batch has the same names, in the same order.
+   */
+  columnBatches?(): AsyncIterable<ColumnBatch>;
   /**
    * Cells of declared date columns that did not read as dates in the last read (they became
    * null), for a warning. Undefined for sources that do not count them.

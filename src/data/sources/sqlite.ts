@@ -1,4 +1,4 @@
-import type { Row, Value } from '../frame.js';
+import type { Row, Value } from '../../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import type { SqlWhere } from '../sql/dialect.js';
 import { openDatabase, prepare, resolveBase, sqliteError, sqliteValue } from '../sql/sqlite-db.js';

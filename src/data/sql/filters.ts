@@ -1,7 +1,7 @@
+import type { Value } from '../../frame.js';
 import type { Filter, ParamRef } from '../../spec/schema.js';
 import { maybeNumber } from '../compare.js';
 import type { Params } from '../filter.js';
-import type { Value } from '../frame.js';
 import type { SqlBuilder } from './builder.js';
 import { NotPushable } from './dialect.js';
 

@@ -1,5 +1,5 @@
 import type { CustomTypesConfig } from 'pg';
-import type { Value } from '../frame.js';
+import type { Value } from '../../frame.js';
 import type { ColumnKind } from './dialect.js';
 
 // Type OIDs from pg_type.

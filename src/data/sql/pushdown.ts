@@ -1,8 +1,8 @@
 import { ChartpressError, formatPath, type Problem, problem, type Warning } from '../../errors.js';
+import { type Column, type Frame, toColumn, type Value } from '../../frame.js';
 import type { Dataset, Query } from '../../spec/schema.js';
 import { traceAsync, tracing } from '../../telemetry/channels.js';
 import type { Params } from '../filter.js';
-import { type Column, type Frame, toColumn, type Value } from '../frame.js';
 import { bucketMiss, DateMisses, dateFix, filterMiss, InvalidCells, reportMisses } from '../invalid.js';
 import { DEFAULT_MAX_GROUPS, QueryAccumulator } from '../query.js';
 import { sortField } from '../sort.js';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type pg from 'pg';
 import { ChartpressError } from '../../errors.js';
+import type { Value } from '../../frame.js';
 import type { Dataset } from '../../spec/schema.js';
-import type { Value } from '../frame.js';
 import type { FileRoots } from '../sources/roots.js';
 import type { CompiledQuery, SqlBaseRef } from './compile.js';
 import type { SqlColumn, SqlDialectName, SqlWhere } from './dialect.js';

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ChartpressError, problem } from '../../errors.js';
-import type { Value } from '../frame.js';
+import type { Value } from '../../frame.js';
 import { quoteIdent, type SqlWhere } from './dialect.js';
 import { firstWord, isSqliteWriteRefusal, readOnlyError } from './read-only.js';
 

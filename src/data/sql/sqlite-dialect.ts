@@ -1,8 +1,8 @@
+import type { Value } from '../../frame.js';
 import type { TimeBucket } from '../../spec/schema.js';
 import { binner } from '../bin.js';
 import { bucketValue, parseIsoDate } from '../bucket.js';
 import { maybeNumber } from '../compare.js';
-import type { Value } from '../frame.js';
 import type { Dialect } from './dialect.js';
 import type { SqliteDatabase } from './sqlite-db.js';
 

@@ -1,6 +1,6 @@
 import { ChartpressError, problem } from '../../errors.js';
+import type { Value } from '../../frame.js';
 import { compileDateFormat } from '../date-format.js';
-import type { Value } from '../frame.js';
 import type { InvalidCells } from '../invalid.js';
 import {
   type ColumnType,

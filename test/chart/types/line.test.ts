@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildOption, renderChartSvg } from '../../../src/chart/render.js';
 import { themes } from '../../../src/chart/theme.js';
-import { frameFromRows } from '../../../src/data/frame.js';
+import { frameFromRows } from '../../../src/frame.js';
 import type { ResolvedOptions } from '../../../src/spec/defaults.js';
 import type { Encode } from '../../../src/spec/schema.js';
 import { makeChart, revenueFrame, stroked, symbols, texts } from '../helpers.js';

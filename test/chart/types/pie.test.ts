@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderChartSvg } from '../../../src/chart/render.js';
 import { themes } from '../../../src/chart/theme.js';
-import { frameFromRows } from '../../../src/data/frame.js';
+import { frameFromRows } from '../../../src/frame.js';
 import { filled, makeChart, texts } from '../helpers.js';
 
 const palette = themes.default.palette;

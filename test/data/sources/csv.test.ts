@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '../../../src/data/frame.js';
 import { type CsvOptions, csvSource } from '../../../src/data/sources/csv.js';
 import { ChartpressError } from '../../../src/errors.js';
+import type { Row } from '../../../src/frame.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameToRows, type Row } from '../../../src/data/frame.js';
 import { runQueries } from '../../../src/data/scan.js';
 import { openSource } from '../../../src/data/sources/index.js';
 import { ChartpressError } from '../../../src/errors.js';
+import { frameToRows, type Row } from '../../../src/frame.js';
 import type { Query } from '../../../src/spec/schema.js';
 import { rng } from '../helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../../src/data/frame.js';
 import { inlineSource } from '../../../src/data/sources/inline.js';
+import type { Row } from '../../../src/frame.js';
 
 async function collect(source: AsyncIterable<Row>): Promise<Row[]> {
   const rows: Row[] = [];

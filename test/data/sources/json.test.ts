@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '../../../src/data/frame.js';
 import { type JsonOptions, jsonSource } from '../../../src/data/sources/json.js';
 import { JsonArrayScanner } from '../../../src/data/sources/json-scan.js';
+import type { Row } from '../../../src/frame.js';
 import { failure, rng } from '../helpers.js';
 
 let dir: string;

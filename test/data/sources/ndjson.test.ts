@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Row } from '../../../src/data/frame.js';
 import { type NdjsonOptions, ndjsonSource } from '../../../src/data/sources/ndjson.js';
+import type { Row } from '../../../src/frame.js';
 import { failure } from '../helpers.js';
 
 let dir: string;

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { type Frame, frameToRows, type Row, type Value } from '../../../src/data/frame.js';
 import { runQueries } from '../../../src/data/scan.js';
 import type { RowSource } from '../../../src/data/sources/rows.js';
 import { runPushDown } from '../../../src/data/sql/pushdown.js';
 import type { SqlDataset } from '../../../src/data/sql/sessions.js';
 import type { Warning } from '../../../src/errors.js';
+import { type Frame, frameToRows, type Row, type Value } from '../../../src/frame.js';
 import type { Query } from '../../../src/spec/schema.js';
 
 /** The test server: `CHARTPRESS_TEST_PG_URL`, or the local one that `.ci/run` starts. */

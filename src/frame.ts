@@ -1,6 +1,22 @@
 /** A value in a row or a frame column. Dates are ISO 8601 strings. */
 export type Value = string | number | boolean | null;
 
+/** Decimal number syntax: "12", "-3.5", "1e3", ".5" (surrounding spaces allowed; no hex, no "Infinity"). */
+const NUMERIC = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** The number a numeric string stands for, or undefined. */
+export function parseNumber(s: string): number | undefined {
+  if (!NUMERIC.test(s)) return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The number a value stands for: numbers as they are, numeric strings parsed; else undefined. */
+export function maybeNumber(v: Value): number | undefined {
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' ? parseNumber(v) : undefined;
+}
+
 /** A row as read from a source: column name -> value. */
 export type Row = Record<string, Value>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cell, columnValues, frameFromRows, frameToRows, toColumn } from '../../src/data/frame.js';
-import { scan } from './helpers.js';
+import { cell, columnValues, frameFromRows, frameToRows, toColumn } from '../src/frame.js';
+import { scan } from './data/helpers.js';
 
 describe('columns', () => {
   it('numbers (with nulls) go to a Float64Array, anything else stays an array', () => {
