@@ -1,6 +1,10 @@
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { ChartpressError, problem } from '../errors.js';
 import { FONT_FAMILY, FontWeight, fontPath } from '../font.js';
+
+// resvg (a native module) loads with the first PNG: SVG and PDF runs never pay for it.
+const loadResvg = () =>
+  (createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js')).Resvg;
 
 /**
  * Most pixels a PNG may have: 40 megapixels (width × height × scale², e.g. 4000 × 2500 at scale
@@ -34,7 +38,7 @@ function hasBackground(svg: string): boolean {
 export function svgToPng(svg: string, opts: { scale?: number; maxPixels?: number } = {}): Uint8Array {
   const scale = opts.scale ?? 1;
   const maxPixels = opts.maxPixels ?? MAX_PNG_PIXELS;
-  const resvg = new Resvg(svg, {
+  const resvg = new (loadResvg())(svg, {
     font: { fontFiles: bundledFonts(), loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
     fitTo: scale === 1 ? { mode: 'original' } : { mode: 'zoom', value: scale },
     ...(hasBackground(svg) ? {} : { background: '#ffffff' }),

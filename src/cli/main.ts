@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { ChartpressError, problem } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -145,6 +146,10 @@ function isMain(): boolean {
 if (isMain()) {
   // Only the command-line process owns its signals: a library user keeps theirs.
   installSignalCleanup();
+  // A CLI process is short-lived: WebAssembly (the font subsetter, 0.7 MB) is compiled by the
+  // baseline compiler only. The optimizing tier would recompile it in the background, and the
+  // process waits for that at exit: about 0.3 s for no gain on a few subsets.
+  setFlagsFromString('--liftoff-only');
   // `chartpress schema | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -1,4 +1,5 @@
-import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { createRequire } from 'node:module';
+import type { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
 import { ChartpressError, problem } from '../errors.js';
 import { allFontData } from '../font.js';
 import { traceSync, tracing } from '../telemetry/channels.js';
@@ -7,6 +8,14 @@ import { italicFontData } from './markdown-fonts.js';
 import { withoutDefaultSuspects } from './pdf-markinfo.js';
 import type { TypstDocument } from './typst.js';
 
+// The compiler (a native module) loads with the first document: chart-only runs never pay for it.
+const load = () =>
+  (
+    createRequire(import.meta.url)(
+      '@myriaddreamin/typst-ts-node-compiler',
+    ) as typeof import('@myriaddreamin/typst-ts-node-compiler')
+  ).NodeCompiler;
+
 /** The virtual root Typst resolves `/charts/...` against; nothing is read from disk. */
 const ROOT = '/__chartpress__';
 
@@ -14,7 +23,7 @@ let compiler: NodeCompiler | undefined;
 
 /** One compiler per process: creating it loads fonts, and its caches speed up later compiles. */
 function getCompiler(): NodeCompiler {
-  compiler ??= NodeCompiler.create({
+  compiler ??= load().create({
     workspace: ROOT,
     fontArgs: [{ fontBlobs: [...allFontData(), ...italicFontData()] }],
   });

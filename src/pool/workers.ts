@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { MAX_TIMEOUT_MS } from '../spec/limits.js';
 import { publishPool } from '../telemetry/trace.js';
 import { Gate } from './gate.js';
@@ -37,7 +37,8 @@ export interface RunOptions {
 /** The worker entry: compiled JS next to this module, or the TypeScript source run through tsx. */
 function workerEntry(): { filename: string; execArgv?: string[] } {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { filename: new URL('./worker.js', here).href };
+  // '../pool/' holds from this module's own folder and from a bundle chunk's (dist/chunks/).
+  if (!here.endsWith('.ts')) return { filename: new URL('../pool/worker.js', here).href };
   // Only when running from sources (tests, benchmarks): tsx is a dev dependency.
   const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
   return { filename: new URL('./worker.ts', here).href, execArgv: ['--import', tsx] };
@@ -190,6 +191,8 @@ export class Workers {
     if (this.#pool) return this.#pool;
     const { threads, workerHeapMb } = this.#options;
     const roster = this.#roster;
+    // piscina loads with the first pool: runs that render in process never pay for it.
+    const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
     const pool = new Piscina({
       ...workerEntry(),
       // As many workers as threads, kept up: one that is terminated is replaced at once.

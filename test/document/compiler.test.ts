@@ -1,18 +1,18 @@
-import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../src/index.js';
 import { pdfText } from '../helpers/pdf.js';
 import { tempDir } from '../helpers/tmp.js';
 
-// `NodeCompiler.create` cannot be redefined (a native class), so the module is seen through a
-// wrapper whose `create` is a spy that calls the real one.
-vi.mock('@myriaddreamin/typst-ts-node-compiler', async (load) => {
-  const real = await load<typeof import('@myriaddreamin/typst-ts-node-compiler')>();
-  const create = vi.fn((...args: Parameters<typeof real.NodeCompiler.create>) =>
-    real.NodeCompiler.create(...args),
-  );
-  return { ...real, NodeCompiler: { create } };
-});
+// The compiler module is required when the first document is compiled: its entry in the module
+// cache is replaced by a wrapper whose `NodeCompiler.create` (a native class's, which cannot be
+// redefined) is a spy that calls the real one.
+const require = createRequire(import.meta.url);
+const id = require.resolve('@myriaddreamin/typst-ts-node-compiler');
+const typst = require(id) as typeof import('@myriaddreamin/typst-ts-node-compiler');
+const real = typst.NodeCompiler;
+const create = vi.fn((...args: Parameters<typeof real.create>) => real.create(...args));
+require.cache[id]!.exports = { ...typst, NodeCompiler: { create } };
 
 const tmp = tempDir();
 tmp.write('data/sales.csv', 'region,amount\nEU,10\nUS,20\nAPAC,5\n');
@@ -36,7 +36,6 @@ body:
 describe('the Typst compiler', () => {
   // Its own test file, so that no compile ran in this process before the spy.
   it('is made once and serves every document after', async () => {
-    const create = vi.mocked(NodeCompiler.create);
     expect(create).not.toHaveBeenCalled();
     const engine = createEngine({ cache: false });
     const texts: string[] = [];
