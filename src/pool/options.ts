@@ -37,7 +37,11 @@ export interface PoolOptions {
   readonly inProcessBelowMs?: number;
   /** Charts waiting for a worker at most; one more fails (`CP_ERR_CHART_RENDER`). Defaults to 10000. */
   readonly maxQueue?: number;
-  /** Renders after which a worker is replaced by a fresh one. Defaults to 500. */
+  /**
+   * Renders after which a worker is replaced by a fresh one. Defaults to never (`Infinity`): a
+   * worker is replaced when its heap grows past half of `workerHeapMb`, not for its count, so a
+   * long run never pays for a restart it does not need.
+   */
   readonly recycleAfter?: number;
   /**
    * Heap limit of a worker in MiB (`resourceLimits.maxOldGenerationSizeMb`); a worker whose heap
@@ -66,7 +70,7 @@ export const poolDefaults = Object.freeze({
   timeoutMs: 10_000,
   inProcessBelowMs: 2_500,
   maxQueue: 10_000,
-  recycleAfter: 500,
+  recycleAfter: Number.POSITIVE_INFINITY,
   workerHeapMb: 512,
   memoryLimit: 0.8,
   idleTimeoutMs: 60_000,
@@ -106,7 +110,7 @@ export function resolvePoolOptions(o: PoolOptions = {}): ResolvedPoolOptions {
   const maxQueue = o.maxQueue ?? poolDefaults.maxQueue;
   integer('pool.maxQueue', maxQueue, 1);
   const recycleAfter = o.recycleAfter ?? poolDefaults.recycleAfter;
-  integer('pool.recycleAfter', recycleAfter, 1);
+  if (recycleAfter !== Number.POSITIVE_INFINITY) integer('pool.recycleAfter', recycleAfter, 1);
   const workerHeapMb = o.workerHeapMb ?? poolDefaults.workerHeapMb;
   // A worker needs some 30-50 MB for ECharts alone.
   integer('pool.workerHeapMb', workerHeapMb, 64);
