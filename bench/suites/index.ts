@@ -1,4 +1,5 @@
 import { cache } from './cache.js';
+import { csv } from './csv.js';
 import { data } from './data.js';
 import { document } from './document.js';
 import { pipeline } from './pipeline.js';
@@ -7,9 +8,12 @@ import { telemetry } from './telemetry.js';
 
 export const suites: Record<string, () => Promise<void>> = {
   cache,
+  csv,
   data,
   document,
+  peers: () => import('./peers.js').then((m) => m.peers()),
   pipeline,
+  scan: () => import('./scan.js').then((m) => m.scan()),
   startup,
   telemetry,
 };

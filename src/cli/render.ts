@@ -5,8 +5,6 @@ import { ChartpressError, formatWarning, problem } from '../errors.js';
 import type { PoolOptions } from '../pool/index.js';
 import { maxThreads } from '../pool/options.js';
 import { MAX_TIMEOUT_MS } from '../spec/limits.js';
-import { PerformanceMonitor } from '../telemetry/monitor.js';
-import { formatTimings } from '../telemetry/timings.js';
 import { refuseClobber } from './clobber.js';
 import type { RenderFlags } from './main.js';
 import {
@@ -63,9 +61,12 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
   } catch (e) {
     return reportError(io, e);
   }
+  // The monitor (and its histograms' module) loads only when its figures are asked for.
   const monitor =
     flags.stats || flags.timings
-      ? new PerformanceMonitor({ cacheStats: () => engine.cacheStats() }).attach()
+      ? new (await import('../telemetry/monitor.js')).PerformanceMonitor({
+          cacheStats: () => engine.cacheStats(),
+        }).attach()
       : undefined;
   const progress = progressBar(io, !flags.quiet);
   try {
@@ -107,7 +108,8 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
           `${charts.skipped} skipped in ${Math.round(ms.total)} ms`,
       );
     }
-    if (flags.timings && monitor) io.stdout(formatTimings(monitor.snapshot()));
+    if (flags.timings && monitor)
+      io.stdout((await import('../telemetry/timings.js')).formatTimings(monitor.snapshot()));
     if (flags.stats === 'json') io.stdout(JSON.stringify({ ...result.stats, metrics: monitor?.snapshot() }));
     return result.problems.length > 0 ? ExitCode.failed : ExitCode.ok;
   } catch (e) {

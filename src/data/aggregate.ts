@@ -6,6 +6,8 @@ import { CountDistinct, Quantile, ValueBudget } from './holistic.js';
 export interface Accumulator {
   /** Adds a row; `seq` is its position in the scan (for first and last). */
   add(row: Row, seq: number): void;
+  /** Adds a row by the cell of the column it reads (any cell, for a count of rows). */
+  addValue(v: Value, seq: number): void;
   /** Folds in another accumulator of the same aggregate, as if its rows had been added. */
   merge(other: Accumulator): void;
   result(): Value;
@@ -52,9 +54,13 @@ const factories: Record<
   last: (f) => new Pick(f, true),
 };
 
-class CountRows implements Accumulator {
+/** `count` without a field. */
+export class CountRows implements Accumulator {
   n = 0;
   add(_row: Row): void {
+    this.n++;
+  }
+  addValue(_v: Value): void {
     this.n++;
   }
   merge(other: Accumulator): void {
@@ -65,21 +71,28 @@ class CountRows implements Accumulator {
   }
 }
 
-class CountValues extends CountRows {
+/** `count` with a field. */
+export class CountValues extends CountRows {
   constructor(readonly field: string) {
     super();
   }
   override add(row: Row): void {
     if ((row[this.field] ?? null) !== null) this.n++;
   }
+  override addValue(v: Value): void {
+    if (v !== null) this.n++;
+  }
 }
 
-class Sum implements Accumulator {
+/** `sum`, and the state of `avg`. */
+export class Sum implements Accumulator {
   sum = 0;
   n = 0;
   constructor(readonly field: string) {}
   add(row: Row): void {
-    const v = row[this.field];
+    this.addValue(row[this.field] ?? null);
+  }
+  addValue(v: Value): void {
     if (typeof v === 'number' && Number.isFinite(v)) {
       this.sum += v;
       this.n++;
@@ -94,14 +107,15 @@ class Sum implements Accumulator {
   }
 }
 
-class Avg extends Sum {
+/** `avg`. */
+export class Avg extends Sum {
   override result(): Value {
     return this.n === 0 ? null : this.sum / this.n;
   }
 }
 
 /** min (sign -1) or max (sign 1), numbers first, strings as a fallback. */
-class Extreme implements Accumulator {
+export class Extreme implements Accumulator {
   num: number | undefined;
   str: string | undefined;
   constructor(
@@ -110,6 +124,9 @@ class Extreme implements Accumulator {
   ) {}
   add(row: Row): void {
     this.take(row[this.field]);
+  }
+  addValue(v: Value): void {
+    this.take(v);
   }
   merge(other: Accumulator): void {
     this.take((other as Extreme).num);
@@ -129,7 +146,7 @@ class Extreme implements Accumulator {
 }
 
 /** The first (or last) non-null value in scan order. */
-class Pick implements Accumulator {
+export class Pick implements Accumulator {
   value: Value = null;
   seq = -1;
   constructor(
@@ -137,7 +154,9 @@ class Pick implements Accumulator {
     readonly last: boolean,
   ) {}
   add(row: Row, seq: number): void {
-    const v = row[this.field] ?? null;
+    this.addValue(row[this.field] ?? null, seq);
+  }
+  addValue(v: Value, seq: number): void {
     if (v !== null && (this.last || this.seq < 0)) this.take(v, seq);
   }
   merge(other: Accumulator): void {

@@ -22,7 +22,14 @@ export interface DateCheck {
   last?: Value;
 }
 
-type Test = (v: Value) => boolean;
+/** Tells whether a cell passes one filter. */
+export type Test = (v: Value) => boolean;
+
+/** One filter compiled: the column it reads and the test of its cells. */
+export interface FieldTest {
+  readonly field: string;
+  readonly test: Test;
+}
 type FilterValue = Filter['value'];
 
 const isParamRef = (v: unknown): v is ParamRef =>
@@ -38,15 +45,17 @@ const isParamRef = (v: unknown): v is ParamRef =>
  * Problems (unknown params, missing or wrong value shapes) are returned, not thrown, so a
  * caller can report all of them at once. `dates` lists the filters comparing with an ISO date
  * (`isDateComparison`), whose cells the caller checks are dates (they are compared as text).
+ * `tests` are the filters one by one (a row passes when every test passes its cell), for
+ * callers that test a column's distinct values once.
  */
 export function compileFilters(
   filters: readonly Filter[] | undefined,
   params: Params,
   where: QueryWhere,
-): { predicate: Predicate; problems: Problem[]; dates: DateCheck[] } {
+): { predicate: Predicate; problems: Problem[]; dates: DateCheck[]; tests: FieldTest[] } {
   const problems: Problem[] = [];
   const dates: DateCheck[] = [];
-  const tests: { field: string; test: Test }[] = [];
+  const tests: FieldTest[] = [];
   (filters ?? []).forEach((f, i) => {
     if (f.op === 'isNull' || f.op === 'notNull') {
       tests.push({ field: f.field, test: f.op === 'isNull' ? (v) => v === null : (v) => v !== null });
@@ -76,7 +85,7 @@ export function compileFilters(
           for (const t of tests) if (!t.test(row[t.field] ?? null)) return false;
           return true;
         };
-  return { predicate, problems, dates };
+  return { predicate, problems, dates, tests };
 }
 
 const RANGE_OPS: ReadonlySet<Filter['op']> = new Set(['lt', 'lte', 'gt', 'gte', 'between']);

@@ -3,7 +3,8 @@ import type { Row, Value } from '../frame.js';
 import type { GroupBy, TimeBucket } from '../spec/schema.js';
 import type { Accumulator, AccumulatorFactory } from './aggregate.js';
 import { binner } from './bin.js';
-import { bucketValue, parseIsoDate } from './bucket.js';
+import { parseIsoDate } from './bucket.js';
+import { Bucketer } from './bucketer.js';
 import { DateMisses, isDateMiss } from './invalid.js';
 import { at, type QueryWhere } from './where.js';
 import { UTC, type Zone, zoneNamed } from './zone.js';
@@ -15,10 +16,14 @@ export interface GroupKey {
   /** The zone time buckets are cut in. Defaults to UTC. */
   readonly zone: Zone;
   readonly output: string;
-  /** The group value of a row: the cell, its time bucket or its numeric bin. */
+  /** The group value of a row: the cell, its time bucket or its numeric bin. Counts `misses`. */
   readonly keyOf: (row: Row) => Value;
+  /** The group value of a cell, as `keyOf` gives it, without counting misses. */
+  readonly cellKey: (v: Value) => Value;
   /** For sorting, when labels do not sort as text: hour labels with offsets sort as instants. */
   readonly sortBy?: ((v: Value) => Value) | undefined;
+  /** Time buckets: the bucket of a date text, remembered. */
+  readonly bucketer?: Bucketer | undefined;
   /** Time buckets: the non-empty cells that were not ISO dates (their rows group under null). */
   readonly misses?: DateMisses | undefined;
 }
@@ -28,9 +33,6 @@ export interface Group {
   readonly keys: Value[];
   readonly accs: Accumulator[];
 }
-
-// Distinct date strings are usually few next to rows (many rows per day), so bucketing caches them.
-const BUCKET_CACHE_LIMIT = 65_536;
 
 /**
  * Resolves a groupBy item written as a name or as `{field, bucket, timezone, bin, as}`.
@@ -47,7 +49,7 @@ export function groupKey(item: GroupBy, report: (message: string, key: string) =
   }
   if (bin !== undefined) {
     const toBin = binner(bin);
-    return { ...plain(field, output), keyOf: (r) => toBin(r[field] ?? null) };
+    return { ...plain(field, output), keyOf: (r) => toBin(r[field] ?? null), cellKey: toBin };
   }
   const zone = timezone === undefined ? UTC : zoneNamed(timezone);
   if (zone === undefined) {
@@ -58,20 +60,12 @@ export function groupKey(item: GroupBy, report: (message: string, key: string) =
     if (timezone !== undefined) report('timezone needs a time bucket (bucket: hour, day, ...)', 'timezone');
     return plain(field, output);
   }
-  const cache = new Map<string, string | null>();
+  const bucketer = new Bucketer(bucket, zone);
   const misses = new DateMisses();
+  const cellKey = (v: Value): Value => (typeof v === 'string' ? bucketer.of(v) : null);
   const keyOf = (r: Row): Value => {
     const v = r[field] ?? null;
-    if (typeof v !== 'string') {
-      if (v !== null) misses.add(v);
-      return null;
-    }
-    let b = cache.get(v);
-    if (b === undefined) {
-      b = bucketValue(v, bucket, zone);
-      // A column with more distinct dates than this gains little from a cache (unique timestamps).
-      if (cache.size < BUCKET_CACHE_LIMIT) cache.set(v, b);
-    }
+    const b = cellKey(v);
     if (b === null && isDateMiss(v)) misses.add(v);
     return b;
   };
@@ -79,11 +73,11 @@ export function groupKey(item: GroupBy, report: (message: string, key: string) =
     bucket === 'hour' && zone !== UTC
       ? (v: Value) => (typeof v === 'string' ? parseIsoDate(v) : v)
       : undefined;
-  return { field, bucket, zone, output, keyOf, sortBy, misses };
+  return { field, bucket, zone, output, keyOf, cellKey, sortBy, bucketer, misses };
 }
 
 function plain(field: string, output: string): GroupKey {
-  return { field, bucket: undefined, zone: UTC, output, keyOf: (r) => r[field] ?? null };
+  return { field, bucket: undefined, zone: UTC, output, keyOf: (r) => r[field] ?? null, cellKey: (v) => v };
 }
 
 /** Resolves a query's groupBy items, with the problems found at their paths. */
@@ -100,7 +94,8 @@ export function groupKeys(
   return { keys, problems };
 }
 
-type Node = Map<Value, Node | Group>;
+/** Inner nodes by the value of one key; leaves hold the index of a group in `groups`. */
+type Node = Map<Value, Node | number>;
 
 /**
  * Groups rows by their key values, in the order each group is first seen. Keys are compared by
@@ -127,33 +122,40 @@ export class Grouper {
   /** Adds a row to its group; false (and nothing added) when that would pass `maxGroups`. */
   add(row: Row, seq: number): boolean {
     const keys = this.#keys;
-    let group: Group | undefined;
-    if (keys.length === 0) group = this.groups[0]!;
-    else {
-      let node = this.#root;
-      const last = keys.length - 1;
-      for (let i = 0; i < last; i++) {
-        const k = keys[i]!.keyOf(row);
-        this.#scratch[i] = k;
-        let next = node.get(k) as Node | undefined;
-        if (next === undefined) {
-          next = new Map();
-          node.set(k, next);
-        }
-        node = next;
-      }
-      const k = keys[last]!.keyOf(row);
-      group = node.get(k) as Group | undefined;
-      if (group === undefined) {
-        if (this.groups.length >= this.#max) return false;
-        this.#scratch[last] = k;
-        group = this.#newGroup();
-        node.set(k, group);
-        this.groups.push(group);
-      }
-    }
-    for (const acc of group.accs) acc.add(row, seq);
+    const values = this.#scratch;
+    for (let i = 0; i < keys.length; i++) values[i] = keys[i]!.keyOf(row);
+    const index = this.find(values);
+    if (index < 0) return false;
+    for (const acc of this.groups[index]!.accs) acc.add(row, seq);
     return true;
+  }
+
+  /**
+   * The index in `groups` of the group with these key values (one per key, as `keyOf` gives
+   * them), made when new; -1 (and nothing made) when that would pass `maxGroups`.
+   */
+  find(values: readonly Value[]): number {
+    const last = values.length - 1;
+    if (last < 0) return 0;
+    let node = this.#root;
+    for (let i = 0; i < last; i++) {
+      const k = values[i]!;
+      let next = node.get(k) as Node | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(k, next);
+      }
+      node = next;
+    }
+    const k = values[last]!;
+    let index = node.get(k) as number | undefined;
+    if (index === undefined) {
+      if (this.groups.length >= this.#max) return -1;
+      index = this.groups.length;
+      this.groups.push({ keys: values.slice(), accs: this.#aggs.map((make) => make()) });
+      node.set(k, index);
+    }
+    return index;
   }
 
   #newGroup(): Group {

@@ -22,7 +22,9 @@ export class CountDistinct implements Accumulator {
     readonly budget: ValueBudget,
   ) {}
   add(row: Row): void {
-    const v = row[this.field] ?? null;
+    this.addValue(row[this.field] ?? null);
+  }
+  addValue(v: Value): void {
     if (v === null || this.seen.has(v)) return;
     this.seen.add(v);
     this.budget.used++;
@@ -44,7 +46,9 @@ export class Quantile implements Accumulator {
     readonly budget: ValueBudget,
   ) {}
   add(row: Row): void {
-    const v = row[this.field];
+    this.addValue(row[this.field] ?? null);
+  }
+  addValue(v: Value): void {
     if (typeof v !== 'number' || !Number.isFinite(v)) return;
     this.values.push(v);
     this.budget.used++;

@@ -1,6 +1,7 @@
 import { type Problem, problem, type Warning } from '../errors.js';
 import type { Row, Value } from '../frame.js';
 import type { Aggregate, AggregateOp } from '../spec/schema.js';
+import { type BatchColumn, batchCell } from './batch.js';
 import { parseIsoDate } from './bucket.js';
 import { at, type QueryWhere } from './where.js';
 
@@ -42,8 +43,38 @@ export class InvalidTally {
   check(row: Row): void {
     for (const t of this.#tallies) {
       const v = row[t.field] ?? null;
-      if (typeof v === 'number' ? Number.isFinite(v) : t.text && typeof v === 'string') continue;
-      if (t.skipped++ === 0) t.first = v;
+      if (!valid(t, v) && t.skipped++ === 0) t.first = v;
+    }
+  }
+
+  /**
+   * Looks at the rows of a batch taken (`taken[i] >= 0`), in row order, as `check` would;
+   * `column` gives the batch's column of a name. A dictionary entry is looked at once.
+   */
+  checkBatch(column: (name: string) => BatchColumn, taken: Int32Array): void {
+    const n = taken.length;
+    for (const t of this.#tallies) {
+      const col = column(t.field);
+      let bad = 0;
+      let first = -1;
+      if (col.kind === 'number') {
+        const { values } = col;
+        for (let i = 0; i < n; i++) {
+          const v = values[i]!;
+          // Not finite: NaN (null) or an infinity.
+          if (taken[i]! >= 0 && v - v !== 0 && bad++ === 0) first = i;
+        }
+      } else if (col.kind === 'dict') {
+        const { codes, dict } = col;
+        const ok = Uint8Array.from(dict, (v) => (valid(t, v ?? null) ? 1 : 0));
+        for (let i = 0; i < n; i++) if (taken[i]! >= 0 && ok[codes[i]!] === 0 && bad++ === 0) first = i;
+      } else {
+        for (let i = 0; i < n; i++) {
+          if (taken[i]! >= 0 && !valid(t, col.values[i] ?? null) && bad++ === 0) first = i;
+        }
+      }
+      if (bad > 0 && t.skipped === 0) t.first = batchCell(col, first);
+      t.skipped += bad;
     }
   }
 
@@ -75,6 +106,10 @@ export class InvalidTally {
     return problems;
   }
 }
+
+/** A cell a tally does not count as skipped: a finite number, or text for min and max. */
+const valid = (t: Tally, v: Value): boolean =>
+  typeof v === 'number' ? Number.isFinite(v) : t.text && typeof v === 'string';
 
 /** A cell that should be a date and is not: a number, a boolean, or text that is neither blank nor an ISO date. */
 export function isDateMiss(v: Value): boolean {

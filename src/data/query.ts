@@ -2,13 +2,19 @@ import { ChartpressError, type Problem, problem, type Warning } from '../errors.
 import type { Frame, Row } from '../frame.js';
 import type { Query } from '../spec/schema.js';
 import { type AccumulatorFactory, accumulator } from './aggregate.js';
-import { compileFilters, type DateCheck, type Params, type Predicate } from './filter.js';
+import type { ColumnBatch } from './batch.js';
+import { aggregateBatch } from './batch-aggregate.js';
+import { countDateMisses, filterMask } from './batch-filter.js';
+import { countKeyMisses, groupBatch } from './batch-keys.js';
+import { BatchView } from './batch-view.js';
+import { compileFilters, type DateCheck, type FieldTest, type Params, type Predicate } from './filter.js';
 import { Grouper, type GroupKey, groupKeys } from './group.js';
 import { groupedFrame } from './grouped.js';
 import { ValueBudget } from './holistic.js';
 import { bucketMiss, dateFix, filterMiss, InvalidTally, isDateMiss, reportMisses } from './invalid.js';
 import { PassThrough } from './pass-through.js';
 import { checkShape, columnsRead, list, resolveSort } from './query-check.js';
+import { Scratch } from './scratch.js';
 import type { SortKey } from './sort.js';
 import { at, type QueryWhere } from './where.js';
 
@@ -44,11 +50,17 @@ export class QueryAccumulator {
   readonly #query: Query;
   readonly #where: QueryWhere;
   readonly #predicate: Predicate;
+  readonly #tests: readonly FieldTest[];
   readonly #dates: readonly DateCheck[];
+  /** Every column the query reads. */
+  readonly #reads: readonly string[];
+  /** The column each aggregate reads (undefined for a count of rows). */
+  readonly #aggFields: readonly (string | undefined)[];
   readonly #keys: readonly GroupKey[];
   readonly #aggs: readonly AccumulatorFactory[];
   readonly #tally: InvalidTally;
   readonly #budget = new ValueBudget();
+  readonly #scratch = new Scratch();
   readonly #maxGroups: number;
   readonly #maxValues: number;
   #grouper: Grouper | undefined;
@@ -67,11 +79,14 @@ export class QueryAccumulator {
     this.#maxValues = limits.maxValues ?? DEFAULT_MAX_VALUES;
     const filters = compileFilters(query.filter, params, where);
     this.#predicate = filters.predicate;
+    this.#tests = filters.tests;
     this.#dates = filters.dates;
+    this.#reads = columnsRead(query).map((r) => r.field);
     const { keys, problems: keyProblems } = groupKeys(query.groupBy ?? [], where);
     this.#keys = keys;
     const aggs = Object.entries(query.aggregate ?? {});
     this.#aggs = aggs.map(([, agg]) => accumulator(agg, this.#budget));
+    this.#aggFields = aggs.map(([, agg]) => agg.field);
     this.#tally = new InvalidTally(aggs);
     const problems = [...filters.problems, ...keyProblems];
     if (keys.length > 0 || aggs.length > 0) {
@@ -126,17 +141,40 @@ export class QueryAccumulator {
       return;
     }
     this.#tally.check(row);
-    if (!this.#grouper!.add(row, seq)) {
-      this.#fail(
-        ['groupBy'],
-        `query produced more than ${this.#maxGroups} groups; add a filter or a coarser bucket`,
-      );
-    } else if (this.#budget.used > this.#maxValues) {
-      this.#fail(
-        ['aggregate'],
-        `countDistinct, median and p90 kept more than ${this.#maxValues} values; add a filter or group more coarsely`,
-      );
+    if (!this.#grouper!.add(row, seq)) this.#failGroups();
+    else if (this.#budget.used > this.#maxValues) this.#failValues();
+  }
+
+  /**
+   * Feeds the rows of a batch: the same as pushing `batchRows(batch)` one by one (same result,
+   * warnings and failures), column by column where it can: each filter tests a dictionary
+   * entry once, group keys are computed once per entry, and aggregates run over the batch's
+   * columns. Queries without groupBy or aggregate (which keep rows) take the rows; pass a
+   * `BatchView` to share them, and what several queries compute from one column, between queries.
+   */
+  pushBatch(batch: ColumnBatch | BatchView): void {
+    const view = batch instanceof BatchView ? batch : new BatchView(batch);
+    if (view.length === 0) return;
+    if (this.#columns === undefined) this.#startWith(view.columns);
+    if (this.#failure !== undefined) return;
+    const grouper = this.#grouper;
+    const taken =
+      grouper && view.has(this.#reads)
+        ? groupBatch(view, filterMask(view, this.#tests, this.#scratch), this.#keys, grouper, this.#scratch)
+        : undefined;
+    if (grouper === undefined || taken === undefined) {
+      for (const row of view.rows()) this.push(row);
+      return;
     }
+    countDateMisses(view, taken.local, this.#dates);
+    countKeyMisses(view, taken, this.#keys);
+    this.#tally.checkBatch((name) => view.column(name), taken.local);
+    aggregateBatch(view, taken, grouper.groups, this.#aggFields, this.#seq, this.#scratch);
+    this.#seq += taken.taken;
+    // A row one by one fails at the first limit it passes: values kept before the row that
+    // would have made a group too many pass the values limit first.
+    if (this.#budget.used > this.#maxValues) this.#failValues();
+    else if (taken.overflow) this.#failGroups();
   }
 
   /**
@@ -206,8 +244,26 @@ export class QueryAccumulator {
   }
 
   #startFrom(row: Row): void {
-    const problems = [...this.problems, ...this.start(Object.keys(row))];
+    this.#startWith(Object.keys(row));
+  }
+
+  #startWith(columns: readonly string[]): void {
+    const problems = [...this.problems, ...this.start(columns)];
     if (problems.length > 0) throw new ChartpressError(problems);
+  }
+
+  #failGroups(): void {
+    this.#fail(
+      ['groupBy'],
+      `query produced more than ${this.#maxGroups} groups; add a filter or a coarser bucket`,
+    );
+  }
+
+  #failValues(): void {
+    this.#fail(
+      ['aggregate'],
+      `countDistinct, median and p90 kept more than ${this.#maxValues} values; add a filter or group more coarsely`,
+    );
   }
 
   #fail(keys: PropertyKey[], message: string): void {

@@ -3,6 +3,7 @@ import type { Frame, Row } from '../frame.js';
 import type { Query } from '../spec/schema.js';
 import { traceAsync, tracing } from '../telemetry/channels.js';
 import type { DataContext } from '../telemetry/events.js';
+import { BatchView } from './batch-view.js';
 import type { Params } from './filter.js';
 import { InvalidCells, reportMisses } from './invalid.js';
 import { QueryAccumulator, type QueryLimits } from './query.js';
@@ -17,7 +18,7 @@ export interface ScanContext extends QueryLimits {
   readonly paths?: ReadonlyMap<string, string>;
   /** The report file, when there is one. */
   readonly file?: string | undefined;
-  /** Stops the scan between rows; the signal's reason is thrown. */
+  /** Stops the scan between rows (between batches of columns); the signal's reason is thrown. */
   readonly signal?: AbortSignal | undefined;
   /**
    * Receives the warnings of the queries (`CP_WARN_INVALID_VALUES`), once the scan has
@@ -32,6 +33,8 @@ const ABORT_CHECK_ROWS = 4096;
 /**
  * Runs every query on one dataset in a single pass over its rows: the source is iterated once
  * however many queries read it, and each query keeps only its groups (see `QueryAccumulator`).
+ * A source that reads column by column (`RowSource.columnBatches`) is read that way, and each
+ * query runs over the columns (`QueryAccumulator.pushBatch`), with the same results.
  *
  * Problems are collected for all queries and thrown together as one `ChartpressError`: problems
  * of the queries themselves; columns they name that the dataset lacks (checked against the
@@ -77,15 +80,30 @@ async function scan(
   // Sparse sources: every column seen, in first-seen order.
   const seen = new Set<string>();
   let columns: string[] | undefined;
-  if (all.length > 0) {
-    let n = 0;
+  // The dataset's columns, checked against every query before the first row.
+  const start = (names: string[]) => {
+    columns = names;
+    for (const acc of all) problems.push(...acc.start(names, sparse));
+    if (problems.length > 0) throw new ChartpressError(problems);
+  };
+  const columnar = (source as RowSource).columnBatches?.bind(source);
+  let n = 0;
+  if (all.length > 0 && columnar !== undefined) {
+    for await (const batch of columnar()) {
+      if (batch.length === 0) continue;
+      const view = new BatchView(batch);
+      if (columns === undefined) start([...view.columns]);
+      if (sparse) for (const name of view.columns) seen.add(name);
+      for (const acc of all) acc.pushBatch(view);
+      n += batch.length;
+      if (event) event.rows = n;
+      ctx.signal?.throwIfAborted();
+      if (all.every((a) => a.failure !== undefined)) break;
+    }
+  } else if (all.length > 0) {
     let nextCheck = ABORT_CHECK_ROWS;
     for await (const batch of batchesOf(source)) {
-      if (columns === undefined && batch.length > 0) {
-        columns = Object.keys(batch[0]!);
-        for (const acc of all) problems.push(...acc.start(columns, sparse));
-        if (problems.length > 0) throw new ChartpressError(problems);
-      }
+      if (columns === undefined && batch.length > 0) start(Object.keys(batch[0]!));
       for (const row of batch) {
         if (sparse) for (const key in row) seen.add(key);
         for (const acc of all) acc.push(row);

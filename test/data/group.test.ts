@@ -32,6 +32,30 @@ describe('groupBy with a time bucket', () => {
     expect(warnings[0]?.message).toContain('(the first: 2024)');
   });
 
+  it('buckets distinct timestamps of one day together, and a day that does not exist under null', async () => {
+    const rows: Row[] = [
+      { d: '2023-02-28T10:00:00Z' },
+      { d: '2023-02-29T10:00:00Z' },
+      { d: '2023-02-28T23:59:59.999Z' },
+      { d: '2023-02-29T11:00:00Z' },
+      { d: '2023-02-28T23:30:00-05:00' },
+    ];
+    const { rows: got, warnings } = await scan(rows, {
+      groupBy: [{ field: 'd', bucket: 'day' }],
+      aggregate: count,
+    });
+    expect(got).toEqual([
+      { d: '2023-02-28', n: 2 },
+      { d: null, n: 2 },
+      { d: '2023-03-01', n: 1 },
+    ]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining(
+        '2 values in column "d" were not ISO dates; their rows were grouped under null (the first: "2023-02-29T10:00:00Z")',
+      ),
+    ]);
+  });
+
   it('warns of nothing when every cell is a date or empty', async () => {
     const rows: Row[] = [{ d: '2024-03-05' }, { d: '' }, { d: null }, { d: '2024-03-05T10:00:00Z' }];
     const { rows: got, warnings } = await scan(rows, {

@@ -1,8 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { batchFromRows, batchRows, type ColumnBatch } from '../../src/data/batch.js';
 import { QueryAccumulator } from '../../src/data/query.js';
 import { ChartpressError } from '../../src/errors.js';
-import type { Row } from '../../src/frame.js';
+import { frameToRows, type Row } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
+import { exact, planArb, queryArb, rowsArb, toBatches } from './arbitraries.js';
 import { run, salesRows } from './helpers.js';
 
 const where = { dataset: 'sales', path: 'charts.revenue.data' };
@@ -229,5 +232,65 @@ describe('QueryAccumulator, problems', () => {
   it('push throws the problems itself when start was not called', () => {
     const acc = new QueryAccumulator({ from: 'sales', groupBy: ['nope'] }, {}, where);
     expect(() => acc.push(rows[0]!)).toThrow(ChartpressError);
+  });
+});
+
+describe('QueryAccumulator, column batches', () => {
+  /** A query fed one way: its frame and warnings, or the problems it throws. */
+  const outcome = (query: Query, feed: (acc: QueryAccumulator) => void) => {
+    const acc = new QueryAccumulator(query, { p: 'EU' }, where, { maxGroups: 50 });
+    try {
+      feed(acc);
+      return { frame: exact(acc.finish()), warnings: acc.warnings };
+    } catch (e) {
+      if (!(e instanceof ChartpressError)) throw e;
+      return { problems: e.problems };
+    }
+  };
+
+  it('gives what the rows of the batches give, pushed one by one', () => {
+    fc.assert(
+      fc.property(rowsArb, planArb, queryArb, (data, plan, query) => {
+        const batches = toBatches(data, plan);
+        const byRows = outcome(query, (acc) => {
+          for (const b of batches) for (const r of batchRows(b)) acc.push(r);
+        });
+        const byColumns = outcome(query, (acc) => {
+          for (const b of batches) acc.pushBatch(b);
+        });
+        expect(byColumns).toEqual(byRows);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads a batch whose codes are out of range as its rows read it', () => {
+    const batch: ColumnBatch = {
+      length: 4,
+      names: ['region', 'amount'],
+      columns: [
+        { kind: 'dict', codes: Int32Array.from([0, 1, 7, -1]), dict: ['EU', 'US'] },
+        { kind: 'number', values: Float64Array.from([1, 2, 3, 4]) },
+      ],
+    };
+    const query: Query = {
+      from: 'sales',
+      groupBy: ['region'],
+      aggregate: { total: { op: 'sum', field: 'amount' } },
+    };
+    const acc = new QueryAccumulator(query, {}, where);
+    acc.pushBatch(batch);
+    expect(frameToRows(acc.finish())).toEqual([
+      { region: 'EU', total: 1 },
+      { region: 'US', total: 2 },
+      { region: null, total: 7 },
+    ]);
+  });
+
+  it('checks the columns of the first batch with rows, in the order a row has them', () => {
+    const acc = new QueryAccumulator({ from: 'sales', groupBy: ['nope'] }, {}, where);
+    acc.pushBatch({ length: 0, names: [], columns: [] });
+    const batch = batchFromRows([{ b: 1, 2024: 'x', a: 'y' }], ['b', '2024', 'a']);
+    expect(() => acc.pushBatch(batch)).toThrow('columns: 2024, b, a');
   });
 });

@@ -1,9 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { batchFromRows, batchRows, type ColumnBatch } from '../../src/data/batch.js';
 import { runQueries } from '../../src/data/scan.js';
-import { ChartpressError } from '../../src/errors.js';
+import type { RowSource } from '../../src/data/sources/rows.js';
+import { ChartpressError, type Warning } from '../../src/errors.js';
 import { frameToRows, type Row } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
-import { countingSource, salesRows } from './helpers.js';
+import { exact, planArb, queryArb, rowsArb, toBatches } from './arbitraries.js';
+import { countingSource, failure, salesRows } from './helpers.js';
 
 const rows: Row[] = [
   { date: '2024-01-15', region: 'EU', amount: 10 },
@@ -174,5 +178,156 @@ describe('runQueries', () => {
     const warned: string[] = [];
     await runQueries(countingSource(rows), q, {}, { dataset: 'sales', warn: (w) => warned.push(w.code) });
     expect(warned).toEqual(['CP_WARN_INVALID_VALUES']);
+  });
+});
+
+/** Runs queries over a source; the frames and warnings, or the problems thrown. */
+async function outcome(
+  source: RowSource,
+  queries: ReadonlyMap<string, Query>,
+  limits: { maxGroups?: number | undefined; maxValues?: number | undefined },
+): Promise<unknown> {
+  const warnings: Warning[] = [];
+  try {
+    const frames = await runQueries(
+      source,
+      queries,
+      { p: 'EU' },
+      {
+        dataset: 'd',
+        file: 'r.yaml',
+        warn: (w) => warnings.push(w),
+        ...limits,
+      },
+    );
+    return { frames: [...frames].map(([id, f]) => [id, exact(f)]), warnings };
+  } catch (e) {
+    if (!(e instanceof ChartpressError)) throw e;
+    return { problems: e.problems };
+  }
+}
+
+/** A source offering the batches column by column; its rows, if read, are the batches' rows. */
+function batchSource(
+  batches: readonly ColumnBatch[],
+): RowSource & { batchesRead: number; columnBatches(): AsyncIterable<ColumnBatch> } {
+  const source = {
+    batchesRead: 0,
+    async *columnBatches() {
+      for (const b of batches) {
+        source.batchesRead++;
+        yield b;
+      }
+    },
+    [Symbol.asyncIterator](): AsyncIterator<Row> {
+      throw new Error('rows read from a source that reads columns');
+    },
+  };
+  return source;
+}
+
+describe('runQueries over column batches', () => {
+  it('gives what the rows of the batches give, one by one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rowsArb,
+        planArb,
+        fc.array(queryArb, { minLength: 1, maxLength: 4 }),
+        fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.integer({ min: 1, max: 6 })),
+        fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.integer({ min: 1, max: 20 })),
+        async (rows, plan, list, maxGroups, maxValues) => {
+          const batches = toBatches(rows, plan);
+          const queries = new Map(list.map((q, i) => [`q${i}`, q]));
+          const limits = { maxGroups, maxValues };
+          const byRows = await outcome(countingSource(batches.flatMap(batchRows)), queries, limits);
+          const byColumns = await outcome(batchSource(batches), queries, limits);
+          expect(byColumns).toEqual(byRows);
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  const names = ['s', 'n'];
+  const column = (rows: readonly Row[]) => batchFromRows(rows, names);
+
+  it('fails at the first limit a row passes, as rows one by one do', async () => {
+    const q = new Map<string, Query>([
+      ['q', { from: 'd', groupBy: ['s'], aggregate: { k: { op: 'countDistinct', field: 'n' } } }],
+    ]);
+    const limits = { dataset: 'd', maxGroups: 2, maxValues: 3 };
+    // Four distinct values before a third group: the values limit first.
+    const values = [
+      { s: 'a', n: 1 },
+      { s: 'a', n: 2 },
+      { s: 'b', n: 3 },
+      { s: 'b', n: 4 },
+      { s: 'c', n: 5 },
+    ];
+    // A third group before a fourth value: the groups limit first.
+    const groups = [values[0]!, values[2]!, values[4]!, values[1]!, values[3]!];
+    for (const [rows, message] of [
+      [values, 'kept more than 3 values'],
+      [groups, 'more than 2 groups'],
+    ] as const) {
+      const byRows = await failure(runQueries(countingSource(rows), q, {}, limits));
+      const byColumns = await failure(runQueries(batchSource([column(rows)]), q, {}, limits));
+      expect(byRows.message).toContain(message);
+      expect(byColumns.problems).toEqual(byRows.problems);
+    }
+  });
+
+  it('stops between batches when the signal aborts, and once every query has failed', async () => {
+    const batches = Array.from({ length: 5 }, (_, b) =>
+      column(Array.from({ length: 100 }, (_, i) => ({ s: `g${b * 100 + i}`, n: i }))),
+    );
+    const controller = new AbortController();
+    const source = batchSource(batches);
+    const aborting: RowSource = {
+      ...source,
+      async *columnBatches() {
+        for await (const b of source.columnBatches()) {
+          if (source.batchesRead === 2) controller.abort(new Error('stop'));
+          yield b;
+        }
+      },
+    };
+    const q = new Map<string, Query>([
+      ['q', { from: 'd', groupBy: ['s'], aggregate: { n: { op: 'count' } } }],
+    ]);
+    await expect(runQueries(aborting, q, {}, { dataset: 'd', signal: controller.signal })).rejects.toThrow(
+      'stop',
+    );
+    expect(source.batchesRead).toBe(2);
+    const failing = batchSource(batches);
+    const err = await failure(runQueries(failing, q, {}, { dataset: 'd', maxGroups: 10 }));
+    expect(err.message).toContain('more than 10 groups');
+    expect(failing.batchesRead).toBe(1);
+  });
+
+  it('groups by four columns of many numbers, too many combinations to number', async () => {
+    // Rows 2k and 2k+1 differ only in a: two groups, whose ids as one number would be equal.
+    const rows = Array.from({ length: 20_000 }, (_, i) => {
+      const h = Math.floor(i / 2);
+      return { a: i, b: h, c: h, d: h, v: i % 7 };
+    });
+    const batch = batchFromRows(rows, ['a', 'b', 'c', 'd', 'v']);
+    const q = new Map<string, Query>([
+      [
+        'q',
+        {
+          from: 'd',
+          groupBy: ['a', 'b', 'c', 'd'],
+          aggregate: { v: { op: 'sum', field: 'v' }, f: { op: 'first', field: 'v' } },
+          sort: [{ field: 'a', order: 'desc' }],
+        },
+      ],
+    ]);
+    const frame = (await runQueries(batchSource([batch]), q, {}, { dataset: 'd' })).get('q')!;
+    expect(frame.length).toBe(20_000);
+    expect(frameToRows(frame).slice(0, 2)).toEqual([
+      { a: 19_999, b: 9999, c: 9999, d: 9999, v: 0, f: 0 },
+      { a: 19_998, b: 9999, c: 9999, d: 9999, v: 6, f: 6 },
+    ]);
   });
 });

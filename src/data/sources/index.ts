@@ -38,11 +38,15 @@ function openRows(name: string, dataset: Dataset, opts: OpenSourceOptions, inval
   if (roots !== undefined && 'path' in dataset) {
     // Checked when read; the source then opens the real path that was checked.
     const sparse = dataset.source === 'json' || dataset.source === 'ndjson';
-    return lazySource(async () => {
-      const at = { file: opts.file, path: `${where.path}.path` };
-      const path = await roots.check(resolve(opts.baseDir, dataset.path), at);
-      return openRows(name, { ...dataset, path } as Dataset, { ...opts, roots: undefined }, invalid);
-    }, sparse);
+    return lazySource(
+      async () => {
+        const at = { file: opts.file, path: `${where.path}.path` };
+        const path = await roots.check(resolve(opts.baseDir, dataset.path), at);
+        return openRows(name, { ...dataset, path } as Dataset, { ...opts, roots: undefined }, invalid);
+      },
+      sparse,
+      dataset.source === 'csv',
+    );
   }
   switch (dataset.source) {
     case 'inline':
@@ -79,17 +83,36 @@ function counted(source: RowSource, invalid: InvalidCells): RowSource {
     invalid.reset();
     yield* batchesOf(source);
   }, source.sparse);
-  return { ...read, invalid };
+  const columns = source.columnBatches?.bind(source);
+  if (columns === undefined) return { ...read, invalid };
+  return {
+    ...read,
+    invalid,
+    async *columnBatches() {
+      invalid.reset();
+      yield* columns();
+    },
+  };
 }
 
 /**
  * A source whose module (and database driver) is loaded, or whose path is checked, only when
- * it is first read. `sparse` must be known before: it says how the columns are found.
+ * it is first read. `sparse` must be known before: it says how the columns are found; so must
+ * `columnar`: the source loaded reads column batches (see `RowSource.columnBatches`).
  */
-function lazySource(load: () => Promise<RowSource>, sparse = false): RowSource {
-  return fromBatches(async function* () {
+function lazySource(load: () => Promise<RowSource>, sparse = false, columnar = false): RowSource {
+  const read = fromBatches(async function* () {
     yield* batchesOf(await load());
   }, sparse);
+  if (!columnar) return read;
+  return {
+    ...read,
+    async *columnBatches() {
+      const source = await load();
+      if (source.columnBatches === undefined) throw new Error('the source read no column batches');
+      yield* source.columnBatches();
+    },
+  };
 }
 
 export { type CsvOptions, csvSource, DEFAULT_MAX_CSV_BYTES } from './csv.js';

@@ -1,10 +1,14 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchRows } from '../../../src/data/batch.js';
+import { InvalidCells } from '../../../src/data/invalid.js';
 import { type CsvOptions, csvSource } from '../../../src/data/sources/csv.js';
 import { ChartpressError } from '../../../src/errors.js';
 import type { Row } from '../../../src/frame.js';
+import { csvCase, misses, type Outcome, oracle } from './csv-oracle.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -228,5 +232,105 @@ describe('csvSource', () => {
     expect(e.code).toBe('CP_ERR_FILE_TOO_LARGE');
     expect(e.message).toContain('grew past the limit of 64 bytes');
     expect(e.problems[0]?.path).toBe('datasets.sales.path');
+  });
+
+  it('reads every file as csv-parse and inferCell did, as rows and as columns', async () => {
+    const path = join(dir, 'random.csv');
+    const read = async (c: { delimiter: string; columns: CsvOptions['columns'] }): Promise<Outcome> => {
+      const invalid = new InvalidCells();
+      const source = csvSource({ path, where, delimiter: c.delimiter, columns: c.columns, invalid });
+      try {
+        const rows = await collect(source);
+        const counted = misses(invalid);
+        invalid.reset();
+        const columns: Row[] = [];
+        for await (const batch of source.columnBatches!()) columns.push(...batchRows(batch));
+        expect(columns).toEqual(rows);
+        expect(misses(invalid)).toBe(counted);
+        return { rows, misses: counted };
+      } catch (e) {
+        if (e instanceof ChartpressError) return { error: e.code };
+        throw e;
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(csvCase, async (c) => {
+        await writeFile(path, c.bytes);
+        expect(await read(c)).toEqual(oracle(c.bytes, c.delimiter, c.columns));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads characters split between two reads of the file', async () => {
+    // A four-byte character across each 1 MiB boundary, and text in many scripts.
+    const head = 'text,n\n';
+    const pad = 'é'.repeat((1 << 19) - head.length);
+    const rows = [
+      `${pad.slice(0, -3)}ab,0`,
+      ...Array.from({ length: 40_000 }, (_, i) => `😀日本ø${i % 7},${i}`),
+    ];
+    const text = `${head}${rows.join('\n')}\n`;
+    const path = join(dir, 'unicode.csv');
+    await writeFile(path, text);
+    expect(
+      Buffer.from(text)
+        .subarray((1 << 20) - 2, (1 << 20) + 2)
+        .toString(),
+    ).toMatch(/\uFFFD/);
+    const got = await collect(csvSource({ path, where }));
+    expect(got).toHaveLength(40_001);
+    expect(got[0]).toEqual({ text: `${pad.slice(0, -3)}ab`, n: 0 });
+    got.slice(1).forEach((row, i) => {
+      expect(row).toEqual({ text: `😀日本ø${i % 7}`, n: i });
+    });
+  });
+
+  it('closes the file when the reader stops early, throws, or the file is bad', async () => {
+    const lines = ['n,t'];
+    for (let i = 0; i < 100_000; i++) lines.push(`${i},t${i % 9}`);
+    const path = join(dir, 'closed.csv');
+    await writeFile(path, `${lines.join('\n')}\n1,2,3\n`);
+    const open = async () => {
+      const fds = await readdir('/proc/self/fd');
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return targets.filter((t) => t === path).length;
+    };
+    const source = csvSource({ path, where });
+    for await (const batch of source.columnBatches!()) {
+      expect(batch.length).toBeGreaterThan(0);
+      break;
+    }
+    await expect(
+      (async () => {
+        for await (const _ of source) throw new Error('stop');
+      })(),
+    ).rejects.toThrow('stop');
+    expect((await failure(collect(source))).problems[0]?.message).toMatch(
+      /at line 100002: Invalid Record Length/,
+    );
+    // Closing is asynchronous: wait for it, within reason.
+    for (let i = 0; i < 100 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await open()).toBe(0);
+  });
+
+  it('reads the file anew on each iteration of its column batches', async () => {
+    const path = join(dir, 'again.csv');
+    await writeFile(path, 'a,b\n1,x\n');
+    const source = csvSource({ path, where });
+    const read = async () => {
+      const batches = [];
+      for await (const batch of source.columnBatches!()) batches.push(batch);
+      return batches;
+    };
+    expect(await read()).toEqual([
+      {
+        length: 1,
+        names: ['a', 'b'],
+        columns: [{ kind: 'number', values: Float64Array.of(1) }, expect.anything()],
+      },
+    ]);
+    await writeFile(path, 'a,b\n1,x\n2,y\n');
+    expect((await read())[0]?.length).toBe(2);
   });
 });

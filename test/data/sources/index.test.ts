@@ -2,8 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchRows, type ColumnBatch } from '../../../src/data/batch.js';
 import { runQueries } from '../../../src/data/scan.js';
 import { openSource } from '../../../src/data/sources/index.js';
+import { FileRoots } from '../../../src/data/sources/roots.js';
 import { ChartpressError } from '../../../src/errors.js';
 import { frameToRows, type Row } from '../../../src/frame.js';
 import type { Query } from '../../../src/spec/schema.js';
@@ -179,5 +181,49 @@ describe('openSource', () => {
       }
     }
     expect(rows.map((r) => r['Quarter #'])).toEqual(['2024-01-01', '2024-04-01', '2024-07-01', '2024-10-01']);
+  });
+});
+
+describe('openSource column batches', () => {
+  const rowsOf = async (batches: AsyncIterable<ColumnBatch>) => {
+    const rows: Row[] = [];
+    for await (const batch of batches) rows.push(...batchRows(batch));
+    return rows;
+  };
+
+  it('reads a CSV file column by column, with the same rows and the date misses counted anew each read', async () => {
+    await writeFile(join(dir, 'data', 'cols.csv'), 'day,n\n2024-01-01,1\nsoon,2\nsoon,3\n');
+    const dataset = { source: 'csv', path: 'data/cols.csv', columns: { day: 'date' } } as const;
+    const roots = new FileRoots([dir]);
+    for (const source of [
+      openSource('c', dataset, { baseDir: dir }),
+      openSource('c', dataset, { baseDir: dir, roots }),
+    ]) {
+      expect(source.columnBatches).toBeDefined();
+      const rows = await rowsOf(source.columnBatches!());
+      expect(rows).toEqual(await collect(source));
+      expect(rows).toEqual([
+        { day: '2024-01-01', n: 1 },
+        { day: null, n: 2 },
+        { day: null, n: 3 },
+      ]);
+      await rowsOf(source.columnBatches!());
+      expect(source.invalid?.missed.map((c) => c.misses.count)).toEqual([2]);
+    }
+  });
+
+  it('refuses a CSV file outside the roots when read column by column', async () => {
+    const source = openSource(
+      'c',
+      { source: 'csv', path: '/etc/hostname' },
+      { baseDir: dir, roots: new FileRoots([dir]) },
+    );
+    await expect(rowsOf(source.columnBatches!())).rejects.toMatchObject({ code: 'CP_ERR_PATH_DENIED' });
+  });
+
+  it('offers no column batches for sources that read rows', () => {
+    expect(
+      openSource('t', { source: 'inline', rows: [{ a: 1 }] }, { baseDir: dir }).columnBatches,
+    ).toBeUndefined();
   });
 });

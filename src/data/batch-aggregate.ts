@@ -1,0 +1,162 @@
+import { type Accumulator, CountRows, CountValues, Extreme, Sum } from './aggregate.js';
+import { type BatchColumn, batchCell } from './batch.js';
+import type { BatchGroups } from './batch-keys.js';
+import { type BatchView, perEntry } from './batch-view.js';
+import type { Group } from './group.js';
+import type { Scratch } from './scratch.js';
+
+/**
+ * Adds the rows a batch put in groups (`BatchGroups`) to the groups' accumulators, one aggregate
+ * at a time, in row order, each exactly as adding the rows one by one would (same sums to the
+ * last bit, same first and last). count, sum, avg, min and max over numbers run as loops over
+ * typed arrays; the others take the cells one by one. `fields`: the column each aggregate reads
+ * (undefined for a count of rows); `seq`: the scan position of the batch's first row taken.
+ */
+export function aggregateBatch(
+  view: BatchView,
+  taken: BatchGroups,
+  groups: readonly Group[],
+  fields: readonly (string | undefined)[],
+  seq: number,
+  scratch: Scratch,
+): void {
+  if (taken.groups.length === 0) return;
+  fields.forEach((field, j) => {
+    const accs = taken.groups.map((g) => groups[g]!.accs[j]!);
+    const first = accs[0]!;
+    const { local } = taken;
+    if (field === undefined) {
+      if (first instanceof CountRows) countRows(accs as CountRows[], local);
+      else cells(accs, local, undefined, seq);
+      return;
+    }
+    const col = view.column(field);
+    const done =
+      first instanceof CountValues
+        ? countValues(accs as CountValues[], local, col, scratch)
+        : first instanceof Sum
+          ? sum(accs as Sum[], local, col, scratch)
+          : first instanceof Extreme && extreme(accs as Extreme[], local, col, scratch);
+    if (!done) cells(accs, local, col, seq);
+  });
+}
+
+function countRows(accs: CountRows[], local: Int32Array): void {
+  const counts = Float64Array.from(accs, (a) => a.n);
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i]!;
+    if (l >= 0) counts[l]!++;
+  }
+  accs.forEach((a, l) => {
+    a.n = counts[l]!;
+  });
+}
+
+function countValues(accs: CountValues[], local: Int32Array, col: BatchColumn, scratch: Scratch): boolean {
+  const present = presence(col, local.length, scratch);
+  if (present === undefined) return false;
+  const counts = Float64Array.from(accs, (a) => a.n);
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i]!;
+    if (l >= 0) counts[l]! += present[i]!;
+  }
+  accs.forEach((a, l) => {
+    a.n = counts[l]!;
+  });
+  return true;
+}
+
+/** 1 for a non-null cell, per row; undefined for a column of values. */
+function presence(col: BatchColumn, n: number, scratch: Scratch): Uint8Array | undefined {
+  if (col.kind === 'values') return undefined;
+  const out = scratch.uint8('present', n);
+  if (col.kind === 'number') {
+    const { values } = col;
+    for (let i = 0; i < n; i++) out[i] = Number.isNaN(values[i]!) ? 0 : 1;
+  } else {
+    const entry = perEntry(
+      col.dict,
+      (k) => new Uint8Array(k),
+      (v) => (v === null ? 0 : 1),
+    );
+    const { codes } = col;
+    for (let i = 0; i < n; i++) out[i] = entry[codes[i]!]!;
+  }
+  return out;
+}
+
+/**
+ * The cells as numbers, per row: NaN for null and, unless `all`, for a cell that is no number;
+ * undefined when some cell is not a number and `all` is set, or for a column of values.
+ */
+function numbers(col: BatchColumn, n: number, all: boolean, scratch: Scratch): Float64Array | undefined {
+  if (col.kind === 'number') return col.values;
+  if (col.kind === 'values') return undefined;
+  let other = false;
+  const entry = perEntry(
+    col.dict,
+    (k) => new Float64Array(k),
+    (v) => {
+      if (typeof v === 'number') return v;
+      if (v !== null) other = true;
+      return Number.NaN;
+    },
+  );
+  if (other && all) return undefined;
+  const out = scratch.float64('numbers', n);
+  const { codes } = col;
+  for (let i = 0; i < n; i++) out[i] = entry[codes[i]!]!;
+  return out;
+}
+
+function sum(accs: Sum[], local: Int32Array, col: BatchColumn, scratch: Scratch): boolean {
+  const nums = numbers(col, local.length, false, scratch);
+  if (nums === undefined) return false;
+  const sums = Float64Array.from(accs, (a) => a.sum);
+  const counts = Float64Array.from(accs, (a) => a.n);
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i]!;
+    const v = nums[i]!;
+    // Finite numbers only: v - v is NaN for NaN (null) and the infinities.
+    if (l >= 0 && v - v === 0) {
+      sums[l]! += v;
+      counts[l]!++;
+    }
+  }
+  accs.forEach((a, l) => {
+    a.sum = sums[l]!;
+    a.n = counts[l]!;
+  });
+  return true;
+}
+
+function extreme(accs: Extreme[], local: Int32Array, col: BatchColumn, scratch: Scratch): boolean {
+  // Text is compared as text: only columns without any stay in numbers.
+  const nums = numbers(col, local.length, true, scratch);
+  if (nums === undefined) return false;
+  const sign = accs[0]!.sign;
+  const best = Float64Array.from(accs, (a) => a.num ?? Number.NaN);
+  const has = Uint8Array.from(accs, (a) => (a.num === undefined ? 0 : 1));
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i]!;
+    const v = nums[i]!;
+    if (l < 0 || Number.isNaN(v)) continue;
+    if (has[l] === 0 || (v - best[l]!) * sign > 0) {
+      best[l] = v;
+      has[l] = 1;
+    }
+  }
+  accs.forEach((a, l) => {
+    if (has[l] === 1) a.num = best[l]!;
+  });
+  return true;
+}
+
+/** Any aggregate, cell by cell in row order (null cells without a column); `seq` counts the rows taken. */
+function cells(accs: Accumulator[], local: Int32Array, col: BatchColumn | undefined, seq: number): void {
+  let s = seq;
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i]!;
+    if (l >= 0) accs[l]!.addValue(col === undefined ? null : batchCell(col, i), s++);
+  }
+}

@@ -1,0 +1,213 @@
+import type { Value } from '../frame.js';
+import { batchCell, type DictColumn } from './batch.js';
+import type { BatchView } from './batch-view.js';
+import type { Grouper, GroupKey } from './group.js';
+import { isDateMiss } from './invalid.js';
+import type { Scratch } from './scratch.js';
+
+/** The groups of a batch's rows for one query. */
+export interface BatchGroups {
+  /**
+   * Per row: the index in `groups` of its group, or -1 for a row not taken (filtered out, or
+   * from the row that would have passed the group limit on).
+   */
+  readonly local: Int32Array;
+  /** The indexes in the grouper's `groups` of the groups the batch's rows went to, by first row. */
+  readonly groups: readonly number[];
+  /** Rows taken. */
+  readonly taken: number;
+  /** A row needed one group more than the limit allows. */
+  readonly overflow: boolean;
+  /** Per group key: the key of each row. */
+  readonly keyIds: readonly KeyIds[];
+}
+
+/** One key over a batch: an id per row (rows that pass) and the key value of each id. */
+export interface KeyIds {
+  readonly ids: Int32Array;
+  readonly values: readonly Value[];
+}
+
+/** Key combinations of a batch counted in a table up to this many; past it, in a map. */
+const TABLE_LIMIT = 1 << 16;
+// -0 and 0 are one group but keep the sign of the row that made it: the ids tell them apart.
+const MINUS_ZERO = Symbol('-0');
+
+/**
+ * Puts the rows of a batch that pass `mask` in their groups, making groups in row order as
+ * `Grouper.add` does, until a row would pass the group limit (`overflow`). Key values are
+ * computed once per dictionary entry (time buckets once per day, see `Bucketer`), otherwise
+ * once per row. Undefined, with no group made, when the batch has too many key combinations to
+ * number.
+ */
+export function groupBatch(
+  view: BatchView,
+  mask: Uint8Array | undefined,
+  keys: readonly GroupKey[],
+  grouper: Grouper,
+  scratch: Scratch,
+): BatchGroups | undefined {
+  const n = view.length;
+  const local = scratch.int32('local', n);
+  const groups: number[] = [];
+  let taken = 0;
+  if (keys.length === 0) {
+    for (let i = 0; i < n; i++) {
+      if (mask !== undefined && mask[i] === 0) local[i] = -1;
+      else {
+        local[i] = 0;
+        taken++;
+      }
+    }
+    if (taken > 0) groups.push(0);
+    return { local, groups, taken, overflow: false, keyIds: [] };
+  }
+  const all = keys.map((k, j) => keyIds(view, mask, k, scratch, j));
+  // Each row's ids as one number: id0 + id1 * size0 + ...
+  const strides: number[] = [];
+  let size = 1;
+  for (const k of all) {
+    strides.push(size);
+    size *= Math.max(1, k.values.length);
+  }
+  if (size > Number.MAX_SAFE_INTEGER) return undefined;
+  const table = size <= Math.max(TABLE_LIMIT, n) ? scratch.int32('table', size).fill(-1) : undefined;
+  const map = table === undefined ? new Map<number, number>() : undefined;
+  const localOf = new Map<number, number>();
+  const values = new Array<Value>(keys.length);
+  const single = all.length === 1 ? all[0]!.ids : undefined;
+  let overflow = false;
+  for (let i = 0; i < n; i++) {
+    if (mask !== undefined && mask[i] === 0) {
+      local[i] = -1;
+      continue;
+    }
+    let combo = 0;
+    if (single !== undefined) combo = single[i]!;
+    else for (let j = 0; j < all.length; j++) combo += all[j]!.ids[i]! * strides[j]!;
+    let l = table !== undefined ? table[combo]! : (map!.get(combo) ?? -1);
+    if (l < 0) {
+      for (let j = 0; j < all.length; j++) values[j] = all[j]!.values[all[j]!.ids[i]!] ?? null;
+      const g = grouper.find(values);
+      if (g < 0) {
+        overflow = true;
+        local.fill(-1, i);
+        break;
+      }
+      l = localOf.get(g) ?? -1;
+      if (l < 0) {
+        l = groups.length;
+        groups.push(g);
+        localOf.set(g, l);
+      }
+      if (table !== undefined) table[combo] = l;
+      else map!.set(combo, l);
+    }
+    local[i] = l;
+    taken++;
+  }
+  return { local, groups, taken, overflow, keyIds: all };
+}
+
+function keyIds(
+  view: BatchView,
+  mask: Uint8Array | undefined,
+  key: GroupKey,
+  scratch: Scratch,
+  j: number,
+): KeyIds {
+  const n = view.length;
+  const col = view.column(key.field);
+  // Read only at rows that pass, which are all written.
+  const ids = scratch.int32(`ids${j}`, n);
+  const values: Value[] = [];
+  const index = new Map<Value | symbol, number>();
+  const idOf = (k: Value): number => {
+    const m = k === 0 && 1 / k < 0 ? MINUS_ZERO : k;
+    let id = index.get(m);
+    if (id === undefined) {
+      id = values.length;
+      index.set(m, id);
+      values.push(k);
+    }
+    return id;
+  };
+  if (col.kind !== 'dict') {
+    for (let i = 0; i < n; i++) {
+      if (mask === undefined || mask[i] === 1) ids[i] = idOf(key.cellKey(batchCell(col, i)));
+    }
+    return { ids, values };
+  }
+  // Each entry's id, computed when a row taken first has it.
+  const { codes } = col;
+  const entryIds = scratch.int32(`entries${j}`, col.dict.length).fill(-1);
+  const entryId = entryIdOf(view, col, key, idOf);
+  for (let i = 0; i < n; i++) {
+    if (mask !== undefined && mask[i] === 0) continue;
+    const c = codes[i]!;
+    let id = entryIds[c]!;
+    if (id < 0) {
+      id = entryId(c);
+      entryIds[c] = id;
+    }
+    ids[i] = id;
+  }
+  return { ids, values };
+}
+
+/** The id of a dictionary entry's key; a time bucket once per day (hour, slot) of the texts. */
+function entryIdOf(
+  view: BatchView,
+  col: DictColumn,
+  key: GroupKey,
+  idOf: (k: Value) => number,
+): (entry: number) => number {
+  const { dict } = col;
+  const bucketer = key.bucketer;
+  const dates = bucketer && view.dateGroups(key.field, bucketer.unit);
+  if (bucketer === undefined || dates === undefined) return (e) => idOf(key.cellKey(dict[e] ?? null));
+  // Per group of texts: the id of their bucket, or -1 when they do not share one.
+  const groupIds: number[] = [];
+  return (e) => {
+    const g = dates.groupOf(e);
+    if (g < 0) return idOf(key.cellKey(dict[e] ?? null));
+    let id = groupIds[g];
+    if (id === undefined) {
+      const text = dates.texts[g]!;
+      id = bucketer.sharesKey(text) ? idOf(bucketer.of(text)) : -1;
+      groupIds[g] = id;
+    }
+    return id >= 0 ? id : idOf(key.cellKey(dict[e] ?? null));
+  };
+}
+
+/**
+ * Counts the cells of the rows taken that time buckets read and that were not dates, in row
+ * order, as `GroupKey.keyOf` does. Only cells whose key is null are looked at (once per
+ * dictionary entry).
+ */
+export function countKeyMisses(view: BatchView, taken: BatchGroups, keys: readonly GroupKey[]): void {
+  const { local } = taken;
+  const n = view.length;
+  keys.forEach((key, j) => {
+    const misses = key.misses;
+    const ids = taken.keyIds[j];
+    if (misses === undefined || ids === undefined) return;
+    const nullId = ids.values.indexOf(null);
+    if (nullId < 0) return;
+    const col = view.column(key.field);
+    // Per dictionary entry: 0 not looked at yet, 1 a date (or null), 2 a miss.
+    const seen = col.kind === 'dict' ? new Uint8Array(col.dict.length) : undefined;
+    for (let i = 0; i < n; i++) {
+      if (local[i]! < 0 || ids.ids[i] !== nullId) continue;
+      if (seen !== undefined && col.kind === 'dict') {
+        const c = col.codes[i]!;
+        if (seen[c] === 0) seen[c] = isDateMiss(col.dict[c] ?? null) ? 2 : 1;
+        if (seen[c] === 2) misses.add(col.dict[c] ?? null);
+      } else {
+        const v = batchCell(col, i);
+        if (isDateMiss(v)) misses.add(v);
+      }
+    }
+  });
+}

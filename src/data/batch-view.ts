@@ -1,0 +1,140 @@
+import type { Row, Value } from '../frame.js';
+import { type BatchColumn, batchRows, type ColumnBatch } from './batch.js';
+import { type IsoKeyUnit, isoKey } from './bucketer.js';
+
+/**
+ * The date texts of a dictionary column grouped by their `isoKey`, so that a time bucket is
+ * computed once per group. Entries are looked at when first asked for.
+ */
+export class DateGroups {
+  /** Per group: the text of its first entry asked for. */
+  readonly texts: string[] = [];
+  readonly #dict: readonly Value[];
+  readonly #unit: IsoKeyUnit;
+  // Per entry: -2 not looked at yet, -1 no key, else its group.
+  readonly #group: Int32Array;
+  readonly #index = new Map<number, number>();
+  #lastKey = -1;
+  #lastGroup = -1;
+
+  constructor(dict: readonly Value[], unit: IsoKeyUnit) {
+    this.#dict = dict;
+    this.#unit = unit;
+    this.#group = new Int32Array(dict.length).fill(-2);
+  }
+
+  /** The group of an entry, or -1 for an entry without a key. */
+  groupOf(entry: number): number {
+    let g = this.#group[entry]!;
+    if (g !== -2) return g;
+    const v = this.#dict[entry];
+    const key = typeof v === 'string' ? isoKey(v, this.#unit) : -1;
+    if (key < 0) g = -1;
+    // Columns in time order repeat the key of the entry before.
+    else if (key === this.#lastKey) g = this.#lastGroup;
+    else {
+      g = this.#index.get(key) ?? -1;
+      if (g < 0) {
+        g = this.texts.length;
+        this.#index.set(key, g);
+        this.texts.push(v as string);
+      }
+      this.#lastKey = key;
+      this.#lastGroup = g;
+    }
+    this.#group[entry] = g;
+    return g;
+  }
+}
+
+/**
+ * A column batch as the queries of one scan share it: columns by name, the rows built at most
+ * once (for queries that read rows), and what several queries compute from one column.
+ */
+export class BatchView {
+  readonly batch: ColumnBatch;
+  readonly length: number;
+  /** The column names as a row of the batch has them (`Object.keys` order, each once). */
+  readonly columns: readonly string[];
+  readonly #byName = new Map<string, BatchColumn>();
+  readonly #dates = new Map<string, DateGroups>();
+  readonly #sound = new Map<string, boolean>();
+  #rows: Row[] | undefined;
+
+  constructor(batch: ColumnBatch) {
+    this.batch = batch;
+    this.length = batch.length;
+    const probe: Row = {};
+    batch.names.forEach((name, i) => {
+      probe[name] = null;
+      // A later column of one name wins, as it does in a row.
+      this.#byName.set(name, batch.columns[i]!);
+    });
+    this.columns = Object.keys(probe);
+  }
+
+  /**
+   * Every name is a column whose cells a row holds as they are: not `__proto__` (which a row
+   * cannot hold as its own), with a cell for every row and dictionary codes in range.
+   */
+  has(names: readonly string[]): boolean {
+    return names.every((n) => {
+      let ok = this.#sound.get(n);
+      if (ok === undefined) {
+        const col = this.#byName.get(n);
+        ok = n !== '__proto__' && col !== undefined && isSound(col, this.length);
+        this.#sound.set(n, ok);
+      }
+      return ok;
+    });
+  }
+
+  /** The column called `name`; see `has`. */
+  column(name: string): BatchColumn {
+    const col = this.#byName.get(name);
+    if (col === undefined) throw new Error(`no column "${name}" in the batch`);
+    return col;
+  }
+
+  /** The rows of the batch, made on first ask and shared. */
+  rows(): readonly Row[] {
+    this.#rows ??= batchRows(this.batch);
+    return this.#rows;
+  }
+
+  /** The entries of a dictionary column grouped by `isoKey(text, unit)`; undefined for other columns. */
+  dateGroups(name: string, unit: IsoKeyUnit): DateGroups | undefined {
+    const col = this.column(name);
+    if (col.kind !== 'dict') return undefined;
+    const memo = `${unit}:${name}`;
+    let groups = this.#dates.get(memo);
+    if (groups === undefined) {
+      groups = new DateGroups(col.dict, unit);
+      this.#dates.set(memo, groups);
+    }
+    return groups;
+  }
+}
+
+function isSound(col: BatchColumn, length: number): boolean {
+  if (col.kind !== 'dict') return col.values.length >= length;
+  const { codes } = col;
+  if (codes.length < length) return false;
+  const size = col.dict.length;
+  for (let i = 0; i < length; i++) {
+    const c = codes[i]!;
+    if (c < 0 || c >= size) return false;
+  }
+  return true;
+}
+
+/** `f` of each dictionary entry (null for a missing one), in a typed array of the entries. */
+export function perEntry<T extends Uint8Array | Float64Array>(
+  dict: readonly Value[],
+  make: (n: number) => T,
+  f: (v: Value) => number,
+): T {
+  const out = make(dict.length);
+  for (let e = 0; e < dict.length; e++) out[e] = f(dict[e] ?? null);
+  return out;
+}
