@@ -9,6 +9,7 @@ import { telemetry } from './telemetry.js';
 export const suites: Record<string, () => Promise<void>> = {
   cache,
   csv,
+  chart: () => import('./chart.js').then((m) => m.chart()),
   data,
   document,
   peers: () => import('./peers.js').then((m) => m.peers()),

@@ -1,6 +1,7 @@
 import { ChartpressError, problem } from '../errors.js';
 import { type Column, cell, type Frame, type Value } from '../frame.js';
 import type { Encode } from '../spec/schema.js';
+import { readIsoTime } from './iso-time.js';
 
 /** What a chart module needs to know of the chart to read its data. */
 interface EncodedChart {
@@ -116,6 +117,11 @@ const ISO_DATE =
 export function parseDate(v: Value | undefined): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v !== 'string') return null;
+  // The usual spellings, read by hand; years before 100 go the long way, where Date.UTC reads them as 19xx.
+  if (v.charCodeAt(0) !== 0x30 || v.charCodeAt(1) !== 0x30) {
+    const t = readIsoTime(v);
+    if (t !== undefined) return t;
+  }
   const m = ISO_DATE.exec(v.trim());
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
@@ -136,7 +142,7 @@ export function isDateColumn(col: Column): boolean {
   for (let i = 0; i < col.length; i++) {
     const v = cell(col, i);
     if (v === null) continue;
-    if (typeof v !== 'string' || !ISO_DATE.test(v.trim())) return false;
+    if (typeof v !== 'string' || (readIsoTime(v) === undefined && !ISO_DATE.test(v.trim()))) return false;
     seen = true;
   }
   return seen;

@@ -1,3 +1,4 @@
+import { dateParse } from '../chart/iso-time.js';
 import { cellIndices } from '../data/cells.js';
 import { lttbIndices } from '../data/lttb.js';
 import { type Column, cell, type Frame, type Value } from '../frame.js';
@@ -33,36 +34,137 @@ export function downsampleFrame(chart: NormalizedChart, frame: Frame): Frame {
   const xCol = chart.encode.x === undefined ? undefined : frame.columns[chart.encode.x];
   const seriesField = chart.encode.series ?? (chart.type === 'scatter' ? chart.encode.color : undefined);
   const seriesCol = seriesField === undefined ? undefined : frame.columns[seriesField];
+  if (chart.type === 'scatter' && chart.encode.size !== undefined) return frame;
 
-  const groups = new Map<Value, number[]>();
-  for (let i = 0; i < frame.length; i++) {
-    const key = seriesCol ? cell(seriesCol, i) : null;
-    const rows = groups.get(key);
-    if (rows) rows.push(i);
-    else groups.set(key, [i]);
+  const groups = seriesRows(seriesCol, frame.length);
+  if (chart.type === 'scatter') return thinScatter(chart, frame, groups, xTimes(xCol, frame.length), yCol);
+  const long = groups.some((rows) => rows.length > threshold);
+  const times = long ? xTimes(xCol, frame.length) : new Float64Array(0);
+  const kept = groups.map((rows) =>
+    rows.length <= threshold ? rows : lttbRows(rows, times, yCol, threshold),
+  );
+  return pickRows(frame, mergeRows(kept));
+}
+
+/**
+ * The rows LTTB keeps of one long series, ascending. `times` holds each row's x (NaN: none);
+ * when the series is every row of the frame, it is taken over (its NaNs replaced).
+ */
+function lttbRows(rows: Uint32Array, times: Float64Array, yCol: Column, threshold: number): Uint32Array {
+  const whole = rows.length === times.length;
+  const xs = whole ? times : Float64Array.from(rows, (r) => times[r] ?? Number.NaN);
+  // Without a time or number, a point is placed at its position in the series.
+  for (let k = 0; k < xs.length; k++) if (Number.isNaN(xs[k])) xs[k] = k;
+  // LTTB needs ascending x: lines usually are sorted, scatter data often is not.
+  const order = isAscending(xs) ? undefined : sortedOrder(xs);
+  const x = order ? Float64Array.from(order, (k) => xs[k] ?? 0) : xs;
+  const y = lineYs(
+    yCol,
+    rows.length,
+    order ? Uint32Array.from(order, (k) => rows[k] ?? 0) : whole ? undefined : rows,
+  );
+  const picked = lttbIndices(x, y, threshold);
+  const out = new Uint32Array(picked.length);
+  for (let j = 0; j < picked.length; j++) {
+    const k = picked[j] ?? 0;
+    out[j] = rows[order ? (order[k] ?? 0) : k] ?? 0;
   }
-  if (chart.type === 'scatter') {
-    if (chart.encode.size !== undefined) return frame;
-    return thinScatter(chart, frame, groups, xCol, yCol);
+  return order ? out.sort() : out;
+}
+
+/** The rows of every series, ascending: each list is ascending, and no row is in two. */
+function mergeRows(lists: readonly Uint32Array[]): Uint32Array {
+  if (lists.length === 1 && lists[0]) return lists[0];
+  let count = 0;
+  for (const rows of lists) count += rows.length;
+  const out = new Uint32Array(count);
+  let at = 0;
+  for (const rows of lists) {
+    out.set(rows, at);
+    at += rows.length;
   }
-  const keep = new Uint8Array(frame.length);
-  for (const rows of groups.values()) {
-    if (rows.length <= threshold) {
-      for (const r of rows) keep[r] = 1;
-      continue;
+  return out.sort();
+}
+
+/**
+ * The rows of each series (each distinct value of `col`, in first-seen order), ascending; one
+ * series of every row without a column.
+ */
+function seriesRows(col: Column | undefined, length: number): Uint32Array[] {
+  if (col === undefined) {
+    const all = new Uint32Array(length);
+    for (let i = 0; i < length; i++) all[i] = i;
+    return [all];
+  }
+  const ids = new Map<Value, number>();
+  const groupOf = new Uint32Array(length);
+  const counts: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const key = cell(col, i);
+    let g = ids.get(key);
+    if (g === undefined) {
+      g = counts.length;
+      ids.set(key, g);
+      counts.push(0);
     }
-    const xs = rows.map((r, k) => xNumber(xCol, r, k));
-    // LTTB needs ascending x: lines usually are sorted, scatter data often is not.
-    const order = rows.map((_, k) => k);
-    if (!isAscending(xs)) order.sort((p, q) => (xs[p] ?? 0) - (xs[q] ?? 0));
-    const x = Float64Array.from(order, (k) => xs[k] ?? 0);
-    const y = Float64Array.from(order, (k) => {
-      const v = cell(yCol, rows[k] ?? 0);
-      return typeof v === 'number' ? v : 0;
-    });
-    for (const idx of lttbIndices(x, y, threshold)) keep[rows[order[idx] ?? 0] ?? 0] = 1;
+    groupOf[i] = g;
+    counts[g] = (counts[g] ?? 0) + 1;
   }
-  return pickRows(frame, keep);
+  const groups = counts.map((n) => new Uint32Array(n));
+  const filled = new Uint32Array(counts.length);
+  for (let i = 0; i < length; i++) {
+    const g = groupOf[i] ?? 0;
+    const at = filled[g] ?? 0;
+    filled[g] = at + 1;
+    const rows = groups[g];
+    if (rows) rows[at] = i;
+  }
+  return groups;
+}
+
+/**
+ * Each row's x as a number: numbers as they are, dates (ISO strings) as epoch milliseconds read
+ * as `Date.parse` reads them, NaN for anything else (null, text that is no date) or without a
+ * column.
+ */
+function xTimes(col: Column | undefined, length: number): Float64Array {
+  const out = new Float64Array(length);
+  if (col === undefined) return out.fill(Number.NaN);
+  if (col instanceof Float64Array) {
+    out.set(col.subarray(0, length));
+    if (col.length < length) out.fill(Number.NaN, col.length);
+    return out;
+  }
+  // Each cell is read, even one equal to the one before: comparing two timestamps that share
+  // their date costs about as much as reading one.
+  for (let i = 0; i < length; i++) {
+    const v = col[i];
+    out[i] = typeof v === 'number' ? v : typeof v === 'string' ? dateParse(v) : Number.NaN;
+  }
+  return out;
+}
+
+/** The y values of `n` of the frame's rows (`rows`, or the first `n`): numbers, anything else 0. */
+function lineYs(col: Column, n: number, rows: Uint32Array | undefined): Float64Array {
+  const y = new Float64Array(n);
+  if (col instanceof Float64Array && rows === undefined) {
+    for (let k = 0; k < n; k++) {
+      const v = col[k] ?? 0;
+      y[k] = Number.isNaN(v) ? 0 : v;
+    }
+    return y;
+  }
+  for (let k = 0; k < n; k++) {
+    const v = col[rows ? (rows[k] ?? 0) : k];
+    y[k] = typeof v === 'number' && !Number.isNaN(v) ? v : 0;
+  }
+  return y;
+}
+
+/** Positions 0..n-1 ordered by `xs`, equal values in their first order. */
+function sortedOrder(xs: Float64Array): number[] {
+  const order = Array.from(xs, (_, k) => k);
+  return order.sort((p, q) => (xs[p] ?? 0) - (xs[q] ?? 0));
 }
 
 /**
@@ -73,26 +175,22 @@ export function downsampleFrame(chart: NormalizedChart, frame: Frame): Frame {
 function thinScatter(
   chart: Extract<NormalizedChart, { type: 'scatter' }>,
   frame: Frame,
-  groups: ReadonlyMap<Value, readonly number[]>,
-  xCol: Column | undefined,
+  groups: readonly Uint32Array[],
+  xs: Float64Array,
   yCol: Column,
 ): Frame {
-  const xs = Float64Array.from({ length: frame.length }, (_, i) => xNumber(xCol, i, Number.NaN));
   const ys = Float64Array.from({ length: frame.length }, (_, i) => yNumber(yCol, i));
   const side = chart.options.pointSize * SCATTER_CELL;
   // All points on one x (or y) share a column (or row), whatever its width.
   const cellX = (side * span(xs)) / chart.options.width || 1;
   const cellY = (side * span(ys)) / chart.options.height || 1;
-  const keep = new Uint8Array(frame.length);
-  let kept = 0;
-  for (const rows of groups.values()) {
+  const kept = groups.map((rows) => {
     const x = Float64Array.from(rows, (r) => xs[r] ?? Number.NaN);
     const y = Float64Array.from(rows, (r) => ys[r] ?? Number.NaN);
-    const indices = cellIndices(x, y, cellX, cellY);
-    for (const k of indices) keep[rows[k] ?? 0] = 1;
-    kept += indices.length;
-  }
-  return kept === frame.length ? frame : pickRows(frame, keep);
+    return cellIndices(x, y, cellX, cellY).map((k) => rows[k] ?? 0);
+  });
+  const rows = mergeRows(kept);
+  return rows.length === frame.length ? frame : pickRows(frame, rows);
 }
 
 /** Largest minus smallest finite value; 0 when there are none. */
@@ -114,29 +212,26 @@ function yNumber(col: Column, row: number): number {
   return Number.NaN;
 }
 
-function xNumber(col: Column | undefined, row: number, position: number): number {
-  const v = col ? cell(col, row) : null;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') {
-    const t = Date.parse(v);
-    if (!Number.isNaN(t)) return t;
-  }
-  return position;
-}
-
-function isAscending(xs: readonly number[]): boolean {
+function isAscending(xs: Float64Array): boolean {
   for (let i = 1; i < xs.length; i++) if ((xs[i] ?? 0) < (xs[i - 1] ?? 0)) return false;
   return true;
 }
 
-function pickRows(frame: Frame, keep: Uint8Array): Frame {
-  const rows: number[] = [];
-  for (let i = 0; i < keep.length; i++) if (keep[i]) rows.push(i);
-  const columns: Record<string, Column> = {};
+/** The frame's `rows` (ascending), in order; numeric columns stay `Float64Array`s. */
+function pickRows(frame: Frame, rows: Uint32Array): Frame {
+  const count = rows.length;
+  const columns: Record<string, Column> = Object.create(null);
   for (const name of frame.fields) {
     const col = frame.columns[name];
-    if (col instanceof Float64Array) columns[name] = Float64Array.from(rows, (r) => col[r] ?? Number.NaN);
-    else columns[name] = rows.map((r) => cell(col, r));
+    if (col instanceof Float64Array) {
+      const out = new Float64Array(count);
+      for (let k = 0; k < count; k++) out[k] = col[rows[k] ?? 0] ?? Number.NaN;
+      columns[name] = out;
+    } else {
+      const out = new Array<Value>(count);
+      for (let k = 0; k < count; k++) out[k] = cell(col, rows[k] ?? 0);
+      columns[name] = out;
+    }
   }
-  return { fields: frame.fields, columns, length: rows.length };
+  return { fields: frame.fields, columns, length: count };
 }

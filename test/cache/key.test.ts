@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chartKey, type KeyVersions } from '../../src/cache/key.js';
-import type { Frame, Value } from '../../src/frame.js';
-import { frameFromRows, type Row } from '../../src/frame.js';
+import { cell, type Frame, frameFromRows, type Row, type Value } from '../../src/frame.js';
 import type { NormalizedChart } from '../../src/spec/defaults.js';
 import { makeChart } from '../chart/helpers.js';
 
@@ -144,5 +145,69 @@ describe('canonicalJson', () => {
     expect(canonicalJson(undefined)).toBe('null');
     expect(canonicalJson('a"b')).toBe('"a\\"b"');
     expect(canonicalJson([12, 3])).not.toBe(canonicalJson([1, 23]));
+  });
+});
+
+describe('chartKey over columns of text', () => {
+  /** The frame part of the key hashed one update per cell, as first written. */
+  const cellByCell = (c: NormalizedChart, frame: Frame): string => {
+    const hash = createHash('sha256');
+    hash.update(
+      canonicalJson({
+        v: versions,
+        type: c.type,
+        title: c.title ?? null,
+        encode: c.encode,
+        options: c.options,
+        colors: c.colors,
+      }),
+    );
+    hash.update('\u0000frame');
+    for (const name of frame.fields) {
+      hash.update(`\u0000${name}\u0000`);
+      for (let i = 0; i < frame.length; i++) {
+        const v = cell(frame.columns[name], i);
+        hash.update(
+          v === null
+            ? '\u0001n'
+            : typeof v === 'number'
+              ? `\u0001d${v}`
+              : typeof v === 'boolean'
+                ? v
+                  ? '\u0001t'
+                  : '\u0001f'
+                : `\u0001s${v.length}:${v}`,
+        );
+      }
+    }
+    return hash.digest('hex');
+  };
+  const textFrame = (values: Value[]): Frame => ({
+    fields: ['v'],
+    columns: { v: values },
+    length: values.length,
+  });
+
+  it('is the key of the cells hashed one by one, lone surrogates and all', () => {
+    const value = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string(),
+      fc.constantFrom<Value>(null, true, false, 1.5, -0, '\uD800', '\uDC00'),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 40 }), (values) => {
+        expect(key(textFrame(values))).toBe(cellByCell(chart, textFrame(values)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is the key of the cells hashed one by one for a column of many cells', () => {
+    // Past 64K characters of cell text, with a surrogate pair's halves in two neighbouring cells.
+    const values = Array.from(
+      { length: 30_000 },
+      (_, i): Value => (i % 2 ? '\uDC00' : `2024-01-01T${i}\uD83D`),
+    );
+    expect(key(textFrame(values))).toBe(cellByCell(chart, textFrame(values)));
   });
 });

@@ -1,8 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameFromRows } from '../../src/frame.js';
-import { downsampleFrame } from '../../src/pipeline/downsample.js';
+import { cellIndices } from '../../src/data/cells.js';
+import { lttbIndices } from '../../src/data/lttb.js';
+import { type Column, cell, type Frame, frameFromRows, toColumn, type Value } from '../../src/frame.js';
+import { downsampleFrame, SCATTER_CELL } from '../../src/pipeline/downsample.js';
+import type { NormalizedChart } from '../../src/spec/defaults.js';
 import { normalizeChart } from '../../src/spec/normalize.js';
 import type { ChartSpec } from '../../src/spec/schema.js';
+import { makeChart } from '../chart/helpers.js';
 
 const spec = (over: Partial<ChartSpec> & { options?: Record<string, unknown> }): ChartSpec =>
   ({ type: 'line', data: { from: 'd' }, encode: { x: 't', y: 'v', series: 's' }, ...over }) as ChartSpec;
@@ -32,5 +37,163 @@ describe('downsampleFrame', () => {
     expect(downsampleFrame(normalizeChart('c', spec({ options: { width: 5000 } })), frame)).toBe(frame);
     expect(downsampleFrame(normalizeChart('c', spec({ type: 'bar' })), frame)).toBe(frame);
     expect(downsampleFrame(normalizeChart('c', spec({ options: { downsample: false } })), frame)).toBe(frame);
+  });
+});
+
+/**
+ * The reduction as first written, over row indices, plain arrays and `Date.parse`: the oracle the
+ * typed-array version must match row for row.
+ */
+function reference(chart: NormalizedChart, frame: Frame): Frame {
+  if (!('downsample' in chart.options) || !chart.options.downsample) return frame;
+  const threshold = Math.max(3, Math.round(chart.options.width * 2));
+  if (frame.length <= threshold) return frame;
+  const yCol = frame.columns[chart.encode.y ?? ''];
+  if (!yCol) return frame;
+  const xCol = chart.encode.x === undefined ? undefined : frame.columns[chart.encode.x];
+  const seriesField = chart.encode.series ?? (chart.type === 'scatter' ? chart.encode.color : undefined);
+  const seriesCol = seriesField === undefined ? undefined : frame.columns[seriesField];
+  const groups = new Map<Value, number[]>();
+  for (let i = 0; i < frame.length; i++) {
+    const key = seriesCol ? cell(seriesCol, i) : null;
+    const rows = groups.get(key);
+    if (rows) rows.push(i);
+    else groups.set(key, [i]);
+  }
+  const xNumber = (row: number, position: number) => {
+    const v = xCol ? cell(xCol, row) : null;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v);
+    return position;
+  };
+  const keep = new Uint8Array(frame.length);
+  if (chart.type === 'scatter') {
+    if (chart.encode.size !== undefined) return frame;
+    const yNumber = (row: number) => {
+      const v = cell(yCol, row);
+      if (typeof v === 'number') return v;
+      return typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+    };
+    const xs = Float64Array.from({ length: frame.length }, (_, i) => xNumber(i, Number.NaN));
+    const ys = Float64Array.from({ length: frame.length }, (_, i) => yNumber(i));
+    const span = (values: Float64Array) => {
+      const finite = [...values].filter(Number.isFinite);
+      const [lo, hi] = [Math.min(...finite), Math.max(...finite)];
+      return finite.length > 0 && hi > lo ? hi - lo : 0;
+    };
+    const side = chart.options.pointSize * SCATTER_CELL;
+    const cellX = (side * span(xs)) / chart.options.width || 1;
+    const cellY = (side * span(ys)) / chart.options.height || 1;
+    let kept = 0;
+    for (const rows of groups.values()) {
+      const x = Float64Array.from(rows, (r) => xs[r] ?? Number.NaN);
+      const y = Float64Array.from(rows, (r) => ys[r] ?? Number.NaN);
+      const indices = cellIndices(x, y, cellX, cellY);
+      for (const k of indices) keep[rows[k] ?? 0] = 1;
+      kept += indices.length;
+    }
+    if (kept === frame.length) return frame;
+  } else {
+    for (const rows of groups.values()) {
+      if (rows.length <= threshold) {
+        for (const r of rows) keep[r] = 1;
+        continue;
+      }
+      const xs = rows.map((r, k) => xNumber(r, k));
+      const order = rows.map((_, k) => k);
+      if (xs.some((x, i) => i > 0 && x < (xs[i - 1] ?? 0))) order.sort((p, q) => (xs[p] ?? 0) - (xs[q] ?? 0));
+      const x = Float64Array.from(order, (k) => xs[k] ?? 0);
+      const y = Float64Array.from(order, (k) => {
+        const v = cell(yCol, rows[k] ?? 0);
+        return typeof v === 'number' ? v : 0;
+      });
+      for (const idx of lttbIndices(x, y, threshold)) keep[rows[order[idx] ?? 0] ?? 0] = 1;
+    }
+  }
+  const rows = [...keep.keys()].filter((i) => keep[i]);
+  const columns: Record<string, Column> = {};
+  for (const name of frame.fields) {
+    const col = frame.columns[name];
+    columns[name] =
+      col instanceof Float64Array
+        ? Float64Array.from(rows, (r) => col[r] ?? Number.NaN)
+        : rows.map((r) => cell(col, r));
+  }
+  return { fields: frame.fields, columns, length: rows.length };
+}
+
+describe('downsampleFrame, against the reduction as first written', () => {
+  const start = Date.UTC(2024, 0, 1);
+  /** An x cell: an ISO time (several spellings), a date, a number, text that is no date, or null. */
+  const xCell = (kind: string) =>
+    fc.integer({ min: 0, max: 5000 }).chain((minute): fc.Arbitrary<Value> => {
+      const iso = new Date(start + minute * 60_000).toISOString();
+      if (kind === 'numbers') return fc.constantFrom<Value>(minute, minute / 7, -minute);
+      if (kind === 'sorted') return fc.constant(iso);
+      return fc.constantFrom<Value>(
+        iso,
+        `${iso.slice(0, 19)}+02:00`,
+        iso.slice(0, 10),
+        iso.slice(0, 16),
+        `${iso.slice(0, 10)} ${iso.slice(11, 19)}`,
+        minute,
+        'n/a',
+        null,
+      );
+    });
+  const frames = fc
+    .record({
+      n: fc.integer({ min: 0, max: 400 }),
+      xKind: fc.constantFrom('sorted', 'mixed', 'numbers', 'none'),
+      yNumeric: fc.boolean(),
+      series: fc.constantFrom(0, 1, 3),
+    })
+    .chain(({ n, xKind, yNumeric, series }) =>
+      fc.record({
+        x: fc.array(xCell(xKind), { minLength: n, maxLength: n }),
+        y: fc.array(
+          yNumeric
+            ? fc.oneof(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.constant(null))
+            : fc.constantFrom<Value>(1, 2.5, '3', null, ''),
+          { minLength: n, maxLength: n },
+        ),
+        s: fc.array(fc.integer({ min: 0, max: Math.max(0, series - 1) }), { minLength: n, maxLength: n }),
+        xKind: fc.constant(xKind),
+        series: fc.constant(series),
+      }),
+    )
+    .map(({ x, y, s, xKind, series }): Frame => {
+      if (xKind === 'sorted') x.sort();
+      const fields = ['x', 'y', ...(series > 0 ? ['s'] : [])];
+      const columns: Record<string, Column> = {
+        x: toColumn(x),
+        y: toColumn(y),
+        ...(series > 0 ? { s: series === 1 ? toColumn(s) : s.map((i) => (i === 0 ? null : `s${i}`)) } : {}),
+      };
+      return { fields, columns, length: x.length };
+    });
+  const charts = fc
+    .record({
+      type: fc.constantFrom('line', 'area', 'sparkline', 'scatter'),
+      width: fc.integer({ min: 1, max: 60 }),
+      noX: fc.boolean(),
+      size: fc.boolean(),
+    })
+    .map(({ type, width, noX, size }): NormalizedChart => {
+      const encode = { ...(noX ? {} : { x: 'x' }), y: 'y', series: 's', ...(size ? { size: 'y' } : {}) };
+      return makeChart(type as 'line', encode, { width, height: width });
+    });
+
+  it('keeps the same rows of every chart and frame', () => {
+    fc.assert(
+      fc.property(charts, frames, (chart, frame) => {
+        const want = reference(chart, frame);
+        const got = downsampleFrame(chart, frame);
+        expect(got).toEqual(want);
+        // The frame comes back as it is exactly when nothing could be dropped.
+        expect(got === frame).toBe(want === frame);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
