@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median } from '../stats.js';
+import { baselineCli } from './baseline.js';
 import {
   childResult,
   cli,
@@ -22,6 +23,7 @@ import {
 
 export const reportGoals = [
   { label: 'report: PDF by the CLI, cold / warm', cmp: 'ge', target: 3 },
+  { label: 'report: PDF cold, baseline / now (BENCH_BASELINE)', cmp: 'ge', target: 2 },
 ] as const satisfies readonly GoalDef[];
 
 const example = join(root, 'examples/sales/report.yaml');
@@ -34,9 +36,10 @@ interface Stats {
 
 export function reportSection(dir: string, rounds: number): void {
   const warmCache = join(dir, 'cache-warm');
-  const render = (out: string, cache: string) => {
+  const before = baselineCli();
+  const render = (out: string, cache: string, program = cli) => {
     const t = timeProcess([
-      cli,
+      program,
       'render',
       example,
       '-o',
@@ -51,8 +54,8 @@ export function reportSection(dir: string, rounds: number): void {
   };
   const counts = new Map<string, string>();
   const s = new Samples<string>();
-  const run = (key: string, out: string, cache: string) => {
-    const r = render(out, cache);
+  const run = (key: string, out: string, cache: string, program = cli) => {
+    const r = render(out, cache, program);
     s.add(key, r.ms);
     counts.set(key, `${r.stats.charts.rendered} rendered, ${r.stats.charts.cached} cached`);
     return r.ms;
@@ -76,11 +79,16 @@ export function reportSection(dir: string, rounds: number): void {
   // Fills the warm cache folder; HTML and PDF share the chart entries.
   render(join(dir, 'warm.pdf'), warmCache);
   render(html, warmCache);
+  if (before) render(join(dir, 'before-warm.pdf'), join(dir, 'cache-before-warm'), before.cli);
   const coldSum: number[] = [];
   const warmSum: number[] = [];
   for (let r = 0; r < rounds; r++) {
     run('pdf cold', join(dir, `cold-${r}.pdf`), join(dir, `cache-cold-pdf-${r}`));
     run('pdf warm', join(dir, 'warm.pdf'), warmCache);
+    if (before) {
+      run('before cold', join(dir, `before-${r}.pdf`), join(dir, `cache-before-${r}`), before.cli);
+      run('before warm', join(dir, 'before-warm.pdf'), join(dir, 'cache-before-warm'), before.cli);
+    }
     const htmlCold = run('html cold', join(dir, `cold-${r}.html`), join(dir, `cache-cold-html-${r}`));
     const htmlWarm = run('html warm', html, warmCache);
     if (withChromium) {
@@ -101,6 +109,22 @@ export function reportSection(dir: string, rounds: number): void {
     ],
     ['chartpress render -> PDF, warm (same --cache-dir)', fmtMs(pdfWarm), counts.get('pdf warm') ?? ''],
     ['  cold / warm', fmtRatio(pdfCold / pdfWarm), ''],
+    ...(before
+      ? [
+          [
+            `baseline ${before.rev} -> PDF, cold`,
+            fmtMs(s.median('before cold')),
+            counts.get('before cold') ?? '',
+          ],
+          [
+            `baseline ${before.rev} -> PDF, warm`,
+            fmtMs(s.median('before warm')),
+            counts.get('before warm') ?? '',
+          ],
+          ['  PDF cold: baseline / now', fmtRatio(s.median('before cold') / pdfCold), ''],
+          ['  PDF warm: baseline / now', fmtRatio(s.median('before warm') / pdfWarm), ''],
+        ]
+      : [['baseline: none (set BENCH_BASELINE to a git revision to measure one)', '—', '']]),
     ['chartpress render -> HTML, cold', fmtMs(s.median('html cold')), counts.get('html cold') ?? ''],
     ['chartpress render -> HTML, warm', fmtMs(s.median('html warm')), counts.get('html warm') ?? ''],
   ];
@@ -124,4 +148,6 @@ export function reportSection(dir: string, rounds: number): void {
   if (withChromium && existsSync(printed)) sizes.push(`Chromium's PDF ${fmtKB(statSync(printed).size)}`);
   console.log(`sizes: ${sizes.join(', ')}`);
   goal(reportGoals[0], pdfCold / pdfWarm);
+  if (before) goal(reportGoals[1], s.median('before cold') / pdfCold);
+  else goal(reportGoals[1], undefined, 'BENCH_BASELINE not set');
 }
