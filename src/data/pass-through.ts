@@ -23,6 +23,11 @@ export class PassThrough {
       this.#top = new TopK(this.#limit, this.#compare);
   }
 
+  /** Rows kept. */
+  get size(): number {
+    return this.#top?.size ?? this.#rows.length;
+  }
+
   /** Keeps a row if it may be in the result; false when that would keep more than `max` rows. */
   push(row: Row): boolean {
     if (this.#top !== undefined) {

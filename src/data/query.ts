@@ -12,6 +12,7 @@ import { Grouper, type GroupKey, groupKeys } from './group.js';
 import { groupedFrame } from './grouped.js';
 import { ValueBudget } from './holistic.js';
 import { bucketMiss, dateFix, filterMiss, InvalidTally, isDateMiss, reportMisses } from './invalid.js';
+import { PassColumns } from './pass-columns.js';
 import { PassThrough } from './pass-through.js';
 import { checkShape, columnsRead, list, resolveSort } from './query-check.js';
 import { Scratch } from './scratch.js';
@@ -64,7 +65,8 @@ export class QueryAccumulator {
   readonly #maxGroups: number;
   readonly #maxValues: number;
   #grouper: Grouper | undefined;
-  #rows: PassThrough | undefined;
+  /** The rows kept without groupBy or aggregate: as objects, or column by column from batches. */
+  #rows: PassThrough | PassColumns | undefined;
   #sort: SortKey[] = [];
   #outputs: readonly string[] | undefined;
   #columns: readonly string[] | undefined;
@@ -136,8 +138,7 @@ export class QueryAccumulator {
     }
     const seq = this.#seq++;
     if (this.#rows !== undefined) {
-      if (!this.#rows.push(row))
-        this.#fail([], `query kept more than ${this.#maxGroups} rows; add a filter, a limit or a groupBy`);
+      if (!this.#rows.push(row)) this.#failRows();
       return;
     }
     this.#tally.check(row);
@@ -149,8 +150,10 @@ export class QueryAccumulator {
    * Feeds the rows of a batch: the same as pushing `batchRows(batch)` one by one (same result,
    * warnings and failures), column by column where it can: each filter tests a dictionary
    * entry once, group keys are computed once per entry, and aggregates run over the batch's
-   * columns. Queries without groupBy or aggregate (which keep rows) take the rows; pass a
-   * `BatchView` to share them, and what several queries compute from one column, between queries.
+   * columns. Queries without groupBy or aggregate keep the passing rows' cells column by column
+   * (see `PassColumns`), except when sorted and limited, or when the first data came as rows:
+   * those take the rows. Pass a `BatchView` to share the rows, and what several queries compute
+   * from one column, between queries.
    */
   pushBatch(batch: ColumnBatch | BatchView): void {
     const view = batch instanceof BatchView ? batch : new BatchView(batch);
@@ -158,6 +161,7 @@ export class QueryAccumulator {
     if (this.#columns === undefined) this.#startWith(view.columns);
     if (this.#failure !== undefined) return;
     const grouper = this.#grouper;
+    if (grouper === undefined && this.#passBatch(view)) return;
     const taken =
       grouper && view.has(this.#reads)
         ? groupBatch(view, filterMask(view, this.#tests, this.#scratch), this.#keys, grouper, this.#scratch)
@@ -175,6 +179,36 @@ export class QueryAccumulator {
     // would have made a group too many pass the values limit first.
     if (this.#budget.used > this.#maxValues) this.#failValues();
     else if (taken.overflow) this.#failGroups();
+  }
+
+  /**
+   * A batch for a query without groupBy or aggregate, column by column: false, with nothing
+   * done, when its rows must be pushed instead: a column not sound in the view, a sparse
+   * dataset, or rows kept as objects (sorted and limited: a heap of rows; or pushed before).
+   */
+  #passBatch(view: BatchView): boolean {
+    const columns = this.#columns ?? [];
+    if (this.#partial || !view.has(columns) || !view.has(this.#reads)) return false;
+    let kept = this.#rows;
+    // Rows pushed earlier are kept as objects: so are the later ones.
+    if (kept instanceof PassThrough && kept.size === 0 && PassColumns.fits(this.#query)) {
+      kept = new PassColumns(this.#query, columns, this.#maxGroups);
+      this.#rows = kept;
+    }
+    if (!(kept instanceof PassColumns)) return false;
+    const mask = filterMask(view, this.#tests, this.#scratch);
+    const { passed, failedAt } = kept.pushBatch(view, mask, this.#scratch);
+    if (this.#dates.length > 0) {
+      // The rows that passed, up to the one that failed, as `groupBatch` marks rows taken.
+      const n = view.length;
+      const taken = this.#scratch.int32('local', n);
+      for (let i = 0; i < n; i++) taken[i] = mask === undefined || mask[i] === 1 ? 0 : -1;
+      if (failedAt >= 0) taken.fill(-1, failedAt + 1);
+      countDateMisses(view, taken, this.#dates);
+    }
+    this.#seq += passed;
+    if (failedAt >= 0) this.#failRows();
+    return true;
   }
 
   /**
@@ -250,6 +284,10 @@ export class QueryAccumulator {
   #startWith(columns: readonly string[]): void {
     const problems = [...this.problems, ...this.start(columns)];
     if (problems.length > 0) throw new ChartpressError(problems);
+  }
+
+  #failRows(): void {
+    this.#fail([], `query kept more than ${this.#maxGroups} rows; add a filter, a limit or a groupBy`);
   }
 
   #failGroups(): void {

@@ -180,14 +180,39 @@ export const queryArb: fc.Arbitrary<Query> = fc
   });
 
 /**
+ * A query without groupBy or aggregate (rows passed through): filters of every op, sorted by
+ * up to two columns either way, limited or not (sometimes past the number of rows).
+ */
+export const passThroughArb: fc.Arbitrary<Query> = fc
+  .record({
+    filter: fc.array(filterArb, { maxLength: 3 }),
+    sort: fc.array(fc.oneof(field, fc.record({ field, order: fc.constantFrom('asc', 'desc' as const) })), {
+      maxLength: 2,
+    }),
+    limit: fc.option(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 100 })), {
+      nil: undefined,
+    }),
+    onInvalid: fc.constantFrom(undefined, 'skip', 'error' as const),
+  })
+  .map(({ filter, sort, limit, onInvalid }) => {
+    const q: Query = { from: 'd', filter };
+    if (sort.length > 0) q.sort = sort;
+    if (limit !== undefined) q.limit = limit;
+    if (onInvalid !== undefined) q.onInvalid = onInvalid;
+    return q;
+  });
+
+/**
  * How rows become batches: the rows cut in chunks of `chunk`, each column stored as a number
  * column, a dictionary (with an unused entry and a repeated value, in shuffled order) or plain
- * values, as `kinds` picks.
+ * values, as `kinds` picks, or for the batch `b`, `perBatch[b % perBatch.length]` when given
+ * (so that one column is stored differently from batch to batch).
  */
 export interface BatchPlan {
   readonly chunk: number;
   readonly kinds: readonly number[];
   readonly seed: number;
+  readonly perBatch?: readonly (readonly number[])[];
 }
 
 export const planArb: fc.Arbitrary<BatchPlan> = fc.record({
@@ -196,15 +221,29 @@ export const planArb: fc.Arbitrary<BatchPlan> = fc.record({
   seed: fc.integer(),
 });
 
+const kindsArb = fc.array(fc.integer({ min: 0, max: 2 }), {
+  minLength: NAMES.length,
+  maxLength: NAMES.length,
+});
+
+/** A plan whose batches store each column their own way. */
+export const mixedPlanArb: fc.Arbitrary<BatchPlan> = fc.record({
+  chunk: fc.integer({ min: 1, max: 30 }),
+  kinds: kindsArb,
+  seed: fc.integer(),
+  perBatch: fc.array(kindsArb, { minLength: 1, maxLength: 4 }),
+});
+
 /** The rows cut into column batches as `plan` says. */
 export function toBatches(rows: readonly Row[], plan: BatchPlan): ColumnBatch[] {
   const out: ColumnBatch[] = [];
   for (let at = 0; at < rows.length; at += plan.chunk) {
     const part = rows.slice(at, at + plan.chunk);
+    const kinds = plan.perBatch?.[out.length % plan.perBatch.length] ?? plan.kinds;
     const columns = NAMES.map((name, c) =>
       toColumn(
         part.map((r) => r[name] ?? null),
-        plan.kinds[c] ?? 0,
+        kinds[c] ?? 0,
         plan.seed + c,
       ),
     );

@@ -6,7 +6,7 @@ import type { RowSource } from '../../src/data/sources/rows.js';
 import { ChartpressError, type Warning } from '../../src/errors.js';
 import { frameToRows, type Row } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
-import { exact, planArb, queryArb, rowsArb, toBatches } from './arbitraries.js';
+import { exact, mixedPlanArb, passThroughArb, planArb, queryArb, rowsArb, toBatches } from './arbitraries.js';
 import { countingSource, failure, salesRows } from './helpers.js';
 
 const rows: Row[] = [
@@ -231,8 +231,8 @@ describe('runQueries over column batches', () => {
     await fc.assert(
       fc.asyncProperty(
         rowsArb,
-        planArb,
-        fc.array(queryArb, { minLength: 1, maxLength: 4 }),
+        fc.oneof(planArb, mixedPlanArb),
+        fc.array(fc.oneof(queryArb, passThroughArb), { minLength: 1, maxLength: 4 }),
         fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.integer({ min: 1, max: 6 })),
         fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.integer({ min: 1, max: 20 })),
         async (rows, plan, list, maxGroups, maxValues) => {
