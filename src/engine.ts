@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { documentStore } from './cache/documents.js';
 import { createCache } from './cache/index.js';
 import type { CacheOptions } from './cache/options.js';
 import type { CacheStats } from './cache/stats.js';
@@ -14,6 +15,7 @@ import { reportInputs } from './pipeline/inputs.js';
 import { planReport } from './pipeline/plan.js';
 import type { ProgressListener } from './pipeline/progress.js';
 import { OutputFormat, type Prepared, type RenderResult, renderReport } from './pipeline/report.js';
+import { rememberDocument, reuseDocument } from './pipeline/rerun.js';
 import { type ChartInfo, chartInfo, type RenderStats, withFile } from './pipeline/summary.js';
 import { type PoolOptions, type PoolStats, RenderPool } from './pool/index.js';
 import { checkReport } from './spec/normalize.js';
@@ -151,6 +153,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       : options.cache instanceof TieredCache
         ? options.cache
         : createCache(options.cache);
+  // Whole documents for reruns, beside the charts in the cache folder.
+  const documents = ownCache && options.cache ? documentStore(options.cache as CacheOptions) : undefined;
 
   const prepare = async (
     input: string | ReportInput,
@@ -185,9 +189,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       return traceReport(format, async (trace) => {
         const t0 = performance.now();
+        const rerun =
+          documents && typeof input === 'string' && format !== 'typ'
+            ? { file: input, format, params: opts.params, maxReportBytes: limits.maxReportBytes, roots }
+            : undefined;
+        if (rerun) {
+          if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
+          await roots?.check(rerun.file, { file: rerun.file });
+          const reused = await reuseDocument(documents!, rerun, t0);
+          if (reused) return reused;
+        }
         const prepared = await prepare(input, opts);
         if (trace) trace.title = prepared.report.title;
-        return renderReport(prepared, { ...opts, pool, cache }, t0);
+        const result = await renderReport(prepared, { ...opts, pool, cache }, t0);
+        if (rerun) await rememberDocument(documents!, rerun, prepared.report, result);
+        return result;
       });
     },
 
@@ -251,6 +267,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       closed = true;
       await pool.close();
       if (ownCache) await cache?.close();
+      await documents?.close();
     },
   };
 }

@@ -71,6 +71,12 @@ export interface CacheOptions {
   readonly disk?: false | string | DiskCacheOptions;
   /** Redis shared by machines: its URL or options. Defaults to off. */
   readonly redis?: false | string | RedisCacheOptions;
+  /**
+   * With a folder: also keep whole documents rendered from report files, in its `documents/`
+   * (at most 128 MiB), so that rerunning a report whose file, params and data files are all
+   * unchanged writes the stored document without reading data or drawing. Defaults to true.
+   */
+  readonly documents?: boolean;
   readonly compression?: CompressionOptions;
   /**
    * Largest entry (uncompressed SVG) stored or served, in bytes: a larger one is not stored, and

@@ -42,6 +42,10 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     )
     .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
     .option('--no-cache', 'render every chart; read and write no cache')
+    .option(
+      '--no-reuse',
+      'render even when the report, its params and data files are unchanged (charts may still come from the cache)',
+    )
     .option('--cache-dir <dir>', 'cache folder (default: .chartpress-cache in the current folder)')
     .option('--redis <url>', 'also keep charts in Redis, e.g. redis://127.0.0.1:6379')
     .option(
@@ -114,6 +118,8 @@ export interface RenderFlags {
   param: string[];
   /** False with `--no-cache`. */
   cache: boolean;
+  /** False with `--no-reuse`: no stored document is written again, and none is kept. */
+  reuse: boolean;
   cacheDir?: string;
   redis?: string;
   /** Worker threads at most (`--concurrency`). */

@@ -26,9 +26,16 @@ const FORMATS: Readonly<Record<string, OutputFormat>> = {
 };
 
 /** The CLI keeps charts in memory and in a folder, so a second run renders nothing; Redis on request. */
-function cacheOptions(flags: Pick<RenderFlags, 'cache' | 'cacheDir' | 'redis'>): CacheOptions | false {
+function cacheOptions(
+  flags: Pick<RenderFlags, 'cache' | 'cacheDir' | 'redis' | 'reuse'>,
+): CacheOptions | false {
   if (!flags.cache) return false;
-  return { memory: true, disk: resolve(flags.cacheDir ?? DEFAULT_CACHE_DIR), redis: flags.redis ?? false };
+  return {
+    memory: true,
+    disk: resolve(flags.cacheDir ?? DEFAULT_CACHE_DIR),
+    redis: flags.redis ?? false,
+    documents: flags.reuse !== false,
+  };
 }
 
 /** The cache folder of the CLI, relative to the current folder. */
@@ -105,7 +112,8 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
       io.stdout(
         `${basename(reportFile)} -> ${relative(process.cwd(), flags.output) || flags.output} (${humanBytes(size)}): ` +
           `${charts.total} charts, ${charts.rendered} rendered, ${charts.cached} cached, ${charts.failed} failed, ` +
-          `${charts.skipped} skipped in ${Math.round(ms.total)} ms`,
+          `${charts.skipped} skipped in ${Math.round(ms.total)} ms` +
+          (result.stats.document === 'cached' ? ' (inputs unchanged: the stored document)' : ''),
       );
     }
     if (flags.timings && monitor)

@@ -31,6 +31,11 @@ export interface RenderStats {
    * stored (compressed) size of the entries it read or wrote.
    */
   readonly cache: { hits: number; misses: number; bytes: number };
+  /**
+   * `cached` when the whole document was a rerun's: its report, params and data files unchanged
+   * since a render kept in the cache folder, so nothing was read or drawn. Absent otherwise.
+   */
+  readonly document?: 'cached';
 }
 
 export function chartInfo(c: RenderedChart): ChartInfo {

@@ -28,9 +28,13 @@ describe('chartpress render with its folder cache', () => {
     const cold = statsOf((await render()).stdout);
     expect(cold.charts).toMatchObject({ total: 9, rendered: 8, cached: 0, skipped: 1 });
     expect(cold.cache).toMatchObject({ hits: 0, misses: 8 });
-    const warm = statsOf((await render()).stdout);
+    const warm = statsOf((await render('--no-reuse')).stdout);
     expect(warm.charts).toMatchObject({ total: 9, rendered: 0, cached: 8, skipped: 1 });
     expect(warm.cache).toEqual({ hits: 8, misses: 0, bytes: cold.cache.bytes });
+    // Unchanged inputs: the whole document is the stored one.
+    const rerun = statsOf((await render()).stdout);
+    expect(rerun.charts).toMatchObject({ total: 9, rendered: 0, cached: 8, skipped: 1 });
+    expect(rerun.document).toBe('cached');
     const off = statsOf((await render('--no-cache')).stdout);
     expect(off.charts).toMatchObject({ rendered: 8, cached: 0 });
     expect(off.cache).toEqual({ hits: 0, misses: 8, bytes: 0 });

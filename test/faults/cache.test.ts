@@ -54,7 +54,7 @@ async function corruptEvents<T>(fn: () => Promise<T>): Promise<{ result: T; reas
 
 /** Renders the report with a folder cache only (a fresh engine, so nothing in memory). */
 async function renderWithDisk(dir: string, format: 'html' | 'pdf' = 'html') {
-  const engine = createEngine({ cache: { memory: true, disk: dir } });
+  const engine = createEngine({ cache: { memory: true, disk: dir, documents: false } });
   try {
     const { result, reasons } = await corruptEvents(() => engine.render(report, { format }));
     return { result, reasons, stats: engine.cacheStats() };
@@ -242,7 +242,8 @@ describe('the CLI with a hostile cache folder', () => {
   it('renders every chart again, exits 0, and leaves only regular files', async () => {
     const dir = fresh('cli');
     const out = join(tmp.dir, 'cli.pdf');
-    const render = () => cli('render', report, '-o', out, '--cache-dir', dir, '--stats', 'json', '--quiet');
+    const render = () =>
+      cli('render', report, '-o', out, '--cache-dir', dir, '--no-reuse', '--stats', 'json', '--quiet');
     expect((await render()).code).toBe(0);
     const files = readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((f) => f.isFile())
@@ -273,7 +274,9 @@ describe.skipIf(!redisRuns)('a decompression bomb in Redis', () => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
     const redis = { url: REDIS_URL, prefix };
-    const first = createEngine({ cache: { memory: true, disk: fresh('redis-disk'), redis } });
+    const first = createEngine({
+      cache: { memory: true, disk: fresh('redis-disk'), redis, documents: false },
+    });
     const cold = await first.render(report, { format: 'pdf' });
     await first.close();
     const key = cold.charts.find((c) => c.id === 'trend')?.key ?? '';
@@ -284,7 +287,7 @@ describe.skipIf(!redisRuns)('a decompression bomb in Redis', () => {
         bomb.copy(value, 8);
         await client.set(`${prefix}e:${key}`, value);
         const disk = fresh('redis-disk');
-        const engine = createEngine({ cache: { memory: true, disk, redis } });
+        const engine = createEngine({ cache: { memory: true, disk, redis, documents: false } });
         const { result, reasons } = await corruptEvents(() => engine.render(report, { format: 'pdf' }));
         const stats = engine.cacheStats();
         await engine.close();
@@ -320,6 +323,7 @@ describe.skipIf(!redisRuns)('a decompression bomb in Redis', () => {
       disk,
       redis: { url: REDIS_URL, prefix },
       maxEntryBytes: 256 * 1024,
+      documents: false,
     });
     const first = createEngine({ cache: cache(fresh('redis-big')) });
     const cold = await first.render(report, { format: 'html' });
@@ -350,7 +354,20 @@ describe.skipIf(!redisRuns)('a decompression bomb in Redis', () => {
     const client = new Redis(url, { maxRetriesPerRequest: 0 });
     const out = join(tmp.dir, 'redis.pdf');
     const render = (dir: string) =>
-      cli('render', report, '-o', out, '--cache-dir', dir, '--redis', url, '--stats', 'json', '--quiet');
+      cli(
+        'render',
+        report,
+        '-o',
+        out,
+        '--cache-dir',
+        dir,
+        '--redis',
+        url,
+        '--no-reuse',
+        '--stats',
+        'json',
+        '--quiet',
+      );
     try {
       expect((await render(fresh('cli-redis'))).code).toBe(0);
       const entries = await client.keys('chartpress:e:*');
