@@ -14,6 +14,7 @@ export const suites: Record<string, () => Promise<void>> = {
   document,
   peers: () => import('./peers.js').then((m) => m.peers()),
   pipeline,
+  pool: () => import('./pool.js').then((m) => m.pool()),
   scan: () => import('./scan.js').then((m) => m.scan()),
   startup,
   telemetry,

@@ -71,6 +71,19 @@ export class Gate {
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
+  /** Lets a task run now if one more may and none is waiting; never queues. */
+  tryEnter(): boolean {
+    this.#look();
+    if (this.#running >= this.#limit || this.#waiting.length > 0) return false;
+    this.#running++;
+    return true;
+  }
+
+  /** Looks at the heap now: the limit may take a step (for a holder that runs for long). */
+  check(): void {
+    this.#look();
+  }
+
   /** A task is done: the next one waiting may run. */
   leave(): void {
     this.#running--;

@@ -13,6 +13,15 @@ export interface RenderTask {
   readonly renderer?: string | undefined;
 }
 
+/**
+ * Charts drawn one after another by one worker, sent in one message. Each still says when it
+ * begins (a "started" message of its own), so that each keeps its own timeout; a chart that
+ * fails is answered as failed and the next one is drawn.
+ */
+export interface BatchTask {
+  readonly batch: readonly RenderTask[];
+}
+
 /** Who answered a task, and its heap after it: every reply from a worker carries this. */
 export interface WorkerState {
   readonly threadId: number;
@@ -20,19 +29,18 @@ export interface WorkerState {
   readonly heapUsed: number;
 }
 
-/**
- * What a worker answers: `ready` to a `PING`; to a render, the SVG as UTF-8 bytes (`drawn`,
- * transferred, not copied) or why it failed.
- */
-export type WorkerReply = WorkerState &
+/** What a worker answers to a render: the SVG as UTF-8 bytes (transferred, not copied) or why it failed. */
+export type RenderReply = WorkerState &
   (
-    | { readonly kind: 'ready' }
     | { readonly kind: 'drawn'; readonly bytes: Uint8Array }
     | { readonly kind: 'failed'; readonly message: string; readonly problems?: readonly Problem[] }
   );
 
-/** What a worker answers to a render. */
-export type RenderReply = Exclude<WorkerReply, { readonly kind: 'ready' }>;
+/** What a worker answers to a batch: one reply per chart, in the batch's order. */
+export type BatchReply = WorkerState & { readonly kind: 'batch'; readonly replies: readonly RenderReply[] };
+
+/** What a worker answers: `ready` to a `PING`, a render's reply, or a batch's. */
+export type WorkerReply = (WorkerState & { readonly kind: 'ready' }) | RenderReply | BatchReply;
 
 /** Posted by a worker as it begins a task: the task's timeout counts from here. */
 export interface StartedMessage {
@@ -43,6 +51,10 @@ export interface StartedMessage {
 
 /** A task that only proves the worker is up (ECharts imported); answered `ready`. */
 export const PING = 'ping';
+
+export function isBatchTask(t: RenderTask | BatchTask): t is BatchTask {
+  return Array.isArray((t as BatchTask).batch);
+}
 
 export function isStartedMessage(m: unknown): m is StartedMessage {
   return typeof m === 'object' && m !== null && (m as StartedMessage).type === 'chartpress:started';

@@ -38,9 +38,10 @@ export interface PoolOptions {
   /** Charts waiting for a worker at most; one more fails (`CP_ERR_CHART_RENDER`). Defaults to 10000. */
   readonly maxQueue?: number;
   /**
-   * Renders after which a worker is replaced by a fresh one. Defaults to never (`Infinity`): a
-   * worker is replaced when its heap grows past half of `workerHeapMb`, not for its count, so a
-   * long run never pays for a restart it does not need.
+   * Renders after which a worker is replaced by a fresh one (counted as charts are handed over:
+   * it draws the rest of the batch it holds, so it may draw a few more). Defaults to never
+   * (`Infinity`): a worker is replaced when its heap grows past half of `workerHeapMb`, not for
+   * its count, so a long run never pays for a restart it does not need.
    */
   readonly recycleAfter?: number;
   /**

@@ -14,9 +14,12 @@ export type { RenderJob, RenderPlace } from './job.js';
 export interface PoolStats {
   /** Worker threads alive (0 until the workers start, and after close). */
   readonly threads: number;
-  /** Renders that may run on workers at once now: `threads`, lowered under memory pressure. */
+  /** Workers that may draw at once now: `threads`, lowered under memory pressure. */
   readonly concurrency: number;
-  /** Renders under way (on workers and in process), and waiting. */
+  /**
+   * Renders under way: handed to a worker (drawing, or next in its line) or drawing in process;
+   * and renders waiting for a worker, or for their turn in process.
+   */
   readonly running: number;
   readonly queued: number;
   /** Renders done in process and on workers since the pool was made. */
@@ -98,19 +101,19 @@ export class RenderPool {
       enforce ||
       (o.threads > 1 && (this.#workers.started || this.#local.backlogMs + estimate >= o.inProcessBelowMs));
     if (!worker) return this.#local.render(job, timeoutMs, estimate);
-    const run = this.#onWorker(job, timeoutMs);
+    const run = this.#onWorker(job, timeoutMs, estimate);
     // As in process: a failure the caller looks at later (after close, say) is not unhandled.
     run.catch(() => {});
     return run;
   }
 
-  async #onWorker(job: RenderJob, timeoutMs: number): Promise<Uint8Array> {
+  async #onWorker(job: RenderJob, timeoutMs: number, estimateMs: number): Promise<Uint8Array> {
     let reply: RenderReply;
     try {
       const renderer = this.options.renderers[job.chart.type];
       reply = await this.#workers.run(
         { chart: job.chart, frame: job.frame, renderer },
-        { owned: job.owned === true, timeoutMs, onStart: (id) => job.onStart?.('worker', id) },
+        { owned: job.owned === true, timeoutMs, estimateMs, onStart: (id) => job.onStart?.('worker', id) },
       );
     } catch (e) {
       if (e instanceof GateError) throw failure(job, e.message);

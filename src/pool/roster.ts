@@ -13,7 +13,7 @@ export type RetireReason = 'tasks' | 'memory';
 
 /** One worker thread, as the pool keeps count of it. */
 export interface WorkerRecord {
-  /** Tasks given to it since it started (renders and pings). */
+  /** Renders (and pings) given to it since it started. */
   given: number;
   /** Tasks given and not yet answered: a reply can trail the next dispatch. */
   inFlight: number;
@@ -43,21 +43,32 @@ export class Roster {
 
   /** The first idle worker that is not being replaced, or null to let the task wait. */
   choose<W extends Candidate>(workers: readonly W[]): W | null {
-    for (const w of workers) {
-      if (w.currentUsage === 0 && !w.terminating && !w.destroyed && !this.#records.get(w.id)?.retiring)
-        return w;
-    }
+    for (const w of workers) if (w.currentUsage === 0 && this.#open(w)) return w;
     return null;
   }
 
-  /** A task was posted to worker `id`. */
-  dispatched(id: number): void {
+  /**
+   * The busy worker with the fewest tasks by `load`, below `most`, that is not being replaced:
+   * the one to hand its next task before it is done with this one. Null when none has room.
+   */
+  feed<W extends Candidate>(workers: readonly W[], load: (id: number) => number, most: number): W | null {
+    let best: W | null = null;
+    let least = most;
+    for (const w of workers) {
+      const n = load(w.id);
+      if (n > 0 && n < least && this.#open(w)) [best, least] = [w, n];
+    }
+    return best;
+  }
+
+  /** A task of `renders` charts (a ping: 1) was posted to worker `id`. */
+  dispatched(id: number, renders = 1): void {
     let record = this.#records.get(id);
     if (!record) {
       record = { given: 0, inFlight: 0, retiring: undefined };
       this.#records.set(id, record);
     }
-    record.given++;
+    record.given += renders;
     record.inFlight++;
     if (record.given >= this.#recycleAfter) record.retiring ??= 'tasks';
   }
@@ -70,6 +81,11 @@ export class Roster {
     // Only a render's growth counts: a ping's heap is the renderer loading.
     if (reply.kind !== 'ready' && reply.heapUsed > this.#heavyBytes) record.retiring = 'memory';
     return record.inFlight === 0 ? record.retiring : undefined;
+  }
+
+  /** Whether a worker may be given work: alive and not being replaced. */
+  #open(w: Candidate): boolean {
+    return !w.terminating && !w.destroyed && !this.#records.get(w.id)?.retiring;
   }
 
   /** The worker is gone (ended, crashed or stopped). */

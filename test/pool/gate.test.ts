@@ -42,6 +42,33 @@ describe('Gate', () => {
     expect(gate.limit).toBe(4);
   });
 
+  it('lets a task in at once or not at all, behind none that waits', async () => {
+    const gate = new Gate(2, 10, 0.8, () => 0.1);
+    expect(gate.tryEnter()).toBe(true);
+    await gate.enter();
+    expect(gate.tryEnter()).toBe(false);
+    const waiting = gate.enter();
+    gate.leave();
+    // One slot is free, but a task waits for it first.
+    expect(gate.tryEnter()).toBe(false);
+    await waiting;
+    expect(gate).toMatchObject({ running: 2, queued: 0 });
+  });
+
+  it('steps its limit when asked to look, for a holder that keeps its slot', () => {
+    let share = 0.9;
+    const gate = new Gate(3, 10, 0.8, () => share);
+    gate.check();
+    gate.check();
+    expect(gate.limit).toBe(1);
+    expect(gate.tryEnter()).toBe(true);
+    expect(gate.tryEnter()).toBe(false);
+    share = 0.1;
+    gate.check();
+    expect(gate.limit).toBe(2);
+    expect(gate.tryEnter()).toBe(true);
+  });
+
   it('cancels the tasks still waiting', async () => {
     const gate = new Gate(1, 10, 0.8, () => 0);
     await gate.enter();

@@ -32,6 +32,32 @@ describe('Roster', () => {
     expect(roster.choose([idle(1, { currentUsage: 1 })])).toBeNull();
   });
 
+  it('feeds the busy worker holding the fewest tasks, below the most it may hold', () => {
+    const roster = new Roster(500, 100);
+    const held = new Map([
+      [1, 2],
+      [2, 1],
+      [3, 1],
+    ]);
+    const load = (id: number) => held.get(id) ?? 0;
+    const workers = [idle(1), idle(2, { terminating: true }), idle(3), idle(4)];
+    // 4 holds nothing (it is idle, not busy); 2 is going; 1 holds two already.
+    expect(roster.feed(workers, load, 2)?.id).toBe(3);
+    expect(roster.feed(workers, load, 3)?.id).toBe(3);
+    held.set(3, 2);
+    expect(roster.feed(workers, load, 2)).toBeNull();
+    roster.dispatched(3, 5);
+    expect(roster.get(3)).toEqual({ given: 5, inFlight: 1, retiring: undefined });
+  });
+
+  it('counts the renders of a batch toward `recycleAfter`', () => {
+    const roster = new Roster(4, 100);
+    roster.dispatched(1, 3);
+    expect(roster.get(1)?.retiring).toBeUndefined();
+    roster.dispatched(1, 3);
+    expect(roster.get(1)).toEqual({ given: 6, inFlight: 2, retiring: 'tasks' });
+  });
+
   it('retires a worker after `recycleAfter` tasks, once it has answered them all', () => {
     const roster = new Roster(3, 100);
     roster.dispatched(1);
