@@ -12,6 +12,8 @@ export const suites: Record<string, () => Promise<void>> = {
   chart: () => import('./chart.js').then((m) => m.chart()),
   data,
   document,
+  // Runs when imported: the script measures fresh processes of its own.
+  fonts: () => import('../font-subset.js').then(() => {}),
   peers: () => import('./peers.js').then((m) => m.peers()),
   pipeline,
   pool: () => import('./pool.js').then((m) => m.pool()),

@@ -1,84 +1,11 @@
 import { FontWeight, fontData } from '../font.js';
+import { readCmap, readTables, tableOffset as table } from '../sfnt.js';
 
 /** Advance widths of one TTF face, in font units, looked up by code point. */
 interface FaceMetrics {
   readonly unitsPerEm: number;
   readonly averageAdvance: number;
   readonly advanceOf: (codePoint: number) => number | undefined;
-}
-
-type Tables = Map<string, { offset: number; length: number }>;
-
-function readTables(b: Buffer): Tables {
-  const tables: Tables = new Map();
-  const count = b.readUInt16BE(4);
-  for (let i = 0; i < count; i++) {
-    const at = 12 + 16 * i;
-    tables.set(b.toString('latin1', at, at + 4), {
-      offset: b.readUInt32BE(at + 8),
-      length: b.readUInt32BE(at + 12),
-    });
-  }
-  return tables;
-}
-
-function table(tables: Tables, tag: string): number {
-  const t = tables.get(tag);
-  if (!t) throw new Error(`font has no ${tag} table`);
-  return t.offset;
-}
-
-/** A glyph lookup from cmap format 12 (full Unicode) or, failing that, format 4 (BMP). */
-function readCmap(b: Buffer, cmap: number): (cp: number) => number {
-  const count = b.readUInt16BE(cmap + 2);
-  let format4 = -1;
-  let format12 = -1;
-  for (let i = 0; i < count; i++) {
-    const platform = b.readUInt16BE(cmap + 4 + 8 * i);
-    const encoding = b.readUInt16BE(cmap + 6 + 8 * i);
-    const sub = cmap + b.readUInt32BE(cmap + 8 + 8 * i);
-    const format = b.readUInt16BE(sub);
-    const unicode = platform === 0 || (platform === 3 && (encoding === 1 || encoding === 10));
-    if (!unicode) continue;
-    if (format === 12 && format12 < 0) format12 = sub;
-    if (format === 4 && format4 < 0) format4 = sub;
-  }
-  if (format12 >= 0) {
-    const groups = b.readUInt32BE(format12 + 12);
-    return (cp) => {
-      let lo = 0;
-      let hi = groups - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const g = format12 + 16 + 12 * mid;
-        const start = b.readUInt32BE(g);
-        if (cp < start) hi = mid - 1;
-        else if (cp > b.readUInt32BE(g + 4)) lo = mid + 1;
-        else return b.readUInt32BE(g + 8) + (cp - start);
-      }
-      return 0;
-    };
-  }
-  if (format4 < 0) return () => 0;
-  const segs = b.readUInt16BE(format4 + 6) / 2;
-  const ends = format4 + 14;
-  const starts = ends + 2 * segs + 2;
-  const deltas = starts + 2 * segs;
-  const rangeOffsets = deltas + 2 * segs;
-  return (cp) => {
-    if (cp > 0xffff) return 0;
-    for (let i = 0; i < segs; i++) {
-      if (cp > b.readUInt16BE(ends + 2 * i)) continue;
-      const start = b.readUInt16BE(starts + 2 * i);
-      if (cp < start) return 0;
-      const delta = b.readInt16BE(deltas + 2 * i);
-      const ro = b.readUInt16BE(rangeOffsets + 2 * i);
-      if (ro === 0) return (cp + delta) & 0xffff;
-      const glyph = b.readUInt16BE(rangeOffsets + 2 * i + ro + 2 * (cp - start));
-      return glyph === 0 ? 0 : (glyph + delta) & 0xffff;
-    }
-    return 0;
-  };
 }
 
 /** Reads `head`, `hhea`, `hmtx` and `cmap` of a TrueType font. */

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { FONT_FAMILY, FontWeight, fontData } from '../font.js';
+import { subsetTrueType } from './font-subset.js';
 import { codePoints, type DrawnText } from './fonts-text.js';
 import { sfntToWoff2 } from './fonts-woff2.js';
 
@@ -15,8 +16,9 @@ const BASE = codePoints(
 
 /**
  * The OpenType features a browser applies by default, `tnum` (the tables' tabular digits) and
- * `sups` (without it Chromium draws "²" a shade differently): text shapes as with the whole font,
- * without the glyphs of the features nobody asks for (stylistic sets, fractions...).
+ * `sups` (without it Chromium draws "²" a shade differently), kept in a page's subsets: text
+ * shapes as with the whole font, without the glyphs of the features nobody asks for (stylistic
+ * sets, fractions...).
  */
 const FEATURES = [
   'ccmp',
@@ -34,7 +36,7 @@ const FEATURES = [
   'sups',
 ];
 
-/** Subsets kept in memory, by weight and characters; a face is a few KB. */
+/** Subsets kept in memory, by weight, kind and characters; a face is a few KB. */
 const faces = new LRUCache<string, Promise<string>>({ max: 64 });
 
 /** What `fontFaceCss` embeds besides the characters drawn. */
@@ -43,6 +45,13 @@ export interface FontFaceOptions {
   readonly always?: readonly FontWeight[];
   /** Add printable ASCII and common typographic marks to every subset. Defaults to false. */
   readonly base?: boolean;
+  /**
+   * Keep the layout features a browser applies (`FEATURES`: tabular digits, contextual
+   * alternates...), for pages, through HarfBuzz (`subset-font`, WebAssembly: some 60 ms to load
+   * in a new process). Without them (charts, whose text is laid out with plain advances and
+   * kerning) the subset is cut by `subsetTrueType`, in a few milliseconds. Defaults to false.
+   */
+  readonly features?: boolean;
 }
 
 /**
@@ -61,7 +70,10 @@ export async function fontFaceCss(drawn: DrawnText, options: FontFaceOptions = {
   }
   const used = [...byFace.keys()].sort((a, b) => FontWeight[a] - FontWeight[b]);
   const extra = options.base ? BASE : new Set<number>();
-  const css = await Promise.all(used.map((w) => fontFace(w, new Set([...extra, ...(byFace.get(w) ?? [])]))));
+  const features = options.features === true;
+  const css = await Promise.all(
+    used.map((w) => fontFace(w, new Set([...extra, ...(byFace.get(w) ?? [])]), features)),
+  );
   return css.join('');
 }
 
@@ -84,24 +96,32 @@ export function faceFor(weight: number): FontWeight {
   return order[0] ?? 'regular';
 }
 
-function fontFace(weight: FontWeight, chars: ReadonlySet<number>): Promise<string> {
+function fontFace(weight: FontWeight, chars: ReadonlySet<number>, features: boolean): Promise<string> {
   const text = String.fromCodePoint(...[...chars].sort((a, b) => a - b));
-  const key = `${weight}:${text}`;
+  const key = `${weight}:${features ? 'page' : 'chart'}:${text}`;
   let face = faces.get(key);
   if (!face) {
-    face = makeFace(weight, text);
+    face = makeFace(weight, chars, text, features);
     faces.set(key, face);
   }
   return face;
 }
 
-async function makeFace(weight: FontWeight, text: string): Promise<string> {
+async function makeFace(
+  weight: FontWeight,
+  chars: ReadonlySet<number>,
+  text: string,
+  features: boolean,
+): Promise<string> {
   const rule = (src: string) =>
     `@font-face { font-family: "${FONT_FAMILY}"; font-weight: ${FontWeight[weight]}; font-style: normal; src: ${src}; }\n`;
   try {
-    // Loaded on first use: the subsetter and its WebAssembly cost ~0.2 s that PDF runs never pay.
-    const { default: subsetFont } = await import('subset-font');
-    const sfnt = await subsetFont(fontData(weight), text, { targetFormat: 'sfnt', keepFeatures: FEATURES });
+    let sfnt: Uint8Array;
+    if (features) {
+      // Loaded on first use: the subsetter and its WebAssembly cost ~60 ms that PDF runs never pay.
+      const { default: subsetFont } = await import('subset-font');
+      sfnt = await subsetFont(fontData(weight), text, { targetFormat: 'sfnt', keepFeatures: FEATURES });
+    } else sfnt = subsetTrueType(fontData(weight), chars);
     const woff2 = sfntToWoff2(sfnt);
     return rule(`url(data:font/woff2;base64,${woff2.toString('base64')}) format("woff2")`);
   } catch {

@@ -65,7 +65,11 @@ export async function writeHtml(doc: DocumentModel): Promise<string> {
   const { head, body } = writePage(doc);
   // The body's own text decides the subsets: what is drawn, in the weight it is drawn with. The
   // base set guards text whose weight the CSS sets otherwise than PAGE_WEIGHTS says.
-  const fonts = await fontFaceCss(drawnText(body, PAGE_WEIGHTS), { always: ['regular'], base: true });
+  const fonts = await fontFaceCss(drawnText(body, PAGE_WEIGHTS), {
+    always: ['regular'],
+    base: true,
+    features: true,
+  });
   return `${head}<style>${fonts}${STYLE}</style>\n</head>\n${body}`;
 }
 
