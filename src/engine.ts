@@ -1,26 +1,21 @@
-import { resolve } from 'node:path';
 import { documentStore } from './cache/documents.js';
 import { createCache } from './cache/index.js';
 import type { CacheOptions } from './cache/options.js';
 import type { CacheStats } from './cache/stats.js';
 import { TieredCache } from './cache/tiered.js';
-import { loadChartFile } from './chart-file.js';
 import { type FileAccessOptions, fileRoots } from './data/sources/roots.js';
 import type { LazyCharts, RenderedChart } from './document/model.js';
 import { ChartpressError, problem, type Warning, WarningLog } from './errors.js';
 import { frameToRows, type Row } from './frame.js';
-import { lazyPlanCharts } from './pipeline/chart-run.js';
-import { openPlanData, runPlanData } from './pipeline/data.js';
+import { OutputFormat } from './pipeline/format.js';
 import { reportInputs } from './pipeline/inputs.js';
-import { planReport } from './pipeline/plan.js';
 import type { ProgressListener } from './pipeline/progress.js';
-import { OutputFormat, type Prepared, type RenderResult, renderReport } from './pipeline/report.js';
+import type { Prepared, RenderResult } from './pipeline/report.js';
 import { rememberDocument, reuseDocument } from './pipeline/rerun.js';
 import { type ChartInfo, chartInfo, type RenderStats, withFile } from './pipeline/summary.js';
 import { type PoolOptions, type PoolStats, RenderPool } from './pool/index.js';
-import { checkReport } from './spec/normalize.js';
-import { type ParamInput, resolveParams } from './spec/params.js';
-import { DEFAULT_MAX_REPORT_BYTES, loadReportFile, validateReport } from './spec/parse.js';
+import { DEFAULT_MAX_REPORT_BYTES } from './spec/limits.js';
+import type { ParamInput } from './spec/params.js';
 import type { ReportInput } from './spec/schema.js';
 import { traceReport } from './telemetry/trace.js';
 
@@ -162,15 +157,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   ): Promise<Prepared> => {
     if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
     if (typeof input === 'string') await roots?.check(input, { file: input });
-    const loaded =
-      typeof input === 'string'
-        ? await loadReportFile(input, limits.maxReportBytes)
-        : { input: input as unknown, file: undefined, baseDir: resolve(opts.baseDir ?? '.') };
-    const report = validateReport(loaded.input, loaded.file);
-    checkReport(report, loaded.file);
-    const params = resolveParams(report, opts.params, loaded.file);
-    const plan = planReport(report, params);
-    return { report, params, plan, baseDir: loaded.baseDir, file: loaded.file, roots };
+    const { prepareReport } = await import('./pipeline/prepare.js');
+    return prepareReport(input, opts, limits.maxReportBytes, roots);
   };
 
   return {
@@ -201,6 +189,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }
         const prepared = await prepare(input, opts);
         if (trace) trace.title = prepared.report.title;
+        const { renderReport } = await import('./pipeline/report.js');
         const result = await renderReport(prepared, { ...opts, pool, cache }, t0);
         if (rerun) await rememberDocument(documents!, rerun, prepared.report, result);
         return result;
@@ -210,12 +199,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async charts(input, opts = {}) {
       const prepared = await prepare(input, opts);
       const warn = onceEach(prepared.file, opts.onWarning);
+      const [{ openPlanData }, { lazyPlanCharts }] = await Promise.all([
+        import('./pipeline/data.js'),
+        import('./pipeline/chart-run.js'),
+      ]);
       const data = openPlanData(prepared.plan, { ...prepared, warn });
       return lazyPlanCharts(prepared.plan, data, { pool, cache, warn, onProgress: opts.onProgress }).charts;
     },
 
     async data(input, opts = {}) {
       const prepared = await prepare(input, opts);
+      const { runPlanData } = await import('./pipeline/data.js');
       const data = await runPlanData(prepared.plan, {
         ...prepared,
         warn: onceEach(prepared.file, opts.onWarning),
@@ -237,10 +231,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     async chart(file, opts = {}) {
       await roots?.check(file, { file });
+      const { loadChartFile } = await import('./chart-file.js');
       const { id, report, baseDir } = await loadChartFile(file, opts.data, limits.maxReportBytes);
       const prepared = await prepare(report, { params: opts.params, baseDir });
       const warnings = new WarningLog();
       const warn = (w: Warning) => warnings.add(withFile(w, file));
+      const [{ openPlanData }, { lazyPlanCharts }] = await Promise.all([
+        import('./pipeline/data.js'),
+        import('./pipeline/chart-run.js'),
+      ]);
       const data = openPlanData(prepared.plan, { ...prepared, warn });
       const get = lazyPlanCharts(prepared.plan, data, { pool, cache, warn }).charts.get(id);
       if (!get) throw new Error(`chart "${id}" was not planned`);

@@ -13,6 +13,7 @@ import { ChartRun } from './chart-run.js';
 import { PhaseClock } from './clock.js';
 import { compileReport } from './compile.js';
 import { type DataContext, openPlanData, type PlanDataSource } from './data.js';
+import { OutputFormat } from './format.js';
 import { reportInputs } from './inputs.js';
 import type { Plan } from './plan.js';
 import { emitProgress, type ProgressListener } from './progress.js';
@@ -27,8 +28,7 @@ import {
 } from './summary.js';
 import { lazyPlanTables } from './tables.js';
 
-export const OutputFormat = { pdf: 'pdf', html: 'html', typ: 'typ' } as const;
-export type OutputFormat = keyof typeof OutputFormat;
+export { OutputFormat };
 
 /** A report validated and planned with its params. */
 export interface Prepared {

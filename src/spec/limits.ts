@@ -40,3 +40,6 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Largest chart width or height in pixels. */
 export const MAX_CHART_SIZE = 10_000;
+
+/** Largest report file read, in bytes. Defaults to 5 MiB: data belongs in datasets. */
+export const DEFAULT_MAX_REPORT_BYTES = 5 * 1024 * 1024;

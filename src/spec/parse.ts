@@ -3,12 +3,12 @@ import { ChartpressError, problem } from '../errors.js';
 import { checkDepth, findDeepJson, tooDeep } from './depth.js';
 import { rememberInheritance, resolveExtends } from './extends.js';
 import { problemsFromIssues } from './issues.js';
+import { DEFAULT_MAX_REPORT_BYTES } from './limits.js';
 import { readRegularFile } from './read.js';
 import { Report } from './schema.js';
 import { parseYaml } from './yaml.js';
 
-/** Largest report file read, in bytes. Defaults to 5 MiB: data belongs in datasets. */
-export const DEFAULT_MAX_REPORT_BYTES = 5 * 1024 * 1024;
+export { DEFAULT_MAX_REPORT_BYTES };
 
 /** A report file read from disk, not yet validated. */
 export interface LoadedReport {
