@@ -42,6 +42,9 @@ await build({
   banner: {
     js: "import { createRequire as __cpRequire } from 'node:module'; const require = __cpRequire(import.meta.url);",
   },
+  // Less for V8 to parse at each start: about 10% of a cold `chart` run. The linked source maps
+  // name the original code (`node --enable-source-maps`).
+  minify: true,
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
