@@ -7,6 +7,12 @@ import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
 
+/** A PDF's text with its creation and modification times blanked. */
+const undated = (pdf: Uint8Array | string) =>
+  Buffer.from(pdf)
+    .toString('latin1')
+    .replace(/\/(CreationDate|ModDate) \(D:\d+Z\)/g, '/$1 ()');
+
 const REPORT = `title: Sales
 params:
   region: { type: string, default: EU }
@@ -108,9 +114,8 @@ describe('reruns of an unchanged report', () => {
     }
     const second = await engine.render(file);
     expect(second.stats.document).toBeUndefined();
-    expect(Buffer.from(second.output as Uint8Array).equals(Buffer.from(first.output as Uint8Array))).toBe(
-      true,
-    );
+    // Rendered again: the same PDF but for the time it was made.
+    expect(undated(second.output)).toBe(undated(first.output));
     expect((await engine.render(file)).stats.document).toBe('cached');
     await engine.close();
   });
