@@ -14,7 +14,7 @@ import { pathField } from './file.js';
  */
 
 /** Rows in a batch: 32,768. */
-export const BATCH_ROWS = 1 << 15;
+export const BATCH_ROWS = 1 << 13;
 
 /** Records split before their cells are read, at most: 4,096, and 32,768 cells. */
 const BLOCK_ROWS = 4096;

@@ -20,7 +20,7 @@ export interface CsvOptions extends FileSourceOptions {
 export const DEFAULT_MAX_CSV_BYTES = DEFAULT_MAX_FILE_BYTES;
 
 /** Bytes read from the file at a time: 1 MiB. */
-const READ_SIZE = 1024 * 1024;
+const READ_SIZE = 256 * 1024;
 
 /**
  * Streams a CSV file as column batches (`columnBatches()`) or rows. The header row names the
