@@ -13,7 +13,10 @@ import { pathField } from './file.js';
  * the batches that `next()` completes. The first record (after empty lines) is the header.
  */
 
-/** Rows in a batch: 32,768. */
+/**
+ * Rows in a batch: 8,192. Larger batches are no faster, and the garbage they leave grows the
+ * young generation: at 32,768 rows the peak RSS of a 1M-row scan was 150-180 MB, at 8,192 118 MB.
+ */
 export const BATCH_ROWS = 1 << 13;
 
 /** Records split before their cells are read, at most: 4,096, and 32,768 cells. */

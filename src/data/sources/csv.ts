@@ -19,7 +19,7 @@ export interface CsvOptions extends FileSourceOptions {
 /** Default size limit of a CSV file: 1 GiB. */
 export const DEFAULT_MAX_CSV_BYTES = DEFAULT_MAX_FILE_BYTES;
 
-/** Bytes read from the file at a time: 1 MiB. */
+/** Bytes read from the file at a time: 256 KiB. */
 const READ_SIZE = 256 * 1024;
 
 /**
