@@ -7,11 +7,12 @@ import { type FileAccessOptions, fileRoots } from './data/sources/roots.js';
 import type { LazyCharts, RenderedChart } from './document/model.js';
 import { ChartpressError, problem, type Warning, WarningLog } from './errors.js';
 import { frameToRows, type Row } from './frame.js';
+import { keyVersions } from './pipeline/charts.js';
 import { OutputFormat } from './pipeline/format.js';
 import { reportInputs } from './pipeline/inputs.js';
 import type { ProgressListener } from './pipeline/progress.js';
 import type { Prepared, RenderResult } from './pipeline/report.js';
-import { rememberDocument, reuseDocument } from './pipeline/rerun.js';
+import { inputsBefore, type RerunMiss, rememberDocument, reuseDocument } from './pipeline/rerun.js';
 import { type ChartInfo, chartInfo, type RenderStats, withFile } from './pipeline/summary.js';
 import { type PoolOptions, type PoolStats, RenderPool } from './pool/index.js';
 import { DEFAULT_MAX_REPORT_BYTES } from './spec/limits.js';
@@ -179,19 +180,30 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const t0 = performance.now();
         const rerun =
           documents && typeof input === 'string' && format !== 'typ'
-            ? { file: input, format, params: opts.params, maxReportBytes: limits.maxReportBytes, roots }
+            ? {
+                file: input,
+                format,
+                params: opts.params,
+                maxReportBytes: limits.maxReportBytes,
+                roots,
+                salt: JSON.stringify([keyVersions, Object.entries(pool.options.renderers).sort()]),
+              }
             : undefined;
+        let miss: RerunMiss | undefined;
         if (rerun) {
           if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
           await roots?.check(rerun.file, { file: rerun.file });
           const reused = await reuseDocument(documents!, rerun, t0);
-          if (reused) return reused;
+          if (reused && 'output' in reused) return reused;
+          miss = reused;
         }
         const prepared = await prepare(input, opts);
         if (trace) trace.title = prepared.report.title;
+        const before =
+          rerun && miss ? await inputsBefore(rerun, prepared.report, reportInputs(prepared)) : undefined;
         const { renderReport } = await import('./pipeline/report.js');
         const result = await renderReport(prepared, { ...opts, pool, cache }, t0);
-        if (rerun) await rememberDocument(documents!, rerun, prepared.report, result);
+        if (rerun && miss && before) await rememberDocument(documents!, rerun, miss, before, result);
         return result;
       });
     },

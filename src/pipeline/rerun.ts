@@ -26,6 +26,8 @@ const MANIFEST_VERSION = 1;
 
 interface Manifest {
   readonly v: typeof MANIFEST_VERSION;
+  /** SHA-256 of the document stored with it: a document written by another render is refused. */
+  readonly document: string;
   readonly inputs: readonly { readonly path: string; readonly sha256: string }[];
   readonly charts: readonly ChartInfo[];
   readonly warnings: readonly Warning[];
@@ -38,16 +40,33 @@ export interface RerunRequest {
   readonly params: Readonly<Record<string, unknown>> | undefined;
   readonly maxReportBytes: number;
   readonly roots?: FileRoots | undefined;
+  /**
+   * What else changes the picture: the versions in every chart key (chartpress, ECharts and its
+   * drawing revision, the font) and the renderers registered by chart type.
+   */
+  readonly salt: string;
+}
+
+/** What a render that missed needs to keep its document: the report's bytes as first read. */
+export interface RerunMiss {
+  readonly report: Uint8Array;
 }
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
-/** The manifest's key: the version, the format, the report's path and bytes, the params given. */
-function manifestKey(req: RerunRequest, report: Uint8Array): string {
-  const params = Object.entries(req.params ?? {})
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return sha256(JSON.stringify([VERSION, req.format, resolve(req.file), sha256(report), params]));
+/**
+ * The manifest's key: the versions and renderers, the format, the report's path and bytes, the
+ * params given, each with its type (`null`, `NaN` and `"null"` are three keys); undefined when
+ * a param is a number JSON cannot write (it is for the render to refuse or read).
+ */
+function manifestKey(req: RerunRequest, report: Uint8Array): string | undefined {
+  const params: [string, string, string][] = [];
+  for (const [name, v] of Object.entries(req.params ?? {})) {
+    if (typeof v === 'number' && !Number.isFinite(v)) return undefined;
+    params.push([name, v === null ? 'null' : typeof v, String(v)]);
+  }
+  params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sha256(JSON.stringify([VERSION, req.salt, req.format, resolve(req.file), sha256(report), params]));
 }
 
 const outputKey = (manifest: string) => `${manifest}-output`;
@@ -57,25 +76,22 @@ export async function reuseDocument(
   store: DocumentStore,
   req: RerunRequest,
   t0: number,
-): Promise<RenderResult | undefined> {
+): Promise<RenderResult | RerunMiss | undefined> {
   const report = await readRegularFile(req.file, req.maxReportBytes, 'report file').catch(() => undefined);
   if (report === undefined) return undefined;
+  const miss = { report };
   const key = manifestKey(req, report);
+  if (key === undefined) return undefined;
   const stored = await store.get(key, manifestProblem);
-  if (stored === undefined) return undefined;
+  if (stored === undefined) return miss;
   const manifest = JSON.parse(Buffer.from(stored).toString('utf8')) as Manifest;
-  for (const input of manifest.inputs) {
-    try {
-      // Each data file is where the report's roots allow, as when it was first read.
-      await req.roots?.check(input.path, { file: req.file });
-      const bytes = await readRegularFile(input.path, MAX_RERUN_INPUT_BYTES, 'data file');
-      if (sha256(bytes) !== input.sha256) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
+  const now = await hashInputs(
+    manifest.inputs.map((i) => i.path),
+    req,
+  );
+  if (now === undefined || inputsDigest(now) !== inputsDigest(manifest.inputs)) return miss;
   const document = await store.get(outputKey(key), outputProblem(req.format));
-  if (document === undefined) return undefined;
+  if (document === undefined || sha256(document) !== manifest.document) return miss;
   const charts = manifest.charts.map((c) =>
     c.status === 'rendered' ? { ...c, status: 'cached' as const, ms: 0 } : { ...c, ms: 0 },
   );
@@ -99,47 +115,86 @@ export async function reuseDocument(
   };
 }
 
-/** Keeps a finished render for reruns when it can be known from its files (see above). */
+/** The data files of a render, and their digest as read before it; undefined: keep nothing. */
+export async function inputsBefore(
+  req: RerunRequest,
+  report: Report,
+  inputs: readonly string[],
+): Promise<{ paths: string[]; digest: string } | undefined> {
+  if (req.format === 'typ') return undefined;
+  if (Object.values(report.datasets).some((d) => !['csv', 'json', 'ndjson', 'inline'].includes(d.source)))
+    return undefined;
+  const paths = inputs.filter((p) => p !== resolve(req.file));
+  const hashed = await hashInputs(paths, req);
+  return hashed === undefined ? undefined : { paths, digest: inputsDigest(hashed) };
+}
+
+/**
+ * Keeps a finished render for reruns when it can be known from its files (see above) and they
+ * are as they were before it: the report's bytes, and every data file, hashed again now.
+ */
 export async function rememberDocument(
   store: DocumentStore,
   req: RerunRequest,
-  report: Report,
+  miss: RerunMiss,
+  before: { paths: string[]; digest: string },
   result: RenderResult,
 ): Promise<void> {
-  if (result.format === 'typ' || result.problems.length > 0) return;
-  if (Object.values(report.datasets).some((d) => !['csv', 'json', 'ndjson', 'inline'].includes(d.source)))
-    return;
+  if (result.problems.length > 0) return;
+  const key = manifestKey(req, miss.report);
+  if (key === undefined) return;
   try {
-    const reportBytes = await readRegularFile(req.file, req.maxReportBytes, 'report file');
-    const inputs: Manifest['inputs'][number][] = [];
-    let total = 0;
-    for (const path of result.inputs) {
-      if (path === resolve(req.file)) continue;
-      const bytes = await readRegularFile(path, MAX_RERUN_INPUT_BYTES - total, 'data file');
-      total += bytes.byteLength;
-      inputs.push({ path, sha256: sha256(bytes) });
-    }
-    const key = manifestKey(req, reportBytes);
+    const report = await readRegularFile(req.file, req.maxReportBytes, 'report file');
+    if (!report.equals(miss.report)) return;
+    const inputs = await hashInputs(before.paths, req);
+    // A file that changed while the render read it: the document may hold either version.
+    if (inputs === undefined || inputsDigest(inputs) !== before.digest) return;
     const output = typeof result.output === 'string' ? Buffer.from(result.output) : result.output;
     const manifest: Manifest = {
       v: MANIFEST_VERSION,
+      document: sha256(output),
       inputs,
       charts: result.charts.map(({ error: _, ...c }) => c),
-      warnings: result.warnings,
+      // A cache tier that was down then says nothing of the stored document.
+      warnings: result.warnings.filter((w) => w.code !== 'CP_WARN_CACHE_UNAVAILABLE'),
     };
-    // The document first: a manifest is never found without its document.
     await store.set(outputKey(key), output);
     await store.set(key, Buffer.from(JSON.stringify(manifest)));
   } catch {
-    // Inputs that changed or grew past the limit while rendering: nothing is kept.
+    // An input gone or grown past the limit: nothing is kept.
   }
 }
+
+/** The SHA-256 of each data file, in order; undefined when one cannot be read within bounds. */
+async function hashInputs(
+  paths: readonly string[],
+  req: RerunRequest,
+): Promise<{ path: string; sha256: string }[] | undefined> {
+  const inputs: { path: string; sha256: string }[] = [];
+  let total = 0;
+  try {
+    for (const path of paths) {
+      // Each data file is where the report's roots allow: the real path checked is the one read.
+      const real = (await req.roots?.check(path, { file: req.file })) ?? path;
+      const bytes = await readRegularFile(real, MAX_RERUN_INPUT_BYTES - total, 'data file');
+      total += bytes.byteLength;
+      inputs.push({ path, sha256: sha256(bytes) });
+    }
+  } catch {
+    return undefined;
+  }
+  return inputs;
+}
+
+const inputsDigest = (inputs: readonly { readonly path: string; readonly sha256: string }[]) =>
+  sha256(JSON.stringify(inputs.map((i) => [i.path, i.sha256])));
 
 function manifestProblem(text: string): string | undefined {
   try {
     const m = JSON.parse(text) as Partial<Manifest>;
     const fine =
       m.v === MANIFEST_VERSION &&
+      typeof m.document === 'string' &&
       Array.isArray(m.inputs) &&
       m.inputs.every((i) => typeof i?.path === 'string' && typeof i.sha256 === 'string') &&
       Array.isArray(m.charts) &&

@@ -272,9 +272,12 @@ export class Workers {
 
   /** Starts the wait for a worker to begin the batch's first chart (capped: a longer timer fires at once). */
   #arm(batch: Batch): void {
+    // A chart under way keeps its own timer: its "started" message may come before the reply
+    // that settles the batch ahead of it.
+    if (batch.current) return;
     clearTimeout(batch.timer);
     const first = batch.charts[0];
-    if (!first || batch.current) return;
+    if (!first) return;
     const waited = Math.min(first.how.timeoutMs + STARTUP_ALLOWANCE_MS, MAX_TIMEOUT_MS);
     batch.timer = setTimeout(() => batch.controller.abort(new WorkerTimeout(waited, false)), waited);
   }

@@ -99,6 +99,31 @@ describe('reruns of an unchanged report', () => {
     await engine.close();
   });
 
+  it('keep nothing when a data file changes while the render reads it', async () => {
+    const { dir, file, engine: make } = setup('during');
+    const engine = make();
+    const first = await engine.render(file, {
+      onChart: () => writeFileSync(join(dir, 'sales.csv'), 'region,amount\nEU,10\nUS,77\nAPAC,5\n'),
+    });
+    expect(first.stats.charts.rendered).toBe(1);
+    // The file now differs from what the first render drew: it is drawn again, not served.
+    const second = await engine.render(file);
+    await engine.close();
+    expect(second.stats.document).toBeUndefined();
+    expect(second.stats.charts.rendered).toBe(1);
+  });
+
+  it('tell params apart by type: null, "null" and a number that JSON cannot write', async () => {
+    const { file, engine: make } = setup('typed');
+    const engine = make();
+    await engine.render(file, { params: { region: 'null' } });
+    expect((await engine.render(file, { params: { region: 'null' } })).stats.document).toBe('cached');
+    expect((await engine.render(file, { params: { region: null } })).stats.document).toBeUndefined();
+    const nan = await engine.render(file, { params: { region: Number.NaN } }).catch((e: unknown) => e);
+    await engine.close();
+    expect(nan).not.toHaveProperty('stats.document', 'cached');
+  });
+
   it('never serve a stored document that fails its check: it is deleted and the report rendered', async () => {
     const { file, cacheDir, engine: make } = setup('corrupt');
     const engine = make();
