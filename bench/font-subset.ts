@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { PAGE_FEATURES } from '../src/document/fonts.js';
 import { fontPath } from '../src/font.js';
 import { median, ms, ratio, row } from './stats.js';
 
@@ -58,21 +59,7 @@ try {
   let baseline: string | undefined;
   try {
     const subsetFont = createRequire(join(root, 'package.json')).resolve('subset-font');
-    const features = [
-      'ccmp',
-      'locl',
-      'mark',
-      'mkmk',
-      'kern',
-      'liga',
-      'clig',
-      'calt',
-      'rlig',
-      'rclt',
-      'rvrn',
-      'tnum',
-      'sups',
-    ];
+    const features = PAGE_FEATURES;
     baseline = join(dir, 'baseline.mjs');
     writeFileSync(
       baseline,

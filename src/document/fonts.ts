@@ -20,7 +20,7 @@ const BASE = codePoints(
  * shapes as with the whole font, without the glyphs of the features nobody asks for (stylistic
  * sets, fractions...).
  */
-const FEATURES = [
+export const PAGE_FEATURES = [
   'ccmp',
   'locl',
   'mark',
@@ -46,7 +46,7 @@ export interface FontFaceOptions {
   /** Add printable ASCII and common typographic marks to every subset. Defaults to false. */
   readonly base?: boolean;
   /**
-   * Keep the layout features a browser applies (`FEATURES`: tabular digits, contextual
+   * Keep the layout features a browser applies (`PAGE_FEATURES`: tabular digits, contextual
    * alternates...), for pages, through HarfBuzz (`subset-font`, WebAssembly: some 60 ms to load
    * in a new process). Without them (charts, whose text is laid out with plain advances and
    * kerning) the subset is cut by `subsetTrueType`, in a few milliseconds. Defaults to false.
@@ -120,7 +120,7 @@ async function makeFace(
     if (features) {
       // Loaded on first use: the subsetter and its WebAssembly cost ~60 ms that PDF runs never pay.
       const { default: subsetFont } = await import('subset-font');
-      sfnt = await subsetFont(fontData(weight), text, { targetFormat: 'sfnt', keepFeatures: FEATURES });
+      sfnt = await subsetFont(fontData(weight), text, { targetFormat: 'sfnt', keepFeatures: PAGE_FEATURES });
     } else sfnt = subsetTrueType(fontData(weight), chars);
     const woff2 = sfntToWoff2(sfnt);
     return rule(`url(data:font/woff2;base64,${woff2.toString('base64')}) format("woff2")`);
