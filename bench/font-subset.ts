@@ -1,7 +1,7 @@
 /**
  * The first font subset in a fresh process (module import plus one subset of a chart's
  * characters, then a second subset), chartpress's TrueType subsetter against `subset-font`
- * (HarfBuzz in WebAssembly, with the features the HTML writer used to keep). Each side runs in
+ * (HarfBuzz in WebAssembly, with the features the HTML writer keeps for pages). Each side runs in
  * its own `node` process, interleaved; the subsetter is bundled by esbuild first, as the CLI is.
  *
  *   npm run bench -- fonts   (BENCH_ROUNDS: rounds, default 9)
