@@ -12,7 +12,7 @@ import { OutputFormat } from './pipeline/format.js';
 import { reportInputs } from './pipeline/inputs.js';
 import type { ProgressListener } from './pipeline/progress.js';
 import type { Prepared, RenderResult } from './pipeline/report.js';
-import { inputsBefore, type RerunMiss, rememberDocument, reuseDocument } from './pipeline/rerun.js';
+import { RenderReads, rememberDocument, reuseDocument } from './pipeline/rerun.js';
 import { type ChartInfo, chartInfo, type RenderStats, withFile } from './pipeline/summary.js';
 import { type PoolOptions, type PoolStats, RenderPool } from './pool/index.js';
 import { DEFAULT_MAX_REPORT_BYTES } from './spec/limits.js';
@@ -155,11 +155,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const prepare = async (
     input: string | ReportInput,
     opts: Pick<RenderOptions, 'params' | 'baseDir'>,
+    bytes?: Uint8Array,
   ): Promise<Prepared> => {
     if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
     if (typeof input === 'string') await roots?.check(input, { file: input });
     const { prepareReport } = await import('./pipeline/prepare.js');
-    return prepareReport(input, opts, limits.maxReportBytes, roots);
+    return prepareReport(input, opts, limits.maxReportBytes, roots, bytes);
   };
 
   return {
@@ -189,21 +190,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
                 salt: JSON.stringify([keyVersions, Object.entries(pool.options.renderers).sort()]),
               }
             : undefined;
-        let miss: RerunMiss | undefined;
+        let reads: RenderReads | undefined;
         if (rerun) {
           if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
           await roots?.check(rerun.file, { file: rerun.file });
           const reused = await reuseDocument(documents!, rerun, t0);
           if (reused && 'output' in reused) return reused;
-          miss = reused;
+          if (reused) reads = new RenderReads(reused.report);
         }
-        const prepared = await prepare(input, opts);
+        const prepared = await prepare(input, opts, reads?.report);
         if (trace) trace.title = prepared.report.title;
-        const before =
-          rerun && miss ? await inputsBefore(rerun, prepared.report, reportInputs(prepared)) : undefined;
         const { renderReport } = await import('./pipeline/report.js');
-        const result = await renderReport(prepared, { ...opts, pool, cache }, t0);
-        if (rerun && miss && before) await rememberDocument(documents!, rerun, miss, before, result);
+        const onRead = reads && ((path: string, sha256: string) => reads.add(path, sha256));
+        const result = await renderReport(prepared, { ...opts, pool, cache, onRead }, t0);
+        if (rerun && reads) await rememberDocument(documents!, rerun, prepared.report, reads, result);
         return result;
       });
     },

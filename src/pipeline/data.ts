@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { runQueries } from '../data/scan.js';
 import { datasetSecrets, type Secrets } from '../data/secrets.js';
 import { openSource } from '../data/sources/index.js';
@@ -28,6 +29,11 @@ export interface DataContext {
   readonly warn?: ((w: Warning) => void) | undefined;
   /** Folders data files must lie under (see `FileAccessOptions`). Defaults to anywhere. */
   readonly roots?: FileRoots | undefined;
+  /**
+   * Told of the SHA-256 of each data file read whole, by its path as the report names it
+   * (resolved against `baseDir`, before links): what reruns compare (see rerun.ts).
+   */
+  readonly onRead?: ((path: string, sha256: string) => void) | undefined;
 }
 
 /** Each dataset's frames, as its scan finishes. */
@@ -155,7 +161,14 @@ async function scanDataset(
     rest = new Map([...plain].filter(([id]) => !pushed.has(id)));
   }
   if (rest.size > 0) {
-    const source = openSource(name, dataset, { baseDir: ctx.baseDir, file: ctx.file, roots: ctx.roots });
+    const { onRead } = ctx;
+    const declared = 'path' in dataset ? resolve(ctx.baseDir, dataset.path) : undefined;
+    const source = openSource(name, dataset, {
+      baseDir: ctx.baseDir,
+      file: ctx.file,
+      roots: ctx.roots,
+      onRead: onRead && declared !== undefined ? (sha) => onRead(declared, sha) : undefined,
+    });
     const scanned = await runQueries(source, rest, ctx.params, {
       dataset: name,
       file: ctx.file,

@@ -1,26 +1,33 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { FileRoots } from '../data/sources/roots.js';
 import { checkReport } from '../spec/normalize.js';
 import { type ParamInput, resolveParams } from '../spec/params.js';
-import { loadReportFile, validateReport } from '../spec/parse.js';
+import { loadReportFile, parseReportText, validateReport } from '../spec/parse.js';
 import type { ReportInput } from '../spec/schema.js';
 import { planReport } from './plan.js';
 import type { Prepared } from './report.js';
 
 /**
- * A report read (from its file, within `maxReportBytes`), validated, checked, its params
- * resolved and its plan made: what every engine method starts from.
+ * A report read (from its file, within `maxReportBytes`, or from `bytes` already read from it),
+ * validated, checked, its params resolved and its plan made: what every engine method starts from.
  */
 export async function prepareReport(
   input: string | ReportInput,
   opts: { readonly params?: ParamInput | undefined; readonly baseDir?: string | undefined },
   maxReportBytes: number,
   roots: FileRoots | undefined,
+  bytes?: Uint8Array,
 ): Promise<Prepared> {
   const loaded =
-    typeof input === 'string'
-      ? await loadReportFile(input, maxReportBytes)
-      : { input: input as unknown, file: undefined, baseDir: resolve(opts.baseDir ?? '.') };
+    typeof input !== 'string'
+      ? { input: input as unknown, file: undefined, baseDir: resolve(opts.baseDir ?? '.') }
+      : bytes
+        ? {
+            input: parseReportText(Buffer.from(bytes).toString('utf8'), input),
+            file: input,
+            baseDir: dirname(resolve(input)),
+          }
+        : await loadReportFile(input, maxReportBytes);
   const report = validateReport(loaded.input, loaded.file);
   checkReport(report, loaded.file);
   const params = resolveParams(report, opts.params, loaded.file);

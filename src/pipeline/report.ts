@@ -69,6 +69,8 @@ export interface ReportRun {
   readonly cache?: TieredCache | undefined;
   readonly onProgress?: ProgressListener | undefined;
   readonly onChart?: ((done: number, total: number, chart: ChartInfo) => void) | undefined;
+  /** Told of the SHA-256 of each data file read whole (see `DataContext.onRead`). */
+  readonly onRead?: ((path: string, sha256: string) => void) | undefined;
 }
 
 /**
@@ -83,7 +85,11 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   const { report, plan, file } = prepared;
   const clock = new PhaseClock(t0);
   const warnings = new WarningLog();
-  const data = readData(plan, { ...prepared, warn: (w) => warnings.add(withFile(w, file)) });
+  const data = readData(plan, {
+    ...prepared,
+    warn: (w) => warnings.add(withFile(w, file)),
+    onRead: run.onRead,
+  });
   const dataRead = clock.markWhen('dataRead', data.read);
   dataRead.catch(() => {}); // awaited below, unless writing fails first
   const charts = new ChartRun(plan, data.source, {

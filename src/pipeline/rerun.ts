@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DocumentStore } from '../cache/documents.js';
 import type { FileRoots } from '../data/sources/roots.js';
@@ -115,54 +116,61 @@ export async function reuseDocument(
   };
 }
 
-/** The data files of a render, and their digest as read before it; undefined: keep nothing. */
-export async function inputsBefore(
-  req: RerunRequest,
-  report: Report,
-  inputs: readonly string[],
-): Promise<{ paths: string[]; digest: string } | undefined> {
-  if (req.format === 'typ') return undefined;
-  if (Object.values(report.datasets).some((d) => !['csv', 'json', 'ndjson', 'inline'].includes(d.source)))
-    return undefined;
-  const paths = inputs.filter((p) => p !== resolve(req.file));
-  const hashed = await hashInputs(paths, req);
-  return hashed === undefined ? undefined : { paths, digest: inputsDigest(hashed) };
+/**
+ * What one render read: the SHA-256 of each data file, taken as the source read it (null for a
+ * file read twice with different bytes). The report's bytes are those the key was made from.
+ */
+export class RenderReads {
+  readonly files = new Map<string, string | null>();
+
+  constructor(readonly report: Uint8Array) {}
+
+  add(path: string, sha256: string): void {
+    const seen = this.files.get(path);
+    this.files.set(path, seen === undefined || seen === sha256 ? sha256 : null);
+  }
 }
 
 /**
- * Keeps a finished render for reruns when it can be known from its files (see above) and they
- * are as they were before it: the report's bytes, and every data file, hashed again now.
+ * Keeps a finished render for reruns when it can be known from its files (see above). The
+ * digests are of the bytes the render read, so a file that changed while it was read is kept
+ * with the version the document shows: the next rerun sees the difference and renders.
  */
 export async function rememberDocument(
   store: DocumentStore,
   req: RerunRequest,
-  miss: RerunMiss,
-  before: { paths: string[]; digest: string },
+  report: Report,
+  reads: RenderReads,
   result: RenderResult,
 ): Promise<void> {
-  if (result.problems.length > 0) return;
-  const key = manifestKey(req, miss.report);
+  if (result.format === 'typ' || result.problems.length > 0) return;
+  if (Object.values(report.datasets).some((d) => !['csv', 'json', 'ndjson', 'inline'].includes(d.source)))
+    return;
+  const key = manifestKey(req, reads.report);
   if (key === undefined) return;
-  try {
-    const report = await readRegularFile(req.file, req.maxReportBytes, 'report file');
-    if (!report.equals(miss.report)) return;
-    const inputs = await hashInputs(before.paths, req);
-    // A file that changed while the render read it: the document may hold either version.
-    if (inputs === undefined || inputsDigest(inputs) !== before.digest) return;
-    const output = typeof result.output === 'string' ? Buffer.from(result.output) : result.output;
-    const manifest: Manifest = {
-      v: MANIFEST_VERSION,
-      document: sha256(output),
-      inputs,
-      charts: result.charts.map(({ error: _, ...c }) => c),
-      // A cache tier that was down then says nothing of the stored document.
-      warnings: result.warnings.filter((w) => w.code !== 'CP_WARN_CACHE_UNAVAILABLE'),
-    };
-    await store.set(outputKey(key), output);
-    await store.set(key, Buffer.from(JSON.stringify(manifest)));
-  } catch {
-    // An input gone or grown past the limit: nothing is kept.
+  const inputs: Manifest['inputs'][number][] = [];
+  let total = 0;
+  for (const [path, sha256] of reads.files) {
+    if (sha256 === null) return;
+    total += await stat(path).then(
+      (s) => s.size,
+      () => Number.POSITIVE_INFINITY,
+    );
+    // A rerun could not hash these within bounds: keeping the document would only take room.
+    if (total > MAX_RERUN_INPUT_BYTES) return;
+    inputs.push({ path, sha256 });
   }
+  const output = typeof result.output === 'string' ? Buffer.from(result.output) : result.output;
+  const manifest: Manifest = {
+    v: MANIFEST_VERSION,
+    document: sha256(output),
+    inputs,
+    charts: result.charts.map(({ error: _, ...c }) => c),
+    // A cache tier that was down then says nothing of the stored document.
+    warnings: result.warnings.filter((w) => w.code !== 'CP_WARN_CACHE_UNAVAILABLE'),
+  };
+  await store.set(outputKey(key), output);
+  await store.set(key, Buffer.from(JSON.stringify(manifest)));
 }
 
 /** The SHA-256 of each data file, in order; undefined when one cannot be read within bounds. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { type Readable, Transform } from 'node:stream';
@@ -19,6 +20,8 @@ export interface FileSourceOptions {
   /** Largest file accepted, in bytes. Defaults to `DEFAULT_MAX_FILE_BYTES` (1 GiB). */
   readonly maxBytes?: number | undefined;
   readonly where: FileWhere;
+  /** Told of the SHA-256 of the file's bytes once they have all been read. */
+  readonly onRead?: ((sha256: string) => void) | undefined;
 }
 
 /** Default size limit of a data file: 1 GiB. */
@@ -75,11 +78,19 @@ export async function openFile(opts: FileSourceOptions, highWaterMark: number): 
   }
   const input = handle.createReadStream({ highWaterMark });
   let total = 0;
+  // What was read is what a document made from it shows: its digest, for reruns (see rerun.ts).
+  const hash = opts.onRead && createHash('sha256');
   const bounded = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       total += chunk.byteLength;
-      if (total > max) done(tooLarge(opts, `${opts.path} grew past the limit of ${max} bytes while read`));
-      else done(null, chunk);
+      if (total > max)
+        return done(tooLarge(opts, `${opts.path} grew past the limit of ${max} bytes while read`));
+      hash?.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      if (hash) opts.onRead?.(hash.digest('hex'));
+      done();
     },
   });
   input.on('error', (e) => bounded.destroy(e));

@@ -20,6 +20,8 @@ export interface OpenSourceOptions {
   readonly maxBytes?: number | undefined;
   /** Folders a data file must lie under (see `FileAccessOptions`). Defaults to anywhere. */
   readonly roots?: FileRoots | undefined;
+  /** Told of the SHA-256 of a CSV, JSON or NDJSON file's bytes once it has been read whole. */
+  readonly onRead?: ((sha256: string) => void) | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ function openRows(name: string, dataset: Dataset, opts: OpenSourceOptions, inval
         path: resolve(opts.baseDir, dataset.path),
         columns: dataset.columns,
         maxBytes: opts.maxBytes,
+        onRead: opts.onRead,
         where,
         invalid,
       };
