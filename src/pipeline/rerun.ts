@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DocumentStore } from '../cache/documents.js';
+import { openFile } from '../data/sources/file.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import type { Warning } from '../errors.js';
 import { readRegularFile } from '../spec/read.js';
@@ -173,7 +174,10 @@ export async function rememberDocument(
   await store.set(key, Buffer.from(JSON.stringify(manifest)));
 }
 
-/** The SHA-256 of each data file, in order; undefined when one cannot be read within bounds. */
+/**
+ * The SHA-256 of each data file, in order, taken as the sources take it (`openFile`: bounded,
+ * streamed, regular files only); undefined when one cannot be read within bounds.
+ */
 async function hashInputs(
   paths: readonly string[],
   req: RerunRequest,
@@ -184,15 +188,24 @@ async function hashInputs(
     for (const path of paths) {
       // Each data file is where the report's roots allow: the real path checked is the one read.
       const real = (await req.roots?.check(path, { file: req.file })) ?? path;
-      const bytes = await readRegularFile(real, MAX_RERUN_INPUT_BYTES - total, 'data file');
-      total += bytes.byteLength;
-      inputs.push({ path, sha256: sha256(bytes) });
+      let digest: string | undefined;
+      const where = { file: req.file, path: 'datasets' };
+      const stream = await openFile(
+        { path: real, maxBytes: MAX_RERUN_INPUT_BYTES - total, where, onRead: (h) => (digest = h) },
+        READ_SIZE,
+      );
+      for await (const chunk of stream) total += (chunk as Buffer).byteLength;
+      if (digest === undefined) return undefined;
+      inputs.push({ path, sha256: digest });
     }
   } catch {
     return undefined;
   }
   return inputs;
 }
+
+/** Bytes read at a time when hashing data files: 1 MiB. */
+const READ_SIZE = 1024 * 1024;
 
 const inputsDigest = (inputs: readonly { readonly path: string; readonly sha256: string }[]) =>
   sha256(JSON.stringify(inputs.map((i) => [i.path, i.sha256])));
