@@ -1,4 +1,4 @@
-/** Start-up: the built CLI's `--version` and `--help` against a bare `node -e 0`. */
+/** Start-up: the built CLI's `--version`, `--help` and `schema` against a bare `node -e 0`. */
 import { cli, fmtMs, fmtRatio, type GoalDef, goal, Samples, table, timeProcess } from './harness.js';
 
 export const startupGoals = [
@@ -12,6 +12,8 @@ export function startupSection(rounds: number): void {
     ['node -e 0', ['-e', '0']],
     ['chartpress --version', [cli, '--version']],
     ['chartpress --help', [cli, '--help']],
+    // Loads the report schema: what every command that reads a report starts with.
+    ['chartpress schema', [cli, 'schema']],
   ] as const;
   const s = new Samples<string>();
   for (let r = 0; r < rounds; r++) for (const [label, args] of commands) s.add(label, timeProcess(args).ms);

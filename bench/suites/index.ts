@@ -3,7 +3,6 @@ import { csv } from './csv.js';
 import { data } from './data.js';
 import { document } from './document.js';
 import { pipeline } from './pipeline.js';
-import { startup } from './startup.js';
 import { telemetry } from './telemetry.js';
 
 export const suites: Record<string, () => Promise<void>> = {
@@ -18,6 +17,5 @@ export const suites: Record<string, () => Promise<void>> = {
   pipeline,
   pool: () => import('./pool.js').then((m) => m.pool()),
   scan: () => import('./scan.js').then((m) => m.scan()),
-  startup,
   telemetry,
 };
