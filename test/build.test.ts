@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svgWithFont } from '../src/document/fonts-svg.js';
@@ -81,4 +83,98 @@ describe('the bundle (npm run build)', () => {
     expect(stats.metrics.pool.onWorkers).toBe(8);
     expect(readFileSync(join(tmp.dir, 'sales.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   });
+
+  it('renders the example to HTML with its font subset, and says nothing on stderr', async () => {
+    const report = join(root, 'examples/sales/report.yaml');
+    const { stderr } = await bundled(['render', report, '-o', 'sales.html', '--no-cache']);
+    expect(stderr).toBe('');
+    const html = readFileSync(join(tmp.dir, 'sales.html'), 'utf8');
+    expect(html).toContain('format("woff2")');
+    // The whole font, the subsetter's fallback, would be over 300 KB a face.
+    expect(html.length).toBeLessThan(400_000);
+  });
 });
+
+describe('the CLI code caches (cli/lib/*.cjs.cache, see src/cli/launch.ts)', () => {
+  const cacheFile = join(out, 'cli/lib/main.cjs.cache');
+  const chart = tmp.write('cc.yaml', 'type: bar\ndata: { from: data }\nencode: { x: m, y: v }\n');
+  const data = tmp.write('cc.csv', 'm,v\nJan,3\nFeb,5\nMar,4\n');
+  let made: Buffer;
+  let expected: string;
+
+  /** How a fresh process compiled the CLI's scripts: with their caches, or why without. */
+  async function cacheUse(): Promise<Record<string, string>> {
+    const launcher = pathToFileURL(join(out, 'cli/main.js')).href;
+    const code = `import(${JSON.stringify(launcher)}).then((m) => { m.loadCli();
+      console.log(JSON.stringify(Object.fromEntries(m.loadedScripts().map((s) => [s.file, s.cache])))) })`;
+    const { stdout } = await run(process.execPath, ['-e', code], { cwd: tmp.dir });
+    return JSON.parse(stdout);
+  }
+  /** How the entry script was compiled; every other script used its cache. */
+  async function entryUse(): Promise<string> {
+    const { [join(out, 'cli/lib/main.cjs')]: entry, ...others } = await cacheUse();
+    expect(Object.keys(others).length).toBeGreaterThan(0);
+    for (const use of Object.values(others)) expect(use).toBe('used');
+    return entry ?? 'not loaded';
+  }
+
+  /** Draws the chart with the cache file as it is now, and checks the SVG against the sources'. */
+  async function drawsTheSame(): Promise<void> {
+    const { stderr } = await bundled(['chart', chart, '--data', data, '-o', 'cc.svg']);
+    expect(stderr).toBe('');
+    expect(readFileSync(join(tmp.dir, 'cc.svg'), 'utf8')).toBe(expected);
+  }
+
+  beforeAll(async () => {
+    made = readFileSync(cacheFile);
+    const engine = createEngine({ cache: false });
+    try {
+      expected = await svgWithFont((await engine.chart(chart, { data })).svg);
+    } finally {
+      await engine.close();
+    }
+  });
+  afterAll(() => writeFileSync(cacheFile, made));
+
+  it('is made by the build and used by a fresh process', async () => {
+    expect(await entryUse()).toBe('used');
+    await drawsTheSame();
+  });
+
+  it.each([
+    ['empty', () => Buffer.alloc(0)],
+    ['cut short', () => made.subarray(0, made.length >> 1)],
+    ['one bit flipped in the V8 data', () => flip(made, made.length - 100)],
+    ['one bit flipped in its digest', () => flip(made, 30)],
+    ['not ours', () => Buffer.from('#!/bin/sh\nrm -rf /\n')],
+  ])('is not used when it is %s, and the CLI still draws', async (_, bytes) => {
+    writeFileSync(cacheFile, bytes());
+    expect(await entryUse()).toBe('invalid');
+    await drawsTheSame();
+  });
+
+  it('is not used when missing', async () => {
+    rmSync(cacheFile);
+    expect(await entryUse()).toBe('missing');
+    await drawsTheSame();
+  });
+
+  it('is handed to V8 only with a digest of this bundle, and V8 refuses data it did not make', async () => {
+    // A well-formed file for this very bundle, whose V8 data is not V8's: the digest passes,
+    // V8's own checks refuse it, and the bundle is compiled from its source.
+    const source = readFileSync(join(out, 'cli/lib/main.cjs'));
+    const data = Buffer.alloc(4096, 0x5a);
+    const digest = createHash('sha256').update(source).update(data).digest();
+    const magic = Buffer.from('chartpress code cache 1\n');
+    expect(made.subarray(0, magic.length).equals(magic)).toBe(true);
+    writeFileSync(cacheFile, Buffer.concat([magic, digest, data]));
+    expect(await entryUse()).toBe('rejected');
+    await drawsTheSame();
+  });
+});
+
+function flip(bytes: Buffer, at: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[at] = (copy[at] ?? 0) ^ 1;
+  return copy;
+}

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import { CorruptEntryError, declaredLength, HEADER_BYTES } from './codec.js';
 import { type Clock, cacheDefaults, type ResolvedRedis } from './options.js';
@@ -142,7 +143,8 @@ export class RedisStore implements CacheStore {
   // ioredis takes ~150 ms to import: only a run that uses Redis pays for it.
   #connection(): Promise<ScriptedRedis> {
     const o = this.#options;
-    this.#client ??= import('ioredis').then(({ Redis }) => {
+    this.#client ??= Promise.resolve().then(() => {
+      const { Redis } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
       const redis = new Redis(o.url, {
         lazyConnect: true,
         enableOfflineQueue: false,

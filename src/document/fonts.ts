@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { LRUCache } from 'lru-cache';
 import { FONT_FAMILY, FontWeight, fontData } from '../font.js';
 import { subsetTrueType } from './font-subset.js';
@@ -119,7 +120,9 @@ async function makeFace(
     let sfnt: Uint8Array;
     if (features) {
       // Loaded on first use: the subsetter and its WebAssembly cost ~60 ms that PDF runs never pay.
-      const { default: subsetFont } = await import('subset-font');
+      const subsetFont = createRequire(import.meta.url)(
+        'subset-font',
+      ) as typeof import('subset-font').default;
       sfnt = await subsetFont(fontData(weight), text, { targetFormat: 'sfnt', keepFeatures: PAGE_FEATURES });
     } else sfnt = subsetTrueType(fontData(weight), chars);
     const woff2 = sfntToWoff2(sfnt);
