@@ -11,7 +11,16 @@ function exact(sorted: readonly number[], p: number): number {
 describe('LatencyHistogram', () => {
   it('is empty at first and after reset', () => {
     const h = new LatencyHistogram();
-    expect(h.summary()).toEqual({ count: 0, totalMs: 0, minMs: 0, meanMs: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, maxMs: 0 });
+    expect(h.summary()).toEqual({
+      count: 0,
+      totalMs: 0,
+      minMs: 0,
+      meanMs: 0,
+      p50Ms: 0,
+      p95Ms: 0,
+      p99Ms: 0,
+      maxMs: 0,
+    });
     h.record(5);
     h.reset();
     expect(h.count).toBe(0);
