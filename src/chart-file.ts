@@ -21,7 +21,24 @@ export async function loadChartFile(
   maxBytes: number,
 ): Promise<LoadedChartFile> {
   const loaded = await loadReportFile(file, maxBytes, 'chart file');
-  const input = loaded.input;
+  const id = basename(file, extname(file));
+  const dataset = dataFile !== undefined ? datasetFromFile(dataFile) : undefined;
+  return {
+    id,
+    report: chartReport(loaded.input, { id, file, dataset }),
+    baseDir: dataFile !== undefined ? process.cwd() : dirname(resolve(file)),
+  };
+}
+
+/**
+ * A chart definition (as under `charts:`, with a `dataset:` field unless `dataset` is given) made
+ * a one-chart report whose chart is `id`; every problem with it is thrown at once.
+ */
+export function chartReport(
+  input: unknown,
+  where: { id: string; file?: string | undefined; dataset?: Dataset | undefined },
+): ReportInput {
+  const { id, file } = where;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ChartpressError(
       problem('CP_ERR_INVALID_VALUE', 'a chart file must hold one chart definition', { file }),
@@ -35,9 +52,8 @@ export async function loadChartFile(
   const problems = [];
   const parsed = ChartSpec.safeParse(spec);
   if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, spec, file));
-  let dataset: Dataset | undefined;
-  if (dataFile !== undefined) dataset = datasetFromFile(dataFile);
-  else if (datasetInput !== undefined) {
+  let dataset = where.dataset;
+  if (dataset === undefined && datasetInput !== undefined) {
     const ds = Dataset.safeParse(datasetInput);
     if (ds.success) dataset = ds.data;
     else
@@ -47,7 +63,7 @@ export async function loadChartFile(
           path: `dataset${p.path ? `.${p.path}` : ''}`,
         })),
       );
-  } else {
+  } else if (dataset === undefined) {
     problems.push(
       problem('CP_ERR_MISSING_FIELD', 'the chart has no data', {
         file,
@@ -57,16 +73,11 @@ export async function loadChartFile(
     );
   }
   if (problems.length || !parsed.success || !dataset) throw new ChartpressError(problems);
-  const id = basename(file, extname(file));
   return {
-    id,
-    report: {
-      title: parsed.data.title ?? id,
-      datasets: { [from]: dataset },
-      charts: { [id]: parsed.data },
-      body: [{ chart: id }],
-    },
-    baseDir: dataFile !== undefined ? process.cwd() : dirname(resolve(file)),
+    title: parsed.data.title ?? id,
+    datasets: { [from]: dataset },
+    charts: { [id]: parsed.data },
+    body: [{ chart: id }],
   };
 }
 

@@ -104,6 +104,38 @@ export const ErrorCatalog = {
     title: 'The command line is not valid (exit 2)',
     hint: 'run `chartpress --help`',
   },
+  CP_ERR_CONNECTION_DENIED: {
+    title: 'A request to the server names a database by URL, or a connection the server does not have',
+    hint: "name one of the server's `connections:` with `connection: <name>`; a request never sends a URL",
+  },
+  CP_ERR_REQUEST_TOO_LARGE: {
+    title: 'A request to the server is over one of its limits (body size, inline rows, charts)',
+    hint: "send less, or raise the limit in the server's config file (`limits:`)",
+  },
+  CP_ERR_UNAUTHORIZED: {
+    title: 'A request to the server has no valid bearer token',
+    hint: "send `Authorization: Bearer <token>` with a token from the server's token file",
+  },
+  CP_ERR_RATE_LIMITED: {
+    title: "A client sent more requests than the server's rate limit allows",
+    hint: 'wait for the time in `Retry-After`, or raise `limits.rateLimit`',
+  },
+  CP_ERR_OVERLOADED: {
+    title: 'The server has more renders waiting than its queue holds',
+    hint: 'retry after the time in `Retry-After`, or add server processes',
+  },
+  CP_ERR_DEADLINE: {
+    title: 'A request to the server took longer than its deadline',
+    hint: 'render less per request, or raise `limits.deadlineMs`',
+  },
+  CP_ERR_NOT_FOUND: {
+    title: 'The server has no such route or report',
+    hint: "see the routes in the README's Service section; reports are files under <root>/reports/",
+  },
+  CP_ERR_INTERNAL: {
+    title: "The server failed in a way that is not the request's fault",
+    hint: "retry; if it persists, the server's log has the details under the request id",
+  },
 } as const satisfies Record<string, { title: string; hint: string }>;
 
 export type ErrorCode = keyof typeof ErrorCatalog;

@@ -13,6 +13,7 @@ import {
 } from '../src/errors.js';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { inlineReport, startServer } from './server/helpers.js';
 
 const tmp = tempDir();
 tmp.write('data/sales.csv', 'date,region,amount\n2024-01-05,EU,10\n2024-02-07,US,20\n');
@@ -63,6 +64,28 @@ const thrown = async (run: () => unknown, says: RegExp): Promise<Outcome> => {
   }
   return { codes: [], problems: [], says };
 };
+
+/** What a `chartpress serve` error response says: its code and problems. */
+const answered = async (response: Promise<Response>, says: RegExp): Promise<Outcome> => {
+  const body = (await (await response).json()) as { error: Problem; problems: Problem[] };
+  return { codes: [body.error.code], problems: body.problems, says };
+};
+
+/** A server whose engine renders only once `release` is called. */
+async function heldServer(limits: Record<string, number>) {
+  const real = createEngine({ cache: false, pool: { threads: 1 } });
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  const render: typeof real.render = async (r, o) => {
+    await held;
+    return real.render(r, o);
+  };
+  const engine = { ...real, render };
+  const server = await startServer({ root: tmp.dir, cacheDir: false, engine, limits });
+  return { server, release };
+}
 
 /** One way to trigger each error code through the front door. */
 const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
@@ -148,6 +171,50 @@ const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
     return outcome;
   },
   CP_ERR_USAGE: () => codesOf('render', reportFile(report())),
+  CP_ERR_CONNECTION_DENIED: async () => {
+    const server = await startServer({ root: tmp.dir, cacheDir: false });
+    const json = { ...inlineReport(), datasets: { sales: { source: 'postgres', url: 'postgres://x/y' } } };
+    return answered(server.call('/v1/render', { json }), /database URL/);
+  },
+  CP_ERR_REQUEST_TOO_LARGE: async () => {
+    const server = await startServer({ root: tmp.dir, cacheDir: false, limits: { inlineRows: 2 } });
+    return answered(server.call('/v1/render', { json: inlineReport() }), /3 inline rows/);
+  },
+  CP_ERR_UNAUTHORIZED: async () => {
+    const tokens = tmp.write('tokens.txt', 'a-token-of-sixteen-characters-at-least\n');
+    const server = await startServer({ root: tmp.dir, cacheDir: false, tokenFile: tokens });
+    return answered(server.call('/v1/schema'), /no bearer token/);
+  },
+  CP_ERR_RATE_LIMITED: async () => {
+    const server = await startServer({ root: tmp.dir, cacheDir: false, limits: { rateLimit: 1 } });
+    await server.call('/v1/schema');
+    return answered(server.call('/v1/schema'), /over the limit of 1 requests/);
+  },
+  CP_ERR_OVERLOADED: async () => {
+    const { server, release } = await heldServer({ concurrency: 1, queue: 0 });
+    const first = server.call('/v1/render', { json: inlineReport() });
+    await new Promise((r) => setTimeout(r, 100));
+    const outcome = await answered(server.call('/v1/render', { json: inlineReport() }), /under way/);
+    release();
+    await first;
+    return outcome;
+  },
+  CP_ERR_DEADLINE: async () => {
+    const { server, release } = await heldServer({ deadlineMs: 100 });
+    const outcome = await answered(server.call('/v1/render', { json: inlineReport() }), /longer than 100 ms/);
+    release();
+    return outcome;
+  },
+  CP_ERR_NOT_FOUND: async () => {
+    const server = await startServer({ root: tmp.dir, cacheDir: false });
+    return answered(server.call('/v1/reports/nothing', { method: 'POST' }), /no report "nothing"/);
+  },
+  CP_ERR_INTERNAL: async () => {
+    const real = createEngine({ cache: false });
+    const engine = { ...real, render: async () => Promise.reject(new Error('disk on fire')) };
+    const server = await startServer({ root: tmp.dir, cacheDir: false, engine });
+    return answered(server.call('/v1/render', { json: inlineReport() }), /could not complete/);
+  },
 };
 
 const warningOf = async (...argv: string[]) => {

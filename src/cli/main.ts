@@ -87,6 +87,21 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     });
 
   program
+    .command('serve')
+    .description('serve reports and charts over HTTP (see the README, Service)')
+    .option('--port <n>', 'port to listen on (default: 3000)')
+    .option('--host <host>', 'address to listen on (default: 127.0.0.1)')
+    .option('--root <dir>', 'folder of the files requests may read; reports in <root>/reports (default: .)')
+    .option('--redis <url>', 'share the chart cache with other servers through Redis')
+    .option('--config <file>', 'server config file (YAML or JSON): connections, limits, tokens')
+    .option('--token-file <file>', 'require a bearer token from this file (one per line)')
+    .option('--cache-dir <dir>', 'disk cache folder (default: <root>/.chartpress-cache)')
+    .option('--no-cache', 'no disk cache (charts are still kept in memory)')
+    .action(async (opts: import('./serve.js').ServeCliFlags) => {
+      code = await (await import('./serve.js')).serveCommand(opts, io);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of the report format')
     .action(async () => {
