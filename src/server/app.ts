@@ -136,6 +136,13 @@ export async function createServer(options: ServerOptions): Promise<ChartpressSe
       ),
   } as never);
 
+  // Once closing, each answer closes its connection: the server is done when the last is sent,
+  // not when a keep-alive connection times out.
+  let closing = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
     const ms = reply.elapsedTime;
@@ -177,6 +184,7 @@ export async function createServer(options: ServerOptions): Promise<ChartpressSe
       return app.listen({ port: config.port, host: config.host });
     },
     async close(graceMs = 10_000) {
+      closing = true;
       const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
       cut.unref();
       try {
