@@ -84,6 +84,21 @@ describe('the bundle (npm run build)', () => {
     expect(readFileSync(join(tmp.dir, 'sales.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('the library from the bundle renders the example on worker threads', async () => {
+    const index = pathToFileURL(join(out, 'index.js')).href;
+    const report = join(root, 'examples/sales/report.yaml');
+    const code = `import(${JSON.stringify(index)}).then(async ({ createEngine }) => {
+      const engine = createEngine({ cache: false, pool: { threads: 2, timeoutMs: 20000 } });
+      const result = await engine.render(${JSON.stringify(report)}, { format: 'pdf' });
+      console.log(JSON.stringify({ stats: result.stats.charts, pool: engine.poolStats().onWorkers }));
+      await engine.close();
+    })`;
+    const { stdout } = await run(process.execPath, ['-e', code], { cwd: tmp.dir });
+    const { stats, pool } = JSON.parse(stdout);
+    expect(stats).toMatchObject({ rendered: 8, failed: 0 });
+    expect(pool).toBe(8);
+  });
+
   it('renders the example to HTML with its font subset, and says nothing on stderr', async () => {
     const report = join(root, 'examples/sales/report.yaml');
     const { stderr } = await bundled(['render', report, '-o', 'sales.html', '--no-cache']);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
 import { MAX_TIMEOUT_MS } from '../spec/limits.js';
@@ -37,14 +38,16 @@ export class WorkerTimeout extends Error {
 }
 
 /**
- * The worker entry: compiled JS next to this module, or, running from sources (tests,
- * benchmarks; tsx is a dev dependency), a module that loads the TypeScript one through tsx.
+ * The worker entry: compiled JS in the build (`dist/pool/worker.js`: beside the library entry
+ * `dist/index.js`, one folder up from a chunk or the CLI launcher), or, running
+ * from sources (tests, benchmarks; tsx is a dev dependency), a module that loads the TypeScript
+ * one through tsx.
  */
 function workerEntry(): string {
   const here = import.meta.url;
-  // '../pool/' holds from this module's own folder and from a bundle chunk's (dist/chunks/).
-  if (!here.endsWith('.ts')) return new URL('../pool/worker.js', here).href;
-  return new URL('./worker-source.mjs', here).href;
+  if (here.endsWith('.ts')) return new URL('./worker-source.mjs', here).href;
+  const beside = new URL('./pool/worker.js', here);
+  return existsSync(beside) ? beside.href : new URL('../pool/worker.js', here).href;
 }
 
 /**
