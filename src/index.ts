@@ -49,6 +49,15 @@ export { FONT_FAMILY } from './font.js';
 export type { Frame, Row, Value } from './frame.js';
 export type { ProgressEvent, ProgressListener } from './pipeline/progress.js';
 export type { PoolOptions, PoolStats, RenderPlace } from './pool/index.js';
+export { type ChartpressServer, createServer, type ServerOptions } from './server/app.js';
+export {
+  type Connection,
+  loadServerConfig,
+  SERVER_LIMITS,
+  type ServeFlags,
+  type ServerConfig,
+  type ServerLimits,
+} from './server/config.js';
 export { reportJsonSchema } from './spec/json-schema.js';
 export { parseReportText, validateReport } from './spec/parse.js';
 export {
