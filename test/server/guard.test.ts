@@ -1,7 +1,10 @@
 import { symlinkSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine.js';
+import { createServer } from '../../src/server/app.js';
+import { loadServerConfig } from '../../src/server/config.js';
 import { tempDir } from '../helpers/tmp.js';
 import { testRenderers } from '../pool/helpers.js';
 import { barChart, errorOf, inlineReport, startServer } from './helpers.js';
@@ -251,7 +254,62 @@ describe('chartpress serve: overload, deadlines and failures', () => {
   });
 });
 
+describe('chartpress serve: logs', () => {
+  it('writes one JSON line per request, with its id, and never the token, the body or the query', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(...String(chunk).trim().split('\n'));
+        done();
+      },
+    });
+    const config = loadServerConfig({
+      root: tmp.dir,
+      cacheDir: false,
+      tokenFile: `${tmp.dir}/tokens.txt`,
+      port: 0,
+    });
+    const logged = await createServer({ config: { ...config, threads: 1 }, logger: { stream } });
+    try {
+      const url = await logged.listen();
+      const auth = { authorization: `Bearer ${token}` };
+      const c = encodeURIComponent(JSON.stringify(barChart([7, 8])));
+      await fetch(`${url}/v1/chart?c=${c}`, { headers: { ...auth, 'x-request-id': 'req-42' } });
+      await fetch(`${url}/v1/render`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(inlineReport()),
+      });
+    } finally {
+      await logged.close(1000);
+    }
+    const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+    expect(requests).toEqual([
+      expect.objectContaining({ reqId: 'req-42', method: 'GET', route: '/v1/chart', status: 200 }),
+      expect.objectContaining({ method: 'POST', route: '/v1/render', status: 200 }),
+    ]);
+    const all = lines.join('\n');
+    expect(all).not.toContain(token);
+    expect(all).not.toContain('M1');
+    expect(all).not.toContain('EU');
+  });
+});
+
 describe('chartpress serve: bearer tokens', () => {
+  it('asks for a token on /metrics too when the config says so', async () => {
+    tmp.write('metrics.yaml', 'metricsToken: true\n');
+    const locked = await startServer({
+      root: tmp.dir,
+      cacheDir: false,
+      tokenFile: `${tmp.dir}/tokens.txt`,
+      config: `${tmp.dir}/metrics.yaml`,
+    });
+    expect((await locked.call('/metrics')).status).toBe(401);
+    expect((await locked.call('/metrics', { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
+  });
+
   it('asks every route but the health checks (and /metrics, unless configured) for a token', async () => {
     const locked = await startServer({ root: tmp.dir, cacheDir: false, tokenFile: `${tmp.dir}/tokens.txt` });
     const none = await errorOf(await locked.call('/v1/schema'));

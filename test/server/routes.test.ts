@@ -161,6 +161,48 @@ describe('chartpress serve: routes', () => {
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 
+  it('bad chart requests: each problem coded, with its path', async () => {
+    const cases: [unknown, number, string, string][] = [
+      [{ chart: { type: 'donut', rows: [] } }, 422, 'CP_ERR_INVALID_ENUM', 'type'],
+      [{ chart: barChart(), format: 'gif' }, 422, 'CP_ERR_INVALID_ENUM', 'format'],
+      [{ chart: barChart(), width: 5 }, 422, 'CP_ERR_INVALID_VALUE', 'width'],
+      [{ chart: { type: 'bar', encode: { x: 'm', y: 'v' } } }, 422, 'CP_ERR_MISSING_FIELD', 'dataset'],
+      [{ rows: [] }, 422, 'CP_ERR_MISSING_FIELD', 'chart'],
+    ];
+    for (const [json, status, code, path] of cases) {
+      const res = await server.call('/v1/chart', { json });
+      const body = (await res.json()) as { error: { code: string; path?: string } };
+      expect([res.status, body.error.code, body.error.path], JSON.stringify(json)).toEqual([
+        status,
+        code,
+        path,
+      ]);
+    }
+    const noC = await errorOf(await server.call('/v1/chart?w=100'));
+    expect([noC.status, noC.code]).toEqual([422, 'CP_ERR_MISSING_FIELD']);
+    const badC = await errorOf(await server.call('/v1/chart?c=%7Bnot-json'));
+    expect([badC.status, badC.code]).toEqual([400, 'CP_ERR_PARSE']);
+    const extra = await errorOf(await server.call(`/v1/chart?c=${encodeURIComponent('{}')}&color=red`));
+    expect(extra.code).toBe('CP_ERR_UNKNOWN_FIELD');
+  });
+
+  it('bad render and data requests: a wrong format, params that are not values, no body', async () => {
+    const format = await errorOf(await server.call('/v1/render?format=docx', { json: inlineReport() }));
+    expect([format.status, format.code]).toEqual([422, 'CP_ERR_INVALID_ENUM']);
+    const params = await errorOf(
+      await server.call('/v1/render', { json: { report: inlineReport(), params: { n: [1, 2] } } }),
+    );
+    expect([params.status, params.code]).toEqual([422, 'CP_ERR_PARAM_TYPE']);
+    const empty = await errorOf(await server.call('/v1/data', { method: 'POST' }));
+    expect([empty.status, empty.code]).toEqual([422, 'CP_ERR_MISSING_FIELD']);
+    const type = await server.call('/v1/render', {
+      method: 'POST',
+      body: 'title: x',
+      headers: { 'content-type': 'application/xml' },
+    });
+    expect((await errorOf(type)).status).toBe(400);
+  });
+
   it('an unknown route is a coded 404', async () => {
     const e = await errorOf(await server.call('/v2/nothing'));
     expect([e.status, e.code]).toEqual([404, 'CP_ERR_NOT_FOUND']);
