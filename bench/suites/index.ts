@@ -17,5 +17,6 @@ export const suites: Record<string, () => Promise<void>> = {
   pipeline,
   pool: () => import('./pool.js').then((m) => m.pool()),
   scan: () => import('./scan.js').then((m) => m.scan()),
+  serve: () => import('./serve.js').then((m) => m.serve()),
   telemetry,
 };

@@ -12,7 +12,7 @@ import { VERSION } from '../version.js';
 import type { ServerConfig } from './config.js';
 import { errorBody, httpError } from './errors.js';
 import { RenderGate } from './gate.js';
-import { chartRoute, parseChartQuery } from './routes-chart.js';
+import { ChartAnswers, chartRoute, parseChartQuery } from './routes-chart.js';
 import { dataRoute, renderRoute, reportByName } from './routes-report.js';
 
 /** Routes that answer without a token and count against no rate limit. */
@@ -33,6 +33,7 @@ export interface ServerContext {
   readonly gate: RenderGate;
   /** The root, resolved: the folder every file a request names must lie under. */
   readonly roots: FileRoots;
+  readonly answers: ChartAnswers;
 }
 
 export interface ChartpressServer {
@@ -55,7 +56,13 @@ export async function createServer(options: ServerOptions): Promise<ChartpressSe
   const ownEngine = options.engine === undefined;
   const engine = options.engine ?? createEngine(engineOptions(config));
   const gate = new RenderGate(config.limits.concurrency, config.limits.queue);
-  const context: ServerContext = { config, engine, gate, roots: new FileRoots([config.root]) };
+  const context: ServerContext = {
+    config,
+    engine,
+    gate,
+    roots: new FileRoots([config.root]),
+    answers: new ChartAnswers(config.limits.answerCacheBytes),
+  };
 
   const settings: FastifyServerOptions = {
     logger: loggerOptions(options.logger),

@@ -25,6 +25,8 @@ export const SERVER_LIMITS = {
   rateWindowMs: 60_000,
   /** `Cache-Control: max-age` of chart responses, in seconds (their URL names their content). */
   chartMaxAgeS: 86_400,
+  /** Chart answers kept for repeats of a request with its data inline, in bytes. */
+  answerCacheBytes: 33_554_432,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof SERVER_LIMITS]: number };
@@ -68,6 +70,11 @@ export const ServerConfigFile = z.strictObject({
       rateLimit: count().optional(),
       rateWindowMs: count().optional(),
       chartMaxAgeS: z.int().min(0).max(31_536_000).optional(),
+      answerCacheBytes: z
+        .int()
+        .min(0)
+        .max(2 ** 40)
+        .optional(),
     })
     .optional(),
 });

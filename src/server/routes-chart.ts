@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { svgToPng } from '../chart/png.js';
 import { chartReport } from '../chart-file.js';
@@ -21,6 +23,36 @@ const ChartRequest = z.strictObject({
   scale: z.number().gt(0).max(8).optional(),
   theme: z.enum(Object.values(ThemeName) as [string, ...string[]]).optional(),
 });
+
+/** A chart response as sent: kept for charts whose data is in the request (see `ChartAnswers`). */
+interface Answer {
+  readonly etag: string;
+  readonly type: string;
+  readonly cacheControl: string;
+  readonly body: Buffer;
+}
+
+/**
+ * Answers already sent for charts whose data was in the request, by a digest of the request: the
+ * same request is the same picture, so a repeat (an `<img src>` loaded by every reader of an
+ * e-mail) is answered without a lookup, a font subset or a PNG encode. Bounded in bytes
+ * (`limits.answerCacheBytes`), least recently used first out.
+ */
+export class ChartAnswers {
+  readonly #lru: LRUCache<string, Answer>;
+  constructor(maxBytes: number) {
+    this.#lru = new LRUCache<string, Answer>({
+      maxSize: Math.max(1, maxBytes),
+      sizeCalculation: (a) => a.body.length + 256,
+    });
+  }
+  get(key: string): Answer | undefined {
+    return this.#lru.get(key);
+  }
+  set(key: string, answer: Answer): void {
+    if (answer.body.length + 256 <= this.#lru.maxSize) this.#lru.set(key, answer);
+  }
+}
 
 const number = (v: unknown) => (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
 
@@ -77,6 +109,12 @@ export async function chartRoute(
   const asked = parsed.data;
   const { rows: rowsInChart, dataset: datasetInput, ...definition } = asked.chart;
   const rows = asked.rows ?? (Array.isArray(rowsInChart) ? rowsInChart : undefined);
+  const inline =
+    rows !== undefined || (datasetInput as { source?: unknown } | undefined)?.source === 'inline';
+  const memo = inline ? createHash('sha256').update(JSON.stringify(asked)).digest('base64') : undefined;
+  const known = memo === undefined ? undefined : ctx.answers.get(memo);
+  if (known) return sendAnswer(request, reply, known);
+
   let dataset: Dataset | undefined;
   if (rows !== undefined) {
     checkRows(rows.length, config.limits, 'rows');
@@ -113,16 +151,27 @@ export async function chartRoute(
   const format = asked.format ?? 'svg';
   const scale = asked.scale ?? 1;
   const etag = `"${rendered.key}.${format === 'png' ? `png@${scale}` : 'svg'}"`;
-  const inline =
-    dataset !== undefined || (datasetInput as { source?: unknown } | undefined)?.source === 'inline';
-  reply.header('etag', etag);
-  reply.header(
-    'cache-control',
-    inline ? `public, max-age=${config.limits.chartMaxAgeS}, immutable` : 'no-cache',
-  );
-  if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-  if (format === 'png') return reply.type('image/png').send(Buffer.from(svgToPng(rendered.svg, { scale })));
-  return reply.type('image/svg+xml; charset=utf-8').send(await svgWithFont(rendered.svg));
+  const cacheControl = inline ? `public, max-age=${config.limits.chartMaxAgeS}, immutable` : 'no-cache';
+  // Revalidating a chart read from a file needs only its key: no body is made for a 304.
+  if (!inline && matches(request.headers['if-none-match'], etag))
+    return reply.header('etag', etag).header('cache-control', cacheControl).code(304).send();
+  const answer: Answer =
+    format === 'png'
+      ? { etag, cacheControl, type: 'image/png', body: Buffer.from(svgToPng(rendered.svg, { scale })) }
+      : {
+          etag,
+          cacheControl,
+          type: 'image/svg+xml; charset=utf-8',
+          body: Buffer.from(await svgWithFont(rendered.svg)),
+        };
+  if (memo !== undefined) ctx.answers.set(memo, answer);
+  return sendAnswer(request, reply, answer);
+}
+
+function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: Answer) {
+  reply.header('etag', answer.etag).header('cache-control', answer.cacheControl);
+  if (matches(request.headers['if-none-match'], answer.etag)) return reply.code(304).send();
+  return reply.type(answer.type).send(answer.body);
 }
 
 /** `If-None-Match`: `*`, or a list of tags one of which is this one (weak or strong). */

@@ -121,6 +121,26 @@ describe('chartpress serve: routes', () => {
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([600, 400]);
   });
 
+  it('a repeat of a chart request with its data inline is answered as it was, without the engine', async () => {
+    const json = { chart: barChart([9, 8, 7]), format: 'png' };
+    const first = await server.call('/v1/chart', { json });
+    const lookups = () => {
+      const stats = server.server.engine.cacheStats();
+      return (stats?.hits ?? 0) + (stats?.misses ?? 0);
+    };
+    const before = lookups();
+    const again = await server.call('/v1/chart', { json });
+    expect(lookups()).toBe(before);
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(Buffer.from(await again.arrayBuffer())).toEqual(Buffer.from(await first.arrayBuffer()));
+    const revalidated = await server.call('/v1/chart', {
+      json,
+      headers: { 'if-none-match': first.headers.get('etag') ?? '' },
+    });
+    expect(revalidated.status).toBe(304);
+    expect(lookups()).toBe(before);
+  });
+
   it('POST /v1/chart: a chart reading a file under the root is revalidated, not immutable', async () => {
     const chart = {
       type: 'bar',
