@@ -13,14 +13,26 @@ const ENV_VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * before anything shows them.
  */
 export class Secrets {
-  /** Longest first, so a secret that holds another is replaced whole. */
-  #values: string[] = [];
+  /** What each value is replaced by; longest value first, so one that holds another goes whole. */
+  #values: [string, string][] = [];
 
   /** Adds secrets; empty and missing values are ignored. */
   add(values: Iterable<string | null | undefined>): this {
-    const all = new Set(this.#values);
-    for (const v of values) if (typeof v === 'string' && v !== '') all.add(v);
-    this.#values = [...all].sort((a, b) => b.length - a.length);
+    return this.#with(values, REDACTED);
+  }
+
+  /**
+   * Folders (with their trailing separator) to cut from paths: a path under one is shown relative
+   * to it. A server shows no client the folders it serves from.
+   */
+  hideFolders(prefixes: Iterable<string>): this {
+    return this.#with(prefixes, '');
+  }
+
+  #with(values: Iterable<string | null | undefined>, by: string): this {
+    const all = new Map(this.#values);
+    for (const v of values) if (typeof v === 'string' && v !== '' && !all.has(v)) all.set(v, by);
+    this.#values = [...all].sort((a, b) => b[0].length - a[0].length);
     return this;
   }
 
@@ -28,23 +40,27 @@ export class Secrets {
     return this.#values.length;
   }
 
-  /** The text with every secret replaced by `***`. */
+  /** The text with every secret replaced by `***` (and every hidden folder cut). */
   scrub(text: string): string {
     let out = text;
-    for (const v of this.#values) if (out.includes(v)) out = out.split(v).join(REDACTED);
+    for (const [v, by] of this.#values) if (out.includes(v)) out = out.split(v).join(by);
     return out;
   }
 
-  /** The problem with its message and hint scrubbed (the same object when nothing changed). */
+  /** The problem with its message, hint and file scrubbed (the same object when nothing changed). */
   problem<P extends Problem>(p: P): P {
     const message = this.scrub(p.message);
     const hint = this.scrub(p.hint);
-    return message === p.message && hint === p.hint ? p : { ...p, message, hint };
+    const file = p.file === undefined ? undefined : this.scrub(p.file);
+    if (message === p.message && hint === p.hint && file === p.file) return p;
+    return { ...p, message, hint, ...(file !== undefined ? { file } : {}) };
   }
 
   warning<W extends Warning>(w: W): W {
     const message = this.scrub(w.message);
-    return message === w.message ? w : { ...w, message };
+    const file = w.file === undefined ? undefined : this.scrub(w.file);
+    if (message === w.message && file === w.file) return w;
+    return { ...w, message, ...(file !== undefined ? { file } : {}) };
   }
 
   /**

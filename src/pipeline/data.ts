@@ -50,8 +50,9 @@ export interface PlanDataSource {
  * next is read; otherwise a dataset is read only when something asks for it.
  */
 export function openPlanData(plan: Plan, given: DataContext, { eager = false } = {}): PlanDataSource {
-  // Connection passwords never leave the data phase: not in a problem, a warning or an error.
-  const secrets = datasetSecrets(given.report.datasets);
+  // Connection passwords never leave the data phase: not in a problem, a warning or an error;
+  // with `files.relativePaths`, neither do the folders of the roots.
+  const secrets = datasetSecrets(given.report.datasets).hideFolders(given.roots?.hidden ?? []);
   const warn = given.warn;
   const ctx: DataContext =
     secrets.size > 0 && warn ? { ...given, warn: (w) => warn(secrets.warning(w)) } : given;

@@ -267,7 +267,7 @@ function engineOptions(config: ServerConfig): EngineOptions {
   return {
     cache: { memory: true, disk: config.cacheDir, redis: config.redis ?? false },
     pool: config.threads !== undefined ? { threads: config.threads } : {},
-    files: { roots: [config.root] },
+    files: { roots: [config.root], relativePaths: true },
   };
 }
 

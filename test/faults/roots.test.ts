@@ -149,3 +149,22 @@ describe('files.roots', () => {
     expect(run.code).toBe(0);
   });
 });
+
+describe('files.relativePaths', () => {
+  it('shows paths under a root relative to it in problems and placeholders, and only then', async () => {
+    const missing = reportText('data/missing.csv');
+    const file = tmp.write('reports/missing.yaml', missing);
+    const relative = createEngine({ cache: false, files: { roots: [root], relativePaths: true } });
+    try {
+      const hidden = await relative.render(file, { format: 'html' });
+      expect(hidden.problems[0]?.code).toBe('CP_ERR_FILE_NOT_FOUND');
+      expect(hidden.problems[0]?.message).toContain('data/missing.csv');
+      expect(JSON.stringify(hidden.problems)).not.toContain(root);
+      expect(String(hidden.output)).not.toContain(root);
+    } finally {
+      await relative.close();
+    }
+    const shown = await engine.render(file, { format: 'html' });
+    expect(shown.problems[0]?.message).toContain(join(tmp.dir, 'reports'));
+  });
+});

@@ -46,6 +46,17 @@ describe('chartpress serve: files only under the root', () => {
     expect(e.text).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
+  it('a chart whose file is missing fails alone, and its placeholder names no server path', async () => {
+    const res = await server.call('/v1/render?format=html', {
+      json: reading({ source: 'csv', path: 'data/missing.csv' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-chartpress-failed')).toBe('byRegion');
+    const html = await res.text();
+    expect(html).toContain('CP_ERR_FILE_NOT_FOUND');
+    expect(html).not.toContain(tmp.dir);
+  });
+
   it('reads a file under the root', async () => {
     const res = await server.call('/v1/data', { json: reading({ source: 'csv', path: 'data/sales.csv' }) });
     expect(res.status).toBe(200);

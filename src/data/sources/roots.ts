@@ -12,6 +12,12 @@ export interface FileAccessOptions {
    * empty list allows no file. Defaults to no restriction.
    */
   readonly roots?: readonly string[];
+  /**
+   * Show a path under a root relative to it in every problem and warning of the data phase (a
+   * failed chart's placeholder, a table's error): a server shows no client the folders it serves
+   * from. Defaults to false (absolute paths).
+   */
+  readonly relativePaths?: boolean;
 }
 
 /** Where a checked path is named in the report, for the error. */
@@ -24,8 +30,10 @@ export interface PathWhere {
 /** The allowed folders of an engine, resolved once. */
 export class FileRoots {
   readonly #roots: readonly string[];
+  /** The folders to cut from paths in problems, with their separator; none unless asked. */
+  readonly hidden: readonly string[];
 
-  constructor(roots: readonly string[]) {
+  constructor(roots: readonly string[], relativePaths = false) {
     this.#roots = roots.map((r) => {
       const full = resolve(r);
       try {
@@ -34,6 +42,10 @@ export class FileRoots {
         return full; // a folder that does not exist yet holds nothing to read
       }
     });
+    const withSep = (p: string) => (p.endsWith(sep) ? p : p + sep);
+    this.hidden = relativePaths
+      ? [...new Set([...roots.map((r) => resolve(r)), ...this.#roots].map(withSep))]
+      : [];
   }
 
   /**
@@ -57,7 +69,7 @@ export class FileRoots {
 
 /** The engine's roots, or undefined when files are not restricted. */
 export function fileRoots(options: FileAccessOptions | undefined): FileRoots | undefined {
-  return options?.roots === undefined ? undefined : new FileRoots(options.roots);
+  return options?.roots === undefined ? undefined : new FileRoots(options.roots, options.relativePaths);
 }
 
 function isUnder(path: string, root: string): boolean {
