@@ -13,12 +13,13 @@
  * costs time only: that script is compiled from its source.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { isProcessEntry } from './entry.js';
 
 /**
  * V8 flags of a CLI process, set before any script is compiled: a code cache is valid only under
@@ -123,14 +124,4 @@ export function codeCacheBytes(loadedScript: LoadedScript): Buffer {
   return Buffer.concat([MAGIC, digest(readFileSync(loadedScript.file), data), data]);
 }
 
-function isEntry(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) loadCli();
+if (isProcessEntry(import.meta.url)) loadCli();

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { ChartpressError, problem } from '../errors.js';
 import { VERSION } from '../version.js';
+import { isProcessEntry } from './entry.js';
 import { ExitCode, type Io, processIo, reportError } from './output.js';
 import { installSignalCleanup } from './write.js';
 
@@ -154,17 +153,7 @@ export interface ChartFlags {
   scale: string;
 }
 
-function isMain(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isProcessEntry(import.meta.url)) {
   // Only the command-line process owns its signals: a library user keeps theirs.
   installSignalCleanup();
   // A CLI process is short-lived: WebAssembly (the font subsetter, 0.7 MB) is compiled by the
