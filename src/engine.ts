@@ -11,6 +11,7 @@ import { keyVersions } from './pipeline/charts.js';
 import { OutputFormat } from './pipeline/format.js';
 import { reportInputs } from './pipeline/inputs.js';
 import type { ProgressListener } from './pipeline/progress.js';
+import type { BurstSummary, RenderEachOptions } from './pipeline/render-each.js';
 import type { Prepared, RenderResult } from './pipeline/report.js';
 import { RenderReads, rememberDocument, reuseDocument } from './pipeline/rerun.js';
 import { type ChartInfo, chartInfo, type RenderStats, withFile } from './pipeline/summary.js';
@@ -93,6 +94,13 @@ export interface Engine {
    * comes from `options.data` (a CSV, JSON or NDJSON file) or from a `dataset:` field in the file.
    */
   chart(file: string, options?: ChartFileOptions): Promise<ChartFileResult>;
+  /**
+   * Renders the report once for each value of a param (bursting): every dataset is read once for
+   * the whole batch, charts equal across documents are drawn once, and documents come to
+   * `options.onDocument` as they are done, a few at a time. A document that fails does not stop
+   * the batch. Resolves to the counts, once every document is done.
+   */
+  renderEach(report: string | ReportInput, options: RenderEachOptions): Promise<BurstSummary>;
   /** Starts the worker threads now and waits until each is ready, so the next render pays no start-up. */
   warmup(): Promise<void>;
   /** The cache's counters (per tier: hits, misses, entries, bytes, ...); undefined without a cache. */
@@ -206,6 +214,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (rerun && reads) await rememberDocument(documents!, rerun, prepared.report, reads, result);
         return result;
       });
+    },
+
+    async renderEach(input, opts) {
+      const format = opts.format ?? 'pdf';
+      if (!Object.hasOwn(OutputFormat, format)) {
+        const got = JSON.stringify(format) ?? String(format);
+        throw new ChartpressError(
+          problem('CP_ERR_INVALID_ENUM', `format: expected one of pdf|html|typ, got ${got}`, {
+            path: 'format',
+          }),
+        );
+      }
+      const prepared = await prepare(input, { params: opts.params, baseDir: opts.baseDir });
+      const { renderEach } = await import('./pipeline/render-each.js');
+      return renderEach(prepared, opts, { pool, cache });
     },
 
     async charts(input, opts = {}) {

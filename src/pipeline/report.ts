@@ -71,6 +71,8 @@ export interface ReportRun {
   readonly onChart?: ((done: number, total: number, chart: ChartInfo) => void) | undefined;
   /** Told of the SHA-256 of each data file read whole (see `DataContext.onRead`). */
   readonly onRead?: ((path: string, sha256: string) => void) | undefined;
+  /** The frames of the plan's queries, already at hand (a burst's slice); by default read now. */
+  readonly data?: PlanDataSource | undefined;
 }
 
 /**
@@ -85,11 +87,10 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   const { report, plan, file } = prepared;
   const clock = new PhaseClock(t0);
   const warnings = new WarningLog();
-  const data = readData(plan, {
-    ...prepared,
-    warn: (w) => warnings.add(withFile(w, file)),
-    onRead: run.onRead,
-  });
+  const given = run.data;
+  const data = given
+    ? { source: given, read: tracePhase('data', () => given.all()) }
+    : readData(plan, { ...prepared, warn: (w) => warnings.add(withFile(w, file)), onRead: run.onRead });
   const dataRead = clock.markWhen('dataRead', data.read);
   dataRead.catch(() => {}); // awaited below, unless writing fails first
   const charts = new ChartRun(plan, data.source, {
