@@ -47,7 +47,9 @@ export {
 } from './errors.js';
 export { FONT_FAMILY } from './font.js';
 export type { Frame, Row, Value } from './frame.js';
+export type { BurstScans, EachOptions } from './pipeline/burst.js';
 export type { ProgressEvent, ProgressListener } from './pipeline/progress.js';
+export type { BurstResult, BurstSummary, RenderEachOptions } from './pipeline/render-each.js';
 export type { PoolOptions, PoolStats, RenderPlace } from './pool/index.js';
 export { type ChartpressServer, createServer, type ServerOptions } from './server/app.js';
 export {

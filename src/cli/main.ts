@@ -40,6 +40,11 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       ]),
     )
     .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
+    .option(
+      '--each <param[=dataset.field]>',
+      "a document for each value of a param (its values:, or a dataset column); -o names them, e.g. 'out/{store}.pdf'",
+    )
+    .option('--resume', 'with --each: skip the documents the manifest lists as written whole')
     .option('--no-cache', 'render every chart; read and write no cache')
     .option(
       '--no-reuse',
@@ -128,6 +133,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
 
 export interface RenderFlags {
   output: string;
+  /** `--each param` or `--each param=dataset.field`: one document per value. */
+  each?: string;
+  resume?: boolean;
   format?: 'pdf' | 'html' | 'typ';
   param: string[];
   /** False with `--no-cache`. */

@@ -38,6 +38,7 @@ export function reportError(io: Io, e: unknown): number {
 export function progressBar(
   io: Io,
   enabled: boolean,
+  unit = 'charts',
 ): { update(done: number, total: number): void; end(): void } {
   if (!enabled || !io.interactive) return { update() {}, end() {} };
   let shown = false;
@@ -45,7 +46,7 @@ export function progressBar(
     update(done, total) {
       const width = 24;
       const filled = total === 0 ? width : Math.round((done / total) * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} charts`);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${unit}`);
       shown = true;
     },
     end() {

@@ -85,6 +85,14 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
         }),
       );
     }
+    if (flags.each !== undefined) {
+      if (format === 'typ')
+        throw new ChartpressError(problem('CP_ERR_USAGE', '--each writes PDF or HTML documents, not .typ'));
+      progress.end();
+      const { burstCommand } = await import('./burst.js');
+      return await burstCommand(engine, reportFile, { ...flags, each: flags.each }, format, io);
+    }
+    if (flags.resume) throw new ChartpressError(problem('CP_ERR_USAGE', '--resume goes with --each'));
     // The report file is known now: refuse before spending the render.
     await refuseClobber([flags.output], [reportFile]);
     const result = await engine.render(reportFile, {

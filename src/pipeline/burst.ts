@@ -80,20 +80,18 @@ const keyOf = (v: Value): string => (v === null ? '\u0000null' : String(v));
 /** The rows of a split query's result, by the value of the field, built once. */
 class Slices {
   readonly #frame: Frame;
-  readonly #column: string;
   readonly #fields: readonly string[];
   readonly #rows = new Map<string, number[]>();
 
   constructor(frame: Frame, column: string, dropColumn: boolean) {
     this.#frame = frame;
-    this.#column = column;
     this.#fields = dropColumn ? frame.fields.filter((f) => f !== column) : frame.fields;
     const col = frame.columns[column];
     for (let i = 0; i < frame.length; i++) {
       const key = keyOf(cell(col, i));
-      let list = this.#rows.get(key);
-      if (!list) this.#rows.set(key, (list = []));
-      list.push(i);
+      const list = this.#rows.get(key);
+      if (list) list.push(i);
+      else this.#rows.set(key, [i]);
     }
   }
 
@@ -106,10 +104,6 @@ class Slices {
       columns[name] = toColumn(rows.map((i) => cell(col, i)));
     }
     return { fields: this.#fields, columns, length: rows.length };
-  }
-
-  get column(): string {
-    return this.#column;
   }
 }
 
@@ -138,7 +132,6 @@ export class BurstData {
   readonly #ids: ReadonlyMap<string, { id: string; kind: Kind; query: Query }>;
   readonly #slices = new Map<string, Promise<Slices | Problem>>();
   readonly #base: Prepared;
-  readonly #param: string;
   readonly #warn: ((w: Warning) => void) | undefined;
 
   constructor(
@@ -148,7 +141,6 @@ export class BurstData {
     warn?: (w: Warning) => void,
   ) {
     this.#base = base;
-    this.#param = param;
     this.#warn = warn;
     // Every query of every document's plan, once by its text: a chart's query is the same object
     // shape in every plan, whatever `when` kept.
@@ -173,8 +165,8 @@ export class BurstData {
           else shared++;
           const query =
             kind.kind === 'split' ? splitQuery(planned.query, kind.field, kind.grouped) : planned.query;
-          let onDataset = queries.get(dataset);
-          if (!onDataset) queries.set(dataset, (onDataset = new Map()));
+          const onDataset = queries.get(dataset) ?? new Map<string, PlannedQuery>();
+          queries.set(dataset, onDataset);
           onDataset.set(id, { query, path: planned.path });
         }
     this.#ids = ids;
