@@ -1,25 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Engine, OutputFormat } from '../engine.js';
-import { ChartpressError, formatProblem, type Problem, problem } from '../errors.js';
+import { ChartpressError, formatProblem, problem } from '../errors.js';
 import type { Value } from '../frame.js';
+import { failedEntry, fileOf, type ManifestEntry, writeDocument } from '../jobs/documents.js';
 import type { EachOptions } from '../pipeline/burst.js';
 import type { BurstResult } from '../pipeline/render-each.js';
-import { refuseClobber } from './clobber.js';
 import { ExitCode, humanBytes, type Io, parseParams, progressBar } from './output.js';
 import { writeOutput } from './write.js';
-
-/** One line of `manifest.json`: a document of the batch and how it went. */
-export interface ManifestEntry {
-  readonly value: Value;
-  readonly file: string;
-  readonly bytes: number;
-  readonly status: 'ok' | 'failed' | 'skipped';
-  readonly error?: { readonly code: string; readonly message: string };
-  /** Charts drawn as placeholders inside a document that was written. */
-  readonly chartsFailed?: number;
-  readonly ms: number;
-}
 
 /** Largest manifest `--resume` reads back. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
@@ -37,14 +25,6 @@ export function parseEach(spec: string): EachOptions {
       problem('CP_ERR_USAGE', `--each expects <param> or <param>=<dataset>.<field>, got "${spec}"`),
     );
   return m[2] && m[3] ? { param: m[1], from: m[2], field: m[3] } : { param: m[1] };
-}
-
-/** A value as part of a file name: no separator, no `..`, nothing a shell or a file system minds. */
-export function fileSafe(value: Value): string {
-  const text = String(value)
-    .replace(/[^\p{L}\p{N}._ -]/gu, '_')
-    .slice(0, 120);
-  return text === '' || /^\.+$/.test(text) ? '_' : text;
 }
 
 /** Entries of an earlier run's manifest; nothing when there is none or it is not one of ours. */
@@ -102,7 +82,6 @@ export async function burstCommand(
     );
   const manifestFile = join(folder, 'manifest.json');
   const earlier = flags.resume ? await readManifest(manifestFile) : new Map<string, ManifestEntry>();
-  const fileOf = (value: Value) => flags.output.split(slot).join(fileSafe(value));
   const entries: ManifestEntry[] = [];
   const owners = new Map<string, Value>();
   const progress = progressBar(io, !flags.quiet, 'documents');
@@ -115,7 +94,7 @@ export async function burstCommand(
     );
 
   const onDocument = async (doc: BurstResult) => {
-    const file = fileOf(doc.value);
+    const file = fileOf(flags.output, each.param, doc.value);
     const entry = await settle(doc, file);
     entries.push(entry);
     if (entry.status === 'failed' && entry.error)
@@ -125,32 +104,20 @@ export async function burstCommand(
   };
 
   const settle = async (doc: BurstResult, file: string): Promise<ManifestEntry> => {
-    const base = { value: doc.value, file, ms: Math.round(doc.ms) };
     const other = owners.get(file);
     if (other !== undefined && other !== doc.value)
       return failedEntry(
-        base,
+        { value: doc.value, file, ms: Math.round(doc.ms) },
         problem('CP_ERR_OUTPUT_CLOBBER', `${file} is also the file of ${JSON.stringify(other)}`),
       );
     owners.set(file, doc.value);
-    if (doc.status === 'skipped') return { ...base, bytes: earlier.get(file)?.bytes ?? 0, status: 'skipped' };
-    if (doc.status === 'failed' || !doc.result) return failedEntry(base, doc.error?.[0]);
-    try {
-      await refuseClobber([file], doc.result.inputs);
-      await writeOutput(file, doc.result.output);
-    } catch (e) {
-      if (e instanceof ChartpressError) return failedEntry(base, e.problems[0]);
-      throw e;
-    }
-    const bytes =
-      typeof doc.result.output === 'string'
-        ? Buffer.byteLength(doc.result.output)
-        : doc.result.output.byteLength;
-    const failedCharts = doc.result.stats.charts.failed;
-    chartsFailed += failedCharts;
-    for (const p of doc.result.problems)
+    if (doc.status === 'skipped')
+      return { value: doc.value, file, bytes: earlier.get(file)?.bytes ?? 0, status: 'skipped', ms: 0 };
+    const entry = await writeDocument(doc, file);
+    chartsFailed += entry.chartsFailed ?? 0;
+    for (const p of doc.result?.problems ?? [])
       io.stderr(`${formatProblem(p)} (${relative(process.cwd(), file) || file})`);
-    return { ...base, bytes, status: 'ok', ...(failedCharts > 0 ? { chartsFailed: failedCharts } : {}) };
+    return entry;
   };
 
   const summary = await engine.renderEach(reportFile, {
@@ -161,7 +128,7 @@ export async function burstCommand(
     skip: async (value) => {
       total++;
       if (!flags.resume) return false;
-      const file = fileOf(value);
+      const file = fileOf(flags.output, each.param, value);
       const before = earlier.get(file);
       if (!before) return false;
       const info = await stat(file).catch(() => undefined);
@@ -181,14 +148,4 @@ export async function burstCommand(
         `manifest ${relative(process.cwd(), manifestFile) || manifestFile}`,
     );
   return failed > 0 || chartsFailed > 0 ? ExitCode.failed : ExitCode.ok;
-}
-
-function failedEntry(
-  base: { value: Value; file: string; ms: number },
-  p: Problem | undefined,
-): ManifestEntry {
-  const error = p
-    ? { code: p.code, message: p.message }
-    : { code: 'CP_ERR_INTERNAL', message: 'no document' };
-  return { ...base, bytes: 0, status: 'failed', error };
 }

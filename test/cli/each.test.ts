@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileSafe, parseEach } from '../../src/cli/burst.js';
+import { parseEach } from '../../src/cli/burst.js';
+import { fileSafe } from '../../src/jobs/documents.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 

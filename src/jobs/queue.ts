@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import type { ConnectionOptions, Queue } from 'bullmq';
+import type { Value } from '../frame.js';
+
+/** The BullMQ queue of render jobs, under the key prefix `chartpress`. */
+export const QUEUE_NAME = 'render';
+export const QUEUE_PREFIX = 'chartpress';
+
+/** Tries of a job before it is failed for good, the first retry after 1 s, then 2 s, 4 s... */
+export const JOB_ATTEMPTS = 3;
+export const JOB_BACKOFF_MS = 1000;
+/** Values per job: a job is one slice of a burst, its datasets read once for the slice. */
+export const DEFAULT_SLICE = 10;
+/** How long a worker holds a job without renewing its lock before another may take it over. */
+export const DEFAULT_LOCK_MS = 30_000;
+/** Finished jobs are kept this long (for `chartpress jobs` and the waiting producer). */
+export const KEEP_COMPLETED_S = 24 * 3600;
+export const KEEP_FAILED_S = 7 * 24 * 3600;
+
+/** One slice of a burst: render the report for these values of the param. */
+export interface RenderJob {
+  readonly batch: string;
+  /** The report file, as every worker reaches it (a shared file system). */
+  readonly report: string;
+  readonly param: string;
+  readonly values: readonly Value[];
+  /** The other params, the same for every document. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly format: 'pdf' | 'html';
+  /** Where each document goes: `{<param>}` stands for its value (made a safe file name). */
+  readonly output: string;
+}
+
+/** A document of a slice, as the worker that rendered it reports it (a manifest entry). */
+export interface JobDocument {
+  readonly value: Value;
+  readonly file: string;
+  readonly bytes: number;
+  readonly status: 'ok' | 'failed';
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly chartsFailed?: number;
+  readonly ms: number;
+}
+
+export interface RenderJobResult {
+  readonly documents: readonly JobDocument[];
+}
+
+/** bullmq, loaded on first use: only the commands that use the queue pay for it. */
+export function bullmq(): typeof import('bullmq') {
+  return createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
+}
+
+/** The connection for a Redis URL: BullMQ's workers block on Redis, so no retry limit per command. */
+export function connection(url: string): ConnectionOptions {
+  return { url, maxRetriesPerRequest: null } as ConnectionOptions;
+}
+
+export function renderQueue(url: string): Queue<RenderJob, RenderJobResult> {
+  const { Queue } = bullmq();
+  return new Queue<RenderJob, RenderJobResult>(QUEUE_NAME, {
+    connection: connection(url),
+    prefix: QUEUE_PREFIX,
+  });
+}
