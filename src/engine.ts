@@ -6,7 +6,8 @@ import { TieredCache } from './cache/tiered.js';
 import { type FileAccessOptions, fileRoots } from './data/sources/roots.js';
 import type { LazyCharts, RenderedChart } from './document/model.js';
 import { ChartpressError, problem, type Warning, WarningLog } from './errors.js';
-import { frameToRows, type Row } from './frame.js';
+import { frameToRows, type Row, type Value } from './frame.js';
+import type { EachOptions } from './pipeline/burst.js';
 import { keyVersions } from './pipeline/charts.js';
 import { OutputFormat } from './pipeline/format.js';
 import { reportInputs } from './pipeline/inputs.js';
@@ -101,6 +102,12 @@ export interface Engine {
    * the batch. Resolves to the counts, once every document is done.
    */
   renderEach(report: string | ReportInput, options: RenderEachOptions): Promise<BurstSummary>;
+  /** The values `renderEach` would render a document for, in order, without rendering. */
+  eachValues(
+    report: string | ReportInput,
+    each: string | EachOptions,
+    options?: Pick<RenderOptions, 'params' | 'baseDir'>,
+  ): Promise<Value[]>;
   /** Starts the worker threads now and waits until each is ready, so the next render pays no start-up. */
   warmup(): Promise<void>;
   /** The cache's counters (per tier: hits, misses, entries, bytes, ...); undefined without a cache. */
@@ -229,6 +236,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const prepared = await prepare(input, { params: opts.params, baseDir: opts.baseDir });
       const { renderEach } = await import('./pipeline/render-each.js');
       return renderEach(prepared, opts, { pool, cache });
+    },
+
+    async eachValues(input, each, opts = {}) {
+      const prepared = await prepare(input, opts);
+      const { burstValues } = await import('./pipeline/burst.js');
+      return burstValues(prepared, typeof each === 'string' ? { param: each } : each);
     },
 
     async charts(input, opts = {}) {

@@ -132,6 +132,10 @@ export const ErrorCatalog = {
     title: 'The server has no such route or report',
     hint: "see the routes in the README's Service section; reports are files under <root>/reports/",
   },
+  CP_ERR_QUEUE_UNAVAILABLE: {
+    title: 'The Redis of the job queue cannot be reached',
+    hint: 'check --queue / --redis (e.g. redis://127.0.0.1:6379) and that Redis is running',
+  },
   CP_ERR_INTERNAL: {
     title: "The server failed in a way that is not the request's fault",
     hint: "retry; if it persists, the server's log has the details under the request id",

@@ -209,6 +209,7 @@ const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
     const server = await startServer({ root: tmp.dir, cacheDir: false });
     return answered(server.call('/v1/reports/nothing', { method: 'POST' }), /no report "nothing"/);
   },
+  CP_ERR_QUEUE_UNAVAILABLE: () => codesOf('jobs', '--redis', 'redis://127.0.0.1:1'),
   CP_ERR_INTERNAL: async () => {
     const real = createEngine({ cache: false });
     const engine = { ...real, render: async () => Promise.reject(new Error('disk on fire')) };

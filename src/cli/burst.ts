@@ -52,6 +52,10 @@ export interface BurstFlags {
   readonly param: readonly string[];
   readonly resume?: boolean | undefined;
   readonly quiet?: boolean | undefined;
+  readonly queue?: string | undefined;
+  readonly detach?: boolean | undefined;
+  readonly slice?: string | undefined;
+  readonly queuePrefix?: string | undefined;
 }
 
 /**
@@ -80,6 +84,11 @@ export async function burstCommand(
     throw new ChartpressError(
       problem('CP_ERR_USAGE', `the folder of -o holds the manifest: put ${slot} in the file name only`),
     );
+  if (flags.queue !== undefined) {
+    if (flags.resume) throw new ChartpressError(problem('CP_ERR_USAGE', '--resume does not go with --queue'));
+    const { queueCommand } = await import('./queue.js');
+    return queueCommand(engine, reportFile, each, { ...flags, queue: flags.queue }, format, io);
+  }
   const manifestFile = join(folder, 'manifest.json');
   const earlier = flags.resume ? await readManifest(manifestFile) : new Map<string, ManifestEntry>();
   const entries: ManifestEntry[] = [];

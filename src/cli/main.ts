@@ -45,6 +45,13 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       "a document for each value of a param (its values:, or a dataset column); -o names them, e.g. 'out/{store}.pdf'",
     )
     .option('--resume', 'with --each: skip the documents the manifest lists as written whole')
+    .option(
+      '--queue <url>',
+      'with --each: queue the documents on Redis for `chartpress worker` processes, and wait',
+    )
+    .option('--detach', 'with --queue: print the batch id and return at once')
+    .option('--slice <n>', 'with --queue: values per job (default: 10)')
+    .option('--queue-prefix <name>', 'with --queue: the key prefix of the queue (default: chartpress)')
     .option('--no-cache', 'render every chart; read and write no cache')
     .option(
       '--no-reuse',
@@ -88,6 +95,31 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
     .action(async (report: string, opts: { param: string[] }) => {
       code = await (await import('./data.js')).dataCommand(report, opts, io);
+    });
+
+  program
+    .command('worker')
+    .description('render jobs from the Redis queue (render --each --queue) until SIGTERM')
+    .requiredOption('--redis <url>', 'the queue and chart cache, e.g. redis://127.0.0.1:6379')
+    .option('--concurrency <n>', 'jobs at once (default: 1; each renders two documents at a time)')
+    .option('--root <dir>', 'read report and data files only under this folder')
+    .option(
+      '--lock-ms <n>',
+      'a job held this long without word from its worker goes to another (default: 30000)',
+    )
+    .option('--queue-prefix <name>', 'the key prefix of the queue (default: chartpress)')
+    .action(async (opts: import('./worker.js').WorkerFlags) => {
+      code = await (await import('./worker.js')).workerCommand(opts, io);
+    });
+
+  program
+    .command('jobs')
+    .description("list the queue's counts and failed jobs")
+    .requiredOption('--redis <url>', 'the queue, e.g. redis://127.0.0.1:6379')
+    .option('--retry', 'queue the failed jobs again')
+    .option('--queue-prefix <name>', 'the key prefix of the queue (default: chartpress)')
+    .action(async (opts: { redis: string; retry?: boolean; queuePrefix?: string }) => {
+      code = await (await import('./jobs.js')).jobsCommand(opts, io);
     });
 
   program
@@ -136,6 +168,11 @@ export interface RenderFlags {
   /** `--each param` or `--each param=dataset.field`: one document per value. */
   each?: string;
   resume?: boolean;
+  /** With --each: the Redis URL of the job queue. */
+  queue?: string;
+  detach?: boolean;
+  slice?: string;
+  queuePrefix?: string;
   format?: 'pdf' | 'html' | 'typ';
   param: string[];
   /** False with `--no-cache`. */

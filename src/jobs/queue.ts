@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import type { ConnectionOptions, Queue } from 'bullmq';
+import { ChartpressError, problem } from '../errors.js';
 import type { Value } from '../frame.js';
 
-/** The BullMQ queue of render jobs, under the key prefix `chartpress`. */
+/** The BullMQ queue of render jobs, under the key prefix `chartpress` (or `--queue-prefix`). */
 export const QUEUE_NAME = 'render';
 export const QUEUE_PREFIX = 'chartpress';
 
@@ -51,15 +52,41 @@ export function bullmq(): typeof import('bullmq') {
   return createRequire(import.meta.url)('bullmq') as typeof import('bullmq');
 }
 
-/** The connection for a Redis URL: BullMQ's workers block on Redis, so no retry limit per command. */
-export function connection(url: string): ConnectionOptions {
-  return { url, maxRetriesPerRequest: null } as ConnectionOptions;
+/**
+ * The connection for a Redis URL. A worker waits on Redis for as long as it runs, so its commands
+ * are never given up; a producer or `jobs` gives up after a few tries, and says so.
+ */
+export function connection(url: string, worker = false): ConnectionOptions {
+  if (worker) return { url, maxRetriesPerRequest: null } as ConnectionOptions;
+  return {
+    url,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    retryStrategy: (attempt: number) => (attempt > 2 ? null : 300 * attempt),
+  } as ConnectionOptions;
 }
 
-export function renderQueue(url: string): Queue<RenderJob, RenderJobResult> {
+/** A failure to reach the queue's Redis, as a coded problem. */
+export function queueUnavailable(url: string, e: unknown): ChartpressError {
+  const host = URL.canParse(url) ? new URL(url).host : 'the given URL';
+  const why = e instanceof Error ? e.message : String(e);
+  return new ChartpressError(
+    problem('CP_ERR_QUEUE_UNAVAILABLE', `cannot reach the job queue at ${host}: ${why}`),
+  );
+}
+
+/** A queue prefix: letters, digits, `-` and `_`, so that it cannot reach into other keys. */
+export function checkPrefix(prefix: string): string {
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(prefix)) return prefix;
+  throw new ChartpressError(
+    problem('CP_ERR_USAGE', `--queue-prefix expects 1 to 64 letters, digits, - or _, got "${prefix}"`),
+  );
+}
+
+export function renderQueue(url: string, prefix = QUEUE_PREFIX): Queue<RenderJob, RenderJobResult> {
   const { Queue } = bullmq();
   return new Queue<RenderJob, RenderJobResult>(QUEUE_NAME, {
     connection: connection(url),
-    prefix: QUEUE_PREFIX,
+    prefix: checkPrefix(prefix),
   });
 }

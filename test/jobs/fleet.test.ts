@@ -1,0 +1,189 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderQueue } from '../../src/jobs/queue.js';
+import { REDIS_URL, redisTestsRun } from '../cache/redis-helpers.js';
+import { cli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const run = await redisTestsRun();
+const tsx = createRequire(import.meta.url).resolve('tsx');
+const main = join(import.meta.dirname, '../../src/cli/main.ts');
+const tmp = tempDir();
+const elsewhere = tempDir();
+// A queue of this test file's own.
+const prefix = `cp-test-${randomUUID().slice(0, 8)}`;
+
+const stores = Array.from({ length: 50 }, (_, i) => `S${String(i + 1).padStart(2, '0')}`);
+const sales = ['store,region,amount'];
+for (const [i, s] of stores.entries())
+  for (const r of ['EU', 'US']) sales.push(`${s},${r},${(i * 7 + r.length) % 50}`);
+const reportText = `title: Stores
+params:
+  store: { type: string }
+datasets:
+  sales: { source: csv, path: data/sales.csv }
+  stores: { source: csv, path: data/stores.csv }
+charts:
+  c:
+    type: bar
+    data: { from: sales, filter: [{ field: store, value: { param: store } }], groupBy: [region], aggregate: { t: { op: sum, field: amount } } }
+    encode: { x: region, y: t }
+  all:
+    type: pie
+    data: { from: sales, groupBy: [region], aggregate: { t: { op: sum, field: amount } } }
+    encode: { x: region, y: t }
+body: [{ heading: Store }, { chart: c }, { chart: all }]
+`;
+tmp.write('data/sales.csv', `${sales.join('\n')}\n`);
+tmp.write('data/stores.csv', `id\n${stores.join('\n')}\n`);
+const report = tmp.write('report.yaml', reportText);
+// A report the workers may not read (their --root is the first folder): its jobs are poison.
+elsewhere.write('data/sales.csv', `${sales.join('\n')}\n`);
+elsewhere.write('data/stores.csv', 'id\nS01\n');
+const poison = elsewhere.write('report.yaml', reportText);
+
+const workers: ChildProcess[] = [];
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGKILL');
+  if (!run) return;
+  const queue = renderQueue(REDIS_URL, prefix);
+  await queue.obliterate({ force: true });
+  await queue.close();
+});
+
+/** A `chartpress worker` process; resolves once it takes jobs. `jobs` counts the jobs it finished. */
+async function worker(): Promise<{ child: ChildProcess; jobs: () => number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      tsx,
+      main,
+      'worker',
+      '--redis',
+      REDIS_URL,
+      '--queue-prefix',
+      prefix,
+      '--lock-ms',
+      '2000',
+      '--root',
+      tmp.dir,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  workers.push(child);
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (err.includes('taking jobs')) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 50);
+    child.once('exit', () => reject(new Error(`worker exited:\n${err}`)));
+  });
+  return { child, jobs: () => (err.match(/^job \S+: \d+ documents$/gm) ?? []).length };
+}
+
+interface Manifest {
+  documents: { value: string; file: string; status: string; bytes: number }[];
+}
+const strip = (f: string) => readFileSync(f, 'utf8').replace(/data-status="\w+"/g, '');
+
+describe.skipIf(!run)('the job queue: chartpress worker and render --each --queue', () => {
+  it('50 documents on 2 workers, one killed with SIGKILL mid-run: every document once, the same as on 1 worker', async () => {
+    const [a, b] = await Promise.all([worker(), worker()]);
+    const out2 = join(tmp.dir, 'two');
+    const burst = (out: string) =>
+      cli(
+        'render',
+        report,
+        '--each',
+        'store=stores.id',
+        '-o',
+        `${out}/{store}.html`,
+        '--queue',
+        REDIS_URL,
+        '--queue-prefix',
+        prefix,
+        '--slice',
+        '5',
+        '--quiet',
+      );
+    const running = burst(out2);
+    // Killed as soon as it has finished a job: it is most likely in the middle of the next one.
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (a.jobs() >= 1) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 20);
+    });
+    a.child.kill('SIGKILL');
+    const two = await running;
+    expect(two.code, two.stderr.join('\n')).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out2, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.documents.map((d) => d.value).sort()).toEqual(stores);
+    expect(manifest.documents.every((d) => d.status === 'ok')).toBe(true);
+    expect(readdirSync(out2).filter((f) => f.endsWith('.html'))).toHaveLength(50);
+    expect(readdirSync(out2).filter((f) => f.includes('.tmp'))).toEqual([]);
+
+    // The same batch on the one worker left: the same documents.
+    const out1 = join(tmp.dir, 'one');
+    const one = await burst(out1);
+    expect(one.code).toBe(0);
+    expect(b.jobs()).toBeGreaterThan(0);
+    for (const s of stores) expect(strip(join(out1, `${s}.html`)), s).toBe(strip(join(out2, `${s}.html`)));
+  }, 120_000);
+
+  it('a poison job fails alone, at once, and `chartpress jobs` lists it', async () => {
+    await worker();
+    const out = join(tmp.dir, 'poison');
+    const [bad, good] = await Promise.all([
+      cli(
+        'render',
+        poison,
+        '--each',
+        'store=stores.id',
+        '-o',
+        `${out}/{store}.html`,
+        '--queue',
+        REDIS_URL,
+        '--queue-prefix',
+        prefix,
+        '--quiet',
+      ),
+      cli(
+        'render',
+        report,
+        '--each',
+        'store=stores.id',
+        '-o',
+        `${join(tmp.dir, 'fine')}/{store}.html`,
+        '--queue',
+        REDIS_URL,
+        '--queue-prefix',
+        prefix,
+        '--quiet',
+        '--slice',
+        '25',
+      ),
+    ]);
+    expect(good.code).toBe(0);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.join('\n')).toMatch(/^CP_ERR_PATH_DENIED /m);
+    const listed = await cli('jobs', '--redis', REDIS_URL, '--queue-prefix', prefix);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.join('\n')).toMatch(/^failed \S+ \(batch \S+; store: "S01"\): CP_ERR_PATH_DENIED/m);
+    const again = await cli('jobs', '--redis', REDIS_URL, '--queue-prefix', prefix, '--retry');
+    expect(again.stdout.join('\n')).toMatch(/1 failed jobs queued again/);
+  }, 120_000);
+});
