@@ -6,6 +6,7 @@ import type { Histogram } from 'prom-client';
 import { FileRoots } from '../data/sources/roots.js';
 import { createEngine, type Engine, type EngineOptions } from '../engine.js';
 import { isChartpressError } from '../errors.js';
+import { type RenderJob, type RenderJobResult, renderQueue } from '../jobs/queue.js';
 import { reportJsonSchema } from '../spec/json-schema.js';
 import { PrometheusExporter } from '../telemetry/prometheus.js';
 import { VERSION } from '../version.js';
@@ -13,6 +14,7 @@ import type { ServerConfig } from './config.js';
 import { errorBody, httpError } from './errors.js';
 import { RenderGate } from './gate.js';
 import { ChartAnswers, chartRoute, parseChartQuery } from './routes-chart.js';
+import { getJob, postJobs } from './routes-jobs.js';
 import { dataRoute, renderRoute, reportByName } from './routes-report.js';
 
 /** Routes that answer without a token and count against no rate limit. */
@@ -177,6 +179,16 @@ export async function createServer(options: ServerOptions): Promise<ChartpressSe
   app.post('/v1/reports/:name', (request, reply) => reportByName(context, request, reply));
   app.post('/v1/data', (request, reply) => dataRoute(context, request, reply));
   app.post('/v1/chart', (request, reply) => chartRoute(context, request.body, request, reply));
+  // The job queue, on the server's Redis, opened on first use.
+  let queue: import('bullmq').Queue<RenderJob, RenderJobResult> | undefined;
+  const jobQueue = () => {
+    if (!config.redis)
+      throw httpError('CP_ERR_QUEUE_UNAVAILABLE', 'the server has no Redis (--redis) for a job queue');
+    queue ??= renderQueue(config.redis, config.queuePrefix);
+    return queue;
+  };
+  app.post('/v1/jobs', (request, reply) => postJobs(context, jobQueue, request, reply));
+  app.get('/v1/jobs/:batch', (request) => getJob(context, jobQueue, request));
   app.get('/v1/chart', (request, reply) =>
     chartRoute(context, parseChartQuery(request.query as Record<string, unknown>), request, reply),
   );
@@ -199,6 +211,7 @@ export async function createServer(options: ServerOptions): Promise<ChartpressSe
       } finally {
         clearTimeout(cut);
         prometheus.detach();
+        await queue?.close();
         if (ownEngine) await engine.close();
       }
     },

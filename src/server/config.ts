@@ -55,6 +55,11 @@ export const ServerConfigFile = z.strictObject({
   tokenFile: z.string().min(1).optional().describe('File of bearer tokens, one per line.'),
   metricsToken: z.boolean().optional().describe('Whether /metrics asks for a token too. Defaults to false.'),
   threads: count(64).optional().describe('Render worker threads. Defaults to the CPU count.'),
+  queuePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional()
+    .describe('Key prefix of the job queue on Redis (POST /v1/jobs). Defaults to chartpress.'),
   connections: z
     .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), Connection)
     .optional()
@@ -90,6 +95,7 @@ export interface ServerConfig {
   readonly tokens: readonly string[];
   readonly metricsToken: boolean;
   readonly threads?: number | undefined;
+  readonly queuePrefix?: string | undefined;
   readonly connections: Readonly<Record<string, Connection>>;
   readonly limits: Readonly<ServerLimits>;
 }
@@ -126,6 +132,7 @@ export function loadServerConfig(flags: ServeFlags, cwd = process.cwd()): Server
     tokens: tokenFile ? readTokens(tokenFile) : [],
     metricsToken: fromFile.metricsToken ?? false,
     threads: fromFile.threads,
+    queuePrefix: fromFile.queuePrefix,
     connections: fromFile.connections ?? {},
     limits: { ...SERVER_LIMITS, ...definedOnly(fromFile.limits ?? {}) },
   };

@@ -111,7 +111,7 @@ export async function renderRoute(ctx: ServerContext, request: FastifyRequest, r
 export async function reportByName(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply) {
   const { config, engine, gate } = ctx;
   const { name } = request.params as { name: string };
-  const file = REPORT_NAME.test(name) ? await findReport(join(config.root, 'reports'), name) : undefined;
+  const file = await findReport(join(config.root, 'reports'), name);
   if (!file) throw httpError('CP_ERR_NOT_FOUND', `no report "${name}"`, { path: 'name' });
   const { format: queryFormat, ...queryParams } = (request.query ?? {}) as Json;
   const body = isObject(request.body) ? request.body : {};
@@ -125,8 +125,9 @@ export async function reportByName(ctx: ServerContext, request: FastifyRequest, 
   return sendDocument(reply, result, name.replace(/\.(ya?ml|json)$/, ''), format);
 }
 
-/** The report file a name stands for: `name`, `name.yaml`, `name.yml` or `name.json`. */
-async function findReport(dir: string, name: string): Promise<string | undefined> {
+/** The report file a name stands for: `name`, `name.yaml`, `name.yml` or `name.json`; none for a path. */
+export async function findReport(dir: string, name: string): Promise<string | undefined> {
+  if (!REPORT_NAME.test(name)) return undefined;
   const names = /\.(ya?ml|json)$/.test(name) ? [name] : [`${name}.yaml`, `${name}.yml`, `${name}.json`];
   for (const n of names) {
     const file = join(dir, n);

@@ -8,6 +8,7 @@ import { renderQueue } from '../../src/jobs/queue.js';
 import { REDIS_URL, redisTestsRun } from '../cache/redis-helpers.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { startServer } from '../server/helpers.js';
 
 const run = await redisTestsRun();
 const tsx = createRequire(import.meta.url).resolve('tsx');
@@ -142,6 +143,54 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
     expect(one.code).toBe(0);
     expect(b.jobs()).toBeGreaterThan(0);
     for (const s of stores) expect(strip(join(out1, `${s}.html`)), s).toBe(strip(join(out2, `${s}.html`)));
+  }, 120_000);
+
+  it('POST /v1/jobs queues a burst of a report under the root; GET /v1/jobs/:batch follows it', async () => {
+    await worker();
+    tmp.write('reports/stores.yaml', reportText.replaceAll('path: data/', 'path: ../data/'));
+    tmp.write('server.yaml', `queuePrefix: ${prefix}\n`);
+    const server = await startServer({
+      root: tmp.dir,
+      cacheDir: false,
+      redis: REDIS_URL,
+      config: `${tmp.dir}/server.yaml`,
+    });
+    const bad = await server.call('/v1/jobs', {
+      json: {
+        report: 'stores',
+        each: { param: 'store', from: 'stores', field: 'id' },
+        output: '../{store}.pdf',
+      },
+    });
+    expect(bad.status).toBe(400);
+    const posted = await server.call('/v1/jobs', {
+      json: {
+        report: 'stores',
+        each: { param: 'store', from: 'stores', field: 'id' },
+        output: 'api/{store}.html',
+        format: 'html',
+        slice: 25,
+      },
+    });
+    expect(posted.status).toBe(202);
+    const { batch, jobs, documents } = (await posted.json()) as {
+      batch: string;
+      jobs: number;
+      documents: number;
+    };
+    expect([jobs, documents]).toEqual([2, 50]);
+    let status: { done: boolean; completed: number; documents?: { file: string; status: string }[] } = {
+      done: false,
+      completed: 0,
+    };
+    for (let i = 0; i < 240 && !status.done; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = (await (await server.call(`/v1/jobs/${batch}`)).json()) as typeof status;
+    }
+    expect(status).toMatchObject({ done: true, completed: 2 });
+    expect(status.documents?.map((d) => d.file).sort()).toEqual(stores.map((s) => `api/${s}.html`));
+    expect(readdirSync(join(tmp.dir, 'api'))).toHaveLength(50);
+    expect((await server.call(`/v1/jobs/${randomUUID()}`)).status).toBe(404);
   }, 120_000);
 
   it('a poison job fails alone, at once, and `chartpress jobs` lists it', async () => {
