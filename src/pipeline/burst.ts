@@ -299,8 +299,27 @@ export class BurstData {
   }
 }
 
+/** Most documents one burst makes (each is planned before the first is drawn). */
+export const MAX_BURST_VALUES = 100_000;
+
 /** The values of a burst: given, a dataset column (distinct, ascending), or the param's `values:`. */
 export async function burstValues(base: Prepared, each: EachOptions): Promise<Value[]> {
+  const values = await valuesOf(base, each);
+  if (values.length > MAX_BURST_VALUES)
+    throw new ChartpressError(
+      problem(
+        'CP_ERR_INVALID_VALUE',
+        `--each gives ${values.length} values; a burst makes at most ${MAX_BURST_VALUES} documents`,
+        {
+          file: base.file,
+          hint: 'split the batch: filter the values dataset, or run it in parts with --param',
+        },
+      ),
+    );
+  return values;
+}
+
+async function valuesOf(base: Prepared, each: EachOptions): Promise<Value[]> {
   const declared = base.report.params?.[each.param];
   if (!declared)
     throw new ChartpressError(
