@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
+import { COMPILES_PER_COMPILER, compilePdf } from '../../src/document/pdf.js';
 import { createEngine } from '../../src/index.js';
 import { pdfText } from '../helpers/pdf.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -48,5 +49,14 @@ describe('the Typst compiler', () => {
     await other.close();
     expect(texts.map((t) => /Report (\w+)\./.exec(t)?.[1])).toEqual(['First', 'Second', 'Third', 'Fourth']);
     expect(create).toHaveBeenCalledTimes(1);
+  });
+
+  it(`is replaced after ${COMPILES_PER_COMPILER} documents, and the next documents come out right`, async () => {
+    const before = create.mock.calls.length;
+    const doc = (n: number) => ({ source: `= Page ${n}\n`, files: new Map<string, Uint8Array>() });
+    const texts: string[] = [];
+    for (let n = 0; n < COMPILES_PER_COMPILER + 2; n++) texts.push(await pdfText(compilePdf(doc(n))));
+    expect(create.mock.calls.length - before).toBe(1);
+    expect(texts.at(-1)).toContain(`Page ${COMPILES_PER_COMPILER + 1}`);
   });
 });

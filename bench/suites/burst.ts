@@ -1,0 +1,270 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BurstSummary, Engine } from '../../src/index.js';
+import { type BurstSite, burstSite, STORES, storeIds } from '../burst/site.js';
+import { ms, ratio, row } from '../stats.js';
+
+const root = join(import.meta.dirname, '../..');
+const cli = join(root, 'dist/cli/main.js');
+const lib = join(root, 'dist/index.js');
+/** `engine.render` calls timed, one store each, spread over the stores; the rest extrapolated. */
+const SEPARATE_RUNS = 5;
+/** CLI processes timed, one store each; the rest extrapolated. */
+const CLI_RUNS = 3;
+/** The small burst whose peak RSS the full one is held against. */
+const SMALL_BURST = 50;
+/** Rendered once before anything is timed (the JIT, the file system cache), and not counted. */
+const WARM_STORE = storeIds().at(-1) ?? 'S500';
+
+/** What a burst in this process gave: its summary, and what came to `onDocument`. */
+interface Burst {
+  readonly summary: BurstSummary;
+  readonly ms: number;
+  readonly documents: number;
+  readonly bytes: number;
+  /** Documents rendered with a chart drawn as a placeholder. */
+  readonly withFailedCharts: number;
+  /** Each document's `pdfDigest`, by store: the separate renders must give the same. */
+  readonly hashes: ReadonlyMap<string, string>;
+}
+
+/** Timed runs of a sample of stores, each checked against the burst's document of that store. */
+interface Sample {
+  readonly stores: readonly string[];
+  readonly ms: readonly number[];
+  /** How many of the sample gave the burst's document (`pdfDigest`). */
+  readonly same: number;
+}
+
+/** What a burst in a child process reports (`bench/burst/child.ts`). */
+interface ChildBurst {
+  readonly maxRss: number;
+  readonly ms: number;
+  readonly ok: number;
+  readonly total: number;
+  readonly bytes: number;
+}
+
+/**
+ * Bursting: the report with a `store` param (four charts, each filtered to the store) rendered
+ * for every one of `STORES` stores over a 1,000,000-row sales CSV, through `engine.renderEach`
+ * (one scan for the batch, documents kept in memory), against a separate `engine.render` per
+ * store (a scan each) and a CLI process per store, both timed on a few stores and extrapolated;
+ * then the peak RSS of a full burst against a burst of `SMALL_BURST`, each in a fresh process,
+ * with the default chart cache and with none. Everything runs the built package (`dist/`).
+ */
+export async function burst(): Promise<void> {
+  if (!(existsSync(lib) && existsSync(cli)))
+    throw new Error('the burst benchmark runs the built package: run `npm run build` first (no dist/)');
+  const t0 = performance.now();
+  const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+  const site = await burstSite(rows);
+  console.log(
+    `burst: ${STORES} stores, ${rows.toLocaleString('en-US')} sales rows ` +
+      `(${mb(statSync(site.sales).size)}, ${site.dir}); ${availableParallelism()} threads available, ` +
+      `load average ${loadavg()[0]?.toFixed(1)}`,
+  );
+  if (staleDist()) console.log('WARNING: src/ has files newer than dist/: run `npm run build`');
+  console.log('');
+
+  const { createEngine } = (await import(pathToFileURL(lib).href)) as typeof import('../../src/index.js');
+  const engine = createEngine();
+  let inLibrary: Burst;
+  let separate: Sample;
+  try {
+    await engine.warmup();
+    await engine.render(site.report, { params: { store: WARM_STORE } });
+    inLibrary = await burstInProcess(engine, site);
+    separate = await separateRenders(engine, site, inLibrary.hashes);
+  } finally {
+    await engine.close();
+  }
+  const perProcess = cliRenders(site, inLibrary.hashes);
+  const rss = {
+    memory: [childBurst(site, SMALL_BURST, 'memory'), childBurst(site, STORES, 'memory')],
+    none: [childBurst(site, SMALL_BURST, 'none'), childBurst(site, STORES, 'none')],
+  } as const;
+  print(inLibrary, separate, perProcess, rss);
+  console.log(`\n(suite ${ms(performance.now() - t0)}, load average ${loadavg()[0]?.toFixed(1)} at the end)`);
+}
+
+/** Every store's document through `renderEach`, each counted and hashed as it comes, then dropped. */
+async function burstInProcess(engine: Engine, site: BurstSite): Promise<Burst> {
+  const hashes = new Map<string, string>();
+  let documents = 0;
+  let bytes = 0;
+  let withFailedCharts = 0;
+  const t = performance.now();
+  const summary = await engine.renderEach(site.report, {
+    each: { param: 'store', from: 'stores', field: 'id' },
+    format: 'pdf',
+    onDocument: (doc) => {
+      documents++;
+      if (!doc.result) return;
+      bytes += doc.result.output.length;
+      if (doc.result.problems.length > 0) withFailedCharts++;
+      hashes.set(String(doc.value), pdfDigest(doc.result.output));
+    },
+  });
+  return { summary, ms: performance.now() - t, documents, bytes, withFailedCharts, hashes };
+}
+
+/** Stores spread over the whole range, `n` of them. */
+const spread = (n: number): string[] => {
+  const ids = storeIds();
+  return Array.from({ length: n }, (_, i) => ids[Math.floor((i * ids.length) / n)] ?? '');
+};
+
+/** One `engine.render` per store of the sample, in this process: each reads the whole CSV. */
+async function separateRenders(
+  engine: Engine,
+  site: BurstSite,
+  hashes: ReadonlyMap<string, string>,
+): Promise<Sample> {
+  const stores = spread(SEPARATE_RUNS);
+  const times: number[] = [];
+  let same = 0;
+  for (const store of stores) {
+    const t = performance.now();
+    const result = await engine.render(site.report, { params: { store }, format: 'pdf' });
+    times.push(performance.now() - t);
+    if (hashes.get(store) === pdfDigest(result.output)) same++;
+  }
+  return { stores, ms: times, same };
+}
+
+/** A CLI process per store of the sample (no cache, so none reuses a document or a chart). */
+function cliRenders(site: BurstSite, hashes: ReadonlyMap<string, string>): Sample {
+  const tmp = mkdtempSync(join(tmpdir(), 'chartpress-bench-burst-'));
+  const stores = spread(CLI_RUNS);
+  const times: number[] = [];
+  let same = 0;
+  try {
+    for (const store of stores) {
+      const out = join(tmp, `${store}.pdf`);
+      const args = [cli, 'render', site.report, '--param', `store=${store}`, '-o', out, '--no-cache', '-q'];
+      const t = performance.now();
+      execFileSync(process.execPath, args, { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'] });
+      times.push(performance.now() - t);
+      if (hashes.get(store) === pdfDigest(readFileSync(out))) same++;
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return { stores, ms: times, same };
+}
+
+/**
+ * A burst of the first `n` stores in a fresh process, which reports its peak RSS; its engine has
+ * the default chart cache (in memory) or none.
+ */
+function childBurst(site: BurstSite, n: number, cache: 'memory' | 'none'): ChildBurst {
+  const script = join(import.meta.dirname, '../burst/child.ts');
+  const args = ['--import', 'tsx', script, site.report, String(n), cache];
+  const out = execFileSync(process.execPath, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ChildBurst;
+}
+
+/** Peak RSS of the small and the full burst, each in a fresh process, by chart cache. */
+type RssRuns = Readonly<Record<'memory' | 'none', readonly [ChildBurst, ChildBurst]>>;
+
+const rate = (count: number, ms: number) => `${(count / (ms / 1000)).toFixed(1)} documents/s`;
+const unexpected = (ok: boolean, what: string) => (ok ? '' : ` UNEXPECTED ${what}`);
+const sameOf = (sample: Sample) =>
+  `${sample.same} of ${sample.ms.length}${unexpected(sample.same === sample.ms.length, '')}`;
+
+function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssRuns): void {
+  const { summary } = inLibrary;
+  const { scans } = summary;
+  const counted = summary.total === STORES && summary.ok === STORES && inLibrary.documents === STORES;
+  console.log('in the library (createEngine() from dist/, default options), PDF');
+  row(
+    `  renderEach, ${summary.total} documents (each store=stores.id)`,
+    `${ms(inLibrary.ms)}, ${rate(summary.ok, inLibrary.ms)}`,
+  );
+  row(
+    '  documents ok / failed / told to onDocument',
+    `${summary.ok} / ${summary.failed} / ${inLibrary.documents}` +
+      unexpected(counted, `(expected ${STORES} ok)`),
+  );
+  row('  documents with a chart drawn as a placeholder', String(inLibrary.withFailedCharts));
+  row('  PDF bytes, counted in onDocument (none written)', mb(inLibrary.bytes));
+  row(
+    '  scans for the batch; queries split / shared / per doc',
+    `${scans.shared}; ${scans.splitQueries} / ${scans.sharedQueries} / ${scans.perDocumentQueries}`,
+  );
+  const separateMean = mean(separate.ms);
+  row(
+    `  engine.render, one store, mean of ${separate.ms.length}`,
+    `${ms(separateMean)}, ${rate(1, separateMean)} (${separate.stores.join(' ')})`,
+  );
+  row(`  engine.render x ${STORES}, EXTRAPOLATED from ${separate.ms.length}`, ms(separateMean * STORES));
+  row("  same PDF as the burst's (times and ID masked)", sameOf(separate));
+
+  const cliMean = mean(perProcess.ms);
+  console.log('\na CLI process per document (node dist/cli/main.js render --param store=S.. --no-cache)');
+  row(
+    `  one store, mean of ${perProcess.ms.length} processes`,
+    `${ms(cliMean)}, ${rate(1, cliMean)} (${perProcess.stores.join(' ')})`,
+  );
+  row(`  x ${STORES}, EXTRAPOLATED from ${perProcess.ms.length}`, ms(cliMean * STORES));
+  row("  same PDF as the burst's (times and ID masked)", sameOf(perProcess));
+
+  console.log('\npeak RSS of a burst in a fresh process (bench/burst/child.ts, dist/, documents in memory)');
+  const caches = { memory: 'default chart cache (memory)', none: 'no chart cache' } as const;
+  for (const cache of ['memory', 'none'] as const)
+    for (const child of rss[cache])
+      row(
+        `  ${child.total} documents, ${caches[cache]}`,
+        `${mb(child.maxRss)} (${ms(child.ms)}, ${rate(child.ok, child.ms)})` +
+          unexpected(child.ok === child.total, `${child.ok} of ${child.total} ok`),
+      );
+
+  console.log('\nratios');
+  row(
+    'separate engine.render (extrapolated) / burst (goal >= 20x)',
+    ratio(separateMean * STORES, inLibrary.ms),
+  );
+  row('CLI process per document (extrapolated) / burst', ratio(cliMean * STORES, inLibrary.ms));
+  for (const cache of ['memory', 'none'] as const) {
+    const [small, full] = rss[cache];
+    row(
+      `peak RSS ${full.total} / ${small.total} documents, ${caches[cache]}`,
+      ratio(full.maxRss, small.maxRss),
+    );
+  }
+  console.log('(goal for peak RSS: flat, ~1.00x)');
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+/**
+ * sha256 of a PDF with what changes from one second to the next masked: the creation and
+ * modification times and the document ID made from them. The rest must be byte for byte the same.
+ */
+function pdfDigest(pdf: Uint8Array | string): string {
+  const text = Buffer.from(pdf).toString('latin1');
+  const masked = text
+    .replace(/\(D:\d{14}Z\)/g, '(D:)')
+    .replace(/<xmp:(Modify|Create)Date>[^<]*</g, '<xmp:$1Date><')
+    .replace(/<xmpMM:(Instance|Document)ID>[^<]*</g, '<xmpMM:$1ID><')
+    .replace(/\/ID \[\([^)]*\) \([^)]*\)\]/g, '/ID []');
+  return createHash('sha256').update(masked, 'latin1').digest('hex');
+}
+
+/** Whether a source file changed after the package was built. */
+function staleDist(): boolean {
+  const built = statSync(lib).mtimeMs;
+  const src = join(root, 'src');
+  return readdirSync(src, { recursive: true, encoding: 'utf8' }).some(
+    (f) => statSync(join(src, f)).mtimeMs > built,
+  );
+}
