@@ -6,11 +6,13 @@ import { pipeline } from './pipeline.js';
 import { telemetry } from './telemetry.js';
 
 export const suites: Record<string, () => Promise<void>> = {
+  burst: () => import('./burst.js').then((m) => m.burst()),
   cache,
   csv,
   chart: () => import('./chart.js').then((m) => m.chart()),
   data,
   document,
+  fleet: () => import('./fleet.js').then((m) => m.fleet()),
   // Runs when imported: the script measures fresh processes of its own.
   fonts: () => import('../font-subset.js').then(() => {}),
   peers: () => import('./peers.js').then((m) => m.peers()),

@@ -85,6 +85,8 @@ export async function waitForBatch(
   while (pending.size > 0) {
     let running = 0;
     for (const id of [...pending]) {
+      // The state first, then the job: a job read before it completed would have no result yet.
+      const state = await queue.getJobState(id);
       const job = await queue.getJob(id);
       if (!job) {
         // Removed before it was seen to finish: its documents are unknown.
@@ -92,9 +94,24 @@ export async function waitForBatch(
         pending.delete(id);
         continue;
       }
-      const state = await job.getState();
       if (state === 'completed') {
-        documents.push(...(job.returnvalue?.documents ?? []));
+        const reported = job.returnvalue?.documents ?? [];
+        documents.push(...reported);
+        // A value the worker did not report on has no document that anyone checked.
+        const seen = new Set(reported.map((d) => JSON.stringify(d.value)));
+        for (const value of job.data.values)
+          if (!seen.has(JSON.stringify(value)))
+            documents.push({
+              value,
+              file: fileOf(spec.output, spec.param, value),
+              bytes: 0,
+              status: 'failed',
+              error: {
+                code: 'CP_ERR_INTERNAL',
+                message: `job ${id} completed without a report on this value`,
+              },
+              ms: 0,
+            });
         pending.delete(id);
       } else if (state === 'failed') {
         const reason = job.failedReason ?? 'failed';
