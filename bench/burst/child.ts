@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { storeIds } from './site.js';
 
-const [report = '', count = '0', cache = 'memory'] = process.argv.slice(2);
+const [report = '', count = '0', cache = 'memory', conc = '2'] = process.argv.slice(2);
 const lib = pathToFileURL(join(import.meta.dirname, '../../dist/index.js')).href;
 const { createEngine } = (await import(lib)) as typeof import('../../src/index.js');
 const engine = createEngine(cache === 'none' ? { cache: false } : {});
@@ -14,6 +14,7 @@ let bytes = 0;
 const t = performance.now();
 const summary = await engine.renderEach(report, {
   each: { param: 'store', values: storeIds(Number(count)) },
+  concurrency: Number(conc),
   onDocument: (doc) => {
     bytes += doc.result?.output.length ?? 0;
   },
