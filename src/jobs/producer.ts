@@ -25,6 +25,8 @@ export interface BatchSpec {
   readonly output: string;
   /** Values per job. Defaults to 10. */
   readonly slice?: number;
+  /** Keep the documents in Redis (for `GET /v1/jobs/:batch/result/:value`) instead of writing files. */
+  readonly keep?: { readonly ttlS: number; readonly maxBytes: number } | undefined;
 }
 
 /** Splits a burst into jobs of `slice` values and queues them; resolves to the batch id and job ids. */
@@ -47,6 +49,7 @@ export async function submitBatch(
         params: spec.params,
         format: spec.format,
         output: spec.output,
+        ...(spec.keep ? { keep: spec.keep } : {}),
       },
       opts: {
         jobId: `${batch}.${i / slice}`,

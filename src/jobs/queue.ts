@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ConnectionOptions, Queue } from 'bullmq';
 import { ChartpressError, problem } from '../errors.js';
@@ -30,6 +31,18 @@ export interface RenderJob {
   readonly format: 'pdf' | 'html';
   /** Where each document goes: `{<param>}` stands for its value (made a safe file name). */
   readonly output: string;
+  /** Keep each document in Redis instead of writing a file (see `resultKey`). */
+  readonly keep?: { readonly ttlS: number; readonly maxBytes: number } | undefined;
+}
+
+/** How long documents kept in Redis live, and the largest one kept, by default. */
+export const RESULT_TTL_S = 3600;
+export const RESULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/** The Redis key of a document kept for `GET /v1/jobs/:batch/result`. */
+export function resultKey(prefix: string, batch: string, value: Value): string {
+  const id = createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return `${prefix}:result:${batch}:${id}`;
 }
 
 /** A document of a slice, as the worker that rendered it reports it (a manifest entry). */

@@ -1,7 +1,9 @@
+import { createRequire } from 'node:module';
 import type { Job, Worker } from 'bullmq';
 import type { Engine } from '../engine.js';
-import { isChartpressError } from '../errors.js';
-import { fileOf, type ManifestEntry, writeDocument } from './documents.js';
+import { isChartpressError, problem } from '../errors.js';
+import type { BurstResult } from '../pipeline/render-each.js';
+import { failedEntry, fileOf, type ManifestEntry, writeDocument } from './documents.js';
 import {
   bullmq,
   checkPrefix,
@@ -12,7 +14,40 @@ import {
   QUEUE_PREFIX,
   type RenderJob,
   type RenderJobResult,
+  resultKey,
 } from './queue.js';
+
+/**
+ * Keeps a document in Redis for `GET /v1/jobs/:batch/result/:value`, for `ttlS` seconds; one
+ * larger than `maxBytes` is not kept, and its entry says so.
+ */
+async function keepDocument(
+  redis: import('ioredis').Redis,
+  prefix: string,
+  batch: string,
+  keep: { ttlS: number; maxBytes: number },
+  doc: BurstResult,
+  file: string,
+): Promise<ManifestEntry> {
+  const base = { value: doc.value, file, ms: Math.round(doc.ms) };
+  if (doc.status !== 'ok' || !doc.result) return failedEntry(base, doc.error?.[0]);
+  const { output } = doc.result;
+  const bytes =
+    typeof output === 'string'
+      ? Buffer.from(output)
+      : Buffer.from(output.buffer, output.byteOffset, output.byteLength);
+  if (bytes.length > keep.maxBytes)
+    return failedEntry(
+      base,
+      problem(
+        'CP_ERR_OUTPUT_WRITE',
+        `the document is ${bytes.length} bytes, over the ${keep.maxBytes} kept in Redis`,
+      ),
+    );
+  await redis.set(resultKey(prefix, batch, doc.value), bytes, 'EX', keep.ttlS);
+  const chartsFailed = doc.result.stats.charts.failed;
+  return { ...base, bytes: bytes.length, status: 'ok', ...(chartsFailed > 0 ? { chartsFailed } : {}) };
+}
 
 export interface RenderWorkerOptions {
   readonly redis: string;
@@ -45,6 +80,18 @@ export function startRenderWorker(
 ): Worker<RenderJob, RenderJobResult> {
   const { Worker, UnrecoverableError } = bullmq();
   const lockDuration = options.lockMs ?? DEFAULT_LOCK_MS;
+  const prefix = checkPrefix(options.prefix ?? QUEUE_PREFIX);
+  // Documents kept in Redis go through a client of their own, made on first use.
+  let client: import('ioredis').Redis | undefined;
+  const results = () => {
+    client ??= new (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis(
+      options.redis,
+      {
+        maxRetriesPerRequest: 3,
+      },
+    );
+    return client;
+  };
   const worker = new Worker<RenderJob, RenderJobResult>(
     QUEUE_NAME,
     async (job: Job<RenderJob, RenderJobResult>) => {
@@ -56,7 +103,10 @@ export function startRenderWorker(
           format: data.format,
           params: data.params,
           onDocument: async (doc) => {
-            const entry: ManifestEntry = await writeDocument(doc, fileOf(data.output, data.param, doc.value));
+            const file = fileOf(data.output, data.param, doc.value);
+            const entry: ManifestEntry = data.keep
+              ? await keepDocument(results(), prefix, data.batch, data.keep, doc, file)
+              : await writeDocument(doc, file);
             if (entry.status !== 'skipped') documents.push({ ...entry, status: entry.status });
             await job.updateProgress(documents.length);
           },
@@ -70,7 +120,7 @@ export function startRenderWorker(
     },
     {
       connection: connection(options.redis, true),
-      prefix: checkPrefix(options.prefix ?? QUEUE_PREFIX),
+      prefix,
       concurrency: options.concurrency ?? 1,
       lockDuration,
       stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
@@ -96,5 +146,8 @@ export function startRenderWorker(
   );
   // Connection trouble surfaces through the jobs; the event would only repeat it.
   worker.on('error', () => {});
+  worker.on('closed', () => {
+    client?.disconnect();
+  });
   return worker;
 }

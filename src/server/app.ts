@@ -14,7 +14,7 @@ import type { ServerConfig } from './config.js';
 import { errorBody, httpError } from './errors.js';
 import { RenderGate } from './gate.js';
 import { ChartAnswers, chartRoute, parseChartQuery } from './routes-chart.js';
-import { getJob, postJobs } from './routes-jobs.js';
+import { getJob, getResult, postJobs } from './routes-jobs.js';
 import { dataRoute, renderRoute, reportByName } from './routes-report.js';
 
 /** Routes that answer without a token and count against no rate limit. */
@@ -189,6 +189,21 @@ export async function createServer(options: ServerOptions): Promise<ChartpressSe
   };
   app.post('/v1/jobs', (request, reply) => postJobs(context, jobQueue, request, reply));
   app.get('/v1/jobs/:batch', (request) => getJob(context, jobQueue, request));
+  let results: import('ioredis').Redis | undefined;
+  const resultStore = () => {
+    if (!config.redis)
+      throw httpError('CP_ERR_QUEUE_UNAVAILABLE', 'the server has no Redis (--redis) for a job queue');
+    results ??= new (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis(
+      config.redis,
+      {
+        maxRetriesPerRequest: 2,
+      },
+    );
+    return results;
+  };
+  app.get('/v1/jobs/:batch/result/:value', (request, reply) =>
+    getResult(context, resultStore, request, reply),
+  );
   app.get('/v1/chart', (request, reply) =>
     chartRoute(context, parseChartQuery(request.query as Record<string, unknown>), request, reply),
   );
@@ -212,6 +227,7 @@ export async function createServer(options: ServerOptions): Promise<ChartpressSe
         clearTimeout(cut);
         prometheus.detach();
         await queue?.close();
+        results?.disconnect();
         if (ownEngine) await engine.close();
       }
     },

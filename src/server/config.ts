@@ -27,6 +27,10 @@ export const SERVER_LIMITS = {
   chartMaxAgeS: 86_400,
   /** Chart answers kept for repeats of a request with its data inline, in bytes. */
   answerCacheBytes: 33_554_432,
+  /** How long a document of a batch kept in Redis (`POST /v1/jobs`, `keep: redis`) lives, in s. */
+  resultTtlS: 3600,
+  /** Largest document of a batch kept in Redis, in bytes; a larger one is a failed entry. */
+  resultMaxBytes: 16_777_216,
 } as const;
 
 export type ServerLimits = { -readonly [K in keyof typeof SERVER_LIMITS]: number };

@@ -2,7 +2,13 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ChartpressError } from '../errors.js';
-import type { JobDocument, RenderJob, RenderJobResult } from '../jobs/queue.js';
+import {
+  type JobDocument,
+  QUEUE_PREFIX,
+  type RenderJob,
+  type RenderJobResult,
+  resultKey,
+} from '../jobs/queue.js';
 import { problemsFromIssues } from '../spec/issues.js';
 import type { ServerContext } from './app.js';
 import { httpError } from './errors.js';
@@ -20,8 +26,10 @@ const JobsRequest = z.strictObject({
   ]),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   format: z.enum(['pdf', 'html']).optional(),
-  /** Where each document goes, relative to the root, `{<param>}` in its name. */
-  output: z.string().min(1),
+  /** Where each document goes, relative to the root, `{<param>}` in its name; not with `keep`. */
+  output: z.string().min(1).optional(),
+  /** `redis`: the documents are kept in Redis for `GET /v1/jobs/:batch/result/:value`, not written. */
+  keep: z.literal('redis').optional(),
   slice: z.int().min(1).max(100_000).optional(),
 });
 
@@ -45,7 +53,13 @@ export async function postJobs(
   const file = await findReport(join(config.root, 'reports'), asked.report);
   if (!file) throw httpError('CP_ERR_NOT_FOUND', `no report "${asked.report}"`, { path: 'report' });
   const each = typeof asked.each === 'string' ? { param: asked.each } : asked.each;
-  if (isAbsolute(asked.output) || !asked.output.includes(`{${each.param}}`))
+  const format = asked.format ?? 'pdf';
+  if (asked.keep === 'redis' && asked.output !== undefined)
+    throw httpError('CP_ERR_INVALID_VALUE', 'a batch kept in Redis writes no files: leave out output', {
+      path: 'output',
+    });
+  const named = asked.output ?? `{${each.param}}.${format}`;
+  if (isAbsolute(named) || !named.includes(`{${each.param}}`))
     throw httpError(
       'CP_ERR_INVALID_VALUE',
       `output must be a path under the root with {${each.param}} in its name`,
@@ -53,7 +67,7 @@ export async function postJobs(
         path: 'output',
       },
     );
-  const output = resolve(config.root, asked.output);
+  const output = resolve(config.root, named);
   await ctx.roots.check(output, { path: 'output' });
   const params = Object.fromEntries(Object.entries(asked.params ?? {}).map(([k, v]) => [k, String(v)]));
   const values = await engine.eachValues(file, each, { params });
@@ -63,9 +77,12 @@ export async function postJobs(
     param: each.param,
     values,
     params,
-    format: asked.format ?? 'pdf',
+    format,
     output,
     ...(asked.slice !== undefined ? { slice: asked.slice } : {}),
+    ...(asked.keep === 'redis'
+      ? { keep: { ttlS: config.limits.resultTtlS, maxBytes: config.limits.resultMaxBytes } }
+      : {}),
   });
   reply.code(202);
   return { batch, jobs: jobs.length, documents: values.length };
@@ -99,4 +116,34 @@ export async function getJob(ctx: ServerContext, queue: () => Queue, request: Fa
     file: d.file.startsWith(`${root}/`) ? d.file.slice(root.length + 1) : d.file,
   }));
   return { batch, jobs: i, done, ...counts, ...(done ? { documents: shown } : {}) };
+}
+
+/** `GET /v1/jobs/:batch/result/:value`: a document of a batch kept in Redis, while it lives. */
+export async function getResult(
+  ctx: ServerContext,
+  redis: () => import('ioredis').Redis,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const { batch, value } = request.params as { batch: string; value: string };
+  if (!/^[0-9a-f-]{36}$/.test(batch))
+    throw httpError('CP_ERR_NOT_FOUND', `no batch "${batch}"`, { path: 'batch' });
+  const key = (v: unknown) => resultKey(ctx.config.queuePrefix ?? QUEUE_PREFIX, batch, v as string);
+  // The value as text, or as the number it reads as (a numeric column's values).
+  const tries: unknown[] = [value, ...(/^-?\d+(\.\d+)?$/.test(value) ? [Number(value)] : [])];
+  for (const v of tries) {
+    const bytes = await redis().getBuffer(key(v));
+    if (bytes) {
+      const pdf = bytes.subarray(0, 5).toString('latin1') === '%PDF-';
+      reply.type(pdf ? 'application/pdf' : 'text/html; charset=utf-8');
+      return reply.send(bytes);
+    }
+  }
+  throw httpError(
+    'CP_ERR_NOT_FOUND',
+    `no document for ${JSON.stringify(value)} in batch ${batch} (kept for a limited time)`,
+    {
+      path: 'value',
+    },
+  );
 }

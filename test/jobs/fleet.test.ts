@@ -191,6 +191,31 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
     expect(status.documents?.map((d) => d.file).sort()).toEqual(stores.map((s) => `api/${s}.html`));
     expect(readdirSync(join(tmp.dir, 'api'))).toHaveLength(50);
     expect((await server.call(`/v1/jobs/${randomUUID()}`)).status).toBe(404);
+
+    // Kept in Redis instead: no file, each document fetched by its value while it lives.
+    const kept = await server.call('/v1/jobs', {
+      json: {
+        report: 'stores',
+        each: { param: 'store', from: 'stores', field: 'id' },
+        format: 'html',
+        keep: 'redis',
+        slice: 25,
+      },
+    });
+    expect(kept.status).toBe(202);
+    const keptBatch = ((await kept.json()) as { batch: string }).batch;
+    let keptDone = false;
+    for (let i = 0; i < 240 && !keptDone; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      keptDone = ((await (await server.call(`/v1/jobs/${keptBatch}`)).json()) as { done: boolean }).done;
+    }
+    const result = await server.call(`/v1/jobs/${keptBatch}/result/S07`);
+    expect(result.status).toBe(200);
+    expect(result.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const strip = (html: string) => html.replace(/data-status="\w+"/g, '');
+    expect(strip(await result.text())).toBe(strip(readFileSync(join(tmp.dir, 'api/S07.html'), 'utf8')));
+    expect((await server.call(`/v1/jobs/${keptBatch}/result/S99`)).status).toBe(404);
+    expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.html'))).toEqual([]);
   }, 120_000);
 
   it('a poison job fails alone, at once, and `chartpress jobs` lists it', async () => {
