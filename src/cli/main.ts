@@ -102,7 +102,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .description('render jobs from the Redis queue (render --each --queue) until SIGTERM')
     .requiredOption('--redis <url>', 'the queue and chart cache, e.g. redis://127.0.0.1:6379')
     .option('--concurrency <n>', 'jobs at once (default: 1; each renders two documents at a time)')
-    .option('--root <dir>', 'read report and data files only under this folder')
+    .option('--root <dir>', 'read report and data files, and write documents, only under this folder')
     .option(
       '--lock-ms <n>',
       'a job held this long without word from its worker goes to another (default: 30000)',

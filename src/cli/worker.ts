@@ -37,6 +37,7 @@ export async function workerCommand(flags: WorkerFlags, io: Io): Promise<number>
     const worker = startRenderWorker(engine, {
       redis: flags.redis,
       ...(flags.queuePrefix ? { prefix: flags.queuePrefix } : {}),
+      ...(flags.root ? { root: resolve(flags.root) } : {}),
       ...(concurrency ? { concurrency } : {}),
       ...(lockMs ? { lockMs } : {}),
       onJob: (j) =>

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Job, Worker } from 'bullmq';
+import { FileRoots } from '../data/sources/roots.js';
 import type { Engine } from '../engine.js';
-import { isChartpressError, problem } from '../errors.js';
+import { isChartpressError, type Problem, problem } from '../errors.js';
 import type { BurstResult } from '../pipeline/render-each.js';
 import { failedEntry, fileOf, type ManifestEntry, writeDocument } from './documents.js';
 import {
@@ -53,6 +54,11 @@ export interface RenderWorkerOptions {
   readonly redis: string;
   /** The queue's key prefix. Defaults to `chartpress`. */
   readonly prefix?: string;
+  /**
+   * The folder a job's documents must be written under (and, through the engine's
+   * `files.roots`, its report and data read from): a job naming a file elsewhere writes nothing.
+   */
+  readonly root?: string;
   /** Jobs (slices) at once. Defaults to 1: a slice already renders its documents two at a time. */
   readonly concurrency?: number;
   /** How long a job's lock lasts without renewal: a worker that dies loses its jobs after this. */
@@ -81,6 +87,17 @@ export function startRenderWorker(
   const { Worker, UnrecoverableError } = bullmq();
   const lockDuration = options.lockMs ?? DEFAULT_LOCK_MS;
   const prefix = checkPrefix(options.prefix ?? QUEUE_PREFIX);
+  const roots = options.root === undefined ? undefined : new FileRoots([options.root]);
+  /** The problem with writing `file`, when it is not under the root. */
+  const outside = async (file: string): Promise<Problem | undefined> => {
+    try {
+      await roots?.check(file, { path: 'output' });
+      return undefined;
+    } catch (e) {
+      if (isChartpressError(e)) return e.problems[0];
+      throw e;
+    }
+  };
   // Documents kept in Redis go through a client of their own, made on first use.
   let client: import('ioredis').Redis | undefined;
   const results = () => {
@@ -104,9 +121,12 @@ export function startRenderWorker(
           params: data.params,
           onDocument: async (doc) => {
             const file = fileOf(data.output, data.param, doc.value);
-            const entry: ManifestEntry = data.keep
-              ? await keepDocument(results(), prefix, data.batch, data.keep, doc, file)
-              : await writeDocument(doc, file);
+            const denied = data.keep ? undefined : await outside(file);
+            const entry: ManifestEntry = denied
+              ? failedEntry({ value: doc.value, file, ms: Math.round(doc.ms) }, denied)
+              : data.keep
+                ? await keepDocument(results(), prefix, data.batch, data.keep, doc, file)
+                : await writeDocument(doc, file);
             if (entry.status !== 'skipped') documents.push({ ...entry, status: entry.status });
             await job.updateProgress(documents.length);
           },

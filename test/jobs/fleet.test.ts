@@ -257,6 +257,26 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
     const listed = await cli('jobs', '--redis', REDIS_URL, '--queue-prefix', prefix);
     expect(listed.code).toBe(0);
     expect(listed.stdout.join('\n')).toMatch(/^failed \S+ \(batch \S+; store: "S01"\): CP_ERR_PATH_DENIED/m);
+    // A job may not write outside the worker's root either: each document is a failed entry.
+    const away = join(elsewhere.dir, 'away');
+    const outside = await cli(
+      'render',
+      report,
+      '--each',
+      'store=stores.id',
+      '-o',
+      `${away}/{store}.html`,
+      '--queue',
+      REDIS_URL,
+      '--queue-prefix',
+      prefix,
+      '--quiet',
+      '--slice',
+      '50',
+    );
+    expect(outside.code).toBe(1);
+    expect(outside.stderr.filter((l) => l.startsWith('CP_ERR_PATH_DENIED'))).toHaveLength(50);
+    expect(readdirSync(away)).toEqual(['manifest.json']);
     const again = await cli('jobs', '--redis', REDIS_URL, '--queue-prefix', prefix, '--retry');
     expect(again.stdout.join('\n')).toMatch(/1 failed jobs queued again/);
   }, 120_000);
