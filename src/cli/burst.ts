@@ -134,8 +134,10 @@ export async function burstCommand(
     format,
     params: parseParams(flags.param),
     onDocument,
+    onValues: (values) => {
+      total = values.length;
+    },
     skip: async (value) => {
-      total++;
       if (!flags.resume) return false;
       const file = fileOf(flags.output, each.param, value);
       const before = earlier.get(file);

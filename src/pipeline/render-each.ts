@@ -39,6 +39,8 @@ export interface RenderEachOptions {
   readonly onDocument?: (doc: BurstResult) => void | Promise<void>;
   /** Told of each distinct warning of the batch's scans. */
   readonly onWarning?: (warning: Warning) => void;
+  /** Told of the values once they are known, before the first document (a progress bar's total). */
+  readonly onValues?: (values: readonly Value[]) => void;
 }
 
 export interface BurstSummary {
@@ -79,6 +81,7 @@ export async function renderEach(
   const each: EachOptions = typeof options.each === 'string' ? { param: options.each } : options.each;
   const concurrency = concurrencyOf(options.concurrency);
   const values = await burstValues(base, each);
+  options.onValues?.(values);
   const planned = planDocuments(base, options.params ?? {}, each.param, values);
   const seen = new Set<string>();
   const warn = options.onWarning
