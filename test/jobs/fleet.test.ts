@@ -277,6 +277,24 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
     expect(outside.code).toBe(1);
     expect(outside.stderr.filter((l) => l.startsWith('CP_ERR_PATH_DENIED'))).toHaveLength(50);
     expect(readdirSync(away)).toEqual(['manifest.json']);
+    // --detach: the batch id at once, the work left to the workers.
+    const detached = await cli(
+      'render',
+      report,
+      '--each',
+      'store=stores.id',
+      '-o',
+      `${join(tmp.dir, 'detached')}/{store}.html`,
+      '--queue',
+      REDIS_URL,
+      '--queue-prefix',
+      prefix,
+      '--slice',
+      '10',
+      '--detach',
+    );
+    expect(detached.code).toBe(0);
+    expect(detached.stdout[0]).toMatch(/^[0-9a-f-]{36}: 50 documents in 5 jobs$/);
     const again = await cli('jobs', '--redis', REDIS_URL, '--queue-prefix', prefix, '--retry');
     expect(again.stdout.join('\n')).toMatch(/1 failed jobs queued again/);
   }, 120_000);
