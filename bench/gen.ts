@@ -13,8 +13,6 @@ export async function salesCsv(rows: number): Promise<string> {
   mkdirSync(BENCH_DIR, { recursive: true });
   const path = join(BENCH_DIR, `sales-${rows}.csv`);
   if (existsSync(path) && statSync(path).size > 0) return path;
-  const tmp = `${path}.tmp`;
-  const out = createWriteStream(tmp);
   const regions = ['EMEA', 'Americas', 'APAC', 'LATAM'];
   const products = ['Ledger Pro', 'Ledger Cloud', 'Forecast', 'Audit Kit', 'Payroll', 'Tax'];
   const channels = ['Direct', 'Partner', 'Online'];
@@ -24,13 +22,31 @@ export async function salesCsv(rows: number): Promise<string> {
     return seed / 4294967296;
   };
   const start = Date.UTC(2022, 0, 1);
-  out.write('date,region,product,channel,units,revenue,cost\n');
-  let chunk = '';
-  for (let i = 0; i < rows; i++) {
+  await writeCsv(path, 'date,region,product,channel,units,revenue,cost', rows, (i) => {
     const t = new Date(start + Math.floor((i / rows) * 3 * 365 * 86_400_000)).toISOString().slice(0, 19);
     const units = 1 + Math.floor(rand() * 20);
     const revenue = (units * (50 + rand() * 950)).toFixed(2);
-    chunk += `${t}Z,${regions[i % 4]},${products[Math.floor(rand() * 6)]},${channels[i % 3]},${units},${revenue},${(Number(revenue) * 0.4).toFixed(2)}\n`;
+    return `${t}Z,${regions[i % 4]},${products[Math.floor(rand() * 6)]},${channels[i % 3]},${units},${revenue},${(Number(revenue) * 0.4).toFixed(2)}`;
+  });
+  return path;
+}
+
+/**
+ * Writes a CSV of `rows` lines made by `line(i)` under `header`, in 1 MiB chunks, to a temporary
+ * file renamed into place: a run cut short leaves no half file to be reused.
+ */
+export async function writeCsv(
+  path: string,
+  header: string,
+  rows: number,
+  line: (i: number) => string,
+): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const out = createWriteStream(tmp);
+  out.write(`${header}\n`);
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    chunk += `${line(i)}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk = '';
@@ -39,7 +55,6 @@ export async function salesCsv(rows: number): Promise<string> {
   out.write(chunk);
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   renameSync(tmp, path);
-  return path;
 }
 
 /** The rows of `salesCsv(rows)` in a SQLite table `sales`, made once and reused. */

@@ -4,7 +4,8 @@
  * reads the same bytes), a stores CSV, and a report with a `store` param whose four charts each
  * read the sales filtered to that store, so that a burst splits all four from one scan.
  */
-import { createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { writeCsv } from './gen.js';
 
 const REGIONS = ['North', 'South', 'East', 'West', 'Central'];
 const PRODUCTS = ['Espresso', 'Filter', 'Cold Brew', 'Tea', 'Pastry', 'Sandwich', 'Juice', 'Beans'];
@@ -21,7 +22,7 @@ export function writeStores(path: string, ids: readonly string[]): void {
 }
 
 /** `rows` sales of the stores `ids`, written to a temporary file and renamed into place. */
-export async function writeSales(path: string, rows: number, ids: readonly string[]): Promise<void> {
+export function writeSales(path: string, rows: number, ids: readonly string[]): Promise<void> {
   let seed = 7;
   const rand = () => {
     seed = (seed * 1664525 + 1013904223) % 4294967296;
@@ -29,24 +30,13 @@ export async function writeSales(path: string, rows: number, ids: readonly strin
   };
   const start = Date.UTC(2024, 0, 1);
   const days = 731;
-  const tmp = `${path}.tmp`;
-  const out = createWriteStream(tmp);
-  out.write('date,store,region,product,units,amount\n');
-  let chunk = '';
-  for (let i = 0; i < rows; i++) {
+  return writeCsv(path, 'date,store,region,product,units,amount', rows, (i) => {
     // Days in order, as a sales export would be; stores, regions and products at random.
     const day = new Date(start + Math.floor((i / rows) * days) * 86_400_000).toISOString().slice(0, 10);
     const units = 1 + Math.floor(rand() * 5);
     const amount = (units * (2 + rand() * 18)).toFixed(2);
-    chunk += `${day},${ids[Math.floor(rand() * ids.length)]},${REGIONS[Math.floor(rand() * REGIONS.length)]},${PRODUCTS[Math.floor(rand() * PRODUCTS.length)]},${units},${amount}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-      chunk = '';
-    }
-  }
-  out.write(chunk);
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  renameSync(tmp, path);
+    return `${day},${ids[Math.floor(rand() * ids.length)]},${REGIONS[Math.floor(rand() * REGIONS.length)]},${PRODUCTS[Math.floor(rand() * PRODUCTS.length)]},${units},${amount}`;
+  });
 }
 
 /**
