@@ -131,9 +131,13 @@ export async function createServer(options: ServerOptions): Promise<ChartpressSe
     max: config.limits.rateLimit,
     timeWindow: config.limits.rateWindowMs,
     allowList: (request: FastifyRequest) => OPEN.has(routeOf(request)),
+    // A client is its token when tokens are asked for (a request gets here only with a valid one);
+    // otherwise its address: a header anyone can vary is no key.
     keyGenerator: (request: FastifyRequest) => {
       const header = request.headers.authorization;
-      return header ? `token:${createHash('sha256').update(header).digest('hex')}` : `ip:${request.ip}`;
+      return tokens.length > 0 && header
+        ? `token:${createHash('sha256').update(header).digest('hex')}`
+        : `ip:${request.ip}`;
     },
     errorResponseBuilder: (_request: FastifyRequest, context: { after: string; ttl: number }) =>
       httpError(

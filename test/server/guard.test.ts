@@ -161,6 +161,11 @@ describe('chartpress serve: limits', () => {
     const e = await errorOf(over);
     expect([e.status, e.code]).toEqual([429, 'CP_ERR_RATE_LIMITED']);
     for (let i = 0; i < 5; i++) expect((await limited.call('/healthz')).status).toBe(200);
+    // Without tokens, a made-up Authorization header is no way around the limit.
+    const forged = await limited.call('/v1/schema', {
+      headers: { authorization: `Bearer ${Math.random()}` },
+    });
+    expect(forged.status).toBe(429);
   });
 });
 
