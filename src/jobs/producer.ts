@@ -14,19 +14,10 @@ import {
   type RenderJobResult,
 } from './queue.js';
 
-export interface BatchSpec {
-  /** The report file, as every worker reaches it. */
-  readonly report: string;
-  readonly param: string;
-  readonly values: readonly Value[];
-  readonly params: Readonly<Record<string, string>>;
-  readonly format: 'pdf' | 'html';
-  /** The output name, `{<param>}` in it, in a folder every worker writes to. */
-  readonly output: string;
+/** A burst for the queue: what each of its jobs renders, and how many values a job takes. */
+export interface BatchSpec extends Omit<RenderJob, 'batch'> {
   /** Values per job. Defaults to 10. */
   readonly slice?: number;
-  /** Keep the documents in Redis (for `GET /v1/jobs/:batch/result/:value`) instead of writing files. */
-  readonly keep?: { readonly ttlS: number; readonly maxBytes: number } | undefined;
 }
 
 /** Splits a burst into jobs of `slice` values and queues them; resolves to the batch id and job ids. */
@@ -35,22 +26,13 @@ export async function submitBatch(
   spec: BatchSpec,
 ): Promise<{ batch: string; jobs: string[] }> {
   const batch = randomUUID();
-  const slice = spec.slice ?? DEFAULT_SLICE;
+  const { slice = DEFAULT_SLICE, ...job } = spec;
   const jobs: { name: string; data: RenderJob; opts: { jobId: string } & Record<string, unknown> }[] = [];
   for (let i = 0; i < spec.values.length; i += slice) {
     const values = spec.values.slice(i, i + slice);
     jobs.push({
       name: 'burst',
-      data: {
-        batch,
-        report: spec.report,
-        param: spec.param,
-        values,
-        params: spec.params,
-        format: spec.format,
-        output: spec.output,
-        ...(spec.keep ? { keep: spec.keep } : {}),
-      },
+      data: { ...job, batch, values },
       opts: {
         jobId: `${batch}.${i / slice}`,
         attempts: JOB_ATTEMPTS,

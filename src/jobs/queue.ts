@@ -35,10 +35,6 @@ export interface RenderJob {
   readonly keep?: { readonly ttlS: number; readonly maxBytes: number } | undefined;
 }
 
-/** How long documents kept in Redis live, and the largest one kept, by default. */
-export const RESULT_TTL_S = 3600;
-export const RESULT_MAX_BYTES = 16 * 1024 * 1024;
-
 /** The Redis key of a document kept for `GET /v1/jobs/:batch/result`. */
 export function resultKey(prefix: string, batch: string, value: Value): string {
   const id = createHash('sha256').update(JSON.stringify(value)).digest('hex');

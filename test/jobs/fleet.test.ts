@@ -8,7 +8,7 @@ import { renderQueue } from '../../src/jobs/queue.js';
 import { REDIS_URL, redisTestsRun } from '../cache/redis-helpers.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { startServer } from '../server/helpers.js';
+import { type Running, startServer } from '../server/helpers.js';
 
 const run = await redisTestsRun();
 const tsx = createRequire(import.meta.url).resolve('tsx');
@@ -91,6 +91,22 @@ async function worker(): Promise<{ child: ChildProcess; jobs: () => number }> {
     child.once('exit', () => reject(new Error(`worker exited:\n${err}`)));
   });
   return { child, jobs: () => (err.match(/^job \S+: \d+ documents$/gm) ?? []).length };
+}
+
+interface BatchStatus {
+  done: boolean;
+  completed: number;
+  documents?: { file: string; status: string }[];
+}
+
+/** `GET /v1/jobs/:batch` until the batch is done (or a minute has passed). */
+async function batchDone(server: Running, batch: string): Promise<BatchStatus> {
+  let status: BatchStatus = { done: false, completed: 0 };
+  for (let i = 0; i < 240 && !status.done; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    status = (await (await server.call(`/v1/jobs/${batch}`)).json()) as BatchStatus;
+  }
+  return status;
 }
 
 interface Manifest {
@@ -179,14 +195,7 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
       documents: number;
     };
     expect([jobs, documents]).toEqual([2, 50]);
-    let status: { done: boolean; completed: number; documents?: { file: string; status: string }[] } = {
-      done: false,
-      completed: 0,
-    };
-    for (let i = 0; i < 240 && !status.done; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      status = (await (await server.call(`/v1/jobs/${batch}`)).json()) as typeof status;
-    }
+    const status = await batchDone(server, batch);
     expect(status).toMatchObject({ done: true, completed: 2 });
     expect(status.documents?.map((d) => d.file).sort()).toEqual(stores.map((s) => `api/${s}.html`));
     expect(readdirSync(join(tmp.dir, 'api'))).toHaveLength(50);
@@ -204,11 +213,7 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
     });
     expect(kept.status).toBe(202);
     const keptBatch = ((await kept.json()) as { batch: string }).batch;
-    let keptDone = false;
-    for (let i = 0; i < 240 && !keptDone; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      keptDone = ((await (await server.call(`/v1/jobs/${keptBatch}`)).json()) as { done: boolean }).done;
-    }
+    expect((await batchDone(server, keptBatch)).done).toBe(true);
     const result = await server.call(`/v1/jobs/${keptBatch}/result/S07`);
     expect(result.status).toBe(200);
     expect(result.headers.get('content-type')).toBe('text/html; charset=utf-8');
