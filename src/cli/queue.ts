@@ -5,7 +5,7 @@ import { submitBatch, waitForBatch } from '../jobs/producer.js';
 import { queueUnavailable, renderQueue } from '../jobs/queue.js';
 import type { EachOptions } from '../pipeline/burst.js';
 import { ExitCode, humanBytes, type Io, parseParams, progressBar } from './output.js';
-import { writeOutput } from './write.js';
+import { removeOrphanTemps, writeOutput } from './write.js';
 
 export interface QueueFlags {
   readonly output: string;
@@ -66,6 +66,8 @@ export async function queueCommand(
       progress.update(done, values.length),
     );
     progress.end();
+    // Every job is over: a temporary file beside a document is a killed worker's, never finished.
+    await removeOrphanTemps(documents.map((d) => d.file));
     const manifestFile = join(dirname(output), 'manifest.json');
     await writeOutput(
       manifestFile,

@@ -1,5 +1,5 @@
 import { close, closeSync, constants, fsync, fsyncSync, openSync, unlinkSync, write } from 'node:fs';
-import { chmod, mkdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ChartpressError, problem } from '../errors.js';
@@ -9,6 +9,34 @@ import { ChartpressError, problem } from '../errors.js';
  * (`.<name>.<pid>.<random>.tmp`), flushed to disk, then renamed over the target. A failure or a
  * signal leaves the target as it was (or complete and new) and no temporary file behind.
  */
+
+/**
+ * Removes the temporary files that writers of `targets` left when they were killed (`kill -9`
+ * leaves no chance to clean up): `.<name>.<pid>.<random>.tmp` beside each target. Only for targets
+ * nobody writes any more (a finished batch); returns how many were removed.
+ */
+export async function removeOrphanTemps(targets: readonly string[]): Promise<number> {
+  const byDir = new Map<string, Set<string>>();
+  for (const t of targets) {
+    const dir = dirname(resolve(t));
+    const names = byDir.get(dir) ?? new Set<string>();
+    byDir.set(dir, names);
+    names.add(basename(t));
+  }
+  let removed = 0;
+  for (const [dir, names] of byDir) {
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const m = /^\.(.+)\.\d+\.[a-z0-9]+\.tmp$/.exec(entry);
+      if (!m?.[1] || !names.has(m[1])) continue;
+      await unlink(join(dir, entry)).then(
+        () => removed++,
+        () => {},
+      );
+    }
+  }
+  return removed;
+}
 
 /** Temporary files being written now, removed by `removeTempFiles()` when the process is stopped. */
 const inFlight = new Set<string>();
