@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { removeOrphanTemps } from '../cli/write.js';
 import { ChartpressError } from '../errors.js';
 import {
   type JobDocument,
@@ -110,6 +111,8 @@ export async function getJob(ctx: ServerContext, queue: () => Queue, request: Fa
   }
   if (i === 0) throw httpError('CP_ERR_NOT_FOUND', `no batch "${batch}"`, { path: 'batch' });
   const done = counts.completed + counts.failed === i;
+  // Every job is over: a temporary file beside a document is a killed worker's, never finished.
+  if (done) await removeOrphanTemps(documents.map((d) => d.file));
   const root = ctx.config.root;
   const shown = documents.map((d) => ({
     ...d,

@@ -195,6 +195,8 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
       documents: number;
     };
     expect([jobs, documents]).toEqual([2, 50]);
+    // What a worker killed mid-write would leave: gone once the batch is seen done.
+    tmp.write('api/.S01.html.4242.k3j2h1g0.tmp', 'half a document');
     const status = await batchDone(server, batch);
     expect(status).toMatchObject({ done: true, completed: 2 });
     expect(status.documents?.map((d) => d.file).sort()).toEqual(stores.map((s) => `api/${s}.html`));
