@@ -5,10 +5,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { storeIds } from './site.js';
 
-const [report = '', count = '0', cache = 'memory', conc = '2'] = process.argv.slice(2);
+// `child.ts <report> <documents> [memory|none] [documents at once] [render threads]`
+const [report = '', count = '0', cache = 'memory', conc = '2', threads] = process.argv.slice(2);
 const lib = pathToFileURL(join(import.meta.dirname, '../../dist/index.js')).href;
 const { createEngine } = (await import(lib)) as typeof import('../../src/index.js');
-const engine = createEngine(cache === 'none' ? { cache: false } : {});
+const engine = createEngine({
+  ...(cache === 'none' ? { cache: false } : {}),
+  ...(threads ? { pool: { threads: Number(threads) } } : {}),
+});
 await engine.warmup();
 let bytes = 0;
 const t = performance.now();
