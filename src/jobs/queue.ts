@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { ConnectionOptions, Queue } from 'bullmq';
 import { ChartpressError, problem } from '../errors.js';
 import type { Value } from '../frame.js';
+import type { ManifestEntry } from './documents.js';
 
 /** The BullMQ queue of render jobs, under the key prefix `chartpress` (or `--queue-prefix`). */
 export const QUEUE_NAME = 'render';
@@ -41,16 +42,8 @@ export function resultKey(prefix: string, batch: string, value: Value): string {
   return `${prefix}:result:${batch}:${id}`;
 }
 
-/** A document of a slice, as the worker that rendered it reports it (a manifest entry). */
-export interface JobDocument {
-  readonly value: Value;
-  readonly file: string;
-  readonly bytes: number;
-  readonly status: 'ok' | 'failed';
-  readonly error?: { readonly code: string; readonly message: string };
-  readonly chartsFailed?: number;
-  readonly ms: number;
-}
+/** A document of a slice, as the worker that rendered it reports it: its manifest entry. */
+export type JobDocument = ManifestEntry & { readonly status: 'ok' | 'failed' };
 
 export interface RenderJobResult {
   readonly documents: readonly JobDocument[];

@@ -171,23 +171,14 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
       redis: REDIS_URL,
       config: `${tmp.dir}/server.yaml`,
     });
-    const bad = await server.call('/v1/jobs', {
-      json: {
-        report: 'stores',
-        each: { param: 'store', from: 'stores', field: 'id' },
-        output: '../{store}.pdf',
-      },
-    });
+    /** A burst of the stores report, with `fields` added to the request. */
+    const postBurst = (fields: Record<string, unknown>) =>
+      server.call('/v1/jobs', {
+        json: { report: 'stores', each: { param: 'store', from: 'stores', field: 'id' }, ...fields },
+      });
+    const bad = await postBurst({ output: '../{store}.pdf' });
     expect(bad.status).toBe(400);
-    const posted = await server.call('/v1/jobs', {
-      json: {
-        report: 'stores',
-        each: { param: 'store', from: 'stores', field: 'id' },
-        output: 'api/{store}.html',
-        format: 'html',
-        slice: 25,
-      },
-    });
+    const posted = await postBurst({ output: 'api/{store}.html', format: 'html', slice: 25 });
     expect(posted.status).toBe(202);
     const { batch, jobs, documents } = (await posted.json()) as {
       batch: string;
@@ -204,15 +195,7 @@ describe.skipIf(!run)('the job queue: chartpress worker and render --each --queu
     expect((await server.call(`/v1/jobs/${randomUUID()}`)).status).toBe(404);
 
     // Kept in Redis instead: no file, each document fetched by its value while it lives.
-    const kept = await server.call('/v1/jobs', {
-      json: {
-        report: 'stores',
-        each: { param: 'store', from: 'stores', field: 'id' },
-        format: 'html',
-        keep: 'redis',
-        slice: 25,
-      },
-    });
+    const kept = await postBurst({ format: 'html', keep: 'redis', slice: 25 });
     expect(kept.status).toBe(202);
     const keptBatch = ((await kept.json()) as { batch: string }).batch;
     expect((await batchDone(server, keptBatch)).done).toBe(true);
