@@ -38,6 +38,7 @@ await build({
     index: 'src/index.ts',
     'cli/main': 'src/cli/launch.ts',
     'pool/worker': 'src/pool/worker.ts',
+    'data/csv-thread': 'src/data/sources/csv-thread.ts',
   },
   outdir,
   bundle: true,

@@ -99,6 +99,36 @@ describe('the bundle (npm run build)', () => {
     expect(pool).toBe(8);
   });
 
+  it('reads a large CSV on a thread started from the CLI and from the library', async () => {
+    // Past THREAD_MIN_BYTES (16 MiB): 1.8M rows of 10 bytes.
+    const rows = 1_800_000;
+    const body = Array.from({ length: rows }, (_, i) => `${String(i % 1000).padStart(6, '0')},g${i % 3}\n`);
+    writeFileSync(join(tmp.dir, 'big.csv'), `n,g\n${body.join('')}`);
+    writeFileSync(
+      join(tmp.dir, 'big.yaml'),
+      'title: Big\ndatasets:\n  big: { source: csv, path: big.csv, columns: { n: number } }\nbody:\n  - table: { data: { from: big, groupBy: [g], aggregate: { n: { op: sum, field: n }, rows: { op: count } } } }\n',
+    );
+    const answer = (tables: Record<string, { g: string; n: number; rows: number }[]>) =>
+      Object.values(tables)[0] ?? [];
+    const cli = await bundled(['data', 'big.yaml']);
+    const index = pathToFileURL(join(out, 'index.js')).href;
+    const code = `import(${JSON.stringify(index)}).then(async ({ createEngine }) => {
+      const engine = createEngine({ cache: false });
+      console.log(JSON.stringify(await engine.data('big.yaml')));
+      await engine.close();
+    })`;
+    const lib = await run(process.execPath, ['-e', code], { cwd: tmp.dir });
+    for (const { stdout } of [cli, lib]) {
+      const got = answer(JSON.parse(stdout));
+      expect(got.map((r) => [r.g, r.rows])).toEqual([
+        ['g0', rows / 3],
+        ['g1', rows / 3],
+        ['g2', rows / 3],
+      ]);
+      expect(got.reduce((s, r) => s + r.n, 0)).toBe(rows * 499.5);
+    }
+  });
+
   it('renders the example to HTML with its font subset, and says nothing on stderr', async () => {
     const report = join(root, 'examples/sales/report.yaml');
     const { stderr } = await bundled(['render', report, '-o', 'sales.html', '--no-cache']);

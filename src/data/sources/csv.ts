@@ -1,7 +1,9 @@
+import { stat } from 'node:fs/promises';
 import type { Row } from '../../frame.js';
 import { batchRows, type ColumnBatch } from '../batch.js';
 import type { InvalidCells } from '../invalid.js';
 import type { DeclaredColumns } from './cells.js';
+import { readCsvOnThread, THREAD_MIN_BYTES } from './csv-parallel.js';
 import { CsvReader } from './csv-read.js';
 import { DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, openFile, readError } from './file.js';
 import { BATCH_SIZE, fromBatches, type RowSource } from './rows.js';
@@ -14,6 +16,11 @@ export interface CsvOptions extends FileSourceOptions {
   readonly columns?: DeclaredColumns | undefined;
   /** Counts the cells of declared date columns that are not dates. */
   readonly invalid?: InvalidCells | undefined;
+  /**
+   * Whether the file is split into columns on a thread of its own (see `readCsvOnThread`):
+   * always, never, or by default for files of `THREAD_MIN_BYTES` and more.
+   */
+  readonly thread?: boolean | undefined;
 }
 
 /** Default size limit of a CSV file: 1 GiB. */
@@ -38,6 +45,10 @@ export function csvSource(opts: CsvOptions): RowSource {
 }
 
 async function* readCsv(opts: CsvOptions): AsyncGenerator<ColumnBatch> {
+  if (opts.thread ?? (await sizeOf(opts.path)) >= THREAD_MIN_BYTES) {
+    yield* readCsvOnThread(opts, READ_SIZE);
+    return;
+  }
   const reader = new CsvReader(opts);
   const input = await openFile(opts, READ_SIZE);
   try {
@@ -51,6 +62,15 @@ async function* readCsv(opts: CsvOptions): AsyncGenerator<ColumnBatch> {
     throw readError(opts, e);
   } finally {
     input.destroy();
+  }
+}
+
+/** The size of the file, or 0 when it cannot be known (reading it then says why). */
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
   }
 }
 
