@@ -2,18 +2,31 @@ import type { Problem } from '../../errors.js';
 import type { Value } from '../../frame.js';
 import type { ColumnBatch } from '../batch.js';
 import type { DeclaredColumns } from './cells.js';
+import type { CsvPart } from './csv-read.js';
 import type { FileWhere } from './file.js';
 
-/** What the CSV reader's thread is started with: the options of `CsvOptions` that are data. */
+/** What a CSV reader thread is started with: the options of `CsvOptions` that are data. */
 export interface ThreadOptions {
   readonly path: string;
   readonly delimiter?: string | undefined;
   readonly columns?: DeclaredColumns | undefined;
   readonly maxBytes?: number | undefined;
   readonly where: FileWhere;
+  /** Bytes read at a time. */
   readonly readSize: number;
-  /** Whether to post the file's SHA-256 once it has been read whole. */
-  readonly wantsSha256: boolean;
+  /** The header's names and the file's line ends, as read before the threads start. */
+  readonly part: CsvPart;
+}
+
+/**
+ * A part of the file to read: bytes `[start, end)`, or to the end of the file when `end` is
+ * null. The first part (`start` 0) holds the header. The bytes of a part with an end are meant
+ * to end at the end of a record; when they do not, the thread reads on to the end of the file.
+ */
+export interface Segment {
+  readonly segment: number;
+  readonly start: number;
+  readonly end: number | null;
 }
 
 /** The misses of one declared date column, as `InvalidCells` counts them. */
@@ -24,9 +37,14 @@ export interface ThreadMisses {
   readonly first: Value;
 }
 
-/** What the thread posts. */
+/** What a thread posts, for the segment it names. */
 export type ThreadMessage =
-  | { readonly type: 'batch'; readonly batch: ColumnBatch }
-  | { readonly type: 'sha256'; readonly sha256: string }
-  | { readonly type: 'done'; readonly misses: readonly ThreadMisses[] }
-  | { readonly type: 'error'; readonly problems: readonly Problem[] };
+  | { readonly type: 'batch'; readonly segment: number; readonly batch: ColumnBatch }
+  | {
+      readonly type: 'end';
+      readonly segment: number;
+      readonly misses: readonly ThreadMisses[];
+      /** The segment's bytes did not end at a record's end: the thread read on to the end of the file. */
+      readonly rest: boolean;
+    }
+  | { readonly type: 'error'; readonly segment: number; readonly problems: readonly Problem[] };

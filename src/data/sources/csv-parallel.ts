@@ -1,25 +1,42 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import type { CsvOptions } from './csv.js';
-import type { ThreadMessage, ThreadOptions } from './csv-messages.js';
-import { readError } from './file.js';
+import type { Segment, ThreadMessage, ThreadOptions } from './csv-messages.js';
+import { type CsvPart, CsvReader } from './csv-read.js';
+import { EOL_CRLF, EOL_LF } from './csv-scan.js';
+import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
 
 /**
- * A large CSV file is read on a thread of its own: the thread splits the bytes into records and
- * cells and builds the typed columns, while this thread runs the queries over the batches it has
- * already posted. The two halves of a scan then take about as long as the longer one instead of
- * their sum. The batches, the errors and the warnings are those of reading on this thread.
+ * A large CSV file is read by two threads: the file is cut into segments at line ends, each
+ * thread splits a segment into records and cells and builds its typed columns, and this thread
+ * runs the queries over the batches in file order while the next segments are read. A cut is
+ * only a guess at a record's end (a line break may sit inside a quoted field): the thread that
+ * reads the segment before a cut knows, and when its bytes do not end at a record's end it
+ * reads on to the end of the file, and what was read after the cut is dropped. The batches,
+ * warnings and errors are those of reading the file on one thread: an error found by a thread
+ * is found again by reading the file here, so that its message and line are the same.
  */
 
-/** Files from this size (16 MiB) are read on a thread; smaller ones read faster here. */
+/** Files from this size (16 MiB) are read on threads. */
 export const THREAD_MIN_BYTES = 16 * 1024 * 1024;
 
-/** Batches the thread may read ahead of the queries: 8 (about 64k rows). */
-const AHEAD = 8;
+/** Bytes of a segment: 4 MiB. */
+export const SEGMENT_BYTES = 4 * 1024 * 1024;
 
-/** The thread's module: beside the bundle's entry or one folder up, or the TypeScript source. */
+/** Reader threads. */
+const THREADS = 2;
+
+/** Segments read ahead of the one the queries are taking, at most (so memory stays bounded). */
+const AHEAD = 3;
+
+/** Bytes looked through after a cut for a line end. */
+const CUT_WINDOW = 64 * 1024;
+
+/** The reader threads' module: beside the bundle's entry or one folder up, or the TypeScript source. */
 function threadEntry(): URL {
   const here = import.meta.url;
   if (here.endsWith('.ts')) return new URL('./csv-thread-source.mjs', here);
@@ -27,8 +44,25 @@ function threadEntry(): URL {
   return existsSync(beside) ? beside : new URL('../data/csv-thread.js', here);
 }
 
-/** Reads the file on a thread; `readSize`: bytes read at a time. */
-export async function* readCsvOnThread(opts: CsvOptions, readSize: number): AsyncGenerator<ColumnBatch> {
+/**
+ * Reads the file on threads; `here` reads it on this thread, used for what threads cannot read
+ * (UTF-16, line ends other than LF and CR LF, a header alone) and to find an error again.
+ * `readSize`: bytes read at a time; `segmentBytes`: the length of a segment.
+ */
+export async function* readCsvOnThreads(
+  opts: CsvOptions,
+  readSize: number,
+  here: () => AsyncIterable<ColumnBatch>,
+  segmentBytes = SEGMENT_BYTES,
+): AsyncGenerator<ColumnBatch> {
+  const head = await readHead(opts, readSize);
+  const segments = head === undefined ? [] : await cutFile(opts.path, head.size, head.part, segmentBytes);
+  if (head === undefined || segments.length === 0) {
+    yield* here();
+    return;
+  }
+  const hashed = opts.onRead === undefined ? undefined : hashFile(opts.path);
+  hashed?.catch(() => undefined);
   const workerData: ThreadOptions = {
     path: opts.path,
     delimiter: opts.delimiter,
@@ -36,62 +70,164 @@ export async function* readCsvOnThread(opts: CsvOptions, readSize: number): Asyn
     maxBytes: opts.maxBytes,
     where: opts.where,
     readSize,
-    wantsSha256: opts.onRead !== undefined,
+    part: head.part,
   };
-  const worker = new Worker(threadEntry(), { workerData, stdout: false, stderr: false });
-  const inbox: ThreadMessage[] = [];
+  const threads = Math.min(THREADS, segments.length);
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(threadEntry(), { workerData, stdout: false, stderr: false }),
+  );
+  const idle = [...workers];
+  const inbox = segments.map((): ThreadMessage[] => []);
   let failure: unknown;
-  let exited = false;
   let wake: (() => void) | undefined;
   const woken = () => {
     wake?.();
     wake = undefined;
   };
-  worker.on('message', (m: ThreadMessage) => {
-    inbox.push(m);
-    woken();
-  });
-  worker.on('error', (e) => {
-    failure ??= e;
-    woken();
-  });
-  worker.on('exit', () => {
-    exited = true;
-    woken();
-  });
-  worker.postMessage({ credit: AHEAD });
+  let next = 0;
+  let current = 0;
+  const assign = () => {
+    while (idle.length > 0 && next < segments.length && next <= current + AHEAD) {
+      idle.pop()!.postMessage(segments[next++]);
+    }
+  };
+  for (const worker of workers) {
+    worker.on('message', (m: ThreadMessage) => {
+      inbox[m.segment]?.push(m);
+      if (m.type !== 'batch') {
+        idle.push(worker);
+        assign();
+      }
+      woken();
+    });
+    worker.on('error', (e) => {
+      failure ??= e;
+      woken();
+    });
+    worker.on('exit', () => {
+      failure ??= new Error('a reading thread stopped');
+      woken();
+    });
+  }
   try {
-    for (;;) {
-      const m = inbox.shift();
-      if (m === undefined) {
-        if (failure !== undefined) throw readError(opts, failure);
-        if (exited) throw readError(opts, new Error('the reading thread stopped'));
-        await new Promise<void>((r) => (wake = r));
-        continue;
-      }
-      switch (m.type) {
-        case 'batch':
-          worker.postMessage({ credit: 1 });
+    for (; current < segments.length; current++) {
+      assign();
+      const box = inbox[current]!;
+      let end: ThreadMessage | undefined;
+      while (end === undefined) {
+        const m = box.shift();
+        if (m === undefined) {
+          if (failure !== undefined) throw await errorAgain(opts, here, failure);
+          await new Promise<void>((r) => (wake = r));
+        } else if (m.type === 'batch') {
           yield m.batch;
-          break;
-        case 'sha256':
-          opts.onRead?.(m.sha256);
-          break;
-        case 'done':
-          for (const c of m.misses) {
-            const misses = opts.invalid?.column(c.column, c.format);
-            if (misses === undefined) continue;
-            if (misses.count === 0) misses.first = c.first;
-            misses.count += c.count;
-          }
-          return;
-        case 'error':
-          throw m.problems.length > 0
-            ? new ChartpressError(m.problems)
-            : readError(opts, new Error('the reading thread failed'));
+        } else {
+          end = m;
+        }
       }
+      if (end.type === 'error') throw await errorAgain(opts, here, new ChartpressError(end.problems));
+      if (end.type !== 'end') continue;
+      for (const c of end.misses) {
+        const misses = opts.invalid?.column(c.column, c.format);
+        if (misses === undefined) continue;
+        if (misses.count === 0) misses.first = c.first;
+        misses.count += c.count;
+      }
+      if (end.rest) break;
     }
   } finally {
-    await worker.terminate();
+    await Promise.all(workers.map((w) => w.terminate()));
   }
+  if (hashed !== undefined) opts.onRead?.(await hashed);
+}
+
+/**
+ * The header's names and the file's line ends, read here, with the file's size; undefined when
+ * threads cannot read the file (UTF-16, a header alone, line ends other than LF or CR LF, not a
+ * regular file) or it has an error (in the header, too large), which reading it here reports.
+ */
+async function readHead(
+  opts: CsvOptions,
+  readSize: number,
+): Promise<{ part: CsvPart; size: number } | undefined> {
+  let file: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    file = await open(opts.path, 'r');
+    const stats = await file.stat();
+    if (!stats.isFile() || stats.size > (opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES)) return undefined;
+    const reader = new CsvReader({ ...opts, invalid: undefined, onRead: undefined });
+    const chunk = Buffer.allocUnsafe(readSize);
+    let at = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, at);
+      if (at === 0 && chunk[0] === 0xff && chunk[1] === 0xfe) return undefined;
+      if (bytesRead === 0) return undefined;
+      at += bytesRead;
+      reader.push(chunk.subarray(0, bytesRead));
+      reader.next(false);
+      const part = reader.part;
+      if (part !== undefined) {
+        return part.lineEnd === EOL_LF || part.lineEnd === EOL_CRLF ? { part, size: stats.size } : undefined;
+      }
+      if (at > 16 * readSize) return undefined;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    await file?.close();
+  }
+}
+
+/**
+ * The file's segments: cuts every `bytes` or so, each just after the first line end (LF, or
+ * CR LF) after its place. No segment when the file is too short for two.
+ */
+async function cutFile(path: string, size: number, part: CsvPart, bytes: number): Promise<Segment[]> {
+  const cuts = [0];
+  const file = await open(path, 'r');
+  try {
+    const window = Buffer.allocUnsafe(CUT_WINDOW);
+    const crlf = part.lineEnd === EOL_CRLF;
+    for (let place = bytes; place < size - bytes / 4; place += bytes) {
+      if (place <= cuts.at(-1)!) continue;
+      const { bytesRead } = await file.read(window, 0, window.length, place);
+      const seen = window.subarray(0, bytesRead);
+      const at = crlf ? seen.indexOf('\r\n') : seen.indexOf(10);
+      if (at >= 0) cuts.push(place + at + (crlf ? 2 : 1));
+    }
+  } finally {
+    await file.close();
+  }
+  if (cuts.length < 2) return [];
+  return cuts.map((start, segment) => ({ segment, start, end: cuts[segment + 1] ?? null }));
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (b) => hash.update(b))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/**
+ * The error of reading the file here, which a thread met (or a thread's failure): the same
+ * error with the line it has in the whole file.
+ */
+async function errorAgain(
+  opts: CsvOptions,
+  here: () => AsyncIterable<ColumnBatch>,
+  met: unknown,
+): Promise<unknown> {
+  try {
+    for await (const _ of here()) {
+      // Only the error is wanted.
+    }
+  } catch (e) {
+    return e;
+  }
+  return met instanceof ChartpressError ? met : readError(opts, met);
 }

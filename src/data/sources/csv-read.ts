@@ -26,6 +26,14 @@ const BLOCK_CELLS = 1 << 15;
 /** A record longer than this (1 MiB) is scanned again only once the bytes after it have doubled. */
 const LONG_RECORD = 1 << 20;
 
+/** What a reader of a part of a file, from a record's start on, knows of the file: see `CsvReader.part`. */
+export interface CsvPart {
+  /** The column names of the header. */
+  readonly names: readonly string[];
+  /** How records end (`CsvScanner.lineEnd`). */
+  readonly lineEnd: number;
+}
+
 export class CsvReader {
   readonly #opts: CsvOptions;
   readonly #batchRows: number;
@@ -58,6 +66,38 @@ export class CsvReader {
       );
     }
     this.#scanner = new CsvScanner(Buffer.from(delimiter));
+  }
+
+  /**
+   * A reader of the bytes of a file from the start of a record after its header on: the names
+   * and line ends are the file's, no byte order mark is looked for. Line numbers in its errors
+   * count from the part's start.
+   */
+  static part(opts: CsvOptions, part: CsvPart, batchRows = BATCH_ROWS): CsvReader {
+    const reader = new CsvReader(opts, batchRows);
+    reader.#bomChecked = true;
+    reader.#useNames([...part.names]);
+    reader.#scanner.lineEnd = part.lineEnd;
+    return reader;
+  }
+
+  /** What a reader of a later part of the file needs, once the header has been read. */
+  get part(): CsvPart | undefined {
+    const names = this.#names;
+    return names === undefined ? undefined : { names, lineEnd: this.#scanner.lineEnd };
+  }
+
+  /**
+   * Bytes taken and not yet read into records. After `next(false)` has given all it could,
+   * 0 means that the bytes taken end at the end of a record.
+   */
+  get unread(): number {
+    return this.#end - this.#start;
+  }
+
+  /** The rows read and not yet given in a batch, as a batch (without waiting for it to fill). */
+  flush(): ColumnBatch | undefined {
+    return this.#rows > 0 ? this.#finish() : undefined;
   }
 
   /** Takes the next bytes of the file. */
@@ -201,8 +241,7 @@ export class CsvReader {
       if (seen.has(name)) throw bad(`column "${name}" appears twice in the header`);
       seen.add(name);
     });
-    const declared = opts.columns ?? {};
-    const missing = Object.keys(declared).filter((name) => !seen.has(name));
+    const missing = Object.keys(opts.columns ?? {}).filter((name) => !seen.has(name));
     if (missing.length > 0) {
       const problems = missing.map((name) =>
         problem(
@@ -213,6 +252,15 @@ export class CsvReader {
       );
       throw new ChartpressError(problems);
     }
+    this.#useNames(names);
+    return next;
+  }
+
+  /** Makes the columns of the header's names. */
+  #useNames(names: string[]): void {
+    const opts = this.#opts;
+    const declared = opts.columns ?? {};
+    const scanner = this.#scanner;
     this.#blockRows = Math.max(16, Math.min(BLOCK_ROWS, Math.floor(BLOCK_CELLS / names.length)));
     this.#starts = new Int32Array(this.#blockRows * names.length);
     this.#ends = new Int32Array(this.#blockRows * names.length);
@@ -225,7 +273,6 @@ export class CsvReader {
       return new ColumnBuilder(type === 'number' ? 'number' : 'read', read, type === 'date');
     });
     this.#names = names;
-    return next;
   }
 
   #syntaxError(e: CsvSyntaxError): ChartpressError {

@@ -16,8 +16,10 @@ const LF = 0x0a;
 
 // The record delimiter, found at the first line end.
 const EOL_UNKNOWN = 0;
-const EOL_LF = 1;
-const EOL_CRLF = 2;
+/** Records end at LF (the first line end found was a lone LF). */
+export const EOL_LF = 1;
+/** Records end at CR LF. */
+export const EOL_CRLF = 2;
 const EOL_CR = 3;
 
 // What ends a field.
@@ -59,6 +61,16 @@ export class CsvScanner {
   #limit = 0;
   // Where field 0 of the record being read goes.
   #base = 0;
+
+  /** How records end, once the first line end has fixed it: `EOL_LF`, `EOL_CRLF`, or another number. */
+  get lineEnd(): number {
+    return this.#eol;
+  }
+
+  /** Fixes how records end, as another scanner of the same file found it (see `lineEnd`). */
+  set lineEnd(eol: number) {
+    this.#eol = eol;
+  }
 
   /** `delimiter`: its UTF-8 bytes; not a quote or a line-end byte. */
   constructor(delimiter: Buffer) {

@@ -1,64 +1,68 @@
+import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import { InvalidCells } from '../invalid.js';
 import type { CsvOptions } from './csv.js';
-import type { ThreadMessage, ThreadOptions } from './csv-messages.js';
+import type { Segment, ThreadMessage, ThreadOptions } from './csv-messages.js';
 import { CsvReader } from './csv-read.js';
-import { openFile, readError } from './file.js';
+import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
 
 /**
- * The CSV reader's thread: reads the file of `workerData` (a `ThreadOptions`) into column
- * batches and posts them to the thread that started it, their typed arrays transferred, at
- * most as many ahead as it has been granted (`{ credit }` messages). Then the misses of the
- * declared date columns, the file's SHA-256 when asked for, and `done`; or the error.
+ * A CSV reader thread: reads the segments of the file it is sent (`Segment`), one after the
+ * other, into column batches, and posts them with their typed arrays transferred; then the
+ * misses of the declared date columns and `end`, or the error. See `readCsvOnThreads`.
  */
 
 const port = parentPort;
 if (port === null) throw new Error('csv-thread runs as a worker thread');
 const options = workerData as ThreadOptions;
 
-let credit = 0;
-let granted: (() => void) | undefined;
-port.on('message', (m: { credit: number }) => {
-  credit += m.credit;
-  granted?.();
-  granted = undefined;
-});
-
 const post = (m: ThreadMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
 
-async function send(batch: ColumnBatch): Promise<void> {
-  while (credit === 0) await new Promise<void>((r) => (granted = r));
-  credit--;
+function send(segment: number, batch: ColumnBatch | undefined): void {
+  if (batch === undefined) return;
   const transfer = new Set<ArrayBuffer>();
   for (const c of batch.columns) {
     const array = c.kind === 'number' ? c.values : c.kind === 'dict' ? c.codes : undefined;
     // Empty arrays may be shared constants of the reader: they are copied, not moved.
     if (array !== undefined && array.byteLength > 0) transfer.add(array.buffer as ArrayBuffer);
   }
-  post({ type: 'batch', batch }, [...transfer]);
+  post({ type: 'batch', segment, batch }, [...transfer]);
 }
 
-async function read(): Promise<void> {
+async function read({ segment, start, end }: Segment): Promise<void> {
   const invalid = new InvalidCells();
-  const opts: CsvOptions = {
-    ...options,
-    invalid,
-    onRead: options.wantsSha256 ? (sha256) => post({ type: 'sha256', sha256 }) : undefined,
-  };
+  const opts: CsvOptions = { ...options, invalid };
+  const limit = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const reader = start === 0 ? new CsvReader(opts) : CsvReader.part(opts, options.part);
+  const file = await open(opts.path, 'r');
   try {
-    const reader = new CsvReader(opts);
-    const input = await openFile(opts, options.readSize);
-    try {
-      for await (const chunk of input) {
-        reader.push(chunk as Buffer);
-        for (let b = reader.next(false); b !== undefined; b = reader.next(false)) await send(b);
+    const chunk = Buffer.allocUnsafe(options.readSize);
+    let at = start;
+    let rest = false;
+    const take = async (until: number | null): Promise<void> => {
+      for (;;) {
+        const want = until === null ? chunk.length : Math.min(chunk.length, until - at);
+        if (want <= 0) return;
+        const { bytesRead } = await file.read(chunk, 0, want, at);
+        if (bytesRead === 0) return;
+        at += bytesRead;
+        if (at > limit) throw new Error(`the file grew past the limit of ${limit} bytes`);
+        reader.push(chunk.subarray(0, bytesRead));
+        for (let b = reader.next(false); b !== undefined; b = reader.next(false)) send(segment, b);
       }
+    };
+    await take(end);
+    if (end !== null && reader.unread === 0) {
+      send(segment, reader.flush());
+    } else {
+      // The last segment, or one that ends inside a record: this reader alone knows where the
+      // records are from here, and reads on to the end of the file.
+      rest = end !== null;
+      await take(null);
       reader.close();
-      for (let b = reader.next(true); b !== undefined; b = reader.next(true)) await send(b);
-    } finally {
-      input.destroy();
+      for (let b = reader.next(true); b !== undefined; b = reader.next(true)) send(segment, b);
     }
     const misses = invalid.missed.map((c) => ({
       column: c.column,
@@ -66,11 +70,19 @@ async function read(): Promise<void> {
       count: c.misses.count,
       first: c.misses.first,
     }));
-    post({ type: 'done', misses });
-  } catch (e) {
-    const error = readError(opts, e);
-    post({ type: 'error', problems: error instanceof ChartpressError ? [...error.problems] : [] });
+    post({ type: 'end', segment, misses, rest });
+  } finally {
+    await file.close();
   }
 }
 
-void read();
+port.on('message', (task: Segment) => {
+  read(task).catch((e: unknown) => {
+    const error = readError(options, e);
+    post({
+      type: 'error',
+      segment: task.segment,
+      problems: error instanceof ChartpressError ? [...error.problems] : [],
+    });
+  });
+});

@@ -3,7 +3,7 @@ import type { Row } from '../../frame.js';
 import { batchRows, type ColumnBatch } from '../batch.js';
 import type { InvalidCells } from '../invalid.js';
 import type { DeclaredColumns } from './cells.js';
-import { readCsvOnThread, THREAD_MIN_BYTES } from './csv-parallel.js';
+import { readCsvOnThreads, THREAD_MIN_BYTES } from './csv-parallel.js';
 import { CsvReader } from './csv-read.js';
 import { DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, openFile, readError } from './file.js';
 import { BATCH_SIZE, fromBatches, type RowSource } from './rows.js';
@@ -17,10 +17,12 @@ export interface CsvOptions extends FileSourceOptions {
   /** Counts the cells of declared date columns that are not dates. */
   readonly invalid?: InvalidCells | undefined;
   /**
-   * Whether the file is split into columns on a thread of its own (see `readCsvOnThread`):
-   * always, never, or by default for files of `THREAD_MIN_BYTES` and more.
+   * Whether the file is read on threads (see `readCsvOnThreads`): always, never, or by default
+   * for files of `THREAD_MIN_BYTES` and more.
    */
   readonly thread?: boolean | undefined;
+  /** Bytes of a segment read by one thread. Defaults to `SEGMENT_BYTES` (4 MiB). */
+  readonly segmentBytes?: number | undefined;
 }
 
 /** Default size limit of a CSV file: 1 GiB. */
@@ -46,9 +48,13 @@ export function csvSource(opts: CsvOptions): RowSource {
 
 async function* readCsv(opts: CsvOptions): AsyncGenerator<ColumnBatch> {
   if (opts.thread ?? (await sizeOf(opts.path)) >= THREAD_MIN_BYTES) {
-    yield* readCsvOnThread(opts, READ_SIZE);
+    yield* readCsvOnThreads(opts, READ_SIZE, () => readHere(opts), opts.segmentBytes);
     return;
   }
+  yield* readHere(opts);
+}
+
+async function* readHere(opts: CsvOptions): AsyncGenerator<ColumnBatch> {
   const reader = new CsvReader(opts);
   const input = await openFile(opts, READ_SIZE);
   try {

@@ -28,7 +28,15 @@ type Outcome = { rows: Row[]; misses: number; first: string; sha256: string | un
 async function read(path: string, thread: boolean, opts: Partial<CsvOptions> = {}): Promise<Outcome> {
   const invalid = new InvalidCells();
   let sha256: string | undefined;
-  const source = csvSource({ path, where, invalid, thread, onRead: (h) => (sha256 = h), ...opts });
+  const source = csvSource({
+    path,
+    where,
+    invalid,
+    thread,
+    onRead: (h) => (sha256 = h),
+    segmentBytes: 64,
+    ...opts,
+  });
   try {
     const rows: Row[] = [];
     for await (const batch of source.columnBatches!()) rows.push(...batchRows(batch));
@@ -56,11 +64,16 @@ describe('csvSource on a thread', () => {
   it('reads random files as this thread does: rows, errors, misses, digest', async () => {
     const path = join(dir, 'random.csv');
     await fc.assert(
-      fc.asyncProperty(csvCase, async (c) => {
-        await writeFile(path, c.bytes);
-        await both(path, { delimiter: c.delimiter, columns: c.columns });
-      }),
-      { numRuns: 15 },
+      fc.asyncProperty(
+        csvCase.chain((c) =>
+          fc.integer({ min: 2, max: 48 }).map((segmentBytes) => ({ ...c, segmentBytes })),
+        ),
+        async (c) => {
+          await writeFile(path, c.bytes);
+          await both(path, { delimiter: c.delimiter, columns: c.columns, segmentBytes: c.segmentBytes });
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 
@@ -70,7 +83,7 @@ describe('csvSource on a thread', () => {
       lines.push(`${i % 3 === 0 ? `"q,${i}"` : `t${i}`},r${i % 5},${i / 4},2024-01-0${1 + (i % 9)}`);
     const text = `${lines.join('\r\n')}\r\n`;
     const path = await file('long.csv', text);
-    const got = await both(path, { columns: { when: 'date' } });
+    const got = await both(path, { columns: { when: 'date' }, segmentBytes: 100_000 });
     if ('error' in got) throw new Error(got.error);
     expect(got.rows).toHaveLength(60_000);
     expect(got.rows[3]).toEqual({ t: 'q,3', region: 'r3', n: 0.75, when: '2024-01-04' });
@@ -79,8 +92,36 @@ describe('csvSource on a thread', () => {
 
   it('counts declared dates that are not dates, with the first one', async () => {
     const path = await file('dates.csv', 'd,n\n2024-01-01,1\nsoon,2\nlater,3\n');
-    const got = await both(path, { columns: { d: 'date' } });
+    const got = await both(path, { columns: { d: 'date' }, segmentBytes: 8 });
     expect(got).toMatchObject({ misses: 2, first: JSON.stringify([['d', undefined, 'soon']]) });
+  });
+
+  it('reads records whose quoted fields hold line breaks across the cuts', async () => {
+    const lines = ['id,note,n'];
+    for (let i = 0; i < 2000; i++)
+      lines.push(i % 7 === 0 ? `${i},"line\none\r\nand ""two""\n",${i}` : `${i},plain ${i},${i}`);
+    for (const [name, eol] of [
+      ['lf.csv', '\n'],
+      ['crlf.csv', '\r\n'],
+    ] as const) {
+      const path = await file(name, lines.join(eol));
+      for (const segmentBytes of [7, 50, 333, 4096]) {
+        const got = await both(path, { segmentBytes });
+        if ('error' in got) throw new Error(got.error);
+        expect(got.rows).toHaveLength(2000);
+        expect(got.rows[14]).toEqual({ id: 14, note: 'line\none\r\nand "two"\n', n: 14 });
+      }
+    }
+  });
+
+  it('reports an error in a later segment at its line in the file', async () => {
+    const lines = ['a,b'];
+    for (let i = 0; i < 5000; i++) lines.push(`${i},x`);
+    lines.push('1,2,3');
+    const path = await file('late.csv', `${lines.join('\n')}\n7,y\n`);
+    expect(await both(path, { segmentBytes: 1000 })).toEqual({
+      error: expect.stringMatching(/CP_ERR_CSV_PARSE.*at line 5002/),
+    });
   });
 
   it('reports a ragged row with its line, an unknown column, a missing or too large file', async () => {
