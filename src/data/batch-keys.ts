@@ -132,6 +132,37 @@ function keyIds(
     }
     return id;
   };
+  const bucketer = key.bucketer;
+  if (col.kind !== 'dict' && bucketer !== undefined) {
+    // Time buckets of texts: one per day (hour, slot), the keys shared by the batch's queries.
+    const keys = view.isoKeys(key.field, bucketer.unit);
+    const byKey = new Map<number, number>();
+    let lastKey = -1;
+    let lastId = -1;
+    for (let i = 0; i < n; i++) {
+      if (mask !== undefined && mask[i] === 0) continue;
+      const k = keys[i]!;
+      if (k >= 0 && k === lastKey) {
+        ids[i] = lastId;
+        continue;
+      }
+      let id = -1;
+      if (k >= 0) {
+        id = byKey.get(k) ?? -2;
+        if (id === -2) {
+          const text = batchCell(col, i) as string;
+          id = bucketer.sharesKey(text) ? idOf(bucketer.of(text)) : -1;
+          byKey.set(k, id);
+        }
+        if (id >= 0) {
+          lastKey = k;
+          lastId = id;
+        }
+      }
+      ids[i] = id >= 0 ? id : idOf(key.cellKey(batchCell(col, i)));
+    }
+    return { ids, values };
+  }
   if (col.kind !== 'dict') {
     for (let i = 0; i < n; i++) {
       if (mask === undefined || mask[i] === 1) ids[i] = idOf(key.cellKey(batchCell(col, i)));

@@ -58,7 +58,9 @@ export class BatchView {
   readonly columns: readonly string[];
   readonly #byName = new Map<string, BatchColumn>();
   readonly #dates = new Map<string, DateGroups>();
+  readonly #isoKeys = new Map<string, Int32Array>();
   readonly #sound = new Map<string, boolean>();
+  readonly #derived = new Map<string, unknown>();
   #rows: Row[] | undefined;
 
   constructor(batch: ColumnBatch) {
@@ -100,6 +102,36 @@ export class BatchView {
   rows(): readonly Row[] {
     this.#rows ??= batchRows(this.batch);
     return this.#rows;
+  }
+
+  /**
+   * Per row of a column that is not a dictionary (timestamps rarely repeat): `isoKey(text,
+   * unit)`, or -1 for a cell without one. Computed once for all the queries of the batch.
+   */
+  isoKeys(name: string, unit: IsoKeyUnit): Int32Array {
+    const memo = `${unit}:${name}`;
+    let keys = this.#isoKeys.get(memo);
+    if (keys === undefined) {
+      const col = this.column(name);
+      keys = new Int32Array(this.length);
+      for (let i = 0; i < keys.length; i++) {
+        const v = col.kind === 'values' ? col.values[i] : undefined;
+        keys[i] = typeof v === 'string' ? isoKey(v, unit) : -1;
+      }
+      this.#isoKeys.set(memo, keys);
+    }
+    return keys;
+  }
+
+  /**
+   * What `make` computes from the batch, made once under `key` and shared by every query that
+   * asks for it (a calculated column, say). The key must name everything the result depends on.
+   */
+  derived<T>(key: string, make: () => T): T {
+    if (this.#derived.has(key)) return this.#derived.get(key) as T;
+    const made = make();
+    this.#derived.set(key, made);
+    return made;
   }
 
   /** The entries of a dictionary column grouped by `isoKey(text, unit)`; undefined for other columns. */
