@@ -51,6 +51,18 @@ export type { BurstScans, EachOptions } from './pipeline/burst.js';
 export type { ProgressEvent, ProgressListener } from './pipeline/progress.js';
 export type { BurstResult, BurstSummary, RenderEachOptions } from './pipeline/render-each.js';
 export type { PoolOptions, PoolStats, RenderPlace } from './pool/index.js';
+export {
+  createPreview,
+  DEFAULT_PREVIEW_PORT,
+  type PageBlock,
+  type PageSize,
+  type ParamField,
+  type Preview,
+  type PreviewEvent,
+  type PreviewOptions,
+  type PreviewRender,
+  type PreviewStats,
+} from './preview/index.js';
 export { type ChartpressServer, createServer, type ServerOptions } from './server/app.js';
 export {
   type Connection,

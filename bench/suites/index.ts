@@ -18,6 +18,7 @@ export const suites: Record<string, () => Promise<void>> = {
   peers: () => import('./peers.js').then((m) => m.peers()),
   pipeline,
   pool: () => import('./pool.js').then((m) => m.pool()),
+  preview: () => import('./preview.js').then((m) => m.preview()),
   scan: () => import('./scan.js').then((m) => m.scan()),
   serve: () => import('./serve.js').then((m) => m.serve()),
   telemetry,

@@ -138,6 +138,24 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     });
 
   program
+    .command('preview')
+    .description('serve a live preview of a report on 127.0.0.1, updated on every save')
+    .argument('<report>', 'report file (.yaml, .yml or .json)')
+    .option('--port <n>', 'port to listen on; 0 picks a free one (default: 4000)')
+    .option('--param <name=value>', 'set a report param to start with (repeatable)', collect, [])
+    .option('--open', 'open the page in the default browser')
+    .option(
+      '--root <dir>',
+      "a folder the report's files may lie under (repeatable; default: the report's folder and the current folder)",
+      collect,
+      [],
+    )
+    .option('--debounce <ms>', 'quiet time after a save before rendering (default: 20)')
+    .action(async (report: string, opts: import('./preview.js').PreviewCliFlags) => {
+      code = await (await import('./preview.js')).previewCommand(report, opts, io);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of the report format')
     .action(async () => {

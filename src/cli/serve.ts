@@ -1,5 +1,5 @@
-import { ChartpressError, problem } from '../errors.js';
 import { loadServerConfig } from '../server/config.js';
+import { listenError, portOf } from './listen.js';
 import { type Io, reportError } from './output.js';
 
 export interface ServeCliFlags {
@@ -12,13 +12,6 @@ export interface ServeCliFlags {
   cacheDir?: string;
   /** `--no-cache`: no disk cache (the memory tier stays). */
   cache?: boolean;
-}
-
-function portOf(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
-  if (n >= 0 && n <= 65_535) return n;
-  throw new ChartpressError(problem('CP_ERR_USAGE', `--port expects 0 to 65535, got "${value}"`));
 }
 
 /**
@@ -64,16 +57,4 @@ export async function serveCommand(flags: ServeCliFlags, io: Io): Promise<number
   } catch (e) {
     return reportError(io, listenError(e));
   }
-}
-
-/** `listen` failures (port taken, no such address) as usage errors, not internal ones. */
-function listenError(e: unknown): unknown {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
-    return new ChartpressError(
-      problem('CP_ERR_USAGE', `cannot listen: ${(e as Error).message}`, {
-        hint: 'choose another --port or --host',
-      }),
-    );
-  return e;
 }

@@ -9,7 +9,8 @@ import { type DocumentModel, type DocumentSource, pullDocument, type RenderedCha
 import { chartPxFor, PX_TO_PT, ROW_GUTTER_PT, rowCellPt, textWidthPt } from './page.js';
 import { NO_ROWS, tableText } from './table.js';
 
-const STYLE = `
+/** The page's style sheet (the font faces come before it). */
+export const HTML_STYLE = `
 body { font-family: ${FONT_STACK}; color: #1f2933; background: #fff; font-size: 14px; line-height: 1.55;
   max-width: 880px; margin: 40px auto; padding: 0 24px; }
 header { border-bottom: 1px solid #d9dee5; margin-bottom: 28px; padding-bottom: 14px; }
@@ -70,14 +71,38 @@ export async function writeHtml(doc: DocumentModel): Promise<string> {
     base: true,
     features: true,
   });
-  return `${head}<style>${fonts}${STYLE}</style>\n</head>\n${body}`;
+  return `${head}<style>${fonts}${HTML_STYLE}</style>\n</head>\n${body}`;
 }
 
 /** The page without its style: the head's first lines, and the body. */
 function writePage(doc: DocumentModel): { head: string; body: string } {
+  const { header, blocks } = htmlBlocks(doc);
+  const head = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(doc.title)}</title>
+`;
+  const body = `<body>
+<header>${header}</header>
+<main>
+${blocks.join('\n')}
+</main>
+</body>
+</html>
+`;
+  return { head, body };
+}
+
+/**
+ * How a page inlines its charts: a chart key is inlined once, its ids prefixed by its place in
+ * the page; later placements of the same picture refer to it with `<use>`.
+ */
+export function inlineCharts(): (c: RenderedChart) => string {
   let instance = 0;
   const inlined = new Map<string, string>();
-  const chart = (c: RenderedChart): string => {
+  return (c) => {
     const ref = inlined.get(c.key);
     if (ref !== undefined) {
       const size = `width="${c.width}" height="${c.height}"`;
@@ -87,6 +112,16 @@ function writePage(doc: DocumentModel): { head: string; body: string } {
     inlined.set(c.key, `${prefix}chart`);
     return uniqueIds(c.svg, prefix).replace(/<svg\b/, `<svg id="${prefix}chart"`);
   };
+}
+
+/**
+ * The page's content as HTML: what its `<header>` holds (title, subtitle, meta line) and each
+ * top-level block of the body, in order. `chart` inlines a chart (by default, `inlineCharts()`).
+ */
+export function htmlBlocks(
+  doc: DocumentModel,
+  chart: (c: RenderedChart) => string = inlineCharts(),
+): { header: string; blocks: string[] } {
   /** A block set in `widthPt` points (the page's text width, or a row's cell). */
   const block = (b: PlanBlock, widthPt: number): string => {
     switch (b.kind) {
@@ -138,22 +173,7 @@ function writePage(doc: DocumentModel): { head: string; body: string } {
     doc.subtitle ? `<div class="subtitle">${e(doc.subtitle)}</div>` : '',
     meta.length ? `<div class="meta">${e(meta.join('  ·  '))}</div>` : '',
   ].join('');
-  const head = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(doc.title)}</title>
-`;
-  const body = `<body>
-<header>${header}</header>
-<main>
-${doc.blocks.map((b) => block(b, textWidthPt(doc.page))).join('\n')}
-</main>
-</body>
-</html>
-`;
-  return { head, body };
+  return { header, blocks: doc.blocks.map((b) => block(b, textWidthPt(doc.page))) };
 }
 
 /**

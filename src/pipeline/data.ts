@@ -7,6 +7,7 @@ import { ChartpressError, type Problem, problem, type Warning } from '../errors.
 import { emptyFrame, type Frame } from '../frame.js';
 import type { Params } from '../spec/params.js';
 import type { Query, Report } from '../spec/schema.js';
+import type { FrameRun } from './kept-frames.js';
 import type { Plan, PlannedQuery } from './plan.js';
 
 /** The frames of a plan's queries by chart or table id, and the problems of those that failed. */
@@ -34,6 +35,11 @@ export interface DataContext {
    * (resolved against `baseDir`, before links): what reruns compare (see rerun.ts).
    */
   readonly onRead?: ((path: string, sha256: string) => void) | undefined;
+  /**
+   * Frames kept from earlier renders (see `KeptFrames`): a query whose dataset and params are
+   * unchanged takes its frame from there, and what is scanned is kept. Defaults to none.
+   */
+  readonly frames?: FrameRun | undefined;
 }
 
 /** Each dataset's frames, as its scan finishes. */
@@ -101,12 +107,46 @@ async function runDataset(
 ): Promise<PlanData> {
   const frames = new Map<string, Frame>();
   const failed = new Map<string, Problem>();
-  if (!ctx.report.datasets[name]) return { frames, failed, owned: new Set() }; // checked before planning
+  const dataset = ctx.report.datasets[name];
+  if (!dataset) return { frames, failed, owned: new Set() }; // checked before planning
   let pending = new Map(queries);
+  const kept = ctx.frames;
+  const stamp = kept && (await kept.stamp(name, dataset, ctx));
+  if (kept && stamp) {
+    for (const [id, q] of queries) {
+      const found = kept.get(stamp, q.query, ctx.params);
+      if (!found) continue;
+      frames.set(id, found.frame);
+      pending.delete(id);
+      for (const w of found.warnings) ctx.warn?.(w);
+    }
+    if (pending.size === 0) kept.reused.add(name);
+  }
+  // The warnings of a scan whose frames are kept are told again when the frames are reused.
+  const raised: Warning[] = [];
+  const warn = ctx.warn;
+  const scanCtx: DataContext =
+    stamp && warn
+      ? {
+          ...ctx,
+          warn: (w) => {
+            if (raised.length < MAX_KEPT_WARNINGS) raised.push(w);
+            warn(w);
+          },
+        }
+      : ctx;
+  if (pending.size > 0) kept?.scanned.add(name);
   while (pending.size > 0) {
     try {
-      const result = await scanDataset(name, pending, ctx);
+      const result = await scanDataset(name, pending, scanCtx);
       for (const [id, frame] of result) frames.set(id, frame);
+      if (kept && stamp) {
+        const scanned = [...result].flatMap(([id, frame]) => {
+          const q = pending.get(id);
+          return q ? [[q.query, frame] as const] : [];
+        });
+        kept.keep(stamp, scanned, ctx.params, raised);
+      }
       break;
     } catch (thrown) {
       const e = secrets.error(thrown);
@@ -123,8 +163,12 @@ async function runDataset(
     }
   }
   for (const id of failed.keys()) frames.set(id, emptyFrame);
-  return { frames, failed, owned: soleFrames(frames) };
+  // Kept frames are shared with later renders: none may be handed over to a worker.
+  return { frames, failed, owned: kept ? new Set() : soleFrames(frames) };
 }
+
+/** Warnings kept with the frames of one scan, at most. */
+const MAX_KEPT_WARNINGS = 100;
 
 /** The ids whose frame object appears once among the dataset's frames. */
 function soleFrames(frames: ReadonlyMap<string, Frame>): Set<string> {

@@ -15,6 +15,7 @@ import { compileReport } from './compile.js';
 import { type DataContext, openPlanData, type PlanDataSource } from './data.js';
 import { OutputFormat } from './format.js';
 import { reportInputs } from './inputs.js';
+import type { FrameRun } from './kept-frames.js';
 import type { Plan } from './plan.js';
 import { emitProgress, type ProgressListener } from './progress.js';
 import {
@@ -73,6 +74,13 @@ export interface ReportRun {
   readonly onRead?: ((path: string, sha256: string) => void) | undefined;
   /** The frames of the plan's queries, already at hand (a burst's slice); by default read now. */
   readonly data?: PlanDataSource | undefined;
+  /** Frames kept from earlier renders, reused while their data is unchanged (see `KeptFrames`). */
+  readonly frames?: FrameRun | undefined;
+  /**
+   * Writes the document from its model in place of the format's writer (a preview's page of
+   * blocks); its text is the result's `output`. Defaults to the writer of `format`.
+   */
+  readonly writer?: ((model: DocumentModel) => Promise<string>) | undefined;
 }
 
 /**
@@ -90,7 +98,12 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   const given = run.data;
   const data = given
     ? { source: given, read: tracePhase('data', () => given.all()) }
-    : readData(plan, { ...prepared, warn: (w) => warnings.add(withFile(w, file)), onRead: run.onRead });
+    : readData(plan, {
+        ...prepared,
+        warn: (w) => warnings.add(withFile(w, file)),
+        onRead: run.onRead,
+        frames: run.frames,
+      });
   const dataRead = clock.markWhen('dataRead', data.read);
   dataRead.catch(() => {}); // awaited below, unless writing fails first
   const charts = new ChartRun(plan, data.source, {
@@ -120,7 +133,12 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
       tables: tables.tables,
     }),
   );
-  const written = await tracePhase('document', () => writeDocument(model, format, plan, run.cache));
+  const { writer } = run;
+  const written = await tracePhase('document', async () =>
+    writer
+      ? { output: await writer(model), files: new Map(), unreadable: new Map() }
+      : writeDocument(model, format, plan, run.cache),
+  );
   await dataRead;
   if (charts.lastDoneAt !== undefined) clock.mark('chartsReady', charts.lastDoneAt);
   clock.mark('written');
