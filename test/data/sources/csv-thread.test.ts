@@ -65,9 +65,7 @@ describe('csvSource on a thread', () => {
     const path = join(dir, 'random.csv');
     await fc.assert(
       fc.asyncProperty(
-        csvCase.chain((c) =>
-          fc.integer({ min: 2, max: 48 }).map((segmentBytes) => ({ ...c, segmentBytes })),
-        ),
+        csvCase.chain((c) => fc.integer({ min: 2, max: 48 }).map((segmentBytes) => ({ ...c, segmentBytes }))),
         async (c) => {
           await writeFile(path, c.bytes);
           await both(path, { delimiter: c.delimiter, columns: c.columns, segmentBytes: c.segmentBytes });
