@@ -33,6 +33,7 @@ const expected: Record<string, Expectation> = {
   },
   stocks: { variants: [{ symbol: 'AAPL', log: 'true' }], warnings: [], vega: true },
   flights: { variants: [{ airport: 'ORD' }], warnings: [], vega: true },
+  showcase: { variants: [{ region: 'APAC' }], warnings: [], vega: false },
 };
 
 const folders = readdirSync(EXAMPLES, { withFileTypes: true })

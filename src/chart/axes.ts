@@ -27,7 +27,8 @@ type ValueAxis = Extract<AxisOption, { type?: 'value' }>;
 type TimeAxis = Extract<AxisOption, { type?: 'time' }>;
 type LogAxis = Extract<AxisOption, { type?: 'log' }>;
 
-function named(ctx: ChartContext, title: string | undefined) {
+/** An axis title (ECharts' `name`), centred along the axis, or nothing without a title. */
+export function axisName(ctx: ChartContext, title: string | undefined) {
   if (title === undefined || title === '') return {};
   return {
     name: title,
@@ -73,7 +74,7 @@ export function categoryAxis(
     type: 'category',
     data: categories.map(toLabel),
     inverse: opts.inverse ?? false,
-    ...named(ctx, title),
+    ...axisName(ctx, title),
     axisLine: { show: true, lineStyle: { color: theme.axisLine } },
     axisTick: { show: false },
     axisLabel: {
@@ -142,7 +143,7 @@ export function valueAxis(
   const pad = opts.pad ?? (ctx.chart.type === 'scatter' ? 0.04 : 0);
   const domain = valueDomain({ lo, hi, zero, pad, splitNumber, scale }, axis);
   const common = {
-    ...named(ctx, title),
+    ...axisName(ctx, title),
     min: domain.min,
     max: domain.max,
     axisLine: { show: opts.line ?? false, onZero: false, lineStyle: { color: ctx.theme.axisLine } },
@@ -224,7 +225,7 @@ export function timeAxis(
   const labels = new Map(ticks.values.map((t, i) => [t, ticks.labels[i] ?? '']));
   return {
     type: 'time',
-    ...named(ctx, title),
+    ...axisName(ctx, title),
     min: lo - gap,
     max: hi + gap,
     axisLine: { show: true, lineStyle: { color: theme.axisLine } },

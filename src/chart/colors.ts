@@ -17,6 +17,8 @@ import type { Theme } from './theme.js';
 export function colorField(chart: NormalizedChart): string | undefined {
   if (chart.type === 'scatter') return chart.encode.color;
   if (chart.type === 'pie') return chart.encode.x ?? chart.encode.series;
+  // A combo colours its two measures, a heatmap its cells by value, a KPI nothing by field.
+  if (chart.type === 'combo' || chart.type === 'heatmap' || chart.type === 'kpi') return undefined;
   return chart.encode.series;
 }
 

@@ -6,7 +6,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** The precision a date is labelled at. */
 export type DateGranularity = 'year' | 'quarter' | 'month' | 'day' | 'time';
 
-function granularityOf(dates: readonly Date[]): DateGranularity {
+/** The precision dates are labelled at: the coarsest their values have (all on month starts: month). */
+export function granularityOf(dates: readonly Date[]): DateGranularity {
   const all = (test: (d: Date) => boolean) => dates.every(test);
   if (!all((d) => d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0)) return 'time';
   if (!all((d) => d.getUTCDate() === 1)) return 'day';

@@ -1,17 +1,19 @@
 import type {
   BarSeriesOption,
   CustomSeriesOption,
+  HeatmapSeriesOption,
   LineSeriesOption,
   PieSeriesOption,
   ScatterSeriesOption,
 } from 'echarts/charts';
-import { BarChart, CustomChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
+import { BarChart, CustomChart, HeatmapChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
 import type {
   GraphicComponentOption,
   GridComponentOption,
   LegendComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 import {
   GraphicComponent,
@@ -20,6 +22,7 @@ import {
   MarkLineComponent,
   TitleComponent,
   TooltipComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { LabelLayout } from 'echarts/features';
@@ -33,12 +36,14 @@ echarts.use([
   PieChart,
   ScatterChart,
   CustomChart,
+  HeatmapChart,
   GridComponent,
   TitleComponent,
   LegendPlainComponent,
   TooltipComponent,
   GraphicComponent,
   MarkLineComponent,
+  VisualMapContinuousComponent,
   LabelLayout,
   SVGRenderer,
 ]);
@@ -56,16 +61,19 @@ export type ChartOption = echarts.ComposeOption<
   | PieSeriesOption
   | ScatterSeriesOption
   | CustomSeriesOption
+  | HeatmapSeriesOption
   | GridComponentOption
   | TitleComponentOption
   | LegendComponentOption
   | TooltipComponentOption
   | GraphicComponentOption
+  | VisualMapComponentOption
 >;
 
 export type {
   BarSeriesOption,
   CustomSeriesOption,
+  HeatmapSeriesOption,
   LegendComponentOption,
   LineSeriesOption,
   PieSeriesOption,

@@ -13,7 +13,11 @@ import { stabilizeSvg } from './svg.js';
 import { type Theme, themeFor } from './theme.js';
 import { areaOption } from './types/area.js';
 import { barOption } from './types/bar.js';
+import { boxplotOption } from './types/boxplot.js';
+import { comboOption } from './types/combo.js';
 import { ganttOption } from './types/gantt.js';
+import { heatmapOption } from './types/heatmap.js';
+import { kpiOption } from './types/kpi.js';
 import { lineOption } from './types/line.js';
 import { pieOption } from './types/pie.js';
 import { scatterOption } from './types/scatter.js';
@@ -32,6 +36,10 @@ const builders: { readonly [T in ChartType]: Builder<T> } = {
   scatter: scatterOption,
   sparkline: sparklineOption,
   gantt: ganttOption,
+  combo: comboOption,
+  heatmap: heatmapOption,
+  boxplot: boxplotOption,
+  kpi: kpiOption,
 };
 
 /** The chart's frame (title, background) with a light plot box and a centred "No data". */
@@ -91,7 +99,7 @@ export function buildOption(chart: NormalizedChart, frame: Frame): ChartOption {
   return merged;
 }
 
-const SERIES_TYPES = ['bar', 'line', 'pie', 'scatter', 'custom'];
+const SERIES_TYPES = ['bar', 'line', 'pie', 'scatter', 'custom', 'heatmap'];
 
 /** ECharts skips a series of a type it does not have with a mere warning: refuse it instead. */
 function checkSeriesTypes(option: ChartOption): void {

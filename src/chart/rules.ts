@@ -46,7 +46,8 @@ const LABEL_PADDING: [number, number] = [1, 3];
 /**
  * Draws the chart's `rules` as ECharts mark lines on its first series: dashed, muted, labelled
  * at their end. A horizontal rule's label sits right of the plot, beside its end, where no data
- * is drawn (the plot narrows to leave it room); a vertical rule's sits above its top. Value
+ * is drawn (the plot narrows to leave it room) — or, when a second value axis holds that side,
+ * inside the plot above its end; a vertical rule's sits above its top. Value
  * axes have already stretched to show them (see `valueAxis`, `timeAxis`).
  */
 export function addRules(option: ChartOption, chart: NormalizedChart, theme: Theme): void {
@@ -58,6 +59,9 @@ export function addRules(option: ChartOption, chart: NormalizedChart, theme: The
   if (!first) return;
   // A vertical rule is labelled above its top, which is its start when the y axis runs down.
   const down = (axisOf(option, 'y') as { inverse?: boolean } | undefined)?.inverse === true;
+  // A second value axis (a combo's) writes its labels right of the plot: a horizontal rule is
+  // labelled inside the plot instead, above its right end.
+  const inside = Array.isArray(option.yAxis) && option.yAxis.length > 1;
   const items = [
     ...up.map((r) => ({ ...r, axis: 'y' as const })),
     ...across.map((r) => ({ ...r, axis: 'x' as const })),
@@ -71,14 +75,23 @@ export function addRules(option: ChartOption, chart: NormalizedChart, theme: The
         label: {
           show: rule.label !== undefined && rule.label !== '',
           formatter: rule.label ?? '',
-          position: axis === 'y' ? ('end' as const) : down ? ('start' as const) : ('end' as const),
+          position:
+            axis === 'y'
+              ? inside
+                ? ('insideEndTop' as const)
+                : ('end' as const)
+              : down
+                ? ('start' as const)
+                : ('end' as const),
         },
       };
     });
   const fontSize = chartContext(chart, theme).fontSize;
   const font = `${fontSize}px ${FONT_STACK}`;
   // The widest label of a horizontal rule, and the room it takes right of the plot.
-  const widest = Math.max(0, ...up.map(({ rule }) => (rule.label ? measureText(rule.label, font).width : 0)));
+  const widest = inside
+    ? 0
+    : Math.max(0, ...up.map(({ rule }) => (rule.label ? measureText(rule.label, font).width : 0)));
   const grid = option.grid as { right?: unknown } | undefined;
   if (widest > 0 && grid && !Array.isArray(grid) && typeof grid.right === 'number') {
     grid.right += Math.ceil(widest + LABEL_DISTANCE + 2 * LABEL_PADDING[1]);

@@ -4,6 +4,7 @@ import { emptyFrame, type Frame } from '../frame.js';
 import { importMsBetween } from '../pool/renderers.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import { traceChart } from '../telemetry/trace.js';
+import { chartFrame } from './chart-frame.js';
 import {
   type ChartsContext,
   cacheWarnings,
@@ -14,7 +15,6 @@ import {
 } from './charts.js';
 import { ReportColors } from './colors.js';
 import type { PlanDataSource } from './data.js';
-import { downsampleFrame } from './downsample.js';
 import { chartOf, placeholder, toProblem } from './drawn.js';
 import type { ChartUse, Plan } from './plan.js';
 import { emitProgress } from './progress.js';
@@ -32,9 +32,10 @@ interface DrawJob {
 
 /**
  * One report's charts, drawn when asked for. Each chart's getter waits for its dataset's scan,
- * downsamples, keys the chart and draws each distinct key once per run: from the cache when it
- * has it, else on the pool, storing the result. A chart that fails becomes a placeholder of its
- * size carrying the reason; it never stops the others and is never cached.
+ * reduces the frame (`chartFrame`: downsampled, or box statistics), keys the chart and draws
+ * each distinct key once per run: from the cache when it has it, else on the pool, storing the
+ * result. A chart that fails becomes a placeholder of its size carrying the reason; it never
+ * stops the others and is never cached.
  */
 export class ChartRun {
   /** Chart id -> memoized getter: the first call draws the chart, later calls share it. */
@@ -84,12 +85,12 @@ export class ChartRun {
       const started = performance.now();
       const failure = planData.failed.get(use.id);
       if (failure) return this.#finish(placeholder(use, failure, 0));
-      const frame = downsampleFrame(chart, source);
+      const frame = chartFrame(chart, source);
       const key = chartKey(keyed(chart, this.#ctx.pool), frame, keyVersions);
       let drawing = this.#byKey.get(key);
       const first = drawing === undefined;
       if (!drawing) {
-        // A downsampled frame is this chart's own; a scanned one, unless another query shares it.
+        // A reduced frame is this chart's own; a scanned one, unless another query shares it.
         const owned = frame !== source || planData.owned.has(use.id);
         drawing = this.#draw({ use, chart, key, frame, owned });
         this.#byKey.set(key, drawing);

@@ -11,6 +11,10 @@ const BASE_MS: Readonly<Record<ChartType, number>> = {
   gantt: 25,
   pie: 10,
   sparkline: 5,
+  combo: 30,
+  heatmap: 30,
+  boxplot: 25,
+  kpi: 10,
 };
 
 /** Added per row of the frame: ~1 ms per 40 points (line of 1,200 points: ~50 ms). */

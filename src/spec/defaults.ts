@@ -2,10 +2,14 @@ import type { z } from 'zod';
 import type {
   AreaOptions,
   BarOptions,
+  BoxplotOptions,
   ChartSpec,
   ChartType,
+  ComboOptions,
   Encode,
   GanttOptions,
+  HeatmapOptions,
+  KpiOptions,
   LineOptions,
   PieOptions,
   Query,
@@ -24,6 +28,10 @@ export interface ChartOptionsByType {
   scatter: z.infer<typeof ScatterOptions>;
   sparkline: z.infer<typeof SparklineOptions>;
   gantt: z.infer<typeof GanttOptions>;
+  combo: z.infer<typeof ComboOptions>;
+  heatmap: z.infer<typeof HeatmapOptions>;
+  boxplot: z.infer<typeof BoxplotOptions>;
+  kpi: z.infer<typeof KpiOptions>;
 }
 
 /** Options that stay optional after normalization (no sensible default). */
@@ -37,6 +45,10 @@ type Unset =
   | 'timeoutMs'
   | 'x'
   | 'y'
+  | 'y2'
+  | 'y2Title'
+  | 'y2Format'
+  | 'compareLabel'
   | 'rules';
 
 /** Options after normalization: every option with a default has its value. */
@@ -88,7 +100,10 @@ const common = {
   theme: defaultTheme,
 };
 
-/** Defaults per chart type. `legend` is turned to `none` when a chart has no series to tell apart. */
+/**
+ * Defaults per chart type. `legend` is turned to `none` when a chart has no series to tell apart
+ * (a heatmap's legend is its colour scale, on the right).
+ */
 export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOptions<T>> } = Object.freeze({
   bar: { ...common, orientation: 'vertical', stacked: false, labels: false, barGap: 20 },
   line: {
@@ -125,6 +140,28 @@ export const chartDefaults: { readonly [T in ChartType]: Readonly<ResolvedOption
     downsample: true,
   },
   gantt: { ...common, labels: true },
+  combo: {
+    ...common,
+    marks: ['bar', 'line'],
+    dualAxis: true,
+    labels: false,
+    lineWidth: 2,
+    smooth: false,
+    markers: 'auto',
+  },
+  heatmap: { ...common, legend: 'right', labels: false, colorScale: 'sequential' },
+  boxplot: { ...common, whisker: 1.5, outliers: true },
+  kpi: {
+    ...common,
+    width: 260,
+    height: 130,
+    legend: 'none',
+    grid: false,
+    compare: 'previous',
+    delta: 'percent',
+    better: 'higher',
+    sparkline: true,
+  },
 });
 
 /**
@@ -140,9 +177,14 @@ export function derivedDefaults(
   options: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
   const derived: Record<string, unknown> = {};
+  // A combo's legend names its two measures; a heatmap's shows its colour scale.
   const hasSeries =
-    spec.encode.series !== undefined || spec.encode.color !== undefined || spec.type === 'pie';
-  if (given.legend === undefined && (!hasSeries || spec.type === 'sparkline')) derived.legend = 'none';
+    spec.encode.series !== undefined ||
+    spec.encode.color !== undefined ||
+    spec.type === 'pie' ||
+    spec.type === 'combo';
+  if (given.legend === undefined && (!hasSeries || spec.type === 'sparkline' || spec.type === 'kpi'))
+    derived.legend = 'none';
   if (spec.type === 'area' && given.opacity === undefined)
     derived.opacity = options.stacked ? areaOpacity.stacked : areaOpacity.overlapping;
   if (spec.type === 'sparkline' && spec.title)

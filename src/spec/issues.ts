@@ -89,7 +89,9 @@ function collect(
 
 /**
  * Of a union's failed branches, the one the user most likely meant: the fewest issues, and
- * among those the deepest (an error inside an object beats "expected string" at its root).
+ * among those the deepest (an error inside an object beats "expected string" at its root); a
+ * branch of the value's own kind before one that wants another kind (`whisker: "max"` is
+ * "expected one of minmax", not "expected number").
  */
 function bestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] | undefined {
   let best: readonly Issue[] | undefined;
@@ -97,7 +99,8 @@ function bestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] |
   for (const branch of branches) {
     if (branch.length === 0) continue;
     const depth = Math.max(...branch.map((i) => i.path.length));
-    const score = branch.length * 100 - depth;
+    const otherKind = branch.every((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const score = branch.length * 100 - depth + (otherKind ? 50 : 0);
     if (score < bestScore) {
       best = branch;
       bestScore = score;

@@ -13,6 +13,10 @@ const requiredEncode: Readonly<Record<ChartType, readonly (keyof Encode)[]>> = {
   scatter: ['x', 'y'],
   sparkline: ['y'],
   gantt: ['x', 'x2', 'y'],
+  combo: ['x', 'y', 'y2'],
+  heatmap: ['x', 'y', 'color'],
+  boxplot: ['y'],
+  kpi: ['y'],
 };
 
 /**

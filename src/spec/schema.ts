@@ -16,6 +16,10 @@ export const ChartType = {
   scatter: 'scatter',
   sparkline: 'sparkline',
   gantt: 'gantt',
+  combo: 'combo',
+  heatmap: 'heatmap',
+  boxplot: 'boxplot',
+  kpi: 'kpi',
 } as const;
 export type ChartType = keyof typeof ChartType;
 
@@ -436,8 +440,12 @@ const rules = z
 
 /** Options every chart type accepts. */
 const commonOptions = {
-  width: Dimension.optional().describe('Width in pixels, 10 to 10000. Defaults to 600 (sparkline: 100).'),
-  height: Dimension.optional().describe('Height in pixels, 10 to 10000. Defaults to 400 (sparkline: 20).'),
+  width: Dimension.optional().describe(
+    'Width in pixels, 10 to 10000. Defaults to 600 (sparkline: 100, kpi: 260).',
+  ),
+  height: Dimension.optional().describe(
+    'Height in pixels, 10 to 10000. Defaults to 400 (sparkline: 20, kpi: 130).',
+  ),
   subtitle: z.string().optional().describe('Line under the chart title. Defaults to none.'),
   xTitle: z
     .string()
@@ -495,17 +503,34 @@ const Encode = z
       .min(1)
       .optional()
       .describe(
-        'Column along the category or time axis (scatter: x values; pie: slice names; gantt: start time).',
+        'Column along the category or time axis (scatter: x values; pie: slice names; gantt: start time; heatmap: columns; boxplot: groups; kpi: the order of the sparkline, naming the comparison).',
       ),
     x2: z.string().min(1).optional().describe('Gantt: end time.'),
-    y: z.string().min(1).optional().describe('Column of values (pie: slice sizes; gantt: task names).'),
+    y: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Column of values (pie: slice sizes; gantt: task names; heatmap: rows; boxplot: the observations; kpi: the number, of the last row).',
+      ),
+    y2: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Combo: the second measure (on the right axis). Kpi: the value to compare with, of the last row.',
+      ),
     series: z
       .string()
       .min(1)
       .optional()
-      .describe('One line / bar group / area layer / gantt category per value.'),
+      .describe('One line / bar group / area layer / gantt category / box per value.'),
     size: z.string().min(1).optional().describe('Scatter: point size.'),
-    color: z.string().min(1).optional().describe('Scatter: point colour (by category).'),
+    color: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Scatter: point colour (by category). Heatmap: the value that colours each cell.'),
   })
   .meta({ id: 'Encode', description: 'Which output column of `data` feeds each channel of the chart.' });
 export type Encode = z.infer<typeof Encode>;
@@ -528,7 +553,11 @@ function chartOf<T extends ChartType, O extends z.ZodType>(type: T, options: O, 
   const name = `${type.charAt(0).toUpperCase()}${type.slice(1)}Chart`;
   return z
     .strictObject({
-      type: z.literal(type).describe('Chart type: bar, line, area, pie, scatter, sparkline or gantt.'),
+      type: z
+        .literal(type)
+        .describe(
+          'Chart type: bar, line, area, pie, scatter, sparkline, gantt, combo, heatmap, boxplot or kpi.',
+        ),
       ...chartBase,
       options: options.optional().describe(`Options of a ${type} chart. Defaults to none.`),
     })
@@ -637,6 +666,91 @@ export const GanttOptions = z.strictObject({
   ...commonOptions,
   labels: z.boolean().optional().describe('Task names on the bars. Defaults to true.'),
 });
+export const ComboMark = z.enum(['bar', 'line', 'area']);
+export const ComboOptions = z.strictObject({
+  ...commonOptions,
+  marks: z
+    .array(ComboMark)
+    .length(2)
+    .optional()
+    .describe('The mark of each measure, y then y2: bar, line or area. Defaults to [bar, line].'),
+  dualAxis: z
+    .boolean()
+    .optional()
+    .describe(
+      'Draw y2 against an axis of its own, on the right. Defaults to true; false draws both measures against the left axis (the same unit, e.g. actual and target).',
+    ),
+  y2Title: z.string().optional().describe('Title of the right axis (y2). Defaults to none.'),
+  y2Format: NumberFormat.optional().describe(
+    'Number format of y2: its axis, labels and tooltips, e.g. ".0%". Defaults to the automatic format of its values (numberFormat when it shares the left axis).',
+  ),
+  labels: z.boolean().optional().describe('Value labels on bars and points. Defaults to false.'),
+  lineWidth: z.number().min(0).max(20).optional().describe('Stroke of lines and areas. Defaults to 2.'),
+  smooth: z.boolean().optional().describe('Curved lines. Defaults to false.'),
+  markers: z
+    .union([z.boolean(), z.literal('auto')])
+    .optional()
+    .describe(
+      'Point markers on lines: true, false, or auto (drawn when there is at most one point per 12 px of plot width). Defaults to auto.',
+    ),
+  y: LinearScale.optional().describe('Scale of the left axis. Includes zero unless `zero: false`.'),
+  y2: LinearScale.optional().describe('Scale of the right axis. Includes zero unless `zero: false`.'),
+  rules,
+});
+export const HeatmapOptions = z.strictObject({
+  ...commonOptions,
+  labels: z
+    .boolean()
+    .optional()
+    .describe("Each cell's value written in it, where it fits. Defaults to false."),
+  colorScale: z
+    .enum(['sequential', 'diverging'])
+    .optional()
+    .describe(
+      "sequential: from a light tint to the palette's first colour; diverging: the theme's negative colour below zero, positive above, light at zero. A `colors` list gives the stops instead. Defaults to sequential.",
+    ),
+});
+export const BoxplotOptions = z.strictObject({
+  ...commonOptions,
+  whisker: z
+    .union([z.number().positive().max(100), z.literal('minmax')])
+    .optional()
+    .describe(
+      'Reach of the whiskers: a multiple k of the interquartile range (each whisker ends at the last observation within k × IQR of the box; those beyond are outliers), or minmax (the smallest and largest observations; no outliers). Defaults to 1.5.',
+    ),
+  outliers: z.boolean().optional().describe('Draw outliers as points. Defaults to true.'),
+  y: LinearScale.optional().describe('Scale of the value axis. Leaves zero out unless `zero: true`.'),
+  rules,
+});
+export const KpiOptions = z.strictObject({
+  ...commonOptions,
+  compare: z
+    .union([z.enum(['previous', 'first', 'none']), z.number()])
+    .optional()
+    .describe(
+      'What the number (y of the last row) is compared with: the row before it (previous), the first row (first), a number (a target), or none. With encode.y2, its cell in the last row. Defaults to previous.',
+    ),
+  delta: z
+    .enum(['percent', 'absolute', 'both'])
+    .optional()
+    .describe('How the change is written: +4.2%, +1.2k, or both. Defaults to percent.'),
+  better: z
+    .enum(['higher', 'lower'])
+    .optional()
+    .describe(
+      "Which way is good: a change that way is drawn in the theme's positive colour, the other in its negative colour. Defaults to higher (lower: costs, churn).",
+    ),
+  compareLabel: z
+    .string()
+    .optional()
+    .describe(
+      'Text after the change. Defaults to "vs" and what is compared with: the x of that row ("vs Nov 2025"), the y2 column, or the number.',
+    ),
+  sparkline: z
+    .boolean()
+    .optional()
+    .describe('Every row of y as a small line under the number (from two rows). Defaults to true.'),
+});
 
 export const ChartSpec = z
   .discriminatedUnion('type', [
@@ -647,11 +761,23 @@ export const ChartSpec = z
     chartOf('scatter', ScatterOptions, 'Points at (x, y), sized by size and coloured by color.'),
     chartOf('sparkline', SparklineOptions, 'A small line without axes, to sit in text or a row.'),
     chartOf('gantt', GanttOptions, 'Tasks (y) as bars from x to x2, coloured by series.'),
+    chartOf('combo', ComboOptions, 'Two measures (y, y2) over x as bars and lines, y2 on a right axis.'),
+    chartOf('heatmap', HeatmapOptions, 'Cells of x by y, coloured by the value `color` on a colour scale.'),
+    chartOf(
+      'boxplot',
+      BoxplotOptions,
+      'The distribution of y per x (and series): quartiles, whiskers, outliers.',
+    ),
+    chartOf(
+      'kpi',
+      KpiOptions,
+      'A big number (y of the last row), its change against a comparison, a sparkline.',
+    ),
   ])
   .meta({
     id: 'Chart',
     description:
-      'A chart: its `type` (bar, line, area, pie, scatter, sparkline, gantt), its data, encode and options.',
+      'A chart: its `type` (bar, line, area, pie, scatter, sparkline, gantt, combo, heatmap, boxplot, kpi), its data, encode and options.',
   });
 export type ChartSpec = z.infer<typeof ChartSpec>;
 

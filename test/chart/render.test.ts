@@ -7,7 +7,11 @@ import { themes } from '../../src/chart/theme.js';
 import { ChartpressError } from '../../src/errors.js';
 import { emptyFrame, frameFromRows } from '../../src/frame.js';
 import { ChartType, ThemeName } from '../../src/spec/schema.js';
-import { filled, makeChart, revenueFrame, stroked, symbols, texts } from './helpers.js';
+import { count, filled, makeChart, revenueFrame, stroked, symbols, texts } from './helpers.js';
+
+/** `#rrggbb` as ECharts writes a computed colour: `rgb(r,g,b)`. */
+const rgb = (hex: string) =>
+  `rgb\\(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(',')}\\)`;
 
 const bar = (options = {}, title?: string) =>
   makeChart(
@@ -31,6 +35,10 @@ const everyType = () => {
     scatter: { x: 'v', y: 'w' },
     sparkline: { y: 'v' },
     gantt: { x: 'd', x2: 'e', y: 'k' },
+    combo: { x: 'k', y: 'v', y2: 'w' },
+    heatmap: { x: 'k', y: 'd', color: 'v' },
+    boxplot: { x: 'k', y: 'v' },
+    kpi: { x: 'd', y: 'v' },
   };
   return (Object.keys(ChartType) as ChartType[]).map((type) => ({ type, frame, encode: encodes[type] }));
 };
@@ -63,6 +71,12 @@ describe('renderChartSvg', () => {
       scatter: (svg, [c]) => [symbols(svg, c!).length],
       sparkline: (svg, [c]) => [stroked(svg, c!).length],
       gantt: (svg, [c]) => [filled(svg, c!).length],
+      combo: (svg, [a, b]) => [filled(svg, a!).length, stroked(svg, b!).length],
+      // The highest cell is painted in the first colour (ECharts writes the scale's colours as rgb()).
+      heatmap: (svg, [c]) => [count(svg, new RegExp(`<path [^>]*fill="${rgb(c!)}"`))],
+      // A box: its rectangle filled with a tint and stroked in the colour.
+      boxplot: (svg, [c]) => [count(svg, new RegExp(`<path d="M[^"]+Z" fill="#[0-9a-f]{6}" stroke="${c}"`))],
+      kpi: (svg, [c]) => [stroked(svg, c!).length],
     };
     const expected: Record<ChartType, number[]> = {
       bar: [2],
@@ -72,6 +86,10 @@ describe('renderChartSvg', () => {
       scatter: [2],
       sparkline: [1],
       gantt: [2],
+      combo: [2, 1],
+      heatmap: [1],
+      boxplot: [2],
+      kpi: [1],
     };
     const background = (svg: string) =>
       /^<svg[^>]*>\n<rect width="\d+" height="\d+" x="0" y="0" fill="([^"]+)"/.exec(svg)?.[1];
@@ -89,6 +107,13 @@ describe('renderChartSvg', () => {
           if (other.palette[0] !== theme.palette[0]) expect(filled(svg, other.palette[0]!), at).toEqual([]);
         // Dark paints its background; the light themes leave the page showing through.
         expect(background(svg), at).toBe(theme.background === 'transparent' ? 'none' : theme.background);
+        if (type === 'kpi') {
+          // A card: its label muted, its number in the text colour, no axes.
+          expect(texts(svg), at).toEqual(['Sales', '5', '+66.7%', 'vs Jan']);
+          expect(svg, at).toMatch(new RegExp(`<text [^>]*fill="${theme.mutedText}"[^>]*>Sales</text>`));
+          expect(svg, at).toMatch(new RegExp(`<text [^>]*fill="${theme.text}"[^>]*>5</text>`));
+          continue;
+        }
         if (type === 'sparkline') {
           // No axes: nothing but the line, its markers and its small title, in the muted colour.
           expect(texts(svg), at).toEqual(['Sales']);

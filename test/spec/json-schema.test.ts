@@ -89,6 +89,23 @@ body:
     expect(errorsOf(input)).toEqual([]);
   });
 
+  it('accepts combo, heatmap, boxplot and kpi charts with their options', () => {
+    const input = parseReportText(`title: T
+datasets:
+  a: { source: inline, rows: [{ m: 2025-01-01, g: x, v: 1, w: 0.2 }] }
+charts:
+  combo: { type: combo, data: { from: a }, encode: { x: m, y: v, y2: w }, options: { marks: [bar, line], dualAxis: true, y2Format: ".0%", y2Title: Margin, y2: { zero: false }, rules: [{ y: 1 }] } }
+  heat: { type: heatmap, data: { from: a }, encode: { x: m, y: g, color: v }, options: { labels: true, colorScale: diverging, legend: bottom } }
+  box: { type: boxplot, data: { from: a }, encode: { x: g, y: v, series: g }, options: { whisker: minmax, outliers: false, y: { zero: true } } }
+  kpi: { type: kpi, data: { from: a }, encode: { x: m, y: v, y2: w }, options: { compare: 1000, delta: both, better: lower, compareLabel: vs plan, sparkline: false } }
+body:
+  - row: [{ chart: kpi }, { chart: box }]
+  - chart: combo
+  - chart: heat
+`);
+    expect(errorsOf(input)).toEqual([]);
+  });
+
   // One error where the mistake is, not one per kind of chart (or dataset, or block); and the
   // same one from chartpress itself.
   const broken: { name: string; from: string; to: string; at: string; error: Json; cli: string }[] = [
@@ -98,7 +115,23 @@ body:
       to: 'type: bars,',
       at: '/charts/c/type',
       error: { keyword: 'enum' },
-      cli: 'CP_ERR_INVALID_ENUM charts.c.type: expected one of bar|line|area|pie|scatter|sparkline|gantt, got "bars"',
+      cli: 'CP_ERR_INVALID_ENUM charts.c.type: expected one of bar|line|area|pie|scatter|sparkline|gantt|combo|heatmap|boxplot|kpi, got "bars"',
+    },
+    {
+      name: 'a mark a combo does not draw',
+      from: 'type: bar, data: { from: d }, encode: { x: a, y: b } }',
+      to: 'type: combo, data: { from: d }, encode: { x: a, y: b, y2: b }, options: { marks: [bar, pie] } }',
+      at: '/charts/c/options/marks/1',
+      error: { keyword: 'enum' },
+      cli: 'CP_ERR_INVALID_ENUM charts.c.options.marks[1]: expected one of bar|line|area, got "pie"',
+    },
+    {
+      name: 'an option of another chart type on a kpi',
+      from: 'type: bar,',
+      to: 'type: kpi, options: { stacked: true },',
+      at: '/charts/c/options',
+      error: { keyword: 'additionalProperties', params: { additionalProperty: 'stacked' } },
+      cli: 'CP_ERR_UNKNOWN_FIELD charts.c.options.stacked: unknown field "stacked"',
     },
     {
       name: 'an unknown option of a bar chart',
