@@ -64,6 +64,15 @@ export const ErrorCatalog = {
     title: 'A query or encoding names a column that the data does not have',
     hint: 'use one of the listed columns',
   },
+  CP_ERR_EXPRESSION: {
+    title: 'A `calculate` expression does not parse, names an unknown field or function, or mixes types',
+    hint: 'fix the expression at the given column; the README lists its operators and functions',
+  },
+  CP_ERR_TEMPLATE: {
+    title:
+      'A `{{ }}` value in a heading, text or caption is malformed, names no chart or value, or finds no row or field',
+    hint: 'write {{ name.field }} with the name of a chart or of a query under `values:`, and a format the value fits; the README shows the forms',
+  },
   CP_ERR_AXIS_SCALE: {
     title: "A chart's axis scale or reference line does not fit its data",
     hint: 'a log axis needs positive values (filter out the others, or drop `log`); set `x`/`y` scales only on axes of numbers; give a rule a value of its axis (a number, an ISO date or one of the categories)',

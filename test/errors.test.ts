@@ -105,6 +105,13 @@ const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
   CP_ERR_UNKNOWN_PARAM: () => render(reportFile(report()), '--param', 'nope=1'),
   CP_ERR_PARAM_TYPE: () => render(reportFile(report()), '--param', 'n=abc'),
   CP_ERR_UNKNOWN_COLUMN: () => render(reportFile(report().replace('groupBy: [region]', 'groupBy: [regio]'))),
+  CP_ERR_EXPRESSION: () =>
+    render(
+      reportFile(
+        report().replace('groupBy: [region]', 'calculate: { net: "amount * 2 +" }, groupBy: [region]'),
+      ),
+    ),
+  CP_ERR_TEMPLATE: () => render(reportFile(report({ body: 'body:\n  - text: "Total {{ c.nope }}"\n' }))),
   CP_ERR_AXIS_SCALE: () =>
     render(
       reportFile(

@@ -1,4 +1,5 @@
 import { type Accumulator, CountRows, CountValues, Extreme, Sum } from './aggregate.js';
+import { unwrap } from './aggregate-where.js';
 import { type BatchColumn, batchCell } from './batch.js';
 import type { BatchGroups } from './batch-keys.js';
 import { type BatchView, perEntry } from './batch-view.js';
@@ -11,6 +12,7 @@ import type { Scratch } from './scratch.js';
  * last bit, same first and last). count, sum, avg, min and max over numbers run as loops over
  * typed arrays; the others take the cells one by one. `fields`: the column each aggregate reads
  * (undefined for a count of rows); `seq`: the scan position of the batch's first row taken.
+ * `masks`: per aggregate with a `where`, the rows that meet it (see `Conditional`).
  */
 export function aggregateBatch(
   view: BatchView,
@@ -19,15 +21,21 @@ export function aggregateBatch(
   fields: readonly (string | undefined)[],
   seq: number,
   scratch: Scratch,
+  masks: readonly (Uint8Array | undefined)[] = [],
 ): void {
   if (taken.groups.length === 0) return;
   fields.forEach((field, j) => {
-    const accs = taken.groups.map((g) => groups[g]!.accs[j]!);
+    const accs = taken.groups.map((g) => unwrap(groups[g]!.accs[j]!));
     const first = accs[0]!;
-    const { local } = taken;
+    const mask = masks[j];
+    let local = taken.local;
+    if (mask !== undefined) {
+      local = scratch.int32('where', local.length);
+      for (let i = 0; i < local.length; i++) local[i] = mask[i] === 1 ? taken.local[i]! : -1;
+    }
     if (field === undefined) {
       if (first instanceof CountRows) countRows(accs as CountRows[], local);
-      else cells(accs, local, undefined, seq);
+      else cells(accs, local, taken.local, undefined, seq);
       return;
     }
     const col = view.column(field);
@@ -37,7 +45,7 @@ export function aggregateBatch(
         : first instanceof Sum
           ? sum(accs as Sum[], local, col, scratch)
           : first instanceof Extreme && extreme(accs as Extreme[], local, col, scratch);
-    if (!done) cells(accs, local, col, seq);
+    if (!done) cells(accs, local, taken.local, col, seq);
   });
 }
 
@@ -152,11 +160,21 @@ function extreme(accs: Extreme[], local: Int32Array, col: BatchColumn, scratch: 
   return true;
 }
 
-/** Any aggregate, cell by cell in row order (null cells without a column); `seq` counts the rows taken. */
-function cells(accs: Accumulator[], local: Int32Array, col: BatchColumn | undefined, seq: number): void {
+/**
+ * Any aggregate, cell by cell in row order (null cells without a column); `seq` counts the rows
+ * the query took (`all`), whether or not the aggregate's `where` took them (`local`).
+ */
+function cells(
+  accs: Accumulator[],
+  local: Int32Array,
+  all: Int32Array,
+  col: BatchColumn | undefined,
+  seq: number,
+): void {
   let s = seq;
   for (let i = 0; i < local.length; i++) {
     const l = local[i]!;
-    if (l >= 0) accs[l]!.addValue(col === undefined ? null : batchCell(col, i), s++);
+    if (l >= 0) accs[l]!.addValue(col === undefined ? null : batchCell(col, i), s);
+    if (all[i]! >= 0) s++;
   }
 }

@@ -1,22 +1,24 @@
 import { batchCell } from './batch.js';
 import { type BatchView, perEntry } from './batch-view.js';
-import type { DateCheck, FieldTest } from './filter.js';
+import type { DateCheck, FieldTest, NumericOp } from './filter.js';
 import { isDateMiss } from './invalid.js';
 import type { Scratch } from './scratch.js';
 
 /**
  * Which rows of a batch pass every test (1) or not (0); undefined when there are no tests. A
- * dictionary column is tested once per entry, other columns once per row.
+ * dictionary column is tested once per entry, other columns once per row. The mask is the
+ * scratch array `name`.
  */
 export function filterMask(
   view: BatchView,
   tests: readonly FieldTest[],
   scratch: Scratch,
+  name = 'mask',
 ): Uint8Array | undefined {
   if (tests.length === 0) return undefined;
   const n = view.length;
-  const mask = scratch.uint8('mask', n).fill(1);
-  for (const { field, test } of tests) {
+  const mask = scratch.uint8(name, n).fill(1);
+  for (const { field, test, numeric } of tests) {
     const col = view.column(field);
     if (col.kind === 'dict') {
       const ok = perEntry(
@@ -26,6 +28,8 @@ export function filterMask(
       );
       const { codes } = col;
       for (let i = 0; i < n; i++) if (mask[i] === 1) mask[i] = ok[codes[i]!]!;
+    } else if (col.kind === 'number' && numeric !== undefined) {
+      numberMask(mask, col.values, n, numeric.op, numeric.target);
     } else if (col.kind === 'number') {
       const { values } = col;
       for (let i = 0; i < n; i++) {
@@ -38,6 +42,34 @@ export function filterMask(
     }
   }
   return mask;
+}
+
+/** Clears the rows of `mask` whose number (NaN for null, which fails) does not compare with `t` as `op` says. */
+function numberMask(mask: Uint8Array, values: Float64Array, n: number, op: NumericOp, t: number): void {
+  // NaN fails every comparison below, `!==` included: `ne` keeps only numbers.
+  switch (op) {
+    case 'eq':
+      for (let i = 0; i < n; i++) if (!(values[i]! === t)) mask[i] = 0;
+      return;
+    case 'ne':
+      for (let i = 0; i < n; i++) {
+        const v = values[i]!;
+        if (Number.isNaN(v) || v === t) mask[i] = 0;
+      }
+      return;
+    case 'lt':
+      for (let i = 0; i < n; i++) if (!(values[i]! < t)) mask[i] = 0;
+      return;
+    case 'lte':
+      for (let i = 0; i < n; i++) if (!(values[i]! <= t)) mask[i] = 0;
+      return;
+    case 'gt':
+      for (let i = 0; i < n; i++) if (!(values[i]! > t)) mask[i] = 0;
+      return;
+    case 'gte':
+      for (let i = 0; i < n; i++) if (!(values[i]! >= t)) mask[i] = 0;
+      return;
+  }
 }
 
 /**

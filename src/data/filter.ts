@@ -29,7 +29,16 @@ export type Test = (v: Value) => boolean;
 export interface FieldTest {
   readonly field: string;
   readonly test: Test;
+  /**
+   * For a comparison with a number, the same test of a number cell (NaN for null) as an op
+   * and the number, which a column of numbers runs as a plain loop.
+   */
+  readonly numeric?: { readonly op: NumericOp; readonly target: number } | undefined;
 }
+
+/** The comparisons a `FieldTest` may give as `numeric`. */
+export type NumericOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte';
+const NUMERIC_OPS: ReadonlySet<Filter['op']> = new Set(['eq', 'ne', 'lt', 'lte', 'gt', 'gte']);
 type FilterValue = Filter['value'];
 
 const isParamRef = (v: unknown): v is ParamRef =>
@@ -46,12 +55,14 @@ const isParamRef = (v: unknown): v is ParamRef =>
  * caller can report all of them at once. `dates` lists the filters comparing with an ISO date
  * (`isDateComparison`), whose cells the caller checks are dates (they are compared as text).
  * `tests` are the filters one by one (a row passes when every test passes its cell), for
- * callers that test a column's distinct values once.
+ * callers that test a column's distinct values once. `list` is the key path of the filters in
+ * the query, for problems: `filter`, or `having`, or an aggregate's `where`.
  */
 export function compileFilters(
   filters: readonly Filter[] | undefined,
   params: Params,
   where: QueryWhere,
+  list: readonly PropertyKey[] = ['filter'],
 ): { predicate: Predicate; problems: Problem[]; dates: DateCheck[]; tests: FieldTest[] } {
   const problems: Problem[] = [];
   const dates: DateCheck[] = [];
@@ -62,20 +73,23 @@ export function compileFilters(
       return;
     }
     if (f.value === undefined) {
-      problems.push(
-        problem('CP_ERR_MISSING_FIELD', `${f.op} needs a value`, at(where, 'filter', i, 'value')),
-      );
+      problems.push(problem('CP_ERR_MISSING_FIELD', `${f.op} needs a value`, at(where, ...list, i, 'value')));
       return;
     }
     const value = resolve(f.value, params, (j, name) => {
-      const keys: PropertyKey[] = j === undefined ? ['filter', i, 'value'] : ['filter', i, 'value', j];
+      const keys: PropertyKey[] = j === undefined ? [...list, i, 'value'] : [...list, i, 'value', j];
       problems.push(problem('CP_ERR_UNKNOWN_PARAM', `param "${name}" is not defined`, at(where, ...keys)));
     });
     const test = compileTest(f.op, value, (msg) =>
-      problems.push(problem('CP_ERR_INVALID_VALUE', msg, at(where, 'filter', i, 'value'))),
+      problems.push(problem('CP_ERR_INVALID_VALUE', msg, at(where, ...list, i, 'value'))),
     );
     if (test === undefined) return;
-    tests.push({ field: f.field, test });
+    const target = Array.isArray(value) || value === null ? undefined : maybeNumber(value);
+    const numeric =
+      NUMERIC_OPS.has(f.op) && target !== undefined && !Number.isNaN(target)
+        ? { op: f.op as NumericOp, target }
+        : undefined;
+    tests.push({ field: f.field, test, numeric });
     if (isDateComparison(f.op, value)) dates.push({ index: i, field: f.field, misses: new DateMisses() });
   });
   const predicate: Predicate =

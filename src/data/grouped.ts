@@ -1,5 +1,5 @@
 import { ChartpressError, problem } from '../errors.js';
-import { type Column, type Frame, toColumn, type Value } from '../frame.js';
+import { type Column, type Frame, type Row, toColumn, type Value } from '../frame.js';
 import type { Query } from '../spec/schema.js';
 import type { AccumulatorFactory } from './aggregate.js';
 import { fillGaps } from './fill.js';
@@ -21,11 +21,14 @@ export interface GroupedResult {
   readonly sort: readonly SortKey[];
   /** Most rows the output may have (filled gaps count). */
   readonly maxRows: number;
+  /** The query's `having`: which groups to keep, by their output row. Defaults to every group. */
+  readonly having?: ((row: Row) => boolean) | undefined;
 }
 
 /**
- * The frame of a grouped query, in this order: one row per group, gaps filled (`fill`), sorted,
- * limited (with the `other` row), pivoted; numeric columns as `Float64Array`s. Without a sort of
+ * The frame of a grouped query, in this order: one row per group that meets `having`, gaps
+ * filled (`fill`), sorted, limited (with the `other` row), pivoted; numeric columns as
+ * `Float64Array`s. Without a sort of
  * its own, a filled query runs in time order. Throws `CP_ERR_INVALID_VALUE` when filling passes
  * `maxRows` or a pivoted value names a column that exists.
  */
@@ -37,6 +40,16 @@ export function groupedFrame(r: GroupedResult): Frame {
     groupOf.set(t, g);
     return t;
   });
+  const having = r.having;
+  if (having !== undefined) {
+    tuples = tuples.filter((t) => {
+      const row: Row = Object.create(null);
+      r.fields.forEach((f, j) => {
+        row[f] = t[j] ?? null;
+      });
+      return having(row);
+    });
+  }
   let sort = r.sort;
   const bucketed = r.keys.findIndex((k) => k.bucket !== undefined);
   if (q.fill !== undefined && bucketed >= 0) {

@@ -4,13 +4,18 @@
  * ```
  * dataset ──► openSource() ──► rows ──► runQueries() ──► one columnar Frame per query
  *   csv, ndjson, json,           │ per row, per query (memory: one state per group):
- *   inline                       └ filter ► group (time buckets in a zone, bins) ► aggregate
+ *   inline                       └ calculate ► filter ► group (time buckets in a zone, bins)
+ *                                    ► aggregate (each with its where) ► having
  *                                  then fill gaps ► sort ► limit (+ Other) ► pivot ► columns
  * ```
  */
 
 export type { Column, Frame, Row, Value } from '../frame.js';
 export { cell, column, columnValues, emptyFrame, frameFromRows, frameToRows, toColumn } from '../frame.js';
+export {
+  DEFAULT_MAX_EXPRESSION_DEPTH,
+  DEFAULT_MAX_EXPRESSION_LENGTH,
+} from './expr/parse.js';
 export type { Params } from './filter.js';
 export { DEFAULT_MAX_GROUPS, DEFAULT_MAX_VALUES, QueryAccumulator, type QueryLimits } from './query.js';
 export { runQueries, type ScanContext } from './scan.js';

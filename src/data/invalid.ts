@@ -10,8 +10,16 @@ const NUMERIC: ReadonlySet<AggregateOp> = new Set(['sum', 'avg', 'median', 'p90'
 /** Aggregates that take numbers or, failing those, text (ISO dates). */
 const ORDERED: ReadonlySet<AggregateOp> = new Set(['min', 'max']);
 
+/** The condition of an aggregate with `where`: a key naming it, and its test of a row. */
+export interface TallyCondition {
+  readonly key: string;
+  readonly predicate: (row: Row) => boolean;
+}
+
 interface Tally {
   readonly field: string;
+  /** The rows counted: those meeting the aggregate's `where`, when it has one. */
+  readonly cond: TallyCondition | undefined;
   /** The first aggregate reading the column, named in messages. */
   readonly aggregate: string;
   /** Text counts as valid (min/max only). */
@@ -24,24 +32,32 @@ interface Tally {
  * Counts, per column, the cells that a query's numeric aggregates skip: for sum, avg, median
  * and p90 every cell that is not a finite number (nulls included: a missing amount is as absent
  * from a total as a word is); for min and max, nulls and booleans (text is compared as text).
- * A column read by both kinds follows the stricter rule. Only rows that pass the filter count.
+ * A column read by both kinds follows the stricter rule. Only rows that pass the filter count;
+ * for an aggregate with a `where` (`conditionOf` its name), only rows that also meet it, counted
+ * apart from the column's other aggregates.
  */
 export class InvalidTally {
   readonly #tallies: Tally[] = [];
 
-  constructor(aggregates: readonly (readonly [string, Aggregate])[]) {
+  constructor(
+    aggregates: readonly (readonly [string, Aggregate])[],
+    conditionOf: (name: string) => TallyCondition | undefined = () => undefined,
+  ) {
     for (const [name, agg] of aggregates) {
       if (agg.field === undefined || !(NUMERIC.has(agg.op) || ORDERED.has(agg.op))) continue;
       const text = ORDERED.has(agg.op);
-      const known = this.#tallies.find((t) => t.field === agg.field);
+      const cond = conditionOf(name);
+      const known = this.#tallies.find((t) => t.field === agg.field && t.cond?.key === cond?.key);
       if (known) known.text &&= text;
-      else this.#tallies.push({ field: agg.field, aggregate: name, text, skipped: 0, first: undefined });
+      else
+        this.#tallies.push({ field: agg.field, cond, aggregate: name, text, skipped: 0, first: undefined });
     }
   }
 
   /** Looks at one row. */
   check(row: Row): void {
     for (const t of this.#tallies) {
+      if (t.cond !== undefined && !t.cond.predicate(row)) continue;
       const v = row[t.field] ?? null;
       if (!valid(t, v) && t.skipped++ === 0) t.first = v;
     }
@@ -49,11 +65,22 @@ export class InvalidTally {
 
   /**
    * Looks at the rows of a batch taken (`taken[i] >= 0`), in row order, as `check` would;
-   * `column` gives the batch's column of a name. A dictionary entry is looked at once.
+   * `column` gives the batch's column of a name, `mask` which rows meet a condition. A
+   * dictionary entry is looked at once.
    */
-  checkBatch(column: (name: string) => BatchColumn, taken: Int32Array): void {
-    const n = taken.length;
+  checkBatch(
+    column: (name: string) => BatchColumn,
+    all: Int32Array,
+    mask: (cond: TallyCondition) => Uint8Array | undefined = () => undefined,
+  ): void {
+    const n = all.length;
     for (const t of this.#tallies) {
+      const m = t.cond === undefined ? undefined : mask(t.cond);
+      let taken = all;
+      if (m !== undefined) {
+        taken = new Int32Array(n);
+        for (let i = 0; i < n; i++) taken[i] = m[i] === 1 ? all[i]! : -1;
+      }
       const col = column(t.field);
       let bad = 0;
       let first = -1;

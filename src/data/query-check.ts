@@ -7,8 +7,11 @@ import { at, type QueryWhere } from './where.js';
 /** Column names for messages: `a, b, c`, or `(none)`. */
 export const list = (names: readonly string[]) => (names.length === 0 ? '(none)' : names.join(', '));
 
-/** Every column a query reads from its dataset, with the key path that names it. */
-export function columnsRead(query: Query): { field: string; keys: PropertyKey[] }[] {
+/**
+ * Every field a query's filters, groupBy and aggregates read, with the key path that names it:
+ * columns of its dataset, and (with `calculated: true`) its calculated fields.
+ */
+export function columnsRead(query: Query, calculated = false): { field: string; keys: PropertyKey[] }[] {
   const read: { field: string; keys: PropertyKey[] }[] = [];
   for (const [i, f] of (query.filter ?? []).entries())
     read.push({ field: f.field, keys: ['filter', i, 'field'] });
@@ -18,8 +21,11 @@ export function columnsRead(query: Query): { field: string; keys: PropertyKey[] 
   }
   for (const [name, agg] of Object.entries(query.aggregate ?? {})) {
     if (agg.field !== undefined) read.push({ field: agg.field, keys: ['aggregate', name, 'field'] });
+    for (const [i, f] of (agg.where ?? []).entries())
+      read.push({ field: f.field, keys: ['aggregate', name, 'where', i, 'field'] });
   }
-  return read;
+  const calc = query.calculate ?? {};
+  return calculated ? read : read.filter((r) => !Object.hasOwn(calc, r.field));
 }
 
 /** Sort items resolved against output columns; unknown ones are problems. */
@@ -48,7 +54,8 @@ export function resolveSort(
 
 /**
  * What is wrong with a query whatever its data: two output columns with one name, aggregates
- * without a field, and pivot, other and fill used where they cannot apply.
+ * without a field, having on a column that is not an output, and having, pivot, other and fill
+ * used where they cannot apply.
  */
 export function checkShape(
   query: Query,
@@ -87,6 +94,21 @@ export function checkShape(
       add('CP_ERR_INVALID_VALUE', 'other needs groupBy: its label goes in the first group column', 'other');
     else if (query.limit === undefined)
       add('CP_ERR_MISSING_FIELD', 'other needs a limit: it sums the rows past it', 'limit');
+  }
+  if (query.having !== undefined) {
+    if (!grouped && Object.keys(query.aggregate ?? {}).length === 0)
+      add('CP_ERR_INVALID_VALUE', 'having needs groupBy or aggregate: it filters groups', 'having');
+    else
+      for (const [i, f] of query.having.entries()) {
+        if (!outputs.includes(f.field))
+          add(
+            'CP_ERR_UNKNOWN_COLUMN',
+            `having column "${f.field}" is not an output column; columns: ${list(outputs)}`,
+            'having',
+            i,
+            'field',
+          );
+      }
   }
   if (query.fill !== undefined && !keys.some((k) => k.bucket !== undefined)) {
     add('CP_ERR_INVALID_VALUE', 'fill needs a groupBy item with a time bucket', 'fill');

@@ -2,11 +2,13 @@ import { ChartpressError, type Problem, problem, type Warning } from '../errors.
 import type { Frame, Row } from '../frame.js';
 import type { Query } from '../spec/schema.js';
 import { type AccumulatorFactory, accumulator } from './aggregate.js';
+import { type AggregateCondition, aggregateConditions, conditional } from './aggregate-where.js';
 import type { ColumnBatch } from './batch.js';
 import { aggregateBatch } from './batch-aggregate.js';
 import { countDateMisses, filterMask } from './batch-filter.js';
 import { countKeyMisses, groupBatch } from './batch-keys.js';
 import { BatchView } from './batch-view.js';
+import { Calculations } from './calculate.js';
 import { compileFilters, type DateCheck, type FieldTest, type Params, type Predicate } from './filter.js';
 import { Grouper, type GroupKey, groupKeys } from './group.js';
 import { groupedFrame } from './grouped.js';
@@ -30,6 +32,10 @@ export interface QueryLimits {
   readonly maxGroups?: number | undefined;
   /** Values kept by countDistinct, median and p90. Defaults to `DEFAULT_MAX_VALUES`. */
   readonly maxValues?: number | undefined;
+  /** Longest `calculate` expression, in characters. Defaults to `DEFAULT_MAX_EXPRESSION_LENGTH` (2,000). */
+  readonly maxExpressionLength?: number | undefined;
+  /** Deepest nesting of a `calculate` expression. Defaults to `DEFAULT_MAX_EXPRESSION_DEPTH` (32). */
+  readonly maxExpressionDepth?: number | undefined;
 }
 
 /**
@@ -53,8 +59,15 @@ export class QueryAccumulator {
   readonly #predicate: Predicate;
   readonly #tests: readonly FieldTest[];
   readonly #dates: readonly DateCheck[];
-  /** Every column the query reads. */
+  /** Every field the query reads: columns and calculated fields. */
   readonly #reads: readonly string[];
+  /** Every column of the dataset the query reads, those its calculated fields read included. */
+  readonly #baseReads: readonly string[];
+  /** The query's calculated fields, when it has any. */
+  readonly #calc: Calculations | undefined;
+  /** Per aggregate, its `where`. */
+  readonly #conditions: readonly (AggregateCondition | undefined)[];
+  readonly #having: ((row: Row) => boolean) | undefined;
   /** The column each aggregate reads (undefined for a count of rows). */
   readonly #aggFields: readonly (string | undefined)[];
   readonly #keys: readonly GroupKey[];
@@ -79,18 +92,37 @@ export class QueryAccumulator {
     this.#where = where;
     this.#maxGroups = limits.maxGroups ?? DEFAULT_MAX_GROUPS;
     this.#maxValues = limits.maxValues ?? DEFAULT_MAX_VALUES;
+    const calc =
+      query.calculate !== undefined || query.timezone !== undefined
+        ? new Calculations(query, where, {
+            maxLength: limits.maxExpressionLength,
+            maxDepth: limits.maxExpressionDepth,
+          })
+        : undefined;
+    this.#calc = calc !== undefined && calc.fields.length > 0 ? calc : undefined;
     const filters = compileFilters(query.filter, params, where);
     this.#predicate = filters.predicate;
     this.#tests = filters.tests;
     this.#dates = filters.dates;
-    this.#reads = columnsRead(query).map((r) => r.field);
+    this.#reads = columnsRead(query, true).map((r) => r.field);
+    this.#baseReads = [...new Set([...columnsRead(query).map((r) => r.field), ...(this.#calc?.reads ?? [])])];
     const { keys, problems: keyProblems } = groupKeys(query.groupBy ?? [], where);
     this.#keys = keys;
     const aggs = Object.entries(query.aggregate ?? {});
-    this.#aggs = aggs.map(([, agg]) => accumulator(agg, this.#budget));
+    const { conditions, problems: whereProblems } = aggregateConditions(aggs, params, where);
+    this.#conditions = conditions;
+    this.#aggs = aggs.map(([, agg], j) => conditional(accumulator(agg, this.#budget), conditions[j]));
     this.#aggFields = aggs.map(([, agg]) => agg.field);
-    this.#tally = new InvalidTally(aggs);
-    const problems = [...filters.problems, ...keyProblems];
+    this.#tally = new InvalidTally(aggs, (name) => conditions[aggs.findIndex(([n]) => n === name)]);
+    const having = compileFilters(query.having, params, where, ['having']);
+    this.#having = query.having === undefined ? undefined : having.predicate;
+    const problems = [
+      ...(calc?.problems ?? []),
+      ...filters.problems,
+      ...keyProblems,
+      ...whereProblems,
+      ...having.problems,
+    ];
     if (keys.length > 0 || aggs.length > 0) {
       this.#grouper = new Grouper(keys, this.#aggs, this.#maxGroups);
       // The output columns are known before any data: groupBy outputs, then aggregate names.
@@ -105,9 +137,14 @@ export class QueryAccumulator {
     this.problems = problems;
   }
 
-  /** Output column names: groupBy outputs then aggregate names, or the dataset's columns. */
+  /** Output column names: groupBy outputs then aggregate names, or the dataset's columns and calculated fields. */
   get fields(): readonly string[] {
-    return this.#outputs ?? this.#columns ?? [];
+    return this.#outputs ?? (this.#columns === undefined ? [] : this.#passed(this.#columns));
+  }
+
+  /** The columns of rows passed through: the dataset's, then the calculated fields. */
+  #passed(columns: readonly string[]): readonly string[] {
+    return this.#calc === undefined ? columns : [...columns, ...this.#calc.names];
   }
 
   /** Why the query stopped keeping rows (a limit was passed), if it did. */
@@ -127,9 +164,11 @@ export class QueryAccumulator {
   }
 
   /** Feeds one row. */
-  push(row: Row): void {
-    if (this.#columns === undefined) this.#startFrom(row);
-    if (this.#failure !== undefined || !this.#predicate(row)) return;
+  push(given: Row): void {
+    if (this.#columns === undefined) this.#startFrom(given);
+    if (this.#failure !== undefined) return;
+    const row = this.#calc === undefined ? given : this.#calc.extend(given);
+    if (!this.#predicate(row)) return;
     for (const d of this.#dates) {
       const v = row[d.field] ?? null;
       // Rows often repeat the date of the row before: check each run of one value once.
@@ -152,14 +191,22 @@ export class QueryAccumulator {
    * entry once, group keys are computed once per entry, and aggregates run over the batch's
    * columns. Queries without groupBy or aggregate keep the passing rows' cells column by column
    * (see `PassColumns`), except when sorted and limited, or when the first data came as rows:
-   * those take the rows. Pass a `BatchView` to share the rows, and what several queries compute
-   * from one column, between queries.
+   * those take the rows. Calculated fields become columns of the batch first (see
+   * `Calculations.extendView`). Pass a `BatchView` to share the rows, and what several queries
+   * compute from one column (calculated columns too), between queries.
    */
   pushBatch(batch: ColumnBatch | BatchView): void {
-    const view = batch instanceof BatchView ? batch : new BatchView(batch);
-    if (view.length === 0) return;
-    if (this.#columns === undefined) this.#startWith(view.columns);
+    const base = batch instanceof BatchView ? batch : new BatchView(batch);
+    if (base.length === 0) return;
+    if (this.#columns === undefined) this.#startWith(base.columns);
     if (this.#failure !== undefined) return;
+    const calc = this.#calc;
+    if (calc !== undefined && !base.has(this.#baseReads)) {
+      for (const row of base.rows()) this.push(row);
+      return;
+    }
+    // The calculated fields as columns after the dataset's.
+    const view = calc === undefined ? base : calc.extendView(base);
     const grouper = this.#grouper;
     if (grouper === undefined && this.#passBatch(view)) return;
     const taken =
@@ -167,18 +214,41 @@ export class QueryAccumulator {
         ? groupBatch(view, filterMask(view, this.#tests, this.#scratch), this.#keys, grouper, this.#scratch)
         : undefined;
     if (grouper === undefined || taken === undefined) {
-      for (const row of view.rows()) this.push(row);
+      for (const row of base.rows()) this.push(row);
       return;
     }
     countDateMisses(view, taken.local, this.#dates);
     countKeyMisses(view, taken, this.#keys);
-    this.#tally.checkBatch((name) => view.column(name), taken.local);
-    aggregateBatch(view, taken, grouper.groups, this.#aggFields, this.#seq, this.#scratch);
+    const masks = this.#whereMasks(view);
+    this.#tally.checkBatch(
+      (name) => view.column(name),
+      taken.local,
+      (cond) => masks.get(cond.key),
+    );
+    aggregateBatch(
+      view,
+      taken,
+      grouper.groups,
+      this.#aggFields,
+      this.#seq,
+      this.#scratch,
+      this.#conditions.map((c) => (c === undefined ? undefined : masks.get(c.key))),
+    );
     this.#seq += taken.taken;
     // A row one by one fails at the first limit it passes: values kept before the row that
     // would have made a group too many pass the values limit first.
     if (this.#budget.used > this.#maxValues) this.#failValues();
     else if (taken.overflow) this.#failGroups();
+  }
+
+  /** The rows of a batch that meet each aggregate's `where`, by the condition's key. */
+  #whereMasks(view: BatchView): Map<string, Uint8Array | undefined> {
+    const masks = new Map<string, Uint8Array | undefined>();
+    for (const c of this.#conditions) {
+      if (c === undefined || masks.has(c.key)) continue;
+      masks.set(c.key, filterMask(view, c.tests, this.#scratch, `where${masks.size}`));
+    }
+    return masks;
   }
 
   /**
@@ -187,7 +257,7 @@ export class QueryAccumulator {
    * dataset, or rows kept as objects (sorted and limited: a heap of rows; or pushed before).
    */
   #passBatch(view: BatchView): boolean {
-    const columns = this.#columns ?? [];
+    const columns = this.#passed(this.#columns ?? []);
     if (this.#partial || !view.has(columns) || !view.has(this.#reads)) return false;
     let kept = this.#rows;
     // Rows pushed earlier are kept as objects: so are the later ones.
@@ -224,7 +294,7 @@ export class QueryAccumulator {
     problems.push(...this.#reportDates());
     if (this.#rows !== undefined) {
       if (problems.length > 0) throw new ChartpressError(problems);
-      return this.#rows.frame(this.#columns ?? []);
+      return this.#rows.frame(this.#passed(this.#columns ?? []));
     }
     problems.push(
       ...this.#tally.report(this.#where, this.#query.onInvalid ?? 'skip', (w) => this.warnings.push(w)),
@@ -239,6 +309,7 @@ export class QueryAccumulator {
       fields: this.fields,
       sort: this.#sort,
       maxRows: this.#maxGroups,
+      having: this.#having,
     });
   }
 
@@ -270,10 +341,12 @@ export class QueryAccumulator {
       problems.push(problem('CP_ERR_UNKNOWN_COLUMN', message, at(this.#where, ...keys)));
     }
     if (this.#rows !== undefined) {
+      const passed = this.#passed(columns);
       problems.push(
-        ...resolveSort(this.#query, columns, `dataset "${this.#where.dataset}"`, this.#where).problems,
+        ...resolveSort(this.#query, passed, `dataset "${this.#where.dataset}"`, this.#where).problems,
       );
     }
+    if (this.#calc !== undefined) problems.push(...this.#calc.check(columns));
     return problems;
   }
 

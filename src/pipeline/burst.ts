@@ -50,6 +50,12 @@ const mentions = (value: Filter['value'], param: string): boolean =>
 function kindOf(query: Query, param: string): Kind {
   const filters = query.filter ?? [];
   const uses = filters.filter((f) => mentions(f.value, param));
+  // A param in `having` or an aggregate's `where` changes the groups' values: a scan per document.
+  const elsewhere = [
+    ...(query.having ?? []),
+    ...Object.values(query.aggregate ?? {}).flatMap((a) => a.where ?? []),
+  ];
+  if (elsewhere.some((f) => mentions(f.value, param))) return { kind: 'each' };
   if (uses.length === 0) return { kind: 'shared' };
   const [use] = uses;
   if (uses.length > 1 || !use || use.op !== 'eq' || !isParamRef(use.value) || query.pivot)

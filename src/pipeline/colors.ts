@@ -61,21 +61,25 @@ export function planColors(charts: Iterable<ChartUse>, report: Pick<Report, 'col
  * query (its own frame has every value), or when the field is not one of its group keys.
  */
 export function domainQuery(query: Query, field: string): Query | undefined {
-  if (!query.filter || !paramFiltered(query) || query.pivot) return undefined;
+  if (!paramFiltered(query) || query.pivot) return undefined;
   const key = query.groupBy?.find((g) => outputOf(g) === field);
   if (key === undefined && (query.groupBy !== undefined || query.aggregate !== undefined)) return undefined;
-  const filter = query.filter.filter((f) => !hasParam(f.value));
+  const filter = (query.filter ?? []).filter((f) => !hasParam(f.value));
   return {
     from: query.from,
+    // The filters and the key may read calculated fields; `having` filters groups of the
+    // query's own aggregates, which this one does not compute.
+    ...(query.calculate !== undefined ? { calculate: query.calculate } : {}),
+    ...(query.timezone !== undefined ? { timezone: query.timezone } : {}),
     ...(filter.length > 0 ? { filter } : {}),
     groupBy: [key ?? field],
     ...(query.onInvalid !== undefined ? { onInvalid: query.onInvalid } : {}),
   };
 }
 
-/** Whether a param filters the query: its rows may change with the params. */
+/** Whether a param filters the query: its rows (or, in `having`, its groups) may change with the params. */
 function paramFiltered(query: Query): boolean {
-  return query.filter?.some((f) => hasParam(f.value)) ?? false;
+  return [...(query.filter ?? []), ...(query.having ?? [])].some((f) => hasParam(f.value));
 }
 
 function hasParam(value: unknown): boolean {

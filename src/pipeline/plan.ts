@@ -4,7 +4,7 @@ import { type BlockOf, visitBlocks } from '../spec/blocks.js';
 import { chartDefaults, defaultTheme, type NormalizedChart, pageDefaults } from '../spec/defaults.js';
 import { conditionParam, isParamRef, normalizeChart } from '../spec/normalize.js';
 import type { Params } from '../spec/params.js';
-import type { ChartSpec, Condition, Query, Report, TableBlock } from '../spec/schema.js';
+import type { ChartSpec, Condition, Filter, Query, Report, TableBlock } from '../spec/schema.js';
 import { type ColorPlan, planColors } from './colors.js';
 
 /** A chart placed in the document. */
@@ -154,12 +154,29 @@ export function planReport(report: Report, params: Params): Plan {
 
 /**
  * Drops filters whose value is a param with no value: an unset param means "all" (a report can
- * filter by `{param: region}` and still show every region when none is given). Filter indexes
- * in error paths refer to the query as written, so only queries with such filters change.
+ * filter by `{param: region}` and still show every region when none is given), in `filter`,
+ * `having` and aggregates' `where`. Filter indexes in error paths refer to the query as
+ * written, so only queries with such filters change.
  */
 function withoutUnsetParams(query: Query, params: Params): Query {
-  if (!query.filter?.some((f) => isUnsetParam(f.value, params))) return query;
-  return { ...query, filter: query.filter.filter((f) => !isUnsetParam(f.value, params)) };
+  const unset = (filters: readonly Filter[] | undefined) =>
+    filters?.some((f) => isUnsetParam(f.value, params)) ?? false;
+  const aggregates = Object.entries(query.aggregate ?? {});
+  if (!unset(query.filter) && !unset(query.having) && !aggregates.some(([, a]) => unset(a.where)))
+    return query;
+  const keep = (filters: readonly Filter[]) => filters.filter((f) => !isUnsetParam(f.value, params));
+  return {
+    ...query,
+    ...(query.filter ? { filter: keep(query.filter) } : {}),
+    ...(query.having ? { having: keep(query.having) } : {}),
+    ...(query.aggregate
+      ? {
+          aggregate: Object.fromEntries(
+            aggregates.map(([name, a]) => [name, a.where ? { ...a, where: keep(a.where) } : a]),
+          ),
+        }
+      : {}),
+  };
 }
 
 function isUnsetParam(value: unknown, params: Params): boolean {

@@ -2,7 +2,7 @@ import { ChartpressError, type Problem, problem } from '../errors.js';
 import { type BlockVisitor, visitBlocks } from './blocks.js';
 import { chartDefaults, defaultTheme, derivedDefaults, type NormalizedChart } from './defaults.js';
 import { attributeProblems } from './extends.js';
-import type { ChartSpec, ChartType, Condition, Encode, Query, Report, ThemeName } from './schema.js';
+import type { ChartSpec, ChartType, Condition, Encode, Filter, Query, Report, ThemeName } from './schema.js';
 
 /** Encode channels each chart type needs. */
 const requiredEncode: Readonly<Record<ChartType, readonly (keyof Encode)[]>> = {
@@ -51,13 +51,18 @@ export function checkReport(report: Report, file?: string): void {
         hintList('datasets', datasets),
       );
     }
-    query.filter?.forEach((f, i) => {
-      const values = Array.isArray(f.value) ? f.value : f.value === undefined ? [] : [f.value];
-      values.forEach((v, j) => {
-        if (isParamRef(v))
-          checkParam(v.param, `${path}.filter[${i}].value${Array.isArray(f.value) ? `[${j}]` : ''}.param`);
+    const checkFilters = (filters: readonly Filter[] | undefined, at: string) =>
+      filters?.forEach((f, i) => {
+        const values = Array.isArray(f.value) ? f.value : f.value === undefined ? [] : [f.value];
+        values.forEach((v, j) => {
+          if (isParamRef(v))
+            checkParam(v.param, `${at}[${i}].value${Array.isArray(f.value) ? `[${j}]` : ''}.param`);
+        });
       });
-    });
+    checkFilters(query.filter, `${path}.filter`);
+    checkFilters(query.having, `${path}.having`);
+    for (const [name, agg] of Object.entries(query.aggregate ?? {}))
+      checkFilters(agg.where, `${path}.aggregate.${name}.where`);
   };
   const checkChart = (chart: ChartSpec, path: string) => {
     checkQuery(chart.data, `${path}.data`);

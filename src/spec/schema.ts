@@ -131,6 +131,12 @@ export const Aggregate = z
       'Function: count, countDistinct, sum, avg, min, max, median, p90, first or last.',
     ),
     field: z.string().min(1).optional().describe('Column to aggregate; not needed for count.'),
+    where: z
+      .array(Filter)
+      .optional()
+      .describe(
+        'Conditions (as in `filter`) a row must meet to count in this aggregate only, e.g. [{ field: delay, op: gt, value: 15 }]. Defaults to none: every row of the group.',
+      ),
   })
   .describe('An output column computed over each group, e.g. { op: sum, field: revenue }.');
 export type Aggregate = z.infer<typeof Aggregate>;
@@ -150,6 +156,19 @@ export type SortItem = z.infer<typeof SortItem>;
 export const Query = z
   .strictObject({
     from: z.string().min(1).describe('Name of a dataset under `datasets:`.'),
+    calculate: z
+      .record(z.string().min(1), z.string())
+      .optional()
+      .describe(
+        'Fields computed from each row before filter, groupBy and aggregate see it, by name, e.g. { margin: "revenue - cost", late: "delay > 15" }; each may use the ones before it. Defaults to none.',
+      ),
+    timezone: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'IANA time zone that the date functions of `calculate` (year, month, day, hour, weekday) read date-times in, e.g. "Europe/Paris". Defaults to UTC.',
+      ),
     filter: z
       .array(Filter)
       .optional()
@@ -165,6 +184,12 @@ export const Query = z
       .optional()
       .describe(
         'Output columns computed over each group, by name, e.g. { revenue: { op: sum, field: amount } }. Defaults to none.',
+      ),
+    having: z
+      .array(Filter)
+      .optional()
+      .describe(
+        'Conditions (as in `filter`) on the output columns that every group must meet, after aggregation, e.g. [{ field: n, op: gte, value: 10 }]. Defaults to none: every group.',
       ),
     pivot: z
       .strictObject({
@@ -204,7 +229,7 @@ export const Query = z
   .meta({
     id: 'Query',
     description:
-      'A query over one dataset, run in the one scan of that dataset: filter, groupBy with aggregate, pivot, sort, limit.',
+      'A query over one dataset, run in the one scan of that dataset: calculate, filter, groupBy with aggregate, having, pivot, sort, limit.',
   });
 export type Query = z.infer<typeof Query>;
 

@@ -183,6 +183,22 @@ describe('a value keeps its colour', () => {
     expect(some).toEqual({ 6: all['6'], 8: all['8'] });
   });
 
+  it('when a param in having filters other values out, or they are calculated', async () => {
+    const alone = report({ body: [{ chart: 'filtered' }] });
+    const data = (alone.charts as Record<string, { data: Record<string, unknown> }>).filtered!.data;
+    delete data.filter;
+    data.calculate = { big: 'cyl * 1' };
+    data.groupBy = ['origin', 'big'];
+    data.having = [{ field: 'big', op: 'gte', value: { param: 'min' } }];
+    data.sort = [{ field: 'big' }];
+    (alone.charts as Record<string, { encode: Record<string, string> }>).filtered!.encode.series = 'big';
+    const all = legendColors((await chartSvgs(alone)).filtered ?? '');
+    const some = legendColors((await chartSvgs(alone, { min: '6' })).filtered ?? '');
+    expect(Object.keys(all)).toHaveLength(5);
+    expect(Object.keys(some).sort()).toEqual(['6', '8']);
+    expect(some).toEqual({ 6: all['6'], 8: all['8'] });
+  });
+
   it('as the report pins it, and as a chart pins it for itself', async () => {
     const pinned = report({ colors: { cyl: { 8: '#000000' } } });
     (pinned.charts as Record<string, { options?: unknown }>).down!.options = { colors: { 4: '#ff0000' } };

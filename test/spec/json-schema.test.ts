@@ -106,6 +106,29 @@ body:
     expect(errorsOf(input)).toEqual([]);
   });
 
+  it('accepts calculate, timezone, aggregates with where and having', () => {
+    const input = parseReportText(`title: T
+datasets:
+  a: { source: inline, rows: [{ d: 5, c: 3, t: 2025-01-01T10:00:00Z }] }
+charts:
+  c:
+    type: bar
+    data:
+      from: a
+      calculate: { late: "d > 15", h: "hour(t)" }
+      timezone: Europe/Paris
+      groupBy: [h]
+      aggregate: { n: { op: count }, l: { op: count, where: [{ field: late, op: eq, value: true }] } }
+      having: [{ field: n, op: gte, value: 1 }]
+    encode: { x: h, y: n }
+body:
+  - chart: c
+`);
+    expect(errorsOf(input)).toEqual([]);
+    const bad = parseReportText(BASE.replace('data: { from: d }', 'data: { from: d, calculate: { x: 1 } }'));
+    expect(errorsOf(bad).map((e) => e.instancePath)).toEqual(['/charts/c/data/calculate/x']);
+  });
+
   // One error where the mistake is, not one per kind of chart (or dataset, or block); and the
   // same one from chartpress itself.
   const broken: { name: string; from: string; to: string; at: string; error: Json; cli: string }[] = [

@@ -1,52 +1,97 @@
 import type { Aggregate, AggregateOp, GroupBy } from '../../spec/schema.js';
+import type { Params } from '../filter.js';
 import { UTC, zoneNamed } from '../zone.js';
 import type { SqlBuilder } from './builder.js';
-import { NotPushable } from './dialect.js';
+import { type ColumnKind, NotPushable } from './dialect.js';
+import { filterSql } from './filters.js';
 
-/** A groupBy item as SQL: the key expression and its output column. */
-export function groupKeySql(item: GroupBy, b: SqlBuilder): { expr: string; output: string } {
+const NUMBERS = new Set<ColumnKind>(['number', 'numeric', 'float4']);
+
+/**
+ * How the values of an output column arrive, to filter them with `having`: SQLite's are as
+ * its cells (conditions of `kind` bool aside); PostgreSQL's as `value()` writes them.
+ */
+function outputKind(b: SqlBuilder, kind: ColumnKind, number = false): ColumnKind {
+  if (b.dialect.name === 'sqlite') return kind === 'bool' ? 'bool' : 'dynamic';
+  if (number || NUMBERS.has(kind)) return 'number';
+  return kind === 'bool' ? 'bool' : 'text';
+}
+
+/** A groupBy item as SQL: the key expression, its output column and how its values arrive. */
+export function groupKeySql(
+  item: GroupBy,
+  b: SqlBuilder,
+): { expr: string; output: string; kind: ColumnKind } {
   const d = b.dialect;
   if (typeof item === 'string') {
     const col = b.column(item);
-    return { expr: d.value(col.ref, col.kind), output: item };
+    return { expr: d.value(col.ref, col.kind), output: item, kind: outputKind(b, col.kind) };
   }
   const { field, bucket, bin, timezone } = item;
   const output = item.as ?? field;
   const col = b.column(field);
   if (bin !== undefined) {
     if (bucket !== undefined || timezone !== undefined) throw new NotPushable('bin with a bucket');
-    return { expr: d.bin(col.ref, col.kind, bin.step, bin.offset ?? 0, (v) => b.bind(v)), output };
+    const expr = d.bin(col.ref, col.kind, bin.step, bin.offset ?? 0, (v) => b.bind(v));
+    return { expr, output, kind: outputKind(b, 'dynamic', true) };
   }
   if (timezone !== undefined && zoneNamed(timezone) !== UTC) {
     throw new NotPushable(`time buckets in time zone "${timezone}" (only UTC is pushed down)`);
   }
   if (bucket === undefined) {
     if (timezone !== undefined) throw new NotPushable('timezone without a bucket');
-    return { expr: d.value(col.ref, col.kind), output };
+    return { expr: d.value(col.ref, col.kind), output, kind: outputKind(b, col.kind) };
   }
-  return { expr: d.bucket(col.ref, col.kind, bucket), output };
+  return { expr: d.bucket(col.ref, col.kind, bucket), output, kind: outputKind(b, 'text') };
 }
 
-/** An aggregate as SQL, with the streaming engine's results (see `accumulator`). */
-export function aggregateSql(agg: Aggregate, b: SqlBuilder): string {
+/** ` FILTER (WHERE …)` for an aggregate with a `where`, or `''`. */
+export function aggregateFilter(agg: Aggregate, params: Params, b: SqlBuilder): string {
+  return agg.where === undefined ? '' : ` FILTER (WHERE ${filterSql(agg.where, params, b)})`;
+}
+
+/**
+ * An aggregate as SQL, with the streaming engine's results (see `accumulator`), and how its
+ * values arrive. An aggregate with a `where` aggregates the rows that meet it (`FILTER`).
+ */
+export function aggregateSql(
+  agg: Aggregate,
+  params: Params,
+  b: SqlBuilder,
+): { expr: string; kind: ColumnKind } {
   const d = b.dialect;
+  const number = outputKind(b, 'dynamic', true);
   if (agg.field === undefined) {
     if (agg.op !== 'count') throw new NotPushable(`${agg.op} without a field`);
-    return 'count(*)';
+    return { expr: `count(*)${aggregateFilter(agg, params, b)}`, kind: number };
   }
   const { ref, kind } = b.column(agg.field);
   switch (agg.op) {
     case 'count':
-      return `count(${d.value(ref, kind)})`;
+      return { expr: `count(${d.value(ref, kind)})${aggregateFilter(agg, params, b)}`, kind: number };
     case 'countDistinct':
-      return `count(DISTINCT ${d.value(ref, kind)})`;
+      return {
+        expr: `count(DISTINCT ${d.value(ref, kind)})${aggregateFilter(agg, params, b)}`,
+        kind: number,
+      };
     case 'sum':
-      return d.sum(d.finite(ref, kind));
+      return { expr: d.sum(d.finite(ref, kind), aggregateFilter(agg, params, b)), kind: number };
     case 'avg':
-      return d.avg(d.finite(ref, kind), kind);
+      return { expr: d.avg(d.finite(ref, kind), kind, aggregateFilter(agg, params, b)), kind: number };
     case 'min':
-    case 'max':
-      return d.extreme(ref, kind, agg.op);
+    case 'max': {
+      const expr = d.extreme(ref, kind, agg.op, aggregateFilter(agg, params, b));
+      // PostgreSQL: numbers as numbers, strings as text, and NULL for the rest.
+      const text = b.dialect.name === 'postgres' && !NUMBERS.has(kind) && kind !== 'bool';
+      return {
+        expr,
+        kind: text
+          ? outputKind(b, 'text')
+          : kind === 'bool'
+            ? outputKind(b, 'dynamic', true)
+            : outputKind(b, kind),
+      };
+    }
     default:
       throw new NotPushable(`aggregate ${agg.op} (computed exactly by streaming)`);
   }
@@ -60,6 +105,8 @@ const ORDERED: ReadonlySet<AggregateOp> = new Set(['min', 'max']);
 /** A column read by numeric aggregates, whose skipped cells are counted for a warning. */
 export interface TallySql {
   readonly field: string;
+  /** The aggregates' `where`, as `InvalidTally` keys it (undefined for none). */
+  readonly where?: string | undefined;
   /** The first aggregate reading the column, named in the warning. */
   readonly aggregate: string;
   /** Text counts as valid (min/max only). */
@@ -71,22 +118,34 @@ export interface TallySql {
 /**
  * The invalid-value counts of the streaming engine's `InvalidTally`: per column read by sum,
  * avg, min or max, the cells those aggregates skip (nulls included); a column read by both
- * kinds follows the stricter rule.
+ * kinds follows the stricter rule. Aggregates with a `where` count the rows that meet it, apart.
  */
-export function tallySql(aggregates: readonly (readonly [string, Aggregate])[], b: SqlBuilder): TallySql[] {
-  const found: { field: string; aggregate: string; text: boolean }[] = [];
+export function tallySql(
+  aggregates: readonly (readonly [string, Aggregate])[],
+  params: Params,
+  b: SqlBuilder,
+): TallySql[] {
+  const found: {
+    field: string;
+    where: string | undefined;
+    agg: Aggregate;
+    aggregate: string;
+    text: boolean;
+  }[] = [];
   for (const [name, agg] of aggregates) {
     if (agg.field === undefined || !(NUMERIC.has(agg.op) || ORDERED.has(agg.op))) continue;
     const text = ORDERED.has(agg.op);
-    const known = found.find((t) => t.field === agg.field);
+    const where = agg.where === undefined ? undefined : JSON.stringify(agg.where);
+    const known = found.find((t) => t.field === agg.field && t.where === where);
     if (known) known.text &&= text;
-    else found.push({ field: agg.field, aggregate: name, text });
+    else found.push({ field: agg.field, where, agg, aggregate: name, text });
   }
   const d = b.dialect;
-  return found.map((t) => {
+  return found.map(({ agg, ...t }) => {
     const { ref, kind } = b.column(t.field);
     const finite = `${d.finite(ref, kind)} IS NOT NULL`;
     const valid = t.text ? `(${finite} OR ${d.isText(ref, kind)})` : finite;
-    return { ...t, expr: `count(*) - count(CASE WHEN ${valid} THEN 1 END)` };
+    const filter = aggregateFilter(agg, params, b);
+    return { ...t, expr: `(count(*)${filter} - count(CASE WHEN ${valid} THEN 1 END)${filter})` };
   });
 }

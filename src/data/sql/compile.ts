@@ -1,8 +1,11 @@
 import type { Query } from '../../spec/schema.js';
+import type { Calculations } from '../calculate.js';
 import { isDateFilter, type Params } from '../filter.js';
+import { columnsRead } from '../query-check.js';
 import { sortField } from '../sort.js';
 import { aggregateSql, groupKeySql, type TallySql, tallySql } from './aggregates.js';
 import { SqlBuilder } from './builder.js';
+import { calcLayers, calculations, layered, ROW_ID } from './calculated.js';
 import { type Dialect, NotPushable, quoteIdent, type SqlColumn, type SqlDialectName } from './dialect.js';
 import { filterSql } from './filters.js';
 import { postgresDialect } from './postgres-dialect.js';
@@ -33,6 +36,13 @@ export interface CompiledQuery {
    * read keeps: no parallel workers. False when a rowid or ctid numbers them instead.
    */
   readonly serial: boolean;
+  /** The fields (by index) whose 1, 0 and NULL stand for true, false and null (SQLite conditions). */
+  readonly booleans: readonly number[];
+  /**
+   * With `having`: the statement counting what `tallies` and `dates` count, over every row
+   * (one row: the tallies, then the dates), for when no group is kept to carry the counts.
+   */
+  readonly totals?: CompiledQuery | undefined;
 }
 
 /**
@@ -61,8 +71,8 @@ const dialects: Record<SqlDialectName, Dialect> = { sqlite: sqliteDialect, postg
  * engine (`runQueries`) over the rows of `base`:
  *
  * ```
- * SELECT <outputs> FROM (SELECT <keys>, <aggregates> FROM (<base>) AS t WHERE <filters> GROUP BY <keys>) AS g
- *  ORDER BY <sort>, <first seen> LIMIT <limit>
+ * SELECT <outputs> FROM (SELECT <keys>, <aggregates> FROM (<base> + calculated fields) AS t WHERE <filters>
+ *   GROUP BY <keys>) AS g WHERE <having> ORDER BY <sort>, <first seen> LIMIT <limit>
  * ```
  *
  * Values are always bound, identifiers quoted. `columns` are the base's columns; PostgreSQL needs
@@ -103,25 +113,35 @@ function compile(
   // A row object keeps one value per name; SQL would read another.
   if (kinds && kinds.size < (columns?.length ?? 0))
     throw new NotPushable('the base has two columns of one name');
-  const b = new SqlBuilder(d, d.name === 'sqlite' ? undefined : kinds);
+  const calc = calculations(query);
+  const names = calc?.names ?? [];
   if (kinds)
-    for (const name of columnNames(query)) if (!kinds.has(name)) throw new NotPushable(`no column "${name}"`);
+    for (const name of columnNames(query, calc))
+      if (!kinds.has(name)) throw new NotPushable(`no column "${name}"`);
+  const builder = () => new SqlBuilder(d, d.name === 'sqlite' ? undefined : kinds);
+  const b = builder();
+  const layers = calcLayers(calc, b);
   const groupBy = query.groupBy ?? [];
   const aggregates = Object.entries(query.aggregate ?? {});
   const sort = (query.sort ?? []).map(sortField);
   const limit = query.limit ?? (options.maxRows === undefined ? undefined : options.maxRows + 1);
-
   const rowid = 'table' in base ? base.rowid : undefined;
+  const source = (numbered: boolean) => layered(from(base, d, numbered), layers, rowid);
+  const rn = rowNumber(base, layers.length > 0);
+  const bools = (fields: readonly string[]) =>
+    d.name === 'sqlite' ? fields.flatMap((f, i) => (b.column(f).kind === 'bool' ? [i] : [])) : [];
 
   if (groupBy.length === 0 && aggregates.length === 0) {
+    if (query.having !== undefined) throw new NotPushable('having without groupBy or aggregate');
     // Rows keep scan order, also under a filter an index could serve, and sort ties keep it.
-    if (columns === undefined && rowid === undefined)
+    if (columns === undefined && (rowid === undefined || layers.length > 0))
       throw new NotPushable('the columns of the base are unknown');
     const checks = dateChecks(query, params, b);
     if (checks.length > 0 && columns === undefined)
       throw new NotPushable('the columns of the base are unknown');
     const list = [
       ...(columns === undefined ? ['t.*'] : columns.map((c) => `t.${quoteIdent(c.name)}`)),
+      ...names.map((name) => `t.${quoteIdent(name)}`),
       ...checks.map((t, i) => `count(CASE WHEN ${t.miss} THEN 1 END) OVER () AS "__cp_date${i}"`),
     ].join(', ');
     const where = filterSql(query.filter, params, b);
@@ -129,16 +149,24 @@ function compile(
       const col = b.column(field);
       return `${d.value(col.ref, col.kind)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`;
     });
-    const tail = ` ORDER BY ${[...order, rowNumber(base)].join(', ')}${limitSql(limit, b)}`;
-    const sql = `SELECT ${list} FROM ${from(base, d, true)} WHERE ${where}${tail}`;
-    const fields = columns?.map((c) => c.name) ?? [];
+    const tail = ` ORDER BY ${[...order, rn].join(', ')}${limitSql(limit, b)}`;
+    const sql = `SELECT ${list} FROM ${source(true)} WHERE ${where}${tail}`;
+    const fields = [...(columns?.map((c) => c.name) ?? []), ...names];
     const dates = firstMisses(checks, query, params, d, base, kinds);
-    return { sql, values: b.values, fields, tallies: [], dates, serial: rowid === undefined };
+    return {
+      sql,
+      values: b.values,
+      fields,
+      tallies: [],
+      dates,
+      serial: rowid === undefined,
+      booleans: bools(fields),
+    };
   }
 
   const keys = groupBy.map((g) => groupKeySql(g, b));
-  const aggs = aggregates.map(([name, agg]) => ({ name, expr: aggregateSql(agg, b) }));
-  const tallies = tallySql(aggregates, b);
+  const aggs = aggregates.map(([name, agg]) => ({ name, ...aggregateSql(agg, params, b) }));
+  const tallies = tallySql(aggregates, params, b);
   const checks = dateChecks(query, params, b);
   const fields = [...keys.map((k) => k.output), ...aggs.map((a) => a.name)];
   const bySort = new Set(sort.map((s) => s.field));
@@ -157,25 +185,58 @@ function compile(
       const count = `count(CASE WHEN ${t.miss} THEN 1 END)`;
       return `${grouped ? `sum(${count}) OVER ()` : count} AS "__cp_date${i}"`;
     }),
-    ...(ordered ? [`min(${rowNumber(base)}) AS ${ROW_NUMBER}`] : []),
+    ...(ordered ? [`min(${rn}) AS ${ROW_NUMBER}`] : []),
   ];
   const where = filterSql(query.filter, params, b);
   const groupSql = grouped ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-  const inner = `SELECT ${select.join(', ')} FROM ${from(base, d, ordered)} WHERE ${where}${groupSql}`;
+  const inner = `SELECT ${select.join(', ')} FROM ${source(ordered)} WHERE ${where}${groupSql}`;
+  // `having` reads the output columns, as the streaming engine's rows of groups hold them.
+  const outputs = new Map([
+    ...keys.map((k) => [k.output, { ref: `g.${quoteIdent(k.output)}`, kind: k.kind }] as const),
+    ...aggs.map((a) => [a.name, { ref: `g.${quoteIdent(a.name)}`, kind: a.kind }] as const),
+  ]);
+  const having =
+    query.having === undefined ? '' : ` WHERE ${filterSql(query.having, params, b.scoped(outputs))}`;
   const order = [
     ...sort.map(({ field, desc }) => `g.${quoteIdent(field)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`),
     ...(ordered ? [`g.${ROW_NUMBER}`] : []),
   ];
-  const outputs = [
+  const list = [
     ...fields.map((f) => `g.${quoteIdent(f)}`),
     ...tallies.map((_, i) => `g."__cp_bad${i}"`),
     ...checks.map((_, i) => `g."__cp_date${i}"`),
   ];
   const sql =
-    `SELECT ${outputs.join(', ')} FROM (${inner}) AS g` +
+    `SELECT ${list.join(', ')} FROM (${inner}) AS g${having}` +
     `${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}${limitSql(limit, b)}`;
   const dates = firstMisses(checks, query, params, d, base, kinds);
-  return { sql, values: b.values, fields, tallies, dates, serial };
+  const booleans = d.name === 'sqlite' ? keys.flatMap((k, i) => (k.kind === 'bool' ? [i] : [])) : [];
+  // When `having` keeps no group, no row carries the counts: a statement of its own does.
+  const totals =
+    having !== '' && tallies.length + checks.length > 0
+      ? totalsQuery(query, params, d, base, kinds, calc, rowid)
+      : undefined;
+  return { sql, values: b.values, fields, tallies, dates, serial, booleans, totals };
+}
+
+/** The skipped-value and date-miss counts of a query over every row it keeps, in one row. */
+function totalsQuery(
+  query: Query,
+  params: Params,
+  d: Dialect,
+  base: SqlBaseRef,
+  kinds: ReadonlyMap<string, SqlColumn['kind']> | undefined,
+  calc: Calculations | undefined,
+  rowid: string | undefined,
+): CompiledQuery {
+  const b = new SqlBuilder(d, d.name === 'sqlite' ? undefined : kinds);
+  const layers = calcLayers(calc, b);
+  const tallies = tallySql(Object.entries(query.aggregate ?? {}), params, b);
+  const checks = dateChecks(query, params, b);
+  const list = [...tallies.map((t) => t.expr), ...checks.map((t) => `count(CASE WHEN ${t.miss} THEN 1 END)`)];
+  const where = filterSql(query.filter, params, b);
+  const sql = `SELECT ${list.join(', ')} FROM ${layered(from(base, d, false), layers, rowid)} WHERE ${where}`;
+  return { sql, values: b.values, fields: [], tallies, dates: [], serial: false, booleans: [] };
 }
 
 interface DateCheckSql {
@@ -213,11 +274,13 @@ function firstMisses(
   const rowid = 'table' in base ? base.rowid : undefined;
   return checks.map(({ field, keys, miss }) => {
     const b = new SqlBuilder(d, d.name === 'sqlite' ? undefined : kinds);
+    const layers = calcLayers(calculations(query), b);
     const col = b.column(field);
     const where = filterSql(query.filter, params, b);
+    const source = layered(from(base, d, true), layers, rowid);
     const sql =
-      `SELECT ${d.value(col.ref, col.kind)} FROM ${from(base, d, true)} WHERE ${where} AND ${miss}` +
-      ` ORDER BY ${rowNumber(base)} LIMIT 1`;
+      `SELECT ${d.value(col.ref, col.kind)} FROM ${source} WHERE ${where} AND ${miss}` +
+      ` ORDER BY ${rowNumber(base, layers.length > 0)} LIMIT 1`;
     const first = {
       sql,
       values: b.values,
@@ -225,6 +288,7 @@ function firstMisses(
       tallies: [],
       dates: [],
       serial: rowid === undefined,
+      booleans: [],
     };
     return { field, keys, first };
   });
@@ -240,9 +304,10 @@ function from(base: SqlBaseRef, d: Dialect, numbered: boolean): string {
   return `(SELECT b.*, row_number() OVER () AS ${ROW_NUMBER} FROM (${sql}) AS b) AS t`;
 }
 
-/** The scan position of a row of `t`. */
-function rowNumber(base: SqlBaseRef): string {
-  return 'table' in base && base.rowid !== undefined ? `t.${base.rowid}` : `t.${ROW_NUMBER}`;
+/** The scan position of a row of `t` (`layered`: inside the subqueries of calculated fields). */
+function rowNumber(base: SqlBaseRef, layered = false): string {
+  if (!('table' in base) || base.rowid === undefined) return `t.${ROW_NUMBER}`;
+  return layered ? `t.${ROW_ID}` : `t.${base.rowid}`;
 }
 
 function quoteTable(table: string, d: Dialect): string {
@@ -256,11 +321,7 @@ function limitSql(limit: number | undefined, b: SqlBuilder): string {
   return ` LIMIT ${b.bind(limit, true)}`;
 }
 
-/** Every column the query reads. */
-function columnNames(query: Query): string[] {
-  return [
-    ...(query.filter ?? []).map((f) => f.field),
-    ...(query.groupBy ?? []).map((g) => (typeof g === 'string' ? g : g.field)),
-    ...Object.values(query.aggregate ?? {}).flatMap((a) => (a.field === undefined ? [] : [a.field])),
-  ];
+/** Every column of the base the query reads (its calculated fields' included). */
+function columnNames(query: Query, calc: Calculations | undefined): string[] {
+  return [...columnsRead(query).map((r) => r.field), ...(calc?.reads ?? [])];
 }

@@ -60,8 +60,11 @@ export interface Dialect {
   contains(ref: string, kind: ColumnKind, p: () => string): string;
   /** Finite numbers only, else NULL: what `sum` and `avg` take. */
   finite(ref: string, kind: ColumnKind): string;
-  /** `min`/`max`: over numbers when the group has any, else over strings. */
-  extreme(ref: string, kind: ColumnKind, fn: 'min' | 'max'): string;
+  /**
+   * `min`/`max`: over numbers when the group has any, else over strings. `filter` follows each
+   * aggregate call: `''`, or ` FILTER (WHERE …)` for an aggregate with a `where`.
+   */
+  extreme(ref: string, kind: ColumnKind, fn: 'min' | 'max', filter?: string): string;
   /** The start of the cell's UTC time bucket as the streaming engine writes it, else NULL. */
   bucket(ref: string, kind: ColumnKind, unit: TimeBucket): string;
   /** True for cells the source yields as strings. */
@@ -70,10 +73,10 @@ export interface Dialect {
   isDateMiss(ref: string, kind: ColumnKind): string;
   /** The lower edge of the cell's numeric bin (see `binner`), else NULL; `bind` makes placeholders. */
   bin(ref: string, kind: ColumnKind, step: number, offset: number, bind: (v: number) => string): string;
-  /** Sum of `finite(ref)`; 0 when there are none. */
-  sum(x: string): string;
-  /** Mean of `finite(ref)` as sum / count in float8; NULL when there are none. */
-  avg(x: string, kind: ColumnKind): string;
+  /** Sum of `finite(ref)`; 0 when there are none. `filter` as for `extreme`. */
+  sum(x: string, filter?: string): string;
+  /** Mean of `finite(ref)` as sum / count in float8; NULL when there are none. `filter` as for `extreme`. */
+  avg(x: string, kind: ColumnKind, filter?: string): string;
 }
 
 /** `"name"` with embedded quotes doubled: safe for any identifier. */

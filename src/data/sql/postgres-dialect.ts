@@ -85,9 +85,9 @@ export const postgresDialect: Dialect = {
     const v = value(r, kind);
     return `(CASE WHEN abs(${v}) < 'Infinity'::float8 THEN ${v} END)`;
   },
-  extreme: (r, kind, fn) => {
-    if (kind === 'numeric') return `${fn}(NULLIF(${r}, 'NaN'))`;
-    if (NUMBERS.has(kind) || STRINGS.has(kind)) return `${fn}(${value(r, kind)})`;
+  extreme: (r, kind, fn, filter = '') => {
+    if (kind === 'numeric') return `${fn}(NULLIF(${r}, 'NaN'))${filter}`;
+    if (NUMBERS.has(kind) || STRINGS.has(kind)) return `${fn}(${value(r, kind)})${filter}`;
     return 'NULL::float8';
   },
   bucket: (r, kind, unit) => {
@@ -119,7 +119,10 @@ export const postgresDialect: Dialect = {
     const k = `(CASE WHEN abs(${q} - round(${q})) < 1e-9 THEN round(${q}) ELSE floor(${q}) END)`;
     return `(CASE WHEN ${v} NOT IN ('Infinity'::float8, '-Infinity'::float8) THEN round((${o} + ${k} * ${s}) * ${scale}) / ${scale} END)`;
   },
-  sum: (x) => `coalesce(sum(${x}), 0)`,
+  sum: (x, filter = '') => `coalesce(sum(${x})${filter}, 0)`,
   // As JavaScript divides: the (exact) numeric average would differ in the last digits.
-  avg: (x, kind) => (kind === 'numeric' ? `(sum(${x})::float8 / nullif(count(${x}), 0))` : `avg(${x})`),
+  avg: (x, kind, filter = '') =>
+    kind === 'numeric'
+      ? `((sum(${x})${filter})::float8 / nullif(count(${x})${filter}, 0))`
+      : `avg(${x})${filter}`,
 };

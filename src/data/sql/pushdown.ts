@@ -2,9 +2,11 @@ import { ChartpressError, formatPath, type Problem, problem, type Warning } from
 import { type Column, type Frame, toColumn, type Value } from '../../frame.js';
 import type { Dataset, Query } from '../../spec/schema.js';
 import { traceAsync, tracing } from '../../telemetry/channels.js';
+import { calculatedReads } from '../calculate.js';
 import type { Params } from '../filter.js';
 import { bucketMiss, DateMisses, dateFix, filterMiss, InvalidCells, reportMisses } from '../invalid.js';
 import { DEFAULT_MAX_GROUPS, QueryAccumulator } from '../query.js';
+import { columnsRead } from '../query-check.js';
 import { sortField } from '../sort.js';
 import type { FileRoots } from '../sources/roots.js';
 import { at, type QueryWhere } from '../where.js';
@@ -149,16 +151,27 @@ async function pushDown(
     problems.push(problem('CP_ERR_INVALID_VALUE', message, grouped ? at(where, 'groupBy') : where));
     return undefined;
   }
-  await dateWarnings(session, c, rows[0], where, ctx);
-  for (const w of invalidWarnings(c.tallies, rows[0], c.fields.length, where)) ctx.warn?.(w);
+  // The counts come with every row; when `having` kept none, from a statement of their own.
+  let counts = rows[0];
+  let offset = c.fields.length;
+  if (counts === undefined && c.totals !== undefined) {
+    const totals = await session.run(c.totals);
+    if (!('reason' in totals)) {
+      counts = totals[0];
+      offset = 0;
+    }
+  }
+  await dateWarnings(session, c, counts, offset + c.tallies.length, where, ctx);
+  for (const w of invalidWarnings(c.tallies, counts, offset, where)) ctx.warn?.(w);
   const invalid = new InvalidCells();
   const readers =
     c.tallies.length === 0 && isPassThrough(query)
       ? declaredReaders(c.fields, dataset.columns, { path: '' }, invalid)
       : [];
   const columns: Record<string, Column> = Object.create(null);
+  const booleans = new Set(c.booleans);
   c.fields.forEach((field, j) => {
-    const read = readers[j];
+    const read = booleans.has(j) ? asBoolean : readers[j];
     columns[field] = toColumn(rows.map((r) => (read === undefined ? (r[j] ?? null) : read(r[j] ?? null))));
   });
   // As the streaming scan warns of declared date columns' values that were not dates.
@@ -169,6 +182,9 @@ async function pushDown(
   return { fields: c.fields, columns, length: rows.length };
 }
 
+/** SQLite's 1 and 0 for a condition's true and false. */
+const asBoolean = (v: Value): Value => (v === 1 ? true : v === 0 ? false : v);
+
 const isPassThrough = (q: Query) =>
   (q.groupBy ?? []).length === 0 && Object.keys(q.aggregate ?? {}).length === 0;
 
@@ -177,9 +193,8 @@ function declaredRead(query: Query, dataset: SqlDataset): string | undefined {
   const declared = dataset.columns;
   if (declared === undefined) return undefined;
   const read = [
-    ...(query.filter ?? []).map((f) => f.field),
-    ...(query.groupBy ?? []).map((g) => (typeof g === 'string' ? g : g.field)),
-    ...Object.values(query.aggregate ?? {}).flatMap((a) => (a.field === undefined ? [] : [a.field])),
+    ...columnsRead(query).map((r) => r.field),
+    ...calculatedReads(query),
     ...(isPassThrough(query) ? (query.sort ?? []).map((s) => sortField(s).field) : []),
   ];
   return read.find((name) => Object.hasOwn(declared, name));
@@ -193,10 +208,10 @@ async function dateWarnings(
   session: SqlSession,
   c: CompiledQuery,
   row: Value[] | undefined,
+  offset: number,
   where: QueryWhere,
   ctx: PushDownContext,
 ): Promise<void> {
-  const offset = c.fields.length + c.tallies.length;
   for (const [i, t] of c.dates.entries()) {
     const misses = new DateMisses();
     misses.count = Number(row?.[offset + i] ?? 0);

@@ -71,7 +71,9 @@ function sqliteSession(path: string, dataset: SqlDataset, base: SqlBaseRef, wher
         const rows: Value[][] = [];
         try {
           const stmt = db.prepare(compiled.sql).raw(true);
-          for (const row of stmt.iterate(...compiled.values) as IterableIterator<unknown[]>) {
+          // Placeholders are named (`@p1`, see sqliteDialect): one may appear several times.
+          const named = Object.fromEntries(compiled.values.map((v, i) => [`p${i + 1}`, v]));
+          for (const row of stmt.iterate(named) as IterableIterator<unknown[]>) {
             rows.push(row.map(sqliteValue));
           }
         } catch (e) {

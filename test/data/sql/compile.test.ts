@@ -52,7 +52,7 @@ describe('compileQuery', () => {
     expect(out.sql.match(/SELECT/g)).toHaveLength(3);
     expect(out.sql).toContain('FROM (SELECT * FROM sales) AS t');
     expect(out.sql).toContain('GROUP BY 1');
-    expect(out.sql).toContain('ORDER BY g."day" DESC NULLS LAST LIMIT ?');
+    expect(out.sql).toContain('ORDER BY g."day" DESC NULLS LAST LIMIT @p2');
     expect(out.values).toEqual([10, 5]);
     expect(out.fields).toEqual(['day', 'total']);
   });

@@ -3,6 +3,7 @@ import { postgresSource } from '../../../src/data/sources/postgres.js';
 import { runPushDown } from '../../../src/data/sql/pushdown.js';
 import type { SqlDataset } from '../../../src/data/sql/sessions.js';
 import type { Warning } from '../../../src/errors.js';
+import { expressionFuzz } from './fuzz.js';
 import { both, frameToRows, PG_URL, pgExec, postgresReachable, uniqueName } from './helpers.js';
 import { AMOUNT, AT, DATE, equivalenceSuite, salesData } from './suite.js';
 
@@ -144,6 +145,20 @@ describe.skipIf(!reachable)('PostgreSQL push-down gives what streaming gives', (
         { filter: [{ field: 'units', op: 'eq', value: 2 }], sort: [AT], limit: 5 },
       ],
       [
+        'calculate: upper and lower of ASCII text, numbers as text',
+        {
+          calculate: {
+            u: 'upper(label)',
+            l: "lower(concat(tag, 'X', small, ' ', ratio / 7))",
+            h: 'hour(local)',
+            d: `day(local) + weekday(\`${DATE}\`)`,
+          },
+          groupBy: ['u', 'l', 'h', 'd'],
+          aggregate: { n: { op: 'count' } },
+          limit: 50,
+        },
+      ],
+      [
         'blank-padded text keeps its padding',
         {
           filter: [{ field: 'tag', op: 'eq', value: 'ab  ' }],
@@ -153,6 +168,13 @@ describe.skipIf(!reachable)('PostgreSQL push-down gives what streaming gives', (
       ],
     ],
   );
+
+  expressionFuzz(() => ({ dataset, source }), {
+    seed: 2000,
+    count: 300,
+    skip: ['log', 'upper', 'lower'],
+    pushed: 230,
+  });
 
   it('reads a query the same way, in its order', async () => {
     const query = `SELECT "Region", "${AMOUNT}" AS amount, units FROM ${table} WHERE units > 2 ORDER BY amount DESC NULLS FIRST;`;
@@ -197,6 +219,37 @@ describe.skipIf(!reachable)('PostgreSQL push-down gives what streaming gives', (
       'time bucket',
     ],
     ['p90', { aggregate: { p: { op: 'p90', field: 'units' } } }, 'p90'],
+    [
+      'upper() of text beyond ASCII',
+      { calculate: { u: 'upper(Region)' }, groupBy: ['u'], aggregate: { n: { op: 'count' } } },
+      'upper() of text beyond ASCII is computed by streaming',
+    ],
+    ['log()', { calculate: { l: 'log(units)' }, aggregate: { s: { op: 'sum', field: 'l' } } }, 'log()'],
+    [
+      '% of numbers that are not whole',
+      { calculate: { m: `\`${AMOUNT}\` % 7` }, groupBy: ['m'], aggregate: { n: { op: 'count' } } },
+      '% of numbers that are not whole',
+    ],
+    [
+      'date parts of instants in another zone',
+      {
+        calculate: { h: `hour(\`${AT}\`)` },
+        timezone: 'Europe/Paris',
+        groupBy: ['h'],
+        aggregate: { n: { op: 'count' } },
+      },
+      'Europe/Paris',
+    ],
+    [
+      'date parts of text',
+      { calculate: { y: 'year(label)' }, groupBy: ['y'], aggregate: { n: { op: 'count' } } },
+      'year() of text',
+    ],
+    [
+      'if() of numbers and text',
+      { calculate: { x: "if(units > 3, units, 'few')" }, groupBy: ['x'], aggregate: { n: { op: 'count' } } },
+      'if() of values of different types',
+    ],
   ];
   it.each(fallbacks)('falls back for %s, and streaming still answers', async (_, query, reason) => {
     const r = await both(dataset, source(), { from: 'sales', ...query });

@@ -6,6 +6,7 @@ import { runPushDown, runPushDowns } from '../../../src/data/sql/pushdown.js';
 import type { SqlDataset } from '../../../src/data/sql/sessions.js';
 import { ChartpressError, type Warning } from '../../../src/errors.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { expressionFuzz } from './fuzz.js';
 import { both, frameToRows, makeSqlite } from './helpers.js';
 import { AMOUNT, AT, DATE, equivalenceSuite, salesData } from './suite.js';
 
@@ -102,6 +103,8 @@ describe('SQLite push-down gives what streaming gives', () => {
       ],
     ],
   );
+
+  expressionFuzz(() => ({ dataset, source }), { seed: 1000, count: 300, pushed: 250 });
 
   it('reads a query the same way, in its order', async () => {
     const query = `SELECT "Region", "${AMOUNT}" AS amount, units FROM sales WHERE units > 2 ORDER BY amount DESC;`;

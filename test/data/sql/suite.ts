@@ -12,6 +12,211 @@ export const AMOUNT = 'Cost Total $';
 
 type Q = Omit<Query, 'from'>;
 const count = { n: { op: 'count' } } as const;
+const A = `\`${AMOUNT}\``;
+const D = `\`${DATE}\``;
+const T = `\`${AT}\``;
+
+/** Queries with calculated fields, conditional aggregates and having. */
+const calculations: [string, Q][] = [
+  [
+    'calculate: arithmetic, grouped and aggregated',
+    {
+      calculate: { margin: `${A} * 2 - units`, late: 'units > 5' },
+      groupBy: ['Region', 'late'],
+      aggregate: {
+        m: { op: 'sum', field: 'margin' },
+        n: { op: 'count' },
+        hi: { op: 'max', field: 'margin' },
+        mean: { op: 'avg', field: 'margin' },
+      },
+    },
+  ],
+  [
+    'calculate: rows passed through with their fields, filtered and sorted by them',
+    {
+      calculate: {
+        half: `${A} / 2`,
+        large: `units >= 5 and ${A} > 100`,
+        text: "concat(Region, ':', units, '/', half)",
+      },
+      filter: [{ field: 'large', op: 'eq', value: true }],
+      sort: [{ field: 'half', order: 'desc' }],
+      limit: 40,
+    },
+  ],
+  [
+    'calculate: division by zero, remainders of whole numbers, negation',
+    {
+      calculate: {
+        r: 'units / (units - 3)',
+        z: 'units % 3',
+        y: '-units % -4',
+        w: '100 % (units + 1)',
+        neg: `-${A}`,
+      },
+      groupBy: ['r', 'z', 'y', 'w'],
+      aggregate: { n: { op: 'count' }, s: { op: 'sum', field: 'neg' } },
+      sort: ['r', 'z', 'y', 'w'],
+    },
+  ],
+  [
+    'calculate: three-valued logic and if',
+    {
+      calculate: {
+        a: `units > 4 or ${A} > 50`,
+        b: `not (units > 4) and ${A} < 0`,
+        c: `if(units > 4, 'big', if(${A} > 0, 'paid', null))`,
+        d: 'if(units, units * 2, -1)',
+        e: `not (${A} = ${A})`,
+      },
+      groupBy: ['a', 'b', 'c', 'd', 'e'],
+      aggregate: { n: { op: 'count' } },
+    },
+  ],
+  [
+    'calculate: date parts of dates and instants',
+    {
+      calculate: {
+        y: `year(${D})`,
+        m: `month(${T})`,
+        h: `hour(${T})`,
+        w: `weekday(${D})`,
+        dd: `day(${T})`,
+        hd: `hour(${D})`,
+      },
+      groupBy: ['y', 'w', 'hd'],
+      aggregate: { n: { op: 'count' }, hi: { op: 'max', field: 'h' }, dm: { op: 'sum', field: 'dd' } },
+    },
+  ],
+  [
+    'calculate: numeric functions',
+    {
+      calculate: {
+        r1: `round(${A} / 3, 2)`,
+        r2: `round(${A}, -1)`,
+        r3: `round(-${A} / 8)`,
+        a: `abs(${A})`,
+        f: `floor(${A} / 7)`,
+        c: `ceil(${A} / 7)`,
+        s: `sqrt(${A})`,
+        mn: 'min(units, 4)',
+        mx: `max(${A}, units * 10, null)`,
+      },
+      filter: [{ field: 'units', op: 'lt', value: 4 }],
+    },
+  ],
+  [
+    'calculate: text, coalesce and comparisons of text',
+    {
+      calculate: {
+        c: "coalesce(Region, 'none')",
+        lt: "Region < 'M'",
+        eq: 'Region = Region',
+        t: `concat(${D}, ' ', flag)`,
+        m: "max(Region, 'F')",
+      },
+      groupBy: ['c', 'lt', 'eq', 't', 'm'],
+      aggregate: { n: { op: 'count' } },
+      sort: ['c', 't'],
+      limit: 60,
+    },
+  ],
+  [
+    'calculate: fields that use the ones before them, and constants',
+    {
+      calculate: {
+        a: 'units * 2',
+        b: 'a + 1',
+        c: 'b > 10',
+        one: '1',
+        half: '7 / 2 - 3 % 2',
+        x: "'it''s'",
+        nothing: 'null',
+      },
+      groupBy: ['c', 'one', 'half', 'x', 'nothing'],
+      aggregate: { s: { op: 'sum', field: 'b' }, n: { op: 'count', field: 'nothing' } },
+    },
+  ],
+  [
+    'calculate: time buckets and bins of calculated fields',
+    {
+      calculate: { day: `if(units > 2, ${D}, null)`, tenth: `${A} / 10` },
+      groupBy: [
+        { field: 'day', bucket: 'month' },
+        { field: 'tenth', bin: { step: 5 } },
+      ],
+      aggregate: { n: { op: 'count' } },
+      sort: ['day', 'tenth'],
+    },
+  ],
+  [
+    'aggregates with where',
+    {
+      groupBy: ['Region'],
+      aggregate: {
+        n: { op: 'count' },
+        busy: { op: 'count', where: [{ field: 'units', op: 'gt', value: 5 }] },
+        s: { op: 'sum', field: AMOUNT, where: [{ field: 'units', op: 'in', value: [1, 2, 3] }] },
+        hi: { op: 'max', field: AMOUNT, where: [{ field: 'units', op: 'lt', value: 3 }] },
+        lo: { op: 'min', field: DATE, where: [{ field: 'units', op: 'gte', value: 8 }] },
+        mean: { op: 'avg', field: AMOUNT, where: [{ field: AMOUNT, op: 'between', value: [0, 100] }] },
+        kinds: { op: 'countDistinct', field: 'units', where: [{ field: 'Region', op: 'ne', value: 'EU' }] },
+        all: { op: 'sum', field: AMOUNT },
+      },
+    },
+  ],
+  [
+    'aggregates with where on a calculated field, without groupBy',
+    {
+      calculate: { late: 'units > 5', cost: `${A} * 2` },
+      aggregate: {
+        n: { op: 'count', where: [{ field: 'late', op: 'eq', value: true }] },
+        s: { op: 'sum', field: 'cost', where: [{ field: 'late', op: 'eq', value: false }] },
+        p: { op: 'count', where: [{ field: 'Region', op: 'eq', value: { param: 'region' } }] },
+      },
+    },
+  ],
+  [
+    'having on a count',
+    {
+      groupBy: ['Region'],
+      aggregate: { n: { op: 'count' }, total: { op: 'sum', field: AMOUNT } },
+      having: [{ field: 'n', op: 'gte', value: 100 }],
+      sort: ['Region'],
+    },
+  ],
+  [
+    'having on a key with a param and on an aggregate',
+    {
+      groupBy: ['Region', 'units'],
+      aggregate: { total: { op: 'sum', field: AMOUNT }, hi: { op: 'max', field: DATE } },
+      having: [
+        { field: 'Region', op: 'ne', value: { param: 'region' } },
+        { field: 'total', op: 'gt', value: 0 },
+        { field: 'hi', op: 'gte', value: '2024-06-01' },
+      ],
+      sort: [{ field: 'total', order: 'desc' }],
+      limit: 12,
+    },
+  ],
+  [
+    'having that keeps nothing still warns of skipped values',
+    {
+      groupBy: [{ field: AT, bucket: 'month' }],
+      aggregate: { total: { op: 'sum', field: AMOUNT } },
+      having: [{ field: 'total', op: 'lt', value: -1e9 }],
+    },
+  ],
+  [
+    'having on a calculated key and a conditional aggregate',
+    {
+      calculate: { late: 'units > 5' },
+      groupBy: ['late'],
+      aggregate: { n: { op: 'count', where: [{ field: 'Region', op: 'notNull' }] } },
+      having: [{ field: 'late', op: 'eq', value: true }],
+    },
+  ],
+];
 
 /** Queries whose pushed-down result must equal the streamed one, on every backend. */
 export const battery: [string, Q][] = [
@@ -157,6 +362,7 @@ export const battery: [string, Q][] = [
       aggregate: { total: { op: 'sum', field: AMOUNT } },
     },
   ],
+  ...calculations,
 ];
 
 /** Rows of messy sales data, the same shape on every backend (each makes its own cells). */
