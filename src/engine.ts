@@ -52,6 +52,12 @@ export interface RenderOptions {
   readonly format?: OutputFormat;
   /** Param values by name; strings are coerced to the declared type. */
   readonly params?: ParamInput;
+  /**
+   * HTML only: live charts (tooltips, legend toggling, zoom on long series), the ECharts runtime
+   * embedded once, each chart's static SVG kept as the fallback. PDF and Typst ignore it.
+   * Defaults to the report's `interactive`, else false.
+   */
+  readonly interactive?: boolean;
   /** Folder that dataset paths are relative to, for a report given as an object. Defaults to the cwd. */
   readonly baseDir?: string;
   /** Told as each chart is queued for rendering, starts, and is done (see `ProgressEvent`). */
@@ -82,9 +88,10 @@ export interface Engine {
   ): Promise<LazyCharts>;
   /**
    * Each reached chart's and table's aggregated data, by id: first the charts, by name (an inline
-   * chart by its body path, `body[2].chart`), then the tables, by body path (`body[4].table`).
-   * Warnings (values skipped as invalid, say) go to `options.onWarning`, each distinct one once,
-   * before the promise resolves.
+   * chart by its body path, `body[2].chart`), then the tables, by body path (`body[4].table`),
+   * then the named values that reached text shows (`values.<name>`). Warnings (values skipped
+   * as invalid, say) go to `options.onWarning`, each distinct one once, before the promise
+   * resolves.
    */
   data(
     report: string | ReportInput,
@@ -202,7 +209,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
                 params: opts.params,
                 maxReportBytes: limits.maxReportBytes,
                 roots,
-                salt: JSON.stringify([keyVersions, Object.entries(pool.options.renderers).sort()]),
+                // A static and a live page of one report are two documents.
+                salt: JSON.stringify([
+                  keyVersions,
+                  Object.entries(pool.options.renderers).sort(),
+                  ...(opts.interactive ? ['interactive'] : []),
+                ]),
               }
             : undefined;
         let reads: RenderReads | undefined;
@@ -262,7 +274,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
         ...prepared,
         warn: onceEach(prepared.file, opts.onWarning),
       });
-      const ids = [...prepared.plan.charts.keys(), ...prepared.plan.tables.keys()];
+      const { plan } = prepared;
+      // Named values (`values:`) the reached text shows, by their id `values.<name>`.
+      const values = [...(plan.values?.values() ?? [])].flatMap((v) =>
+        v.id.startsWith('values.') ? [v.id] : [],
+      );
+      const ids = [...plan.charts.keys(), ...plan.tables.keys(), ...values];
       const failed = ids.flatMap((id) => {
         const p = data.failed.get(id);
         return p ? [withFile(p, prepared.file)] : [];

@@ -41,6 +41,10 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     )
     .option('--param <name=value>', 'set a report param (repeatable)', collect, [])
     .option(
+      '--interactive',
+      'HTML: charts with tooltips, legend toggling and zoom (embeds the ECharts runtime once); PDF ignores it',
+    )
+    .option(
       '--each <param[=dataset.field]>',
       "a document for each value of a param (its values:, or a dataset column); -o names them, e.g. 'out/{store}.pdf'",
     )
@@ -193,6 +197,8 @@ export interface RenderFlags {
   queuePrefix?: string;
   format?: 'pdf' | 'html' | 'typ';
   param: string[];
+  /** Live charts in HTML (`--interactive`); the report's `interactive:` otherwise. */
+  interactive?: boolean;
   /** False with `--no-cache`. */
   cache: boolean;
   /** False with `--no-reuse`: no stored document is written again, and none is kept. */

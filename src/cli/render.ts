@@ -98,6 +98,7 @@ export async function renderCommand(reportFile: string, flags: RenderFlags, io: 
     const result = await engine.render(reportFile, {
       format,
       params: parseParams(flags.param),
+      ...(flags.interactive ? { interactive: true } : {}),
       onProgress: (e) => {
         if (e.kind === 'done') progress.update(e.done, e.total);
       },

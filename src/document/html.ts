@@ -3,6 +3,7 @@ import type { PlanBlock } from '../pipeline/plan.js';
 import { escapeHtml as e } from './escape.js';
 import { fontFaceCss } from './fonts.js';
 import { drawnText, type HtmlWeights } from './fonts-text.js';
+import { LIVE_STYLE, liveCharts } from './live.js';
 import { parseMarkdown } from './markdown.js';
 import { markdownHtml } from './markdown-html.js';
 import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
@@ -60,10 +61,12 @@ export async function htmlOf(source: DocumentSource): Promise<string> {
 /**
  * One self-contained HTML page: inline SVG charts, the embedded font, print CSS. The font is cut
  * down to the characters the page draws, per weight. A chart key is inlined once; later
- * placements of the same picture refer to it with `<use>`.
+ * placements of the same picture refer to it with `<use>`. An interactive page (`doc.interactive`)
+ * also draws its charts live (see `liveCharts`), the SVG kept as the fallback.
  */
 export async function writeHtml(doc: DocumentModel): Promise<string> {
-  const { head, body } = writePage(doc);
+  const live = doc.interactive ? liveCharts(inlineCharts()) : undefined;
+  const { head, body } = writePage(doc, live?.chart);
   // The body's own text decides the subsets: what is drawn, in the weight it is drawn with. The
   // base set guards text whose weight the CSS sets otherwise than PAGE_WEIGHTS says.
   const fonts = await fontFaceCss(drawnText(body, PAGE_WEIGHTS), {
@@ -71,12 +74,17 @@ export async function writeHtml(doc: DocumentModel): Promise<string> {
     base: true,
     features: true,
   });
-  return `${head}<style>${fonts}${HTML_STYLE}</style>\n</head>\n${body}`;
+  if (!live) return `${head}<style>${fonts}${HTML_STYLE}</style>\n</head>\n${body}`;
+  // The scripts come after the fonts are cut: their text is not drawn.
+  const end = body.lastIndexOf('</body>');
+  const scripts = live.scripts();
+  const style = scripts ? `${HTML_STYLE}${LIVE_STYLE}` : HTML_STYLE;
+  return `${head}<style>${fonts}${style}</style>\n</head>\n${body.slice(0, end)}${scripts}${body.slice(end)}`;
 }
 
 /** The page without its style: the head's first lines, and the body. */
-function writePage(doc: DocumentModel): { head: string; body: string } {
-  const { header, blocks } = htmlBlocks(doc);
+function writePage(doc: DocumentModel, chart?: (c: RenderedChart) => string): { head: string; body: string } {
+  const { header, blocks } = htmlBlocks(doc, chart);
   const head = `<!doctype html>
 <html lang="en">
 <head>
@@ -130,7 +138,7 @@ export function htmlBlocks(
         return `<h${level}>${e(b.text)}</h${level}>`;
       }
       case 'text':
-        return markdownHtml(parseMarkdown(b.text));
+        return markdownHtml(parseMarkdown(b.text, b.values));
       case 'chart': {
         const c = doc.charts.get(b.use.id);
         if (!c) return '';

@@ -1,6 +1,7 @@
 import type { Nodes, Parents, PhrasingContent, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { dropForbiddenXmlChars } from '../chart/xml-chars.js';
+import { fillMarks } from './markdown-values.js';
 
 /**
  * The Markdown of `text` blocks, parsed by a CommonMark parser (micromark, through
@@ -196,9 +197,11 @@ function textParagraph(text: string): TextBlock {
 
 /**
  * The blocks of a `text` block: its Markdown, or, past `MARKDOWN_LIMITS`, its paragraphs
- * (separated by blank lines) as plain text.
+ * (separated by blank lines) as plain text. With `values`, the text's value marks (see
+ * pipeline/values.ts) are replaced by them once it is parsed.
  */
-export function parseMarkdown(text: string): TextBlock[] {
+export function parseMarkdown(text: string, values?: readonly string[]): TextBlock[] {
+  if (values !== undefined) return fillMarks(parseMarkdown(text), values);
   if (!parseable(text)) {
     return text
       .split(/\n\s*\n/)

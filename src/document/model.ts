@@ -29,6 +29,11 @@ export interface RenderedChart {
   readonly height: number;
   readonly ms: number;
   readonly error?: Problem | undefined;
+  /**
+   * For a live HTML chart: its ECharts option as JSON (see `liveOption`), the one the SVG was
+   * drawn from. Absent for static output, failed charts and charts a custom renderer draws.
+   */
+  readonly option?: string | undefined;
 }
 
 /** A table ready to typeset: its frame, or the problem that kept it from being computed. */
@@ -55,6 +60,8 @@ export interface DocumentModel {
   readonly date?: string | undefined;
   readonly page: { readonly size: 'a4' | 'us-letter'; readonly orientation: 'portrait' | 'landscape' };
   readonly blocks: readonly PlanBlock[];
+  /** HTML: live charts, the ECharts runtime embedded once. Defaults to false. */
+  readonly interactive?: boolean | undefined;
   readonly charts: ReadonlyMap<string, RenderedChart>;
   readonly tables: ReadonlyMap<string, TableData>;
 }

@@ -54,7 +54,7 @@ const ISO_WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}
  * The date and time an ISO string is written in, as a UTC date: a time bucket in a time zone
  * shows its local time, as its key writes it.
  */
-function wallClock(text: string): Date | undefined {
+export function wallClock(text: string): Date | undefined {
   const m = ISO_WALL_CLOCK.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', ms = '0'] = m;

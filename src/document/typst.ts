@@ -100,7 +100,7 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
       case 'heading':
         return `#heading(level: ${b.level}, ${q(b.text)})`;
       case 'text': {
-        const markup = markdownTypst(parseMarkdown(b.text));
+        const markup = markdownTypst(parseMarkdown(b.text, b.values));
         // A line or two introducing a chart or a table goes to the next page with it.
         const introduces = next?.kind === 'chart' || next?.kind === 'row' || next?.kind === 'table';
         return introduces && b.text.length <= STICKY_TEXT_CHARS

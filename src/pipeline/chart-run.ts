@@ -48,6 +48,8 @@ export class ChartRun {
   readonly #data: PlanDataSource;
   readonly #ctx: ChartsContext;
   readonly #byKey = new Map<string, Promise<Drawn>>();
+  /** Live charts' options, one per distinct key (see `liveOption`). */
+  readonly #options = new Map<string, Promise<string | undefined>>();
   readonly #colors: ReportColors | undefined;
   readonly #onCacheEvent: ReturnType<typeof cacheWarnings>;
   #lastDoneAt: number | undefined;
@@ -91,7 +93,8 @@ export class ChartRun {
       const first = drawing === undefined;
       if (!drawing) {
         // A reduced frame is this chart's own; a scanned one, unless another query shares it.
-        const owned = frame !== source || planData.owned.has(use.id);
+        // A live chart's option is built from the frame after the draw: it stays here.
+        const owned = !this.#ctx.interactive && (frame !== source || planData.owned.has(use.id));
         drawing = this.#draw({ use, chart, key, frame, owned });
         this.#byKey.set(key, drawing);
       }
@@ -100,8 +103,31 @@ export class ChartRun {
       // The one-off import of the renderer (ECharts) is not this chart's time: it is told apart.
       const ms = first ? now - started - importMsBetween(started, now) : 0;
       if (drawn.status === 'failed') return this.#finish(placeholder(use, toProblem(drawn.error, use), ms));
-      return this.#finish(chartOf(use, key, drawn, ms));
+      const rendered = chartOf(use, key, drawn, ms);
+      const option = this.#ctx.interactive ? await this.#option(chart, key, frame) : undefined;
+      return this.#finish(option === undefined ? rendered : Object.assign(rendered, { option }));
     });
+  }
+
+  /**
+   * A live chart's ECharts option, built once per key from the chart and frame the key hashes,
+   * so it is the option the cached SVG was drawn from. None for a chart a custom renderer draws,
+   * or whose option cannot be made live: the static SVG stays.
+   */
+  #option(chart: NormalizedChart, key: string, frame: Frame): Promise<string | undefined> {
+    let option = this.#options.get(key);
+    if (!option) {
+      option =
+        this.#ctx.pool.options.renderers[chart.type] !== undefined
+          ? Promise.resolve(undefined)
+          : import('../chart/live.js').then(
+              (m) => m.liveOption(chart, frame),
+              () => undefined,
+            );
+      option = option.catch(() => undefined);
+      this.#options.set(key, option);
+    }
+    return option;
   }
 
   /** Draws one key: from the cache when it has it, else on the pool (storing the result). */

@@ -32,6 +32,8 @@ export interface ChartsContext {
   readonly pool: RenderPool;
   /** Where charts are looked up before rendering and stored after; none: render every chart. */
   readonly cache?: TieredCache | undefined;
+  /** Also build each chart's ECharts option for a live HTML chart (`RenderedChart.option`). */
+  readonly interactive?: boolean | undefined;
   /** Told of each chart's progress: queued, started, done. */
   readonly onProgress?: ProgressListener | undefined;
   /** Told once per failing cache tier, however many charts it failed. */

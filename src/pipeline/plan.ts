@@ -5,7 +5,9 @@ import { chartDefaults, defaultTheme, type NormalizedChart, pageDefaults } from 
 import { conditionParam, isParamRef, normalizeChart } from '../spec/normalize.js';
 import type { Params } from '../spec/params.js';
 import type { ChartSpec, Condition, Filter, Query, Report, TableBlock } from '../spec/schema.js';
+import { hasTemplate, templateRefs } from '../spec/template.js';
 import { type ColorPlan, planColors } from './colors.js';
+import { planValues, type ValueSource } from './values.js';
 
 /** A chart placed in the document. */
 export interface ChartUse {
@@ -35,9 +37,27 @@ export interface PlannedQuery {
 
 /** The body after `when` is decided: what the document shows, in order. */
 export type PlanBlock =
-  | { readonly kind: 'heading'; readonly text: string; readonly level: number }
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'chart'; readonly use: ChartUse; readonly caption?: string | undefined }
+  | {
+      readonly kind: 'heading';
+      readonly text: string;
+      readonly level: number;
+      /** Field path of the text when it holds `{{ }}` values (see values.ts). */
+      readonly template?: string | undefined;
+    }
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      readonly template?: string | undefined;
+      /** The values of a text whose references are resolved, in the order of its markers. */
+      readonly values?: readonly string[] | undefined;
+    }
+  | {
+      readonly kind: 'chart';
+      readonly use: ChartUse;
+      readonly caption?: string | undefined;
+      /** Field path of the caption when it holds `{{ }}` values. */
+      readonly captionTemplate?: string | undefined;
+    }
   | { readonly kind: 'row'; readonly items: readonly PlanBlock[] }
   | { readonly kind: 'table'; readonly use: TableUse }
   | { readonly kind: 'pagebreak' };
@@ -53,6 +73,8 @@ export interface Plan {
   readonly skipped: readonly { id: string; type: NormalizedChart['type'] }[];
   /** Which charts colour by which field, and the queries reading the fields' values; none: no colours planned. */
   readonly colors?: ColorPlan | undefined;
+  /** The charts and named values that reached text refers to, by name; none: no text holds values. */
+  readonly values?: ReadonlyMap<string, ValueSource> | undefined;
 }
 
 /**
@@ -67,6 +89,13 @@ export function planReport(report: Report, params: Params): Plan {
   const theme = report.theme ?? defaultTheme;
   // Chart id -> the width it was first drawn at (undefined: its own).
   const firstWidth = new Map<string, number | undefined>();
+  // Names that the reached text refers to with `{{ }}`; their queries run with the charts'.
+  const referred = new Set<string>();
+  const refer = <K extends string>(text: string | undefined, path: string, key: K) => {
+    if (text === undefined || !hasTemplate(text)) return {};
+    for (const ref of templateRefs(text)) referred.add(ref.name);
+    return { [key]: path } as { [P in K]: string };
+  };
 
   /** The chart drawn at `cellPx` (in a row cell) unless its options set a width. */
   const chartUse = (ref: BlockOf<'chart'>['chart'], path: string, cellPx: number | undefined): ChartUse => {
@@ -89,10 +118,28 @@ export function planReport(report: Report, params: Params): Plan {
   };
 
   const drafts = visitBlocks<Draft>(report.body, 'body', {
-    heading: (b, at) => (at.reached ? { kind: 'heading', text: b.heading, level: b.level ?? 1 } : undefined),
-    text: (b, at) => (at.reached ? { kind: 'text', text: b.text } : undefined),
+    heading: (b, at) =>
+      at.reached
+        ? {
+            kind: 'heading',
+            text: b.heading,
+            level: b.level ?? 1,
+            ...refer(b.heading, `${at.path}.heading`, 'template'),
+          }
+        : undefined,
+    text: (b, at) =>
+      at.reached
+        ? { kind: 'text', text: b.text, ...refer(b.text, `${at.path}.text`, 'template') }
+        : undefined,
     chart: (b, { path, reached }) => {
-      if (reached) return { kind: 'chart', ref: b.chart, path: `${path}.chart`, caption: b.caption };
+      if (reached)
+        return {
+          kind: 'chart',
+          ref: b.chart,
+          path: `${path}.chart`,
+          caption: b.caption,
+          ...refer(b.caption, `${path}.caption`, 'captionTemplate'),
+        };
       const id = typeof b.chart === 'string' ? b.chart : `${path}.chart`;
       skipped.set(id, typeof b.chart === 'string' ? (report.charts[b.chart]?.type ?? 'bar') : b.chart.type);
       return undefined;
@@ -119,6 +166,7 @@ export function planReport(report: Report, params: Params): Plan {
           kind: 'chart',
           use: chartUse(d.ref, d.path, inRow ? chartPxFor(widthPt) : undefined),
           caption: d.caption,
+          ...(d.captionTemplate !== undefined ? { captionTemplate: d.captionTemplate } : {}),
         };
       if (d.kind === 'row')
         return { kind: 'row', items: place(d.items, rowCellPt(widthPt, d.items.length), true) };
@@ -141,6 +189,8 @@ export function planReport(report: Report, params: Params): Plan {
   const colors = planColors(charts.values(), report);
   for (const forDataset of colors.queries.values())
     for (const [id, q] of forDataset) add(id, q.query, q.path);
+  const values = planValues(report, referred);
+  for (const v of values.values()) add(v.id, withoutUnsetParams(v.query, params), v.path);
 
   return {
     blocks,
@@ -149,6 +199,7 @@ export function planReport(report: Report, params: Params): Plan {
     queries,
     skipped: [...skipped].map(([id, type]) => ({ id, type })),
     colors,
+    ...(values.size > 0 ? { values } : {}),
   };
 }
 
@@ -191,6 +242,7 @@ type Draft =
       readonly ref: BlockOf<'chart'>['chart'];
       readonly path: string;
       readonly caption?: string | undefined;
+      readonly captionTemplate?: string | undefined;
     }
   | { readonly kind: 'row'; readonly items: readonly Draft[] };
 

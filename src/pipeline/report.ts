@@ -28,6 +28,7 @@ import {
   withFile,
 } from './summary.js';
 import { lazyPlanTables } from './tables.js';
+import { fillValues } from './values.js';
 
 export { OutputFormat };
 
@@ -66,6 +67,8 @@ export interface RenderResult {
 
 export interface ReportRun {
   readonly format?: OutputFormat | undefined;
+  /** HTML: live charts (see `RenderOptions.interactive`); defaults to the report's `interactive`. */
+  readonly interactive?: boolean | undefined;
   readonly pool: RenderPool;
   readonly cache?: TieredCache | undefined;
   readonly onProgress?: ProgressListener | undefined;
@@ -106,9 +109,12 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
       });
   const dataRead = clock.markWhen('dataRead', data.read);
   dataRead.catch(() => {}); // awaited below, unless writing fails first
+  // Only the HTML writer makes charts live; a preview's own writer does not.
+  const interactive = format === 'html' && !run.writer && (run.interactive ?? report.interactive ?? false);
   const charts = new ChartRun(plan, data.source, {
     pool: run.pool,
     cache: run.cache,
+    interactive,
     warn: (w) => warnings.add(w),
     onProgress: (e) => {
       emitProgress(run.onProgress, e);
@@ -118,7 +124,9 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
     },
   });
   const tables = lazyPlanTables(plan, data.source, file);
-  const model = await tracePhase('charts', () =>
+  // Text with values waits for the datasets it reads, while the charts are drawn.
+  const filled = fillValues(plan, data.source, prepared.params, file);
+  const pulled = await tracePhase('charts', () =>
     pullDocument({
       title: report.title,
       subtitle: report.subtitle,
@@ -129,10 +137,13 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
         orientation: report.page?.orientation ?? pageDefaults.orientation,
       },
       blocks: plan.blocks,
+      ...(interactive ? { interactive } : {}),
       charts: charts.charts,
       tables: tables.tables,
     }),
   );
+  const values = await filled;
+  const model = values.blocks === plan.blocks ? pulled : { ...pulled, blocks: values.blocks };
   const { writer } = run;
   const written = await tracePhase('document', async () =>
     writer
@@ -144,11 +155,10 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   clock.mark('written');
 
   const done = written.unreadable.size ? new Map([...charts.done, ...written.unreadable]) : charts.done;
-  const problems = failures(
-    inPlanOrder(plan.charts.keys(), done),
-    inPlanOrder(plan.tables.keys(), tables.done),
-    file,
-  );
+  const problems = [
+    ...failures(inPlanOrder(plan.charts.keys(), done), inPlanOrder(plan.tables.keys(), tables.done), file),
+    ...values.problems,
+  ];
   const infos = chartInfos(plan, done);
   const stats = renderStats(infos, clock.ms(), charts.cache);
   for (const s of plan.skipped) publishSkipped(s);

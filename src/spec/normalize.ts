@@ -3,6 +3,7 @@ import { type BlockVisitor, visitBlocks } from './blocks.js';
 import { chartDefaults, defaultTheme, derivedDefaults, type NormalizedChart } from './defaults.js';
 import { attributeProblems } from './extends.js';
 import type { ChartSpec, ChartType, Condition, Encode, Filter, Query, Report, ThemeName } from './schema.js';
+import { checkTemplates } from './template-check.js';
 
 /** Encode channels each chart type needs. */
 const requiredEncode: Readonly<Record<ChartType, readonly (keyof Encode)[]>> = {
@@ -113,7 +114,9 @@ export function checkReport(report: Report, file?: string): void {
     }
   }
   for (const [id, chart] of Object.entries(report.charts)) checkChart(chart, `charts.${id}`);
+  for (const [name, query] of Object.entries(report.values ?? {})) checkQuery(query, `values.${name}`);
   visitBlocks(report.body, 'body', checkBlocks);
+  checkTemplates(report, at);
   if (problems.length) throw new ChartpressError(attributeProblems(report, problems));
 }
 

@@ -862,15 +862,24 @@ export const Block: z.ZodType<Block> = z
   .lazy(() =>
     z.union([
       z.strictObject({
-        heading: z.string().describe('A section heading, kept with what follows it.'),
+        heading: z
+          .string()
+          .describe('A section heading, kept with what follows it; may hold `{{ name.field }}` values.'),
         level: z.int().min(1).max(4).optional().describe('Heading level, 1 to 4. Defaults to 1.'),
       }),
       z.strictObject({
-        text: z.string().describe('A paragraph, with inline Markdown (bold, italic, code, links).'),
+        text: z
+          .string()
+          .describe(
+            'A paragraph, with inline Markdown (bold, italic, code, links) and `{{ name.field | format }}` values.',
+          ),
       }),
       z.strictObject({
         chart: ChartRef,
-        caption: z.string().optional().describe('Text under the chart. Defaults to none.'),
+        caption: z
+          .string()
+          .optional()
+          .describe('Text under the chart; may hold `{{ name.field }}` values. Defaults to none.'),
       }),
       z.strictObject({
         row: z.array(Block).min(1).describe('Blocks side by side, each in a cell of equal width.'),
@@ -914,6 +923,12 @@ export const Report = z.strictObject({
     })
     .optional()
     .describe('Page size and orientation of the PDF. Defaults to a4 portrait.'),
+  interactive: z
+    .boolean()
+    .optional()
+    .describe(
+      'HTML only: charts with tooltips, legend toggling and zoom on long series (the ECharts runtime is embedded once; the static SVG stays as the fallback). PDF ignores it. Defaults to false.',
+    ),
   params: z
     .record(z.string().min(1), ParamDef)
     .optional()
@@ -926,6 +941,12 @@ export const Report = z.strictObject({
     .record(z.string().min(1), ChartSpec)
     .default({})
     .describe('Charts by name. Only the charts the body reaches are rendered. Defaults to none.'),
+  values: z
+    .record(z.string().regex(/^[A-Za-z_][\w-]*$/, 'a value name is letters, digits, _ and -'), Query)
+    .optional()
+    .describe(
+      'Named queries whose rows text, headings and captions show with `{{ name.field }}`, e.g. { growth: { from: sales, aggregate: { pct: { op: avg, field: growth } } } }. Each runs in the one scan of its dataset, only when the body shows it. Defaults to none.',
+    ),
   body: z.array(Block).min(1).describe('The document: its blocks, in order.'),
 });
 export type Report = z.infer<typeof Report>;
