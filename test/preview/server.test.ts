@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type ClientRequest, type IncomingMessage, request } from 'node:http';
 import { createServer as netServer } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPreview, type Preview } from '../../src/preview/index.js';
@@ -280,6 +281,32 @@ describe('chartpress preview', () => {
       taken.close();
     }
   });
+
+  it('opens the page with the desktop opener when asked to (--open)', async () => {
+    // An `xdg-open` of our own, first on the PATH, writes down what it was asked to open.
+    const bin = join(tmp.dir, 'bin');
+    const opened = join(tmp.dir, 'opened.txt');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > ${JSON.stringify(opened)}\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'preview', report, '--port', '0', '--open'],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => {
+      stderr += s;
+    });
+    const end = Date.now() + 30_000;
+    while (!existsSync(opened) && Date.now() < end && child.exitCode === null) await sleep(20);
+    const url = /on (http:\/\/\S+)/.exec(stderr)?.[1];
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.on('exit', resolve));
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(readFileSync(opened, 'utf8')).toBe(url);
+  }, 60_000);
 
   it('closes cleanly on SIGINT', async () => {
     // The loader in this process, not tsx's own CLI: the signal must reach the preview, not a wrapper.
