@@ -29,6 +29,9 @@ export interface Segment {
   readonly end: number | null;
 }
 
+/** What a reader thread is sent to end once it has closed its file. */
+export const STOP = 'stop';
+
 /** The misses of one declared date column, as `InvalidCells` counts them. */
 export interface ThreadMisses {
   readonly column: string;

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import type { CsvOptions } from './csv.js';
-import type { Segment, ThreadMessage, ThreadOptions } from './csv-messages.js';
+import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
 import { type CsvPart, CsvReader } from './csv-read.js';
 import { EOL_CRLF, EOL_LF } from './csv-scan.js';
 import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
@@ -38,6 +38,9 @@ const AHEAD = 2;
  * V8's default (16 MiB and more) only adds to the peak RSS, by about 30 MB for two threads.
  */
 const YOUNG_MB = 4;
+
+/** Time a reader thread has to end when asked to before it is terminated: 5 s. */
+const STOP_MS = 5000;
 
 /** Bytes looked through after a cut for a line end. */
 const CUT_WINDOW = 64 * 1024;
@@ -89,6 +92,7 @@ export async function* readCsvOnThreads(
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
       }),
   );
+  const gone = workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
   const idle = [...workers];
   const inbox = segments.map((): ThreadMessage[] => []);
   let failure: unknown;
@@ -149,9 +153,20 @@ export async function* readCsvOnThreads(
       if (end.rest) break;
     }
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.map((w, i) => stop(w, gone[i]!)));
   }
   if (hashed !== undefined) opts.onRead?.(await hashed);
+}
+
+/**
+ * Ends a reader thread: asked to, it stops reading and closes its file; one that has not ended
+ * within `STOP_MS` is terminated.
+ */
+async function stop(worker: Worker, gone: Promise<void>): Promise<void> {
+  worker.postMessage(STOP);
+  const late = setTimeout(() => void worker.terminate(), STOP_MS);
+  await gone;
+  clearTimeout(late);
 }
 
 /**

@@ -4,7 +4,7 @@ import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import { InvalidCells } from '../invalid.js';
 import type { CsvOptions } from './csv.js';
-import type { Segment, ThreadMessage, ThreadOptions } from './csv-messages.js';
+import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
 import { CsvReader } from './csv-read.js';
 import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
 
@@ -45,6 +45,7 @@ async function read({ segment, start, end }: Segment): Promise<void> {
       for (;;) {
         const want = until === null ? chunk.length : Math.min(chunk.length, until - at);
         if (want <= 0) return;
+        if (stopping) throw new Stopped();
         const { bytesRead } = await file.read(chunk, 0, want, at);
         if (bytesRead === 0) return;
         at += bytesRead;
@@ -76,13 +77,29 @@ async function read({ segment, start, end }: Segment): Promise<void> {
   }
 }
 
-port.on('message', (task: Segment) => {
-  read(task).catch((e: unknown) => {
-    const error = readError(options, e);
-    post({
-      type: 'error',
-      segment: task.segment,
-      problems: error instanceof ChartpressError ? [...error.problems] : [],
+/** The reader that started this thread no longer wants what it reads (see `STOP`). */
+class Stopped extends Error {}
+let stopping = false;
+let busy = false;
+
+port.on('message', (task: Segment | typeof STOP) => {
+  if (task === STOP) {
+    // Ends the thread once the segment being read has closed its file: a thread terminated
+    // while it reads would leave the file open in the process.
+    stopping = true;
+    if (!busy) port.close();
+    return;
+  }
+  busy = true;
+  read(task)
+    .catch((e: unknown) => {
+      if (stopping) return;
+      const error = readError(options, e);
+      const problems = error instanceof ChartpressError ? [...error.problems] : [];
+      post({ type: 'error', segment: task.segment, problems });
+    })
+    .finally(() => {
+      busy = false;
+      if (stopping) port.close();
     });
-  });
 });
