@@ -12,6 +12,7 @@ import { normalizeChart } from '../../src/spec/normalize.js';
 import type { Query } from '../../src/spec/schema.js';
 import { salesCsv, salesSqlite } from '../gen.js';
 import { median, ms, ratio, row, times } from '../stats.js';
+import { calculated } from './data-calculate.js';
 import { eightQueries } from './data-queries.js';
 
 const csvSource = (path: string) => openSource('s', { source: 'csv', path }, { baseDir: '/' });
@@ -67,6 +68,7 @@ export async function data(): Promise<void> {
     row('peak RSS 10x rows / 1x rows', ratio(large.maxRss, small.maxRss));
   }
 
+  await calculated(path);
   await sqlite(rows);
   await lttb();
 }
