@@ -77,6 +77,10 @@ export const ErrorCatalog = {
     title: "A chart's axis scale or reference line does not fit its data",
     hint: 'a log axis needs positive values (filter out the others, or drop `log`); set `x`/`y` scales only on axes of numbers; give a rule a value of its axis (a number, an ISO date or one of the categories)',
   },
+  CP_ERR_TOO_MANY_PANELS: {
+    title: 'A faceted chart has more values of its facet field than panels allowed',
+    hint: 'filter the data to fewer values, facet by a field with fewer values, or raise `facet.maxPanels` (at most 100)',
+  },
   CP_ERR_DATA_READ: {
     title: 'A dataset could not be read',
     hint: 'check that the file is readable and well-formed',

@@ -121,6 +121,15 @@ const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
         ),
       ),
     ),
+  CP_ERR_TOO_MANY_PANELS: () =>
+    render(
+      reportFile(
+        report().replace(
+          'encode: { x: region, y: total }',
+          'encode: { x: region, y: total }\n    facet: { field: region, maxPanels: 1 }',
+        ),
+      ),
+    ),
   CP_ERR_DATA_READ: () => render(reportFile(report().replace('path: data/sales.csv', 'path: data'))),
   CP_ERR_CSV_PARSE: () =>
     render(

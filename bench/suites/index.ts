@@ -12,6 +12,7 @@ export const suites: Record<string, () => Promise<void>> = {
   chart: () => import('./chart.js').then((m) => m.chart()),
   data,
   document,
+  facet: () => import('./facet.js').then((m) => m.facet()),
   fleet: () => import('./fleet.js').then((m) => m.fleet()),
   // Runs when imported: the script measures fresh processes of its own.
   fonts: () => import('../font-subset.js').then(() => {}),

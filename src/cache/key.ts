@@ -25,6 +25,8 @@ export function chartKey(chart: NormalizedChart, frame: Frame, versions: KeyVers
       options: chart.options,
       // Report-wide value colours change the picture; absent, they leave older keys as they were.
       colors: chart.colors,
+      // Small multiples; absent, older keys stay as they were.
+      facet: chart.facet,
     }),
   );
   hash.update('\u0000frame');

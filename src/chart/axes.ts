@@ -101,10 +101,25 @@ function splitLine(ctx: ChartContext) {
   };
 }
 
-/** The values a value axis must show besides its data: rules drawn across it. */
+/**
+ * The spans the value axes of a faceted chart's panels share (the union of the panels' own),
+ * set by `chart/facet.ts` on each panel's options; not a report option.
+ */
+export type SharedExtent = { -readonly [A in ScreenAxis]?: readonly [number, number] };
+
+function sharedOf(ctx: ChartContext, axis: ScreenAxis): readonly [number, number] | undefined {
+  return (ctx.chart.options as { sharedExtent?: SharedExtent }).sharedExtent?.[axis];
+}
+
+/** The values a value axis must show besides its data: rules drawn across it, a shared span. */
 function axisExtent(ctx: ChartContext, format: ValueFormat, axis: ScreenAxis): [number, number] {
   let lo = format.min;
   let hi = format.max;
+  const shared = sharedOf(ctx, axis);
+  if (shared) {
+    lo = Math.min(lo, shared[0]);
+    hi = Math.max(hi, shared[1]);
+  }
   for (const v of ruleNumbers(ctx.chart, axis)) {
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
@@ -139,8 +154,9 @@ export function valueAxis(
   const labelWidth = measureText(rough(widest), `${ctx.fontSize}px ${FONT_STACK}`).width;
   const spacing = opts.horizontal ? Math.max(60, labelWidth / ctx.scale + 30) : 60;
   const splitNumber = ticksAlong(ctx, along, spacing);
-  // Scatter points are discs: those on the extremes stay clear of the plot edges.
-  const pad = opts.pad ?? (ctx.chart.type === 'scatter' ? 0.04 : 0);
+  // Scatter points are discs: those on the extremes stay clear of the plot edges. A shared span
+  // is made of padded domains already.
+  const pad = sharedOf(ctx, axis) ? 0 : (opts.pad ?? (ctx.chart.type === 'scatter' ? 0.04 : 0));
   const domain = valueDomain({ lo, hi, zero, pad, splitNumber, scale }, axis);
   const common = {
     ...axisName(ctx, title),
@@ -207,13 +223,18 @@ export function timeAxis(
     if (t < lo) lo = t;
     if (t > hi) hi = t;
   }
+  const shared = sharedOf(ctx, 'x');
+  if (shared) {
+    lo = Math.min(lo, shared[0]);
+    hi = Math.max(hi, shared[1]);
+  }
   if (!(lo <= hi)) lo = hi = 0;
   // One instant: a day around it.
   if (lo === hi) {
     lo -= 43_200_000;
     hi += 43_200_000;
   }
-  const gap = (hi - lo) * (opts.pad ?? 0);
+  const gap = shared ? 0 : (hi - lo) * (opts.pad ?? 0);
   const font = `${ctx.fontSize}px ${FONT_STACK}`;
   const ticks = timeTicks(
     lo - gap,

@@ -5,6 +5,8 @@ import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartType } from '../spec/schema.js';
 import { applySeriesColors, chartPalette, valueColors, withSeriesColors } from './colors.js';
 import { type ChartOption, echarts } from './echarts.js';
+import { facetOption, facetSized } from './facet.js';
+import { isFaceted } from './facet-panels.js';
 import { type ChartOf, chartContext, chrome } from './layout.js';
 import { mergeOption } from './merge.js';
 import { DRAWING_REVISION } from './revision.js';
@@ -81,16 +83,23 @@ function emptyOption(chart: NormalizedChart, theme: Theme): ChartOption {
  * the frame has no rows, with the chart's raw `echarts` option deep-merged last. Throws
  * `CP_ERR_UNKNOWN_COLUMN` when an encoding names a column the (non-empty) frame lacks.
  */
-export function buildOption(chart: NormalizedChart, frame: Frame): ChartOption {
-  const theme = themeFor(chart.options.theme);
+export function buildOption(given: NormalizedChart, frame: Frame): ChartOption {
+  const theme = themeFor(given.options.theme);
+  const chart = facetSized(given, frame, theme);
   const build = builders[chart.type] as Builder<ChartType>;
   // Each value in its own colour, whatever order the series are made in.
   const colors = frame.length === 0 ? undefined : valueColors(chart, frame, theme);
   const drawn = colors ? withSeriesColors(chart, frame, colors) : chart;
+  const faceted = frame.length > 0 && isFaceted(drawn);
   const option =
-    frame.length === 0 ? emptyOption(chart, theme) : build(drawn as ChartOf<ChartType>, frame, theme);
+    frame.length === 0
+      ? emptyOption(chart, theme)
+      : faceted
+        ? facetOption(drawn, frame, theme, (c, f) => build(c as ChartOf<ChartType>, f, theme), colors)
+        : build(drawn as ChartOf<ChartType>, frame, theme);
   if (colors) applySeriesColors(option, colors, chartPalette(chart, theme));
-  if (frame.length > 0) addRules(option, chart, theme);
+  // A faceted chart's panels draw their rules themselves.
+  if (frame.length > 0 && !faceted) addRules(option, chart, theme);
   option.useUTC = true;
   const raw = chart.options.echarts;
   if (!raw) return option;
@@ -121,7 +130,9 @@ function checkSeriesTypes(option: ChartOption): void {
  * deterministic: the same chart and frame give the same bytes. The ECharts instance is always
  * disposed, also when rendering throws.
  */
-export function renderChartSvg(chart: NormalizedChart, frame: Frame): string {
+export function renderChartSvg(given: NormalizedChart, frame: Frame): string {
+  // A faceted chart without a height grows with its rows of panels.
+  const chart = facetSized(given, frame, themeFor(given.options.theme));
   const option = buildOption(chart, frame);
   const instance = echarts.init(null, null, {
     renderer: 'svg',

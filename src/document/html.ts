@@ -8,7 +8,8 @@ import { parseMarkdown } from './markdown.js';
 import { markdownHtml } from './markdown-html.js';
 import { type DocumentModel, type DocumentSource, pullDocument, type RenderedChart } from './model.js';
 import { chartPxFor, PX_TO_PT, ROW_GUTTER_PT, rowCellPt, textWidthPt } from './page.js';
-import { NO_ROWS, tableText } from './table.js';
+import { NO_ROWS, type TableText, tableText } from './table.js';
+import { BAR_GAP_PT, BAR_PT, SUBTOTAL_FILL } from './table-style.js';
 
 /** The page's style sheet (the font faces come before it). */
 export const HTML_STYLE = `
@@ -37,6 +38,14 @@ th, td { padding: 5px 8px; text-align: left; }
 td { border-bottom: 1px solid #d9dee5; }
 tr:nth-child(even) td { background: #fafbfc; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.subtotal td { font-weight: 600; background: ${SUBTOTAL_FILL}; }
+tfoot td { font-weight: 600; border-top: 1px solid #9aa5b1; border-bottom: 1px solid #9aa5b1; }
+.barcell { display: flex; align-items: center; gap: ${BAR_GAP_PT}pt; }
+.barcell .bar { position: relative; flex: none; width: ${BAR_PT}pt; height: 0.85em; }
+.barcell .fill { position: absolute; top: 0; bottom: 0; }
+.barcell .zero { position: absolute; top: -0.15em; bottom: -0.15em; border-left: 0.5pt solid #5f6b7a; }
+.barcell .value { flex: 1; }
+.barcell .fill, td[style*="background"] { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 td:first-child { white-space: nowrap; }
 .more { font-size: 11px; color: #5f6b7a; }
 .pagebreak { break-after: page; }
@@ -49,8 +58,19 @@ td:first-child { white-space: nowrap; }
 
 /** The font weights STYLE (and the browser's own style sheet) give elements: keep them in step. */
 const PAGE_WEIGHTS: HtmlWeights = {
-  tags: { h1: 700, h2: 600, h3: 600, h4: 600, h5: 600, h6: 700, th: 600, b: 'bolder', strong: 'bolder' },
-  classes: { title: 600 },
+  tags: {
+    h1: 700,
+    h2: 600,
+    h3: 600,
+    h4: 600,
+    h5: 600,
+    h6: 700,
+    th: 600,
+    tfoot: 600,
+    b: 'bolder',
+    strong: 'bolder',
+  },
+  classes: { title: 600, subtotal: 600 },
 };
 
 /** Pulls the charts and tables the body embeds, then writes the page. */
@@ -156,11 +176,19 @@ export function htmlBlocks(
         const data = doc.tables.get(b.use.id);
         if (!data) return '';
         const t = tableText(data);
-        const cls = (i: number) => (t.align[i] === 'right' ? ' class="num"' : '');
-        const head = t.headers.map((h, i) => `<th${cls(i)}>${e(h)}</th>`).join('');
+        const head = t.headers.map((h, i) => `<th${cellAttrs(t, i)}>${e(h)}</th>`).join('');
         const rows = t.rows
-          .map((r) => `<tr>${r.map((v, i) => `<td${cls(i)}>${e(v)}</td>`).join('')}</tr>`)
+          .map(
+            (r, y) =>
+              `<tr${t.subtotal?.[y] ? ' class="subtotal"' : ''}>${r.map((_, x) => htmlCell(t, y, x)).join('')}</tr>`,
+          )
           .join('\n');
+        const foot = t.totals
+          ? `<tfoot><tr>${t.totals.map((v, x) => `<td${cellAttrs(t, x)}>${e(v)}</td>`).join('')}</tr></tfoot>`
+          : '';
+        const cols = t.widths.some((w) => w !== undefined)
+          ? `<colgroup>${t.widths.map((w) => (w === undefined ? '<col>' : `<col style="width: ${w}pt">`)).join('')}</colgroup>`
+          : '';
         const title = data.table.title !== undefined ? `<div class="title">${e(data.table.title)}</div>` : '';
         const more = t.omitted > 0 ? `<div class="more">${t.omitted} more rows not shown</div>` : '';
         const none = t.empty ? `<div class="more">${NO_ROWS}</div>` : '';
@@ -168,7 +196,7 @@ export function htmlBlocks(
         const table =
           t.headers.length === 0
             ? ''
-            : `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
+            : `<div class="scroll"><table>${cols}<thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody>${foot}</table></div>`;
         return `<div class="table">${title}${table}${more}${none}</div>`;
       }
       case 'pagebreak':
@@ -182,6 +210,36 @@ export function htmlBlocks(
     meta.length ? `<div class="meta">${e(meta.join('  ·  '))}</div>` : '',
   ].join('');
   return { header, blocks: doc.blocks.map((b) => block(b, textWidthPt(doc.page))) };
+}
+
+/** A header or cell's class and style: numbers, and an alignment other than its kind's. */
+function cellAttrs(t: TableText, x: number, style = ''): string {
+  const numeric = t.numeric[x] ?? false;
+  const align = t.align[x] ?? 'left';
+  const css = `${align !== (numeric ? 'right' : 'left') ? `text-align: ${align}; ` : ''}${style}`.trim();
+  return `${numeric ? ' class="num"' : ''}${css ? ` style="${css}"` : ''}`;
+}
+
+/** One cell of a table's body: its text, with its style and bar (as the PDF draws them). */
+function htmlCell(t: TableText, y: number, x: number): string {
+  const s = t.styles?.[y]?.[x];
+  const style = [
+    s?.color !== undefined ? `color: ${s.color};` : '',
+    s?.background !== undefined ? `background: ${s.background};` : '',
+    s?.bold ? 'font-weight: 600;' : '',
+  ]
+    .filter((c) => c !== '')
+    .join(' ');
+  const text = e(t.rows[y]?.[x] ?? '');
+  const bars = t.bars[x];
+  if (!bars) return `<td${cellAttrs(t, x, style)}>${text}</td>`;
+  const bar = bars.cells[y];
+  const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+  const fill = bar
+    ? `<span class="fill" style="left: ${pct(bar.x)}; width: ${pct(bar.w)}; background: ${bar.color}"></span>`
+    : '';
+  const zero = bars.signed ? `<span class="zero" style="left: ${pct(bars.zero)}"></span>` : '';
+  return `<td${cellAttrs(t, x, style)}><div class="barcell"><span class="bar">${fill}${zero}</span><span class="value">${text}</span></div></td>`;
 }
 
 /**

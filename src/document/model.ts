@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
 import type { Frame } from '../frame.js';
 import type { PlanBlock } from '../pipeline/plan.js';
-import type { ChartType, TableBlock } from '../spec/schema.js';
+import type { ChartType, TableBlock, ThemeName } from '../spec/schema.js';
 
 /** What became of a chart: drawn now, taken from the cache, failed (placeholder) or not needed. */
 export const ChartStatus = {
@@ -41,6 +41,10 @@ export interface TableData {
   readonly table: TableBlock;
   readonly frame: Frame;
   readonly error?: Problem | undefined;
+  /** For each rule of the table's `style`, in order: whether each row of the frame meets it. */
+  readonly matches?: readonly (readonly boolean[])[] | undefined;
+  /** The theme whose colours the table's styles and bars name. Defaults to `default`. */
+  readonly theme?: ThemeName | undefined;
 }
 
 /**

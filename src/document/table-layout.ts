@@ -1,11 +1,13 @@
 import { measureText } from '../chart/metrics.js';
 import type { TableText } from './table.js';
+import { BAR_GAP_PT, BAR_PT } from './table-style.js';
 
 /*
  * How a table fits the width it is given (the page, or a row's cell), in four steps, each taken
  * only when the one before is not enough:
  *
- *   1. columns as wide as their widest cell and header, at TABLE_FONT_PT;
+ *   1. columns as wide as their widest cell and header, at TABLE_FONT_PT (a column with a
+ *      `width` as wide as that, a column with bars that much wider: BAR_PT and a gap);
  *   2. the font shrinks, by half points, down to MIN_TABLE_FONT_PT;
  *   3. headers wrap (a column need only be as wide as its longest header word);
  *   4. the columns are split into stacked tables, each repeating the first (key) column.
@@ -51,6 +53,10 @@ interface ColumnEms {
   /** The longest word of the header. */
   readonly headerWord: number;
   readonly wraps: boolean;
+  /** Room beside the text, in points (a bar), whatever the font. */
+  readonly extraPt: number;
+  /** The width the column asks for, in points. */
+  readonly fixedPt: number | undefined;
 }
 
 const em = (text: string, weight: 400 | 600) => measureText(text, `${weight} 1px Inter`).width;
@@ -58,13 +64,18 @@ const em = (text: string, weight: 400 | 600) => measureText(text, `${weight} 1px
 function columnEms(t: TableText): ColumnEms[] {
   return t.headers.map((header, i) => {
     let cells = 0;
-    for (const row of t.rows) cells = Math.max(cells, em(row[i] ?? '', 400));
+    t.rows.forEach((row, r) => {
+      cells = Math.max(cells, em(row[i] ?? '', t.subtotal?.[r] ? 600 : 400));
+    });
+    if (t.totals) cells = Math.max(cells, em(t.totals[i] ?? '', 600));
     const words = header.split(/\s+/);
     return {
       cells,
       header: em(header, 600),
       headerWord: Math.max(0, ...words.map((w) => em(w, 600))),
-      wraps: t.align[i] !== 'right',
+      wraps: !t.numeric[i],
+      extraPt: t.bars[i] ? BAR_PT + BAR_GAP_PT : 0,
+      fixedPt: t.widths[i],
     };
   });
 }
@@ -78,8 +89,9 @@ function widthsAt(
 ): number[] {
   const pad = 2 * CELL_INSET_X_PT + SLACK_PT;
   return ems.map((c) => {
+    if (c.fixedPt !== undefined) return c.fixedPt;
     const head = (wrapHeaders ? c.headerWord : c.header) * fontPt;
-    const content = Math.max(c.cells * fontPt, head) + pad;
+    const content = Math.max(c.cells * fontPt + c.extraPt, head) + pad;
     return c.wraps ? Math.min(content, Math.max(head + pad, widthPt * TEXT_COLUMN_SHARE)) : content;
   });
 }

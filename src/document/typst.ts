@@ -7,6 +7,7 @@ import { type DocumentModel, type DocumentSource, pullDocument, type RenderedCha
 import { PX_TO_PT, ROW_GUTTER_PT, rowCellPt, textWidthPt } from './page.js';
 import { NO_ROWS, type TableText, tableText } from './table.js';
 import { CELL_INSET_X_PT, layoutTable } from './table-layout.js';
+import { BAR_GAP_PT, BAR_PT, SUBTOTAL_FILL } from './table-style.js';
 
 /** Typst source and the virtual files it reads (`/charts/<key>.svg`). */
 export interface TypstDocument {
@@ -47,8 +48,17 @@ const PREAMBLE = `#let muted = rgb("#5f6b7a")
   #if caption != none { align(center, text(size: 8.5pt, fill: muted, caption)) }
 ]
 #let tabletitle(title) = block(sticky: true, above: 1.2em, below: 0.5em, text(weight: "semibold", title))
-#let datatable(widths, aligns, size, header, rows, above: 1.2em) = {
+#let barcell(x, w, zero, signed, color, body) = grid(
+  columns: (${BAR_PT}pt, 1fr), column-gutter: ${BAR_GAP_PT}pt, align: (left + horizon, right + horizon),
+  box(width: ${BAR_PT}pt, height: 0.85em, {
+    if w > 0 { place(dx: x * ${BAR_PT}pt, rect(width: w * ${BAR_PT}pt, height: 100%, fill: color)) }
+    if signed { place(dx: zero * ${BAR_PT}pt, dy: -0.15em, line(angle: 90deg, length: 1.15em, stroke: 0.5pt + muted)) }
+  }),
+  body,
+)
+#let datatable(widths, aligns, size, header, rows, above: 1.2em, totals: false) = {
   let n = rows.len()
+  let heavy = 0.8pt + rgb("#9aa5b1")
   let short = n <= ${SHORT_TABLE_ROWS}
   // Long tables: a zero-width column binds rows 1-2 and the last two with unbreakable cells.
   let off = if short { 0 } else { 1 }
@@ -58,8 +68,8 @@ const PREAMBLE = `#let muted = rgb("#5f6b7a")
     #table(
       columns: (0pt,) * off + widths,
       align: (x, y) => if x < off { left } else if y == 0 { aligns.at(x - off) + bottom } else { aligns.at(x - off) },
-      stroke: (x, y) => if x < off { none } else { (bottom: if y == 0 { 0.8pt + rgb("#9aa5b1") } else { 0.4pt + rule }) },
-      fill: (x, y) => if x < off { none } else if y == 0 { rgb("#f3f5f8") } else if calc.even(y) { rgb("#fafbfc") },
+      stroke: (x, y) => if x < off { none } else { (bottom: if y == 0 or (totals and y >= n - 1) { heavy } else { 0.4pt + rule }) },
+      fill: (x, y) => if x < off or (totals and y == n) { none } else if y == 0 { rgb("#f3f5f8") } else if calc.even(y) { rgb("#fafbfc") },
       inset: (x, y) => if x < off { 0pt } else { (x: ${CELL_INSET_X_PT}pt, y: 4.5pt) },
       table.header(repeat: true, ..([],) * off, ..header.map(h => text(weight: "semibold", h))),
       ..rows.enumerate().map(((i, r)) => lead(i) + r).flatten(),
@@ -152,11 +162,38 @@ function typstTable(t: TableText, widthPt: number, titled: boolean): string {
       const widths = `(${part.widths.map((w) => `${w.toFixed(2)}pt`).join(', ')},)`;
       const aligns = `(${part.columns.map((c) => t.align[c] ?? 'left').join(', ')},)`;
       const header = `(${part.columns.map((c) => q(t.headers[c] ?? '')).join(', ')},)`;
-      const rows = t.rows.map((r) => `(${part.columns.map((c) => q(r[c] ?? '')).join(', ')},)`);
+      const rows = t.rows.map((_, y) => `(${part.columns.map((c) => typstCell(t, y, c)).join(', ')},)`);
+      const totals = t.totals;
+      if (totals)
+        rows.push(
+          `(${part.columns.map((c) => `text(weight: "semibold", ${q(totals[c] ?? '')})`).join(', ')},)`,
+        );
       const above = i > 0 ? ', above: 0.9em' : titled ? ', above: 0pt' : '';
-      return `#datatable(${widths}, ${aligns}, ${layout.fontPt}pt, ${header}, (${rows.join(', ')}${rows.length === 1 ? ',' : ''})${above})`;
+      const foot = totals ? ', totals: true' : '';
+      return `#datatable(${widths}, ${aligns}, ${layout.fontPt}pt, ${header}, (${rows.join(', ')}${rows.length === 1 ? ',' : ''})${above}${foot})`;
     })
     .join('\n');
+}
+
+/** One cell of a table's body: its text, with its style and bar when it has them. */
+function typstCell(t: TableText, y: number, x: number): string {
+  if (t.subtotal?.[y]) {
+    return `table.cell(fill: rgb("${SUBTOTAL_FILL}"), text(weight: "semibold", ${q(t.rows[y]?.[x] ?? '')}))`;
+  }
+  const style = t.styles?.[y]?.[x];
+  let body = q(t.rows[y]?.[x] ?? '');
+  if (style?.color !== undefined || style?.bold) {
+    const fill = style.color !== undefined ? `fill: rgb("${style.color}"), ` : '';
+    const weight = style.bold ? 'weight: "semibold", ' : '';
+    body = `text(${fill}${weight}${body})`;
+  }
+  const bars = t.bars[x];
+  if (bars) {
+    const bar = bars.cells[y];
+    const [bx, bw, color] = bar ? [bar.x, bar.w, bar.color] : [0, 0, '#ffffff'];
+    body = `barcell(${bx.toFixed(4)}, ${bw.toFixed(4)}, ${bars.zero.toFixed(4)}, ${bars.signed}, rgb("${color}"), ${body})`;
+  }
+  return style?.background !== undefined ? `table.cell(fill: rgb("${style.background}"), ${body})` : body;
 }
 
 function titleBlock(doc: DocumentModel): string {

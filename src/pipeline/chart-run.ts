@@ -1,4 +1,6 @@
 import { chartKey } from '../cache/key.js';
+import { facetSized } from '../chart/facet.js';
+import { themeFor } from '../chart/theme.js';
 import type { LazyCharts, RenderedChart } from '../document/model.js';
 import { emptyFrame, type Frame } from '../frame.js';
 import { importMsBetween } from '../pool/renderers.js';
@@ -82,7 +84,9 @@ export class ChartRun {
     // Colours are part of the picture, so of the key: set before keying. They may wait for the
     // other datasets coloured by the same field, which is data time, not this chart's.
     const colors = this.#colors && !planData.failed.has(use.id) ? this.#colors : undefined;
-    const chart = colors ? await colors.colorChart(use.chart, source) : use.chart;
+    const colored = colors ? await colors.colorChart(use.chart, source) : use.chart;
+    // A faceted chart without a height grows with its rows of panels: sized before keying.
+    const chart = facetSized(colored, source, themeFor(colored.options.theme));
     return traceChart({ id: use.id, type: use.chart.type }, async () => {
       const started = performance.now();
       const failure = planData.failed.get(use.id);
@@ -103,7 +107,7 @@ export class ChartRun {
       // The one-off import of the renderer (ECharts) is not this chart's time: it is told apart.
       const ms = first ? now - started - importMsBetween(started, now) : 0;
       if (drawn.status === 'failed') return this.#finish(placeholder(use, toProblem(drawn.error, use), ms));
-      const rendered = chartOf(use, key, drawn, ms);
+      const rendered = chartOf(chart === use.chart ? use : { ...use, chart }, key, drawn, ms);
       const option = this.#ctx.interactive ? await this.#option(chart, key, frame) : undefined;
       return this.#finish(option === undefined ? rendered : Object.assign(rendered, { option }));
     });

@@ -4,7 +4,7 @@ import { type BlockOf, visitBlocks } from '../spec/blocks.js';
 import { chartDefaults, defaultTheme, type NormalizedChart, pageDefaults } from '../spec/defaults.js';
 import { conditionParam, isParamRef, normalizeChart } from '../spec/normalize.js';
 import type { Params } from '../spec/params.js';
-import type { ChartSpec, Condition, Filter, Query, Report, TableBlock } from '../spec/schema.js';
+import type { ChartSpec, Condition, Filter, Query, Report, TableBlock, ThemeName } from '../spec/schema.js';
 import { hasTemplate, templateRefs } from '../spec/template.js';
 import { type ColorPlan, planColors } from './colors.js';
 import { planValues, type ValueSource } from './values.js';
@@ -27,6 +27,10 @@ export interface TableUse {
   readonly id: string;
   readonly path: string;
   readonly table: TableBlock;
+  /** The run's params, for the conditions of the table's `style`. Defaults to none. */
+  readonly params?: Params | undefined;
+  /** The report's theme, whose colours the table's styles and bars name. Defaults to `default`. */
+  readonly theme?: ThemeName | undefined;
 }
 
 /** A query to run, and where it was written (for messages). */
@@ -147,7 +151,7 @@ export function planReport(report: Report, params: Params): Plan {
     row: (_, at, items) => (at.reached ? { kind: 'row', items } : undefined),
     table: (b, { path, reached }) => {
       if (!reached) return undefined;
-      const use = { id: `${path}.table`, path: `${path}.table`, table: b.table };
+      const use = { id: `${path}.table`, path: `${path}.table`, table: b.table, params, theme };
       tables.set(use.id, use);
       return { kind: 'table', use };
     },

@@ -1,7 +1,10 @@
+import { compileFilters } from '../data/filter.js';
 import type { LazyTables, TableData } from '../document/model.js';
+import { MAX_TABLE_ROWS } from '../document/table.js';
 import { type Problem, problem } from '../errors.js';
+import { cell, columnValues, type Frame, type Row } from '../frame.js';
 import type { PlanDataSource } from './data.js';
-import type { Plan } from './plan.js';
+import type { Plan, TableUse } from './plan.js';
 
 /** The plan's tables as lazy getters, each ready once its dataset is read; `done` as they are. */
 export function lazyPlanTables(
@@ -16,11 +19,15 @@ export function lazyPlanTables(
     const get = async (): Promise<TableData> => {
       const { frames, failed } = await data.dataset(use.table.data.from);
       const frame = frames.get(id);
-      const error = failed.get(id) ?? checkTableColumns(use.table, frame, use.path, file);
+      let error = failed.get(id) ?? checkTableColumns(use.table, frame, use.path, file);
+      const styled = !error && frame ? matchStyles(use, frame, file) : undefined;
+      error ??= styled?.error;
       const table: TableData = {
         table: use.table,
         frame: frame && !error ? frame : { fields: [], columns: {}, length: 0 },
         error,
+        ...(styled?.matches && !error ? { matches: styled.matches } : {}),
+        ...(use.theme !== undefined ? { theme: use.theme } : {}),
       };
       done.set(id, table);
       return table;
@@ -39,16 +46,104 @@ function checkTableColumns(
   path: string,
   file: string | undefined,
 ): Problem | undefined {
-  if (!table.columns || !frame || frame.length === 0) return undefined;
-  for (const [i, c] of table.columns.entries()) {
-    const field = typeof c === 'string' ? c : c.field;
-    if (!frame.fields.includes(field)) {
+  if (!frame || frame.length === 0) return undefined;
+  const unknown = (field: string, at: string) =>
+    frame.fields.includes(field)
+      ? undefined
+      : problem(
+          'CP_ERR_UNKNOWN_COLUMN',
+          `column "${field}" is not in the table's data; columns: ${frame.fields.join(', ')}`,
+          { file, path: `${path}.${at}` },
+        );
+  for (const [i, c] of (table.columns ?? []).entries()) {
+    const wrong = unknown(typeof c === 'string' ? c : c.field, `columns[${i}]`);
+    if (wrong) return wrong;
+    if (typeof c !== 'string' && c.bar !== undefined && c.bar !== false && !isNumeric(frame, c.field)) {
       return problem(
-        'CP_ERR_UNKNOWN_COLUMN',
-        `column "${field}" is not in the table's data; columns: ${frame.fields.join(', ')}`,
-        { file, path: `${path}.columns[${i}]` },
+        'CP_ERR_INVALID_VALUE',
+        `bar needs a column of numbers; "${c.field}" holds other values`,
+        {
+          file,
+          path: `${path}.columns[${i}].bar`,
+        },
       );
     }
   }
+  for (const [i, rule] of (table.style ?? []).entries()) {
+    const when = Array.isArray(rule.when) ? rule.when : [rule.when];
+    for (const [j, f] of when.entries()) {
+      const wrong = unknown(
+        f.field,
+        Array.isArray(rule.when) ? `style[${i}].when[${j}].field` : `style[${i}].when.field`,
+      );
+      if (wrong) return wrong;
+    }
+    for (const [j, field] of (rule.columns ?? []).entries()) {
+      const wrong = unknown(field, `style[${i}].columns[${j}]`);
+      if (wrong) return wrong;
+    }
+  }
+  if (table.subtotals !== undefined) {
+    const wrong = unknown(table.subtotals, 'subtotals');
+    if (wrong) return wrong;
+  }
+  if (typeof table.totals === 'object') {
+    for (const [field, op] of Object.entries(table.totals)) {
+      const wrong = unknown(field, `totals.${field}`);
+      if (wrong) return wrong;
+      if (op !== 'count' && !isNumeric(frame, field)) {
+        return problem(
+          'CP_ERR_INVALID_VALUE',
+          `totals: ${op} needs a column of numbers; "${field}" holds other values`,
+          {
+            file,
+            path: `${path}.totals.${field}`,
+          },
+        );
+      }
+    }
+  }
   return undefined;
+}
+
+/** Whether a column holds numbers (and nulls) only, at least one number. */
+function isNumeric(frame: Frame, field: string): boolean {
+  const values = columnValues(frame.columns[field], frame.length);
+  return (
+    values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number')
+  );
+}
+
+/**
+ * Which rows meet each rule of the table's `style` (conditions as in a query's `filter`, with
+ * the run's params), among the rows a table shows, or the problem of a condition that does not
+ * compile.
+ */
+function matchStyles(
+  use: TableUse,
+  frame: Frame,
+  file: string | undefined,
+): { matches?: boolean[][]; error?: Problem } {
+  const rules = use.table.style;
+  if (!rules || rules.length === 0) return {};
+  const rows: Row[] = [];
+  for (let i = 0; i < Math.min(frame.length, MAX_TABLE_ROWS); i++) {
+    const row: Row = {};
+    for (const name of frame.fields) row[name] = cell(frame.columns[name], i);
+    rows.push(row);
+  }
+  const matches: boolean[][] = [];
+  for (const [i, rule] of rules.entries()) {
+    const when = Array.isArray(rule.when) ? rule.when : [rule.when];
+    const where = { dataset: use.table.data.from, path: `${use.path}.style[${i}]`, file };
+    const { predicate, problems } = compileFilters(when, use.params ?? {}, where, ['when']);
+    const first = problems[0];
+    if (first) {
+      // A single condition is written without a list: its path has no index.
+      const path = Array.isArray(rule.when) ? first.path : first.path?.replace('.when[0]', '.when');
+      return { error: path === undefined ? first : { ...first, path } };
+    }
+    matches.push(rows.map(predicate));
+  }
+  return { matches };
 }

@@ -70,8 +70,22 @@ export type NormalizedChart = {
      * before the chart is keyed. When absent, the chart colours its values in sorted order.
      */
     readonly colors?: Readonly<Record<string, string>> | undefined;
+    /** Small multiples: one panel per value of `field` (see `FacetSpec`). */
+    readonly facet?: FacetSpec | undefined;
   };
 }[ChartType];
+
+/** A chart's `facet` with its defaults applied. */
+export interface FacetSpec {
+  /** Output column whose values each get a panel. */
+  readonly field: string;
+  /** Panels per row. Defaults to 3. */
+  readonly columns: number;
+  /** Most panels drawn; more is `CP_ERR_TOO_MANY_PANELS`. Defaults to 24. */
+  readonly maxPanels: number;
+  /** The chart sets no height: it grows with the rows of panels (see `facetHeight`). */
+  readonly autoHeight: boolean;
+}
 
 /** The theme of a report that names none, and of its charts. */
 export const defaultTheme: ThemeName = 'default';

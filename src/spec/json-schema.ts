@@ -115,6 +115,7 @@ function orExtending(chart: Json): void {
       data: { type: 'object', description: 'Query fields merged over those of the chart extended.' },
       encode: { type: 'object', description: 'Channels merged over those of the chart extended.' },
       options: { type: 'object', description: 'Options merged over those of the chart extended.' },
+      facet: { type: 'object', description: 'Facet fields merged over those of the chart extended.' },
     },
     required: ['extends'],
     additionalProperties: false,

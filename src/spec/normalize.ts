@@ -1,8 +1,25 @@
 import { ChartpressError, type Problem, problem } from '../errors.js';
 import { type BlockVisitor, visitBlocks } from './blocks.js';
-import { chartDefaults, defaultTheme, derivedDefaults, type NormalizedChart } from './defaults.js';
+import {
+  chartDefaults,
+  defaultTheme,
+  derivedDefaults,
+  type FacetSpec,
+  type NormalizedChart,
+} from './defaults.js';
 import { attributeProblems } from './extends.js';
-import type { ChartSpec, ChartType, Condition, Encode, Filter, Query, Report, ThemeName } from './schema.js';
+import {
+  type ChartSpec,
+  type ChartType,
+  type Condition,
+  type Encode,
+  FACET_COLUMNS,
+  FACET_MAX_PANELS,
+  type Filter,
+  type Query,
+  type Report,
+  type ThemeName,
+} from './schema.js';
 import { checkTemplates } from './template-check.js';
 
 /** Encode channels each chart type needs. */
@@ -67,6 +84,13 @@ export function checkReport(report: Report, file?: string): void {
   };
   const checkChart = (chart: ChartSpec, path: string) => {
     checkQuery(chart.data, `${path}.data`);
+    if (chart.facet !== undefined && !FACETED.has(chart.type)) {
+      at(
+        'CP_ERR_INVALID_VALUE',
+        `a ${chart.type} chart cannot be faceted; facet applies to ${[...FACETED].join(', ')} charts`,
+        `${path}.facet`,
+      );
+    }
     for (const channel of requiredEncode[chart.type]) {
       if (chart.encode[channel] === undefined) {
         at(
@@ -151,9 +175,35 @@ export function normalizeChart(
     id,
     type: spec.type,
     ...(spec.title !== undefined ? { title: spec.title } : {}),
-    query: spec.data,
+    query: spec.facet ? facetQuery(spec.data, spec.facet.field) : spec.data,
     encode: spec.encode,
     options: Object.freeze(options),
+    ...(spec.facet
+      ? {
+          facet: Object.freeze({
+            field: spec.facet.field,
+            columns: spec.facet.columns ?? FACET_COLUMNS,
+            maxPanels: spec.facet.maxPanels ?? FACET_MAX_PANELS,
+            autoHeight: given.height === undefined,
+          } satisfies FacetSpec),
+        }
+      : {}),
   };
   return Object.freeze(chart) as NormalizedChart;
+}
+
+/** The chart types that draw small multiples. */
+export const FACETED: ReadonlySet<ChartType> = new Set(['bar', 'line', 'area', 'scatter', 'combo', 'pie']);
+
+/**
+ * A faceted chart's query: a grouped one (groupBy or aggregate) is grouped by the facet field
+ * too, last, unless a groupBy item already outputs it, so that each panel's groups come from
+ * the same single pass. Rows passed through keep the field as they are.
+ */
+export function facetQuery(query: Query, field: string): Query {
+  if (query.groupBy === undefined && query.aggregate === undefined) return query;
+  const groupBy = query.groupBy ?? [];
+  const outputs = groupBy.map((g) => (typeof g === 'string' ? g : (g.as ?? g.field)));
+  if (outputs.includes(field)) return query;
+  return { ...query, groupBy: [...groupBy, field] };
 }

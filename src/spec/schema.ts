@@ -560,6 +560,42 @@ const Encode = z
   .meta({ id: 'Encode', description: 'Which output column of `data` feeds each channel of the chart.' });
 export type Encode = z.infer<typeof Encode>;
 
+/** Most panels a faceted chart draws by default. */
+export const FACET_MAX_PANELS = 24;
+/** Panels per row of a faceted chart by default. */
+export const FACET_COLUMNS = 3;
+
+/** Small multiples: one panel per value of a field. */
+export const Facet = z
+  .strictObject({
+    field: z
+      .string()
+      .min(1)
+      .describe(
+        'Output column whose values each get a panel, in the order the query gives them. A grouped query is grouped by it too.',
+      ),
+    columns: z
+      .int()
+      .min(1)
+      .max(12)
+      .optional()
+      .describe(`Panels per row, 1 to 12. Defaults to ${FACET_COLUMNS} (fewer when there are fewer panels).`),
+    maxPanels: z
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        `Most panels drawn, 1 to 100; more values than this is CP_ERR_TOO_MANY_PANELS (filter the data, or raise it). Defaults to ${FACET_MAX_PANELS}.`,
+      ),
+  })
+  .meta({
+    id: 'Facet',
+    description:
+      'Small multiples (bar, line, area, scatter, combo, pie): one panel per value of `field`, in a grid, with shared scales and one legend.',
+  });
+export type Facet = z.infer<typeof Facet>;
+
 const chartBase = {
   extends: z
     .string()
@@ -571,6 +607,9 @@ const chartBase = {
   title: z.string().optional().describe('Title above the chart. Defaults to none.'),
   data: Query,
   encode: Encode,
+  facet: Facet.optional().describe(
+    'Small multiples: one panel per value of a field, e.g. { field: region, columns: 3 }. Defaults to none.',
+  ),
 };
 
 /** A chart of one type: its `type`, the common fields, and the options of that type. */
@@ -822,23 +861,109 @@ export const Condition = z
   .describe('When a block shows: a param name (truthy), `!name`, or { param, eq | ne }.');
 export type Condition = z.infer<typeof Condition>;
 
+/** The colour names a table takes from the theme. */
+export const TableColorName = {
+  positive: 'positive',
+  negative: 'negative',
+  muted: 'muted',
+  accent: 'accent',
+  text: 'text',
+} as const;
+export type TableColorName = keyof typeof TableColorName;
+
+const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
+
+/** A colour in a table: a theme colour by name, or a hex colour. */
+export const TableColor = z
+  .string()
+  .superRefine((c, ctx) => {
+    if (Object.hasOwn(TableColorName, c) || HEX_COLOR.test(c)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected one of ${Object.keys(TableColorName).join('|')} or a hex colour such as "#d1495b", got ${JSON.stringify(c)}`,
+      params: { hint: 'name a theme colour, or write #rgb / #rrggbb' },
+    });
+  })
+  .describe('A theme colour (positive, negative, muted, accent, text) or a hex colour such as "#d1495b".');
+
+/** How a totals row sums up a column. */
+export const TotalsOp = { sum: 'sum', avg: 'avg', min: 'min', max: 'max', count: 'count' } as const;
+export type TotalsOp = keyof typeof TotalsOp;
+
+/** A conditional style of a table's cells or rows. */
+export const TableStyle = z
+  .strictObject({
+    when: z
+      .union([Filter, z.array(Filter).min(1)])
+      .describe(
+        'Condition on the row (as in `filter`; a list: all must hold), e.g. { field: margin, op: lt, value: 0 }.',
+      ),
+    color: TableColor.optional().describe('Text colour. Defaults to the text colour.'),
+    background: TableColor.optional().describe(
+      'Background colour: a theme colour drawn as a light tint, a hex colour as written. Defaults to none.',
+    ),
+    bold: z.boolean().optional().describe('Bold text. Defaults to false.'),
+    row: z.boolean().optional().describe('Style the whole row. Defaults to false: the cells of `columns`.'),
+    columns: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Columns whose cells take the style. Defaults to the columns the condition tests.'),
+  })
+  .describe('Styles the cells (or the whole row) of the rows that meet a condition; later rules win.');
+export type TableStyle = z.infer<typeof TableStyle>;
+
+/** A table column with its options. */
+export const TableColumn = z.strictObject({
+  field: z.string().min(1).describe('Output column to show.'),
+  title: z.string().optional().describe('Header. Defaults to the field name.'),
+  format: CellFormat.optional(),
+  align: z
+    .enum(['left', 'center', 'right'])
+    .optional()
+    .describe('Alignment of the header and cells. Defaults to right for numbers, left otherwise.'),
+  width: z
+    .number()
+    .min(10)
+    .max(1000)
+    .optional()
+    .describe('Width in points (HTML: the same in pt). Defaults to as wide as its widest cell.'),
+  bar: z
+    .union([z.boolean(), TableColor])
+    .optional()
+    .describe(
+      'Draw a bar beside each number, its length proportional to the value from zero (negative values to the left, in the negative colour); a colour names the bar colour. Defaults to false; accent when true.',
+    ),
+});
+export type TableColumn = z.infer<typeof TableColumn>;
+
 export const TableBlock = z
   .strictObject({
     data: Query,
     title: z.string().optional().describe('Title above the table, kept on its page. Defaults to none.'),
     columns: z
-      .array(
-        z.union([
-          z.string().min(1),
-          z.strictObject({
-            field: z.string().min(1).describe('Output column to show.'),
-            title: z.string().optional().describe('Header. Defaults to the field name.'),
-            format: CellFormat.optional(),
-          }),
-        ]),
-      )
+      .array(z.union([z.string().min(1), TableColumn]))
       .optional()
       .describe('Columns to show, in order. Defaults to every output column.'),
+    style: z
+      .array(TableStyle)
+      .optional()
+      .describe(
+        'Conditional styles of cells or rows, e.g. [{ when: { field: margin, op: lt, value: 0 }, color: negative }].',
+      ),
+    totals: z
+      .union([enumOf(TotalsOp), z.record(z.string().min(1), enumOf(TotalsOp))])
+      .optional()
+      .describe(
+        'A totals row under the table, computed over all its rows: one op (sum, avg, min, max, count) for every number column, or an op by column, e.g. { revenue: sum, margin: avg }. Defaults to none.',
+      ),
+    subtotals: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A column to subtotal by: after each run of shown rows with the same value in it, a row with the ops of `totals` (sum when it is not set) over the run. Sort the query by it. Defaults to none.',
+      ),
     fill: z
       .union([z.number(), z.string()])
       .optional()

@@ -102,7 +102,7 @@ function showMarkers(markers: boolean | 'auto', points: number, plotWidth: numbe
 }
 
 /** Legend icon of a line: a short thick stroke, as line charts show theirs (bars and areas: a square). */
-const LINE_ICON = 'path://M0,4.5H16V7.5H0Z';
+export const LINE_ICON = 'path://M0,4.5H16V7.5H0Z';
 
 /**
  * Combo chart: two measures over the categories of `encode.x` (in row order), `encode.y` and
