@@ -2,15 +2,15 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { runPlanData } from '../../src/pipeline/data.js';
 import { prepareReport } from '../../src/pipeline/prepare.js';
 import { RenderPool } from '../../src/pool/index.js';
 import { createPreview } from '../../src/preview/index.js';
 import { DEFAULT_DEBOUNCE_MS } from '../../src/preview/watch.js';
+import { CHROMIUM, launchChromium } from '../../test/helpers/chromium.js';
 import { median, ms, ratio, row } from '../stats.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROUNDS = 10;
 const WARMUP = 2;
 const root = join(import.meta.dirname, '../..');
@@ -43,21 +43,7 @@ export async function preview(): Promise<void> {
   const storesCsv = readFileSync(stores, 'utf8');
 
   const live = await createPreview(report, { port: 0 });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    deviceScaleFactor: 1,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await launchChromium(profile, { width: 1280, height: 800 }, 1);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(live.url);

@@ -1,21 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type ReportInput } from '../../src/index.js';
+import { chromiumFound, launchChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const found = existsSync(CHROMIUM);
-if (!found) {
-  if (process.env.CI === 'true')
-    throw new Error(`Chromium not found at ${CHROMIUM}: the interactive HTML browser tests need it`);
-  console.warn(
-    `SKIPPED test/document/live-browser.test.ts: no Chromium at ${CHROMIUM} (apt-get install chromium); with CI=true this fails`,
-  );
-}
+const found = chromiumFound('test/document/live-browser.test.ts', 'the interactive HTML browser tests');
 
 /** Where the test leaves its screenshot of a tooltip, for a person to look at. */
 const SCREENSHOT = join(tmpdir(), 'chartpress-interactive-tooltip.png');
@@ -100,21 +93,7 @@ describe.skipIf(!found)('interactive HTML in Chromium', () => {
     } finally {
       await engine.close();
     }
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1000, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await launchChromium(profile, { width: 1000, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);

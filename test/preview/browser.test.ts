@@ -1,21 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPreview, type Preview } from '../../src/preview/index.js';
 import type { PreviewRender } from '../../src/preview/session.js';
+import { chromiumFound, launchChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const found = existsSync(CHROMIUM);
-if (!found) {
-  if (process.env.CI === 'true')
-    throw new Error(`Chromium not found at ${CHROMIUM}: the preview's browser tests need it`);
-  console.warn(
-    `SKIPPED test/preview/browser.test.ts: no Chromium at ${CHROMIUM} (apt-get install chromium); with CI=true this fails`,
-  );
-}
+const found = chromiumFound('test/preview/browser.test.ts', "the preview's browser tests");
 
 /** The page's own record of the updates it applied (see the client in src/preview/page.ts). */
 interface PageState {
@@ -63,22 +56,8 @@ describe.skipIf(!found)('preview in Chromium', () => {
   const profile = mkdtempSync(join(tmpdir(), 'chartpress-chromium-'));
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     preview = await createPreview(report, { port: 0, debounceMs: 10, pool: { threads: 1 } });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 800 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await launchChromium(profile, { width: 1100, height: 800 });
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(preview.url);
     await updated(0);
