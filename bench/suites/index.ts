@@ -23,4 +23,5 @@ export const suites: Record<string, () => Promise<void>> = {
   scan: () => import('./scan.js').then((m) => m.scan()),
   serve: () => import('./serve.js').then((m) => m.serve()),
   telemetry,
+  values: () => import('./values.js').then((m) => m.values()),
 };
