@@ -47,6 +47,8 @@ tfoot td { font-weight: 600; border-top: 1px solid #9aa5b1; border-bottom: 1px s
 .barcell .value { flex: 1; }
 .barcell .fill, td[style*="background"] { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 td:first-child { white-space: nowrap; }
+td.spark { padding-top: 2px; padding-bottom: 2px; line-height: 0; }
+td.spark svg { display: block; }
 .more { font-size: 11px; color: #5f6b7a; }
 .pagebreak { break-after: page; }
 @media print {
@@ -180,7 +182,7 @@ export function htmlBlocks(
         const rows = t.rows
           .map(
             (r, y) =>
-              `<tr${t.subtotal?.[y] ? ' class="subtotal"' : ''}>${r.map((_, x) => htmlCell(t, y, x)).join('')}</tr>`,
+              `<tr${t.subtotal?.[y] ? ' class="subtotal"' : ''}>${r.map((_, x) => htmlCell(t, y, x, chart)).join('')}</tr>`,
           )
           .join('\n');
         const foot = t.totals
@@ -221,7 +223,13 @@ function cellAttrs(t: TableText, x: number, style = ''): string {
 }
 
 /** One cell of a table's body: its text, with its style and bar (as the PDF draws them). */
-function htmlCell(t: TableText, y: number, x: number): string {
+function htmlCell(t: TableText, y: number, x: number, chart: (c: RenderedChart) => string): string {
+  const charts = t.charts[x];
+  if (charts) {
+    // A sparkline, inline; an empty cell for a row without one.
+    const c = charts[y];
+    return `<td class="spark">${c ? chart(c) : ''}</td>`;
+  }
   const s = t.styles?.[y]?.[x];
   const style = [
     s?.color !== undefined ? `color: ${s.color};` : '',

@@ -45,6 +45,11 @@ export interface TableData {
   readonly matches?: readonly (readonly boolean[])[] | undefined;
   /** The theme whose colours the table's styles and bars name. Defaults to `default`. */
   readonly theme?: ThemeName | undefined;
+  /**
+   * The drawn sparklines of `sparkline:` columns, by index in `columns`: one per shown row of
+   * the frame, undefined for a row without series rows.
+   */
+  readonly sparklines?: ReadonlyMap<number, readonly (RenderedChart | undefined)[]> | undefined;
 }
 
 /**

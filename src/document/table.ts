@@ -2,8 +2,11 @@ import { type DateGranularity, dateLabel } from '../chart/dates.js';
 import { autoFormatter, checkNumberFormat, numberFormatter, timeFormatter } from '../chart/format.js';
 import { dropForbiddenXmlChars } from '../chart/xml-chars.js';
 import { columnValues, type Value } from '../frame.js';
+import { chartDefaults } from '../spec/defaults.js';
 import type { TableBlock, TableColumn, TimeBucket, TotalsOp } from '../spec/schema.js';
-import type { TableData } from './model.js';
+import type { RenderedChart, TableData } from './model.js';
+import { PX_TO_PT } from './page.js';
+import { CELL_INSET_X_PT } from './table-layout.js';
 import { type BarCell, type BarColumn, barColumn, type CellStyle, cellStyles } from './table-style.js';
 import { columnTotal, totalsLabel, totalsOps } from './table-totals.js';
 
@@ -30,6 +33,8 @@ export interface TableText {
   readonly styles?: readonly (readonly (CellStyle | undefined)[])[] | undefined;
   /** The bars of `bar:` columns, by column. */
   readonly bars: readonly (BarColumn | undefined)[];
+  /** The sparklines of `sparkline:` columns, by column, then row (none in a subtotal row). */
+  readonly charts: readonly (readonly (RenderedChart | undefined)[] | undefined)[];
   /** Which rows are subtotals (`subtotals:`), when the table has them. */
   readonly subtotal?: readonly boolean[] | undefined;
   /** The totals row's cells (its label in the first column), when the table has `totals`. */
@@ -126,9 +131,17 @@ export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText 
   const numerics: boolean[] = [];
   const bars: (BarColumn | undefined)[] = [];
   const formats: ((v: number) => string)[] = [];
+  const charts: ((RenderedChart | undefined)[] | undefined)[] = [];
+  const widths: (number | undefined)[] = [];
   // Whether each column has a number format of its own.
   const explicit: boolean[] = [];
-  const cells = columns.map((c) => {
+  const cells = columns.map((c, ci) => {
+    const drawn = c.sparkline ? (data.sparklines?.get(ci) ?? []) : undefined;
+    charts.push(drawn && [...drawn]);
+    // A sparkline column is as wide as its lines, unless its width is set.
+    const sparkPt =
+      c.sparkline && (c.sparkline.width ?? chartDefaults.sparkline.width) * PX_TO_PT + 2 * CELL_INSET_X_PT;
+    widths.push(c.width ?? (sparkPt ? Math.ceil(sparkPt) : undefined));
     const values = columnValues(frame.columns[c.field], frame.length);
     const numeric =
       values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number');
@@ -157,6 +170,7 @@ export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText 
     explicit.push(numberFormat !== undefined);
     const bar = c.bar !== undefined && c.bar !== false && numeric ? c.bar : undefined;
     bars.push(bar === undefined ? undefined : barColumn(numbers(shownValues), bar, data.theme));
+    if (drawn) return shownValues.map(() => '');
     return shownValues.map((v) => cellText(v, format, date, fill));
   });
   const rows: string[][] = [];
@@ -185,7 +199,7 @@ export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText 
       : totalText(op, i, columnValues(frame.columns[fields[i] ?? ''], frame.length)),
   );
   const body = withSubtotals(
-    { rows, styles: cellStyles(table, fields, data.matches, shown, data.theme), bars },
+    { rows, styles: cellStyles(table, fields, data.matches, shown, data.theme), bars, charts },
     table.subtotals === undefined ? undefined : visible(table.subtotals),
     fields.indexOf(table.subtotals ?? ''),
     totalsOps({ ...table, totals: table.totals ?? 'sum' }, fields, numerics, groups) ?? [],
@@ -195,7 +209,7 @@ export function tableText(data: TableData, maxRows = MAX_TABLE_ROWS): TableText 
     headers: columns.map((c) => dropForbiddenXmlChars(c.title)),
     align,
     numeric: numerics,
-    widths: columns.map((c) => c.width),
+    widths,
     ...body,
     ...(totals ? { totals } : {}),
     omitted: frame.length - shown,
@@ -208,6 +222,7 @@ interface TableBody {
   readonly rows: readonly (readonly string[])[];
   readonly styles?: readonly (readonly (CellStyle | undefined)[])[] | undefined;
   readonly bars: readonly (BarColumn | undefined)[];
+  readonly charts: readonly (readonly (RenderedChart | undefined)[] | undefined)[];
   readonly subtotal?: readonly boolean[] | undefined;
 }
 
@@ -229,6 +244,7 @@ function withSubtotals(
   const styles: (readonly (CellStyle | undefined)[])[] = [];
   const subtotal: boolean[] = [];
   const barCells = body.bars.map((): (BarCell | undefined)[] => []);
+  const chartCells = body.charts.map((): (RenderedChart | undefined)[] => []);
   const labelColumn = keyColumn >= 0 && ops[keyColumn] === undefined ? keyColumn : 0;
   let start = 0;
   body.rows.forEach((row, i) => {
@@ -237,6 +253,9 @@ function withSubtotals(
     subtotal.push(false);
     body.bars.forEach((b, c) => {
       barCells[c]?.push(b?.cells[i]);
+    });
+    body.charts.forEach((col, c) => {
+      chartCells[c]?.push(col?.[i]);
     });
     if (i + 1 < body.rows.length && Object.is(key[i], key[i + 1])) return;
     const name = keyColumn >= 0 ? (body.rows[start]?.[keyColumn] ?? '') : String(key[start] ?? '–');
@@ -248,12 +267,14 @@ function withSubtotals(
     styles.push([]);
     subtotal.push(true);
     for (const cells of barCells) cells.push(undefined);
+    for (const cells of chartCells) cells.push(undefined);
     start = i + 1;
   });
   return {
     rows,
     ...(body.styles ? { styles } : {}),
     bars: body.bars.map((b, c) => (b ? { ...b, cells: barCells[c] ?? [] } : undefined)),
+    charts: body.charts.map((col, c) => (col ? (chartCells[c] ?? []) : undefined)),
     subtotal,
   };
 }

@@ -56,7 +56,7 @@ const PREAMBLE = `#let muted = rgb("#5f6b7a")
   }),
   body,
 )
-#let datatable(widths, aligns, size, header, rows, above: 1.2em, totals: false) = {
+#let datatable(widths, aligns, size, header, rows, above: 1.2em, totals: false, middle: false) = {
   let n = rows.len()
   let heavy = 0.8pt + rgb("#9aa5b1")
   let short = n <= ${SHORT_TABLE_ROWS}
@@ -67,7 +67,7 @@ const PREAMBLE = `#let muted = rgb("#5f6b7a")
     #set text(size: size)
     #table(
       columns: (0pt,) * off + widths,
-      align: (x, y) => if x < off { left } else if y == 0 { aligns.at(x - off) + bottom } else { aligns.at(x - off) },
+      align: (x, y) => if x < off { left } else if y == 0 { aligns.at(x - off) + bottom } else if middle { aligns.at(x - off) + horizon } else { aligns.at(x - off) },
       stroke: (x, y) => if x < off { none } else { (bottom: if y == 0 or (totals and y >= n - 1) { heavy } else { 0.4pt + rule }) },
       fill: (x, y) => if x < off or (totals and y == n) { none } else if y == 0 { rgb("#f3f5f8") } else if calc.even(y) { rgb("#fafbfc") },
       inset: (x, y) => if x < off { 0pt } else { (x: ${CELL_INSET_X_PT}pt, y: 4.5pt) },
@@ -140,7 +140,7 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
         const none = t.empty ? `\n#text(size: 8pt, fill: muted, ${q(NO_ROWS)})` : '';
         // Typst has no table of zero columns: the title and the "no rows" line stand alone.
         if (t.headers.length === 0) return `${title || '#v(1.2em)\n'}${none.trimStart()}`;
-        return `${title}${typstTable(t, widthPt, title !== '')}${more}${none}`;
+        return `${title}${typstTable(t, widthPt, title !== '', embed)}${more}${none}`;
       }
       case 'pagebreak':
         return '#pagebreak(weak: true)';
@@ -155,28 +155,41 @@ export function writeTypst(doc: DocumentModel): TypstDocument {
  * A table as one `datatable` per part (see `layoutTable`): columns as wide as their content,
  * numbers right-aligned, the font smaller when needed. Parts after the first follow closely.
  */
-function typstTable(t: TableText, widthPt: number, titled: boolean): string {
+function typstTable(
+  t: TableText,
+  widthPt: number,
+  titled: boolean,
+  embed: (chart: RenderedChart) => string,
+): string {
   const layout = layoutTable(t, widthPt);
   return layout.parts
     .map((part, i) => {
       const widths = `(${part.widths.map((w) => `${w.toFixed(2)}pt`).join(', ')},)`;
       const aligns = `(${part.columns.map((c) => t.align[c] ?? 'left').join(', ')},)`;
       const header = `(${part.columns.map((c) => q(t.headers[c] ?? '')).join(', ')},)`;
-      const rows = t.rows.map((_, y) => `(${part.columns.map((c) => typstCell(t, y, c)).join(', ')},)`);
+      const rows = t.rows.map(
+        (_, y) => `(${part.columns.map((c) => typstCell(t, y, c, embed)).join(', ')},)`,
+      );
       const totals = t.totals;
       if (totals)
         rows.push(
           `(${part.columns.map((c) => `text(weight: "semibold", ${q(totals[c] ?? '')})`).join(', ')},)`,
         );
       const above = i > 0 ? ', above: 0.9em' : titled ? ', above: 0pt' : '';
-      const foot = totals ? ', totals: true' : '';
+      const foot = `${totals ? ', totals: true' : ''}${t.charts.some((c) => c !== undefined) ? ', middle: true' : ''}`;
       return `#datatable(${widths}, ${aligns}, ${layout.fontPt}pt, ${header}, (${rows.join(', ')}${rows.length === 1 ? ',' : ''})${above}${foot})`;
     })
     .join('\n');
 }
 
 /** One cell of a table's body: its text, with its style and bar when it has them. */
-function typstCell(t: TableText, y: number, x: number): string {
+function typstCell(t: TableText, y: number, x: number, embed: (chart: RenderedChart) => string): string {
+  const charts = t.charts[x];
+  if (charts) {
+    // A sparkline: the chart's SVG as an image at its size, nothing for a row without one.
+    const chart = charts[y];
+    return chart ? `image(${embed(chart)}, width: ${(chart.width * PX_TO_PT).toFixed(2)}pt)` : '[]';
+  }
   if (t.subtotal?.[y]) {
     return `table.cell(fill: rgb("${SUBTOTAL_FILL}"), text(weight: "semibold", ${q(t.rows[y]?.[x] ?? '')}))`;
   }

@@ -114,6 +114,28 @@ export class ChartRun {
   }
 
   /**
+   * Draws a chart over a frame of its own (a table's sparkline cell): keyed, looked up in the
+   * cache and drawn once per distinct key like the plan's charts, but not listed among them.
+   * A failure becomes a placeholder of its size.
+   */
+  async drawFrame(use: ChartUse, source: Frame): Promise<RenderedChart> {
+    const started = performance.now();
+    const frame = chartFrame(use.chart, source);
+    const key = chartKey(keyed(use.chart, this.#ctx.pool), frame, keyVersions);
+    let drawing = this.#byKey.get(key);
+    if (!drawing) {
+      // The frame was cut for this one cell: nothing else reads it.
+      drawing = this.#draw({ use, chart: use.chart, key, frame, owned: true });
+      this.#byKey.set(key, drawing);
+    }
+    const drawn = await drawing;
+    const ms = performance.now() - started;
+    return drawn.status === 'failed'
+      ? placeholder(use, toProblem(drawn.error, use), ms)
+      : chartOf(use, key, drawn, ms);
+  }
+
+  /**
    * A live chart's ECharts option, built once per key from the chart and frame the key hashes,
    * so it is the option the cached SVG was drawn from. None for a chart a custom renderer draws,
    * or whose option cannot be made live: the static SVG stays.

@@ -31,6 +31,19 @@ export interface TableUse {
   readonly params?: Params | undefined;
   /** The report's theme, whose colours the table's styles and bars name. Defaults to `default`. */
   readonly theme?: ThemeName | undefined;
+  /** The table's sparkline columns, each a chart drawn once per row. Defaults to none. */
+  readonly sparklines?: readonly SparklineUse[] | undefined;
+}
+
+/** A sparkline column of a table: its series query runs in the plan, its rows drawn per table row. */
+export interface SparklineUse {
+  /** Index of the column in the table's `columns`. */
+  readonly column: number;
+  readonly field: string;
+  /** Column the series and the table share. */
+  readonly key: string;
+  /** The chart each row draws (its query the series'); its id also keys the series query. */
+  readonly use: ChartUse;
 }
 
 /** A query to run, and where it was written (for messages). */
@@ -151,7 +164,16 @@ export function planReport(report: Report, params: Params): Plan {
     row: (_, at, items) => (at.reached ? { kind: 'row', items } : undefined),
     table: (b, { path, reached }) => {
       if (!reached) return undefined;
-      const use = { id: `${path}.table`, path: `${path}.table`, table: b.table, params, theme };
+      const id = `${path}.table`;
+      const sparklines = tableSparklines(report, b.table, id, theme);
+      const use = {
+        id,
+        path: id,
+        table: b.table,
+        params,
+        theme,
+        ...(sparklines.length > 0 ? { sparklines } : {}),
+      };
       tables.set(use.id, use);
       return { kind: 'table', use };
     },
@@ -188,8 +210,11 @@ export function planReport(report: Report, params: Params): Plan {
   };
   for (const use of charts.values())
     add(use.id, withoutUnsetParams(use.chart.query, params), `${use.path}.data`);
-  for (const use of tables.values())
+  for (const use of tables.values()) {
     add(use.id, withoutUnsetParams(use.table.data, params), `${use.path}.data`);
+    for (const s of use.sparklines ?? [])
+      add(s.use.id, withoutUnsetParams(s.use.chart.query, params), `${s.use.path}.from`);
+  }
   const colors = planColors(charts.values(), report);
   for (const forDataset of colors.queries.values())
     for (const [id, q] of forDataset) add(id, q.query, q.path);
@@ -249,6 +274,31 @@ type Draft =
       readonly captionTemplate?: string | undefined;
     }
   | { readonly kind: 'row'; readonly items: readonly Draft[] };
+
+/** The sparkline columns of a table, each with the chart its rows draw. */
+function tableSparklines(report: Report, table: TableBlock, id: string, theme: ThemeName): SparklineUse[] {
+  const out: SparklineUse[] = [];
+  for (const [i, c] of (table.columns ?? []).entries()) {
+    if (typeof c === 'string' || !c.sparkline) continue;
+    const { from, key, x, y, width, height } = c.sparkline;
+    const query = typeof from === 'string' ? report.charts[from]?.data : from;
+    if (!query) throw new Error(`chart "${String(from)}" was not checked before planning`);
+    const path = `${id}.columns[${i}].sparkline`;
+    const spec = {
+      type: 'sparkline',
+      data: query,
+      encode: { ...(x !== undefined ? { x } : {}), y },
+      options: { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}) },
+    } as ChartSpec;
+    out.push({
+      column: i,
+      field: c.field,
+      key,
+      use: { id: path, path, chart: normalizeChart(path, spec, theme) },
+    });
+  }
+  return out;
+}
 
 /** The least height a chart drawn for a row cell takes when its options set none, in px. */
 export const ROW_CHART_MIN_HEIGHT = 200;

@@ -123,7 +123,7 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
       if (chart) run.onChart(e.done, e.total, chartInfo(chart));
     },
   });
-  const tables = lazyPlanTables(plan, data.source, file);
+  const tables = lazyPlanTables(plan, data.source, file, (use, frame) => charts.drawFrame(use, frame));
   // Text with values waits for the datasets it reads, while the charts are drawn.
   const filled = fillValues(plan, data.source, prepared.params, file);
   const pulled = await tracePhase('charts', () =>

@@ -117,6 +117,13 @@ export function checkReport(report: Report, file?: string): void {
     },
     table: (b, { path }) => {
       checkQuery(b.table.data, `${path}.table.data`);
+      for (const [i, c] of (b.table.columns ?? []).entries()) {
+        const from = typeof c === 'string' ? undefined : c.sparkline?.from;
+        const where = `${path}.table.columns[${i}].sparkline.from`;
+        if (typeof from === 'object') checkQuery(from, where);
+        else if (from !== undefined && !charts.includes(from))
+          at('CP_ERR_UNKNOWN_CHART', `chart "${from}" is not defined`, where, hintList('charts', charts));
+      }
       return undefined;
     },
     when: (b, { path }) => {

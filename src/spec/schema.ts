@@ -913,6 +913,32 @@ export const TableStyle = z
   .describe('Styles the cells (or the whole row) of the rows that meet a condition; later rules win.');
 export type TableStyle = z.infer<typeof TableStyle>;
 
+/** A table column drawn as a small line per row, from the rows of a series query. */
+export const TableSparkline = z
+  .strictObject({
+    from: z
+      .union([z.string().min(1), Query])
+      .describe('The series: a query, or the name of a chart under `charts:` whose query to use.'),
+    key: z
+      .string()
+      .min(1)
+      .describe(
+        "Column that the series and the table share: a row's line is the series rows with its value.",
+      ),
+    x: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Column along the line (the series query sorts it). Defaults to none.'),
+    y: z.string().min(1).describe('Column of the values drawn.'),
+    width: z.int().min(20).max(600).optional().describe('Width of each line in px. Defaults to 100.'),
+    height: z.int().min(8).max(200).optional().describe('Height of each line in px. Defaults to 20.'),
+  })
+  .describe(
+    "Draws the column as a sparkline per row: the rows of `from` whose `key` equals the row's, e.g. { from: monthly, key: region, x: month, y: revenue }. The column's `field` names it.",
+  );
+export type TableSparkline = z.infer<typeof TableSparkline>;
+
 /** A table column with its options. */
 export const TableColumn = z.strictObject({
   field: z.string().min(1).describe('Output column to show.'),
@@ -934,6 +960,7 @@ export const TableColumn = z.strictObject({
     .describe(
       'Draw a bar beside each number, its length proportional to the value from zero (negative values to the left, in the negative colour); a colour names the bar colour. Defaults to false; accent when true.',
     ),
+  sparkline: TableSparkline.optional(),
 });
 export type TableColumn = z.infer<typeof TableColumn>;
 
