@@ -96,8 +96,13 @@ export function failures(
   const list: { problem: Problem; what: string }[] = [];
   for (const c of charts.values())
     if (c.error) list.push({ problem: withFile(c.error, file), what: `chart ${c.id}` });
-  for (const [id, t] of tables)
+  for (const [id, t] of tables) {
     if (t.error) list.push({ problem: withFile(t.error, file), what: `table ${id}` });
+    // A sparkline cell that failed shows its placeholder; its problem is the report's too.
+    for (const cells of t.sparklines?.values() ?? [])
+      for (const c of cells)
+        if (c?.error) list.push({ problem: withFile(c.error, file), what: `table ${id}` });
+  }
   const groups = new Map<string, { problem: Problem; whats: string[] }>();
   for (const { problem: p, what } of list) {
     const key = `${p.code}\u0000${p.file}\u0000${p.path}\u0000${p.message}`;

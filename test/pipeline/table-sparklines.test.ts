@@ -169,4 +169,29 @@ describe('sparkline columns', () => {
       ['CP_ERR_UNKNOWN_DATASET', 'body[0].table.columns[2].sparkline.from.from'],
     ]);
   });
+
+  it('shows a line that fails to draw as its placeholder, and reports the problem', async () => {
+    const failing = createEngine({
+      cache: false,
+      pool: {
+        threads: 1,
+        renderers: { sparkline: new URL('./fixtures/failing-renderer.mjs', import.meta.url) },
+      },
+    });
+    try {
+      const result = await failing.render(
+        report({ from: MONTHLY, key: 'region', x: 'month', y: 'revenue' }),
+        {
+          format: 'html',
+        },
+      );
+      const cells = column(result.output as string, 2);
+      expect(cells).toHaveLength(3);
+      for (const c of cells) expect(c).toContain('<svg');
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]?.message).toMatch(/the test renderer fails.*\(failed: table /);
+    } finally {
+      await failing.close();
+    }
+  });
 });
