@@ -68,6 +68,19 @@ export const ErrorCatalog = {
     title: 'A `calculate` expression does not parse, names an unknown field or function, or mixes types',
     hint: 'fix the expression at the given column; the README lists its operators and functions',
   },
+  CP_ERR_LOOKUP_MISSING_KEY: {
+    title:
+      'A `lookup` with `onMissing: error` met rows whose key its dimension dataset lacks (or whose key is null)',
+    hint: 'add the keys named to the dimension dataset, or set `onMissing: null` (fields left null) or `skip` (rows dropped)',
+  },
+  CP_ERR_LOOKUP_DUPLICATE_KEY: {
+    title: "A `lookup`'s dimension dataset holds one key on more than one row",
+    hint: 'keep one row per key in the dimension dataset (the key named), or look up on a column that is unique',
+  },
+  CP_ERR_LOOKUP_TOO_LARGE: {
+    title: "A `lookup`'s dimension dataset has more rows than a lookup holds in memory (1,000,000)",
+    hint: 'look up a smaller dataset (one row per key), or join the data before it reaches chartpress',
+  },
   CP_ERR_TEMPLATE: {
     title:
       'A `{{ }}` value in a heading, text or caption is malformed, names no chart or value, or finds no row or field',
@@ -92,6 +105,19 @@ export const ErrorCatalog = {
   CP_ERR_CSV_PARSE: {
     title: 'A CSV file has a malformed row',
     hint: 'fix the row at the given line (unbalanced quotes or a wrong number of fields are usual causes)',
+  },
+  CP_ERR_CSV_HEADER_MISMATCH: {
+    title: 'The CSV files of a glob path do not have the same columns',
+    hint: 'give every file the same header (the order of the columns may differ), or narrow the pattern',
+  },
+  CP_ERR_GLOB_NO_MATCH: {
+    title: "A dataset's glob path matches no file",
+    hint: 'check the pattern: it is relative to the report file; * and ? match within a name, ** any folders, and none matches a leading "."',
+  },
+  CP_ERR_GLOB_TOO_MANY: {
+    title:
+      "A dataset's glob path matches more than 10,000 files (or looks through more than 100,000 folders)",
+    hint: 'narrow the pattern (a fixed folder, a year, a prefix), or merge the files',
   },
   CP_ERR_CHART_RENDER: {
     title: 'A chart could not be rendered; a placeholder was drawn in its place',

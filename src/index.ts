@@ -80,11 +80,13 @@ export {
   ChartType,
   type Dataset,
   FilterOp,
+  type Lookup,
   type Query,
   type Report,
   type ReportInput,
   ThemeName,
   TimeBucket,
+  WindowOp,
 } from './spec/schema.js';
 export { ChannelName } from './telemetry/channels.js';
 export {

@@ -111,6 +111,39 @@ const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
         report().replace('groupBy: [region]', 'calculate: { net: "amount * 2 +" }, groupBy: [region]'),
       ),
     ),
+  CP_ERR_LOOKUP_MISSING_KEY: () =>
+    render(
+      reportFile(
+        report({
+          datasets:
+            'datasets:\n  sales: { source: csv, path: data/sales.csv }\n  regions: { source: inline, rows: [{ region: EU, zone: west }] }\n',
+        }).replace(
+          'groupBy: [region]',
+          'lookup: { from: regions, on: region, fields: [zone], onMissing: error }, groupBy: [region]',
+        ),
+      ),
+    ),
+  CP_ERR_LOOKUP_DUPLICATE_KEY: () =>
+    render(
+      reportFile(
+        report({
+          datasets:
+            'datasets:\n  sales: { source: csv, path: data/sales.csv }\n  regions: { source: inline, rows: [{ region: EU, zone: west }, { region: EU, zone: east }] }\n',
+        }).replace(
+          'groupBy: [region]',
+          'lookup: { from: regions, on: region, fields: [zone] }, groupBy: [region]',
+        ),
+      ),
+    ),
+  // Past the 1,000,000 rows a lookup holds, made smaller through the library.
+  CP_ERR_LOOKUP_TOO_LARGE: () =>
+    thrown(async () => {
+      const { loadDimension } = await import('../src/data/lookup.js');
+      const rows = (async function* () {
+        yield* [{ region: 'EU' }, { region: 'US' }];
+      })();
+      await loadDimension('regions', rows, new Set(['region']), { maxRows: 1 });
+    }, /dataset "regions" has more than 1 rows/),
   CP_ERR_TEMPLATE: () => render(reportFile(report({ body: 'body:\n  - text: "Total {{ c.nope }}"\n' }))),
   CP_ERR_AXIS_SCALE: () =>
     render(
@@ -141,6 +174,22 @@ const triggers: Record<ErrorCode, () => Promise<Outcome>> = {
           .replace('x: region', 'x: a'),
       ),
     ),
+  CP_ERR_CSV_HEADER_MISMATCH: () => {
+    tmp.write('data/split/a.csv', 'date,region,amount\n2024-01-05,EU,10\n');
+    tmp.write('data/split/b.csv', 'date,region,total\n2024-02-07,US,20\n');
+    return render(reportFile(report().replace('path: data/sales.csv', 'path: data/split/*.csv')));
+  },
+  CP_ERR_GLOB_NO_MATCH: () =>
+    render(reportFile(report().replace('path: data/sales.csv', 'path: data/*.nope'))),
+  CP_ERR_GLOB_TOO_MANY: () =>
+    thrown(async () => {
+      const { matchFiles } = await import('../src/data/sources/glob.js');
+      await matchFiles('data/*.csv', {
+        baseDir: tmp.dir,
+        maxFiles: 1,
+        where: { path: 'datasets.sales.path' },
+      });
+    }, /matches more than 1 files/),
   CP_ERR_CHART_RENDER: () =>
     render(
       reportFile(

@@ -13,6 +13,7 @@ import type { Query } from '../../src/spec/schema.js';
 import { salesCsv, salesSqlite } from '../gen.js';
 import { median, ms, ratio, row, times } from '../stats.js';
 import { calculated } from './data-calculate.js';
+import { parquet } from './data-parquet.js';
 import { eightQueries } from './data-queries.js';
 
 const csvSource = (path: string) => openSource('s', { source: 'csv', path }, { baseDir: '/' });
@@ -70,6 +71,7 @@ export async function data(): Promise<void> {
 
   await calculated(path);
   await sqlite(rows);
+  await parquet(rows);
   await lttb();
 }
 

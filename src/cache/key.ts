@@ -27,6 +27,8 @@ export function chartKey(chart: NormalizedChart, frame: Frame, versions: KeyVers
       colors: chart.colors,
       // Small multiples; absent, older keys stay as they were.
       facet: chart.facet,
+      // The written order of a y list's series; absent, older keys stay as they were.
+      seriesNames: chart.seriesNames,
     }),
   );
   hash.update('\u0000frame');

@@ -1,4 +1,4 @@
-import { cell, type Frame } from '../frame.js';
+import { cell, type Frame, type Value } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import type { ChartOption } from './echarts.js';
 import { toLabel } from './encode.js';
@@ -36,7 +36,8 @@ export function chartPins(chart: NormalizedChart): Readonly<Record<string, strin
 
 /**
  * The colour of each value the chart shows: the chart's `colors` when set (by the report),
- * else its frame's values in sorted order over the palette, its `options.colors` pins winning.
+ * else its frame's values in sorted order (a y list's in the order written, see `seriesNames`)
+ * over the palette, its `options.colors` pins winning.
  */
 export function valueColors(
   chart: NormalizedChart,
@@ -49,7 +50,14 @@ export function valueColors(
   const col = frame.columns[field];
   if (!col) return undefined;
   const values = Array.from({ length: frame.length }, (_, i) => cell(col, i));
-  return { ...assignColors(sortedLabels(values), chartPalette(chart, theme)), ...chartPins(chart) };
+  return { ...assignColors(labelsInOrder(chart, values), chartPalette(chart, theme)), ...chartPins(chart) };
+}
+
+/** The distinct labels of `values`, sorted; a y list's names first, in the order written. */
+function labelsInOrder(chart: NormalizedChart, values: Iterable<Value>): string[] {
+  const sorted = sortedLabels(values);
+  const written = (chart.seriesNames ?? []).filter((n) => sorted.includes(n));
+  return [...written, ...sorted.filter((n) => !written.includes(n))];
 }
 
 /**
@@ -67,7 +75,7 @@ export function withSeriesColors(
   const seen = new Set<string>();
   for (let i = 0; i < frame.length; i++) seen.add(toLabel(cell(col, i)));
   const named = [...seen].map((name) => ({ name }));
-  const order = chart.type === 'sparkline' ? named : orderByName(named);
+  const order = chart.type === 'sparkline' ? named : orderByName(named, chart.seriesNames);
   const ordered = order.map(({ name }, i) => colors[name] ?? paletteColor([], i));
   if (ordered.length === 0) return chart;
   return { ...chart, options: { ...chart.options, colors: ordered } } as NormalizedChart;

@@ -1,6 +1,6 @@
 import { ChartpressError, problem } from '../errors.js';
 import { type Column, cell, type Frame, type Value } from '../frame.js';
-import type { Encode } from '../spec/schema.js';
+import type { ChartEncode as Encode } from '../spec/schema.js';
 import { readIsoTime } from './iso-time.js';
 
 /** What a chart module needs to know of the chart to read its data. */

@@ -38,7 +38,11 @@ function labels(frame: Frame, field: string | undefined): string[] {
 
 /** What the shared legend lists: the series (pie: slices, scatter: colours, combo: measures). */
 function legendOf(chart: NormalizedChart, frame: Frame): LegendSpec {
-  const named = (names: string[]) => orderByName(names.map((name) => ({ name }))).map((n) => n.name);
+  const named = (names: string[]) =>
+    orderByName(
+      names.map((name) => ({ name })),
+      chart.seriesNames,
+    ).map((n) => n.name);
   switch (chart.type) {
     case 'pie':
       return { names: labels(frame, chart.encode.x ?? chart.encode.series) };

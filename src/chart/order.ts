@@ -24,11 +24,20 @@ export function seriesOrder(values: readonly Value[]): Value[] {
 const NONE = '(none)';
 
 /**
- * Named series (legend entries) in `seriesOrder` of their names, "(none)" last. Returns a new
- * array; the series themselves are not copied.
+ * Named series (legend entries) in `seriesOrder` of their names, "(none)" last; or, given the
+ * names in a written order (`encode.y: [p90, median]`, see `seriesNames`), those first in that
+ * order, then any others sorted. Returns a new array; the series themselves are not copied.
  */
-export function orderByName<T extends { readonly name: string }>(series: readonly T[]): T[] {
+export function orderByName<T extends { readonly name: string }>(
+  series: readonly T[],
+  written: readonly string[] = [],
+): T[] {
   const byName = new Map(series.map((s) => [s.name, s]));
-  const names = seriesOrder(series.map((s) => (s.name === NONE ? null : s.name)));
-  return names.map((n) => byName.get(n === null ? NONE : String(n))).filter((s): s is T => s !== undefined);
+  const first = written.filter((n) => byName.has(n));
+  const rest = series.filter((s) => !first.includes(s.name));
+  const names = seriesOrder(rest.map((s) => (s.name === NONE ? null : s.name)));
+  return [
+    ...first.map((n) => byName.get(n) as T),
+    ...names.map((n) => byName.get(n === null ? NONE : String(n))).filter((s): s is T => s !== undefined),
+  ];
 }

@@ -24,7 +24,7 @@ export function xyData(chart: ChartOf<'line' | 'area'>, frame: Frame): XYData {
   const y = channel(chart, frame, 'y', true);
   const s = channel(chart, frame, 'series');
   const p = pivot(x, y, s, chart.encode.y ?? 'value');
-  const series = orderByName(p.series);
+  const series = orderByName(p.series, chart.seriesNames);
   const kind: XKind = isDateColumn(p.categories)
     ? 'time'
     : isNumberColumn(p.categories)

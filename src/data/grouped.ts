@@ -8,6 +8,7 @@ import { DEFAULT_OTHER_LABEL, limitWithOther } from './other.js';
 import { pivotTuples } from './pivot.js';
 import { type SortKey, sortTuples } from './sort.js';
 import { at, type QueryWhere } from './where.js';
+import { applyWindows } from './window.js';
 
 /** What a grouped query has at the end of the scan. */
 export interface GroupedResult {
@@ -16,7 +17,7 @@ export interface GroupedResult {
   readonly keys: readonly GroupKey[];
   readonly aggs: readonly AccumulatorFactory[];
   readonly groups: readonly Group[];
-  /** Output columns: group keys, then aggregates. */
+  /** Output columns: group keys, then aggregates (windows add theirs after). */
   readonly fields: readonly string[];
   readonly sort: readonly SortKey[];
   /** Most rows the output may have (filled gaps count). */
@@ -27,7 +28,7 @@ export interface GroupedResult {
 
 /**
  * The frame of a grouped query, in this order: one row per group that meets `having`, gaps
- * filled (`fill`), sorted, limited (with the `other` row), pivoted; numeric columns as
+ * filled (`fill`), window columns added (`window`), sorted, limited (with the `other` row), pivoted; numeric columns as
  * `Float64Array`s. Without a sort of
  * its own, a filled query runs in time order. Throws `CP_ERR_INVALID_VALUE` when filling passes
  * `maxRows` or a pivoted value names a column that exists.
@@ -62,12 +63,13 @@ export function groupedFrame(r: GroupedResult): Frame {
     tuples.push(...added);
     if (sort.length === 0) sort = [{ index: bucketed, desc: false, by: key.sortBy }];
   }
+  let fields = r.fields;
+  if (q.window !== undefined) fields = applyWindows(q.window, fields, tuples, r.keys);
   sortTuples(tuples, sort);
   if (q.limit !== undefined) {
     const label = q.other === true ? DEFAULT_OTHER_LABEL : q.other || undefined;
     tuples = limitWithOther(tuples, q.limit, label, r.keys.length, r.aggs, groupOf);
   }
-  let fields = r.fields;
   if (q.pivot) {
     const pivoted = pivotTuples(fields, tuples, fields.indexOf(q.pivot.on), fields.indexOf(q.pivot.value));
     if (typeof pivoted === 'string') {

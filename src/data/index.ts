@@ -4,9 +4,11 @@
  * ```
  * dataset ──► openSource() ──► rows ──► runQueries() ──► one columnar Frame per query
  *   csv, ndjson, json,           │ per row, per query (memory: one state per group):
- *   inline                       └ calculate ► filter ► group (time buckets in a zone, bins)
+ *   inline                       └ lookup ► calculate ► filter ► group (time buckets in a zone, bins)
  *                                    ► aggregate (each with its where) ► having
  *                                  then fill gaps ► sort ► limit (+ Other) ► pivot ► columns
+ *
+ * dimension dataset ──► loadDimension() (its own pass, once) ──► the lookups of every scan
  * ```
  */
 
@@ -17,6 +19,7 @@ export {
   DEFAULT_MAX_EXPRESSION_LENGTH,
 } from './expr/parse.js';
 export type { Params } from './filter.js';
+export { DEFAULT_MAX_LOOKUP_ROWS, type Dimensions, DimensionTable, loadDimension } from './lookup.js';
 export { DEFAULT_MAX_GROUPS, DEFAULT_MAX_VALUES, QueryAccumulator, type QueryLimits } from './query.js';
 export { runQueries, type ScanContext } from './scan.js';
 export {

@@ -10,16 +10,19 @@ import { countKeyMisses, groupBatch } from './batch-keys.js';
 import { BatchView } from './batch-view.js';
 import { Calculations } from './calculate.js';
 import { compileFilters, type DateCheck, type FieldTest, type Params, type Predicate } from './filter.js';
+import { checkFold, foldFrame } from './fold.js';
 import { Grouper, type GroupKey, groupKeys } from './group.js';
 import { groupedFrame } from './grouped.js';
 import { ValueBudget } from './holistic.js';
 import { bucketMiss, dateFix, filterMiss, InvalidTally, isDateMiss, reportMisses } from './invalid.js';
+import { type Dimensions, QueryLookups } from './lookup.js';
 import { PassColumns } from './pass-columns.js';
 import { PassThrough } from './pass-through.js';
 import { checkShape, columnsRead, list, resolveSort } from './query-check.js';
 import { Scratch } from './scratch.js';
 import type { SortKey } from './sort.js';
 import { at, type QueryWhere } from './where.js';
+import { checkWindows, windowOutputs } from './window.js';
 
 /** Most groups (or, without groupBy, rows) one query may keep. Defaults to 1,000,000. */
 export const DEFAULT_MAX_GROUPS = 1_000_000;
@@ -65,6 +68,8 @@ export class QueryAccumulator {
   readonly #baseReads: readonly string[];
   /** The query's calculated fields, when it has any. */
   readonly #calc: Calculations | undefined;
+  /** The query's lookups, when it has any: they run first, and their fields join the dataset's columns. */
+  readonly #lookups: QueryLookups | undefined;
   /** Per aggregate, its `where`. */
   readonly #conditions: readonly (AggregateCondition | undefined)[];
   readonly #having: ((row: Row) => boolean) | undefined;
@@ -87,8 +92,19 @@ export class QueryAccumulator {
   #seq = 0;
   #failure: Problem | undefined;
 
-  constructor(query: Query, params: Params, where: QueryWhere, limits: QueryLimits = {}) {
+  /**
+   * `dimensions`: the datasets the query's `lookup` reads, read first (see `loadDimension`);
+   * defaults to none.
+   */
+  constructor(
+    query: Query,
+    params: Params,
+    where: QueryWhere,
+    limits: QueryLimits = {},
+    dimensions?: Dimensions | undefined,
+  ) {
     this.#query = query;
+    this.#lookups = query.lookup === undefined ? undefined : new QueryLookups(query, where, dimensions);
     this.#where = where;
     this.#maxGroups = limits.maxGroups ?? DEFAULT_MAX_GROUPS;
     this.#maxValues = limits.maxValues ?? DEFAULT_MAX_VALUES;
@@ -117,6 +133,7 @@ export class QueryAccumulator {
     const having = compileFilters(query.having, params, where, ['having']);
     this.#having = query.having === undefined ? undefined : having.predicate;
     const problems = [
+      ...(this.#lookups?.problems ?? []),
       ...(calc?.problems ?? []),
       ...filters.problems,
       ...keyProblems,
@@ -127,13 +144,16 @@ export class QueryAccumulator {
       this.#grouper = new Grouper(keys, this.#aggs, this.#maxGroups);
       // The output columns are known before any data: groupBy outputs, then aggregate names.
       this.#outputs = [...keys.map((k) => k.output), ...aggs.map(([name]) => name)];
-      const sorted = resolveSort(query, this.#outputs, 'the query output', where, keys);
+      // Sort, limit and fold come after the windows, and read their columns too.
+      const windowed = windowOutputs(query, this.#outputs);
+      const sorted = resolveSort(query, windowed, 'the query output', where, keys);
       this.#sort = sorted.sort;
-      problems.push(...sorted.problems);
+      problems.push(...sorted.problems, ...checkFold(query, windowed, where));
     } else {
       this.#rows = new PassThrough(query, this.#maxGroups);
     }
     problems.push(...checkShape(query, this.#outputs ?? [], keys, where));
+    problems.push(...checkWindows(query, this.#outputs ?? [], where));
     this.problems = problems;
   }
 
@@ -158,14 +178,26 @@ export class QueryAccumulator {
    * seen so far: columns missing from them are checked again by `finish(columns)`.
    */
   start(columns: readonly string[], partial = false): Problem[] {
-    this.#columns = columns;
+    this.#columns = this.#looked(columns);
     this.#partial = partial;
-    return partial ? [] : this.#check(columns);
+    return partial ? [] : [...(this.#lookups?.check(columns) ?? []), ...this.#check(this.#columns)];
+  }
+
+  /** The dataset's columns, then the looked-up fields. */
+  #looked(columns: readonly string[]): readonly string[] {
+    return this.#lookups === undefined ? columns : [...columns, ...this.#lookups.names];
   }
 
   /** Feeds one row. */
   push(given: Row): void {
     if (this.#columns === undefined) this.#startFrom(given);
+    if (this.#failure !== undefined) return;
+    const looked = this.#lookups === undefined ? given : this.#lookups.extend(given);
+    if (looked !== undefined) this.#take(looked);
+  }
+
+  /** Feeds one row with its looked-up fields. */
+  #take(given: Row): void {
     if (this.#failure !== undefined) return;
     const row = this.#calc === undefined ? given : this.#calc.extend(given);
     if (!this.#predicate(row)) return;
@@ -196,13 +228,21 @@ export class QueryAccumulator {
    * compute from one column (calculated columns too), between queries.
    */
   pushBatch(batch: ColumnBatch | BatchView): void {
-    const base = batch instanceof BatchView ? batch : new BatchView(batch);
-    if (base.length === 0) return;
-    if (this.#columns === undefined) this.#startWith(base.columns);
+    const given = batch instanceof BatchView ? batch : new BatchView(batch);
+    if (given.length === 0) return;
+    if (this.#columns === undefined) this.#startWith(given.columns);
     if (this.#failure !== undefined) return;
+    const lookups = this.#lookups;
+    if (lookups !== undefined && !lookups.fits(given)) {
+      for (const row of given.rows()) this.push(row);
+      return;
+    }
+    // The looked-up fields as columns after the dataset's.
+    const base = lookups === undefined ? given : lookups.extendView(given);
+    if (base.length === 0) return;
     const calc = this.#calc;
     if (calc !== undefined && !base.has(this.#baseReads)) {
-      for (const row of base.rows()) this.push(row);
+      for (const row of base.rows()) this.#take(row);
       return;
     }
     // The calculated fields as columns after the dataset's.
@@ -214,7 +254,7 @@ export class QueryAccumulator {
         ? groupBatch(view, filterMask(view, this.#tests, this.#scratch), this.#keys, grouper, this.#scratch)
         : undefined;
     if (grouper === undefined || taken === undefined) {
-      for (const row of base.rows()) this.push(row);
+      for (const row of base.rows()) this.#take(row);
       return;
     }
     countDateMisses(view, taken.local, this.#dates);
@@ -288,19 +328,23 @@ export class QueryAccumulator {
   finish(columns?: readonly string[]): Frame {
     if (this.#failure !== undefined) throw new ChartpressError(this.#failure);
     const problems = [...this.problems];
-    if (columns !== undefined) this.#columns = columns;
-    if (this.#partial && this.#columns !== undefined) problems.push(...this.#check(this.#columns));
+    if (columns !== undefined) this.#columns = this.#looked(columns);
+    if (this.#partial && this.#columns !== undefined) {
+      const raw = this.#columns.slice(0, this.#columns.length - (this.#lookups?.names.length ?? 0));
+      problems.push(...(this.#lookups?.check(raw) ?? []), ...this.#check(this.#columns));
+    }
+    problems.push(...(this.#lookups?.finish() ?? []));
     if (problems.length > 0) throw new ChartpressError(problems);
     problems.push(...this.#reportDates());
     if (this.#rows !== undefined) {
       if (problems.length > 0) throw new ChartpressError(problems);
-      return this.#rows.frame(this.#passed(this.#columns ?? []));
+      return foldFrame(this.#rows.frame(this.#passed(this.#columns ?? [])), this.#query, this.#where);
     }
     problems.push(
       ...this.#tally.report(this.#where, this.#query.onInvalid ?? 'skip', (w) => this.warnings.push(w)),
     );
     if (problems.length > 0) throw new ChartpressError(problems);
-    return groupedFrame({
+    const frame = groupedFrame({
       query: this.#query,
       where: this.#where,
       keys: this.#keys,
@@ -311,6 +355,7 @@ export class QueryAccumulator {
       maxRows: this.#maxGroups,
       having: this.#having,
     });
+    return foldFrame(frame, this.#query, this.#where);
   }
 
   /** Cells of rows kept that filters compared with dates, or time buckets read, that were not ISO dates. */
@@ -347,6 +392,8 @@ export class QueryAccumulator {
       );
     }
     if (this.#calc !== undefined) problems.push(...this.#calc.check(columns));
+    if (this.#rows !== undefined)
+      problems.push(...checkFold(this.#query, this.#passed(columns), this.#where));
     return problems;
   }
 

@@ -6,6 +6,7 @@ import type { DataContext } from '../telemetry/events.js';
 import { BatchView } from './batch-view.js';
 import type { Params } from './filter.js';
 import { InvalidCells, reportMisses } from './invalid.js';
+import type { Dimensions } from './lookup.js';
 import { QueryAccumulator, type QueryLimits } from './query.js';
 import { columnsRead } from './query-check.js';
 import { batchesOf, type RowSource } from './sources/rows.js';
@@ -25,6 +26,11 @@ export interface ScanContext extends QueryLimits {
    * succeeded for all of them. Defaults to dropping them.
    */
   readonly warn?: ((w: Warning) => void) | undefined;
+  /**
+   * The dimension datasets the queries' `lookup`s read, read before this scan (see
+   * `loadDimension`). Defaults to none: a query with a lookup fails.
+   */
+  readonly dimensions?: Dimensions | undefined;
 }
 
 /** How many rows pass between two looks at the abort signal. */
@@ -71,7 +77,7 @@ async function scan(
   const accs = new Map<string, QueryAccumulator>();
   for (const [id, query] of queries) {
     const where = { dataset: ctx.dataset, path: ctx.paths?.get(id) ?? id, file: ctx.file };
-    accs.set(id, new QueryAccumulator(query, params, where, ctx));
+    accs.set(id, new QueryAccumulator(query, params, where, ctx, ctx.dimensions));
   }
   const all = [...accs.values()];
   const problems: Problem[] = all.flatMap((a) => a.problems);

@@ -45,7 +45,8 @@ const mentions = (value: Filter['value'], param: string): boolean =>
 /**
  * How a query depends on the burst param: not at all (shared), through one `field eq {param}`
  * filter (split: one grouped scan serves every value), or otherwise (each: a scan per document).
- * A query with a pivot is run per document: its columns depend on the values of its slice.
+ * A query with a pivot is run per document: its columns depend on the values of its slice; so
+ * is one with windows or a fold, computed over the whole result.
  */
 function kindOf(query: Query, param: string): Kind {
   const filters = query.filter ?? [];
@@ -58,7 +59,16 @@ function kindOf(query: Query, param: string): Kind {
   if (elsewhere.some((f) => mentions(f.value, param))) return { kind: 'each' };
   if (uses.length === 0) return { kind: 'shared' };
   const [use] = uses;
-  if (uses.length > 1 || !use || use.op !== 'eq' || !isParamRef(use.value) || query.pivot)
+  // Windows and fold read the whole result (and fold comes after the limit): per document too.
+  if (
+    uses.length > 1 ||
+    !use ||
+    use.op !== 'eq' ||
+    !isParamRef(use.value) ||
+    query.pivot ||
+    query.window ||
+    query.fold
+  )
     return { kind: 'each' };
   const grouped = query.groupBy !== undefined || query.aggregate !== undefined;
   const tail: Query = {
@@ -293,7 +303,9 @@ export class BurstData {
     const ungrouped = query.aggregate !== undefined && query.groupBy === undefined;
     if (ungrouped && slice.length === 0) {
       const empty = (async function* (): AsyncIterable<Row> {})();
-      const frames = await runQueries(empty, new Map([['q', query]]), params, { dataset: query.from });
+      // No row to look anything up for.
+      const { lookup: _, ...bare } = query;
+      const frames = await runQueries(empty, new Map([['q', bare]]), params, { dataset: query.from });
       return frames.get('q') ?? emptyFrame;
     }
     // Nothing to sort or cut (and an empty slice keeps its columns, which a scan of no rows would lose).

@@ -3,6 +3,7 @@ import { chartPalette, chartPins, colorField } from '../chart/colors.js';
 import { toLabel } from '../chart/encode.js';
 import { assignColors, compareValues } from '../chart/palette.js';
 import { themeFor } from '../chart/theme.js';
+import { foldSpec } from '../data/fold.js';
 import { cell, type Frame, type Value } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import { isParamRef } from '../spec/normalize.js';
@@ -58,17 +59,21 @@ export function planColors(charts: Iterable<ChartUse>, report: Pick<Report, 'col
 /**
  * The values of `field` that `query` gives whatever its params: the same rows without the
  * filters that take a param, grouped by the field alone. Undefined when no param filters the
- * query (its own frame has every value), or when the field is not one of its group keys.
+ * query (its own frame has every value), when the field is not one of its group keys, or when
+ * it holds the names of the columns a fold folds.
  */
 export function domainQuery(query: Query, field: string): Query | undefined {
   if (!paramFiltered(query) || query.pivot) return undefined;
+  // A fold's names are the columns it folds, whatever the params.
+  if (query.fold !== undefined && foldSpec(query.fold).as[0] === field) return undefined;
   const key = query.groupBy?.find((g) => outputOf(g) === field);
   if (key === undefined && (query.groupBy !== undefined || query.aggregate !== undefined)) return undefined;
   const filter = (query.filter ?? []).filter((f) => !hasParam(f.value));
   return {
     from: query.from,
-    // The filters and the key may read calculated fields; `having` filters groups of the
-    // query's own aggregates, which this one does not compute.
+    // The filters and the key may read looked-up and calculated fields; `having` filters groups
+    // of the query's own aggregates, which this one does not compute.
+    ...(query.lookup !== undefined ? { lookup: query.lookup } : {}),
     ...(query.calculate !== undefined ? { calculate: query.calculate } : {}),
     ...(query.timezone !== undefined ? { timezone: query.timezone } : {}),
     ...(filter.length > 0 ? { filter } : {}),
@@ -108,13 +113,15 @@ export class ReportColors {
 
   /**
    * The chart with `colors` set for the values its frame shows: the report's sorted values
-   * over its palette, the report's pins, then the chart's own `options.colors` pins.
+   * (a y list's in the order written) over its palette, the report's pins, then the chart's
+   * own `options.colors` pins.
    */
   async colorChart(chart: NormalizedChart, frame: Frame): Promise<NormalizedChart> {
     const field = this.#plan.fields.get(chart.id);
     const col = field === undefined ? undefined : frame.columns[field];
     if (field === undefined || !col || frame.length === 0) return chart;
-    const domain = await this.#domain(field);
+    // A y list's series take the palette in the order written, not the report's sorted values.
+    const domain = chart.seriesNames ?? (await this.#domain(field));
     const all = {
       ...assignColors(domain, chartPalette(chart, themeFor(chart.options.theme)), this.#plan.pinned[field]),
       ...chartPins(chart),
@@ -141,7 +148,8 @@ export class ReportColors {
   async #collect(field: string): Promise<readonly string[]> {
     const uses = [...this.#plan.fields].flatMap(([id, f]) => {
       const use = f === field ? this.#charts.get(id) : undefined;
-      return use ? [use] : [];
+      // A y list's series are column names, not values of the field.
+      return use && use.chart.seriesNames === undefined ? [use] : [];
     });
     const extra = this.#plan.domains.get(field) ?? [];
     const datasets = new Set([...uses.map((u) => u.chart.query.from), ...extra.map((q) => q.dataset)]);

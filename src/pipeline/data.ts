@@ -7,6 +7,7 @@ import { ChartpressError, type Problem, problem, type Warning } from '../errors.
 import { emptyFrame, type Frame } from '../frame.js';
 import type { Params } from '../spec/params.js';
 import type { Query, Report } from '../spec/schema.js';
+import { PlanDimensions } from './dimensions.js';
 import type { FrameRun } from './kept-frames.js';
 import type { Plan, PlannedQuery } from './plan.js';
 
@@ -63,8 +64,10 @@ export function openPlanData(plan: Plan, given: DataContext, { eager = false } =
   const ctx: DataContext =
     secrets.size > 0 && warn ? { ...given, warn: (w) => warn(secrets.warning(w)) } : given;
   const scans = new Map<string, Promise<PlanData>>();
+  // The datasets that lookups read, each in a pass of its own before the scans that need it.
+  const dimensions = new PlanDimensions(plan, ctx, secrets);
   const start = (name: string, after?: Promise<unknown>) => {
-    const run = () => runDataset(name, plan.queries.get(name) ?? new Map(), ctx, secrets);
+    const run = () => runDataset(name, plan.queries.get(name) ?? new Map(), ctx, secrets, dimensions);
     const scan = after ? after.then(run, run) : run();
     // Awaited by whoever needs the dataset; a rejection nobody asked about is not a crash.
     scan.catch(() => {});
@@ -104,6 +107,7 @@ async function runDataset(
   queries: ReadonlyMap<string, PlannedQuery>,
   ctx: DataContext,
   secrets: Secrets,
+  dimensions: PlanDimensions,
 ): Promise<PlanData> {
   const frames = new Map<string, Frame>();
   const failed = new Map<string, Problem>();
@@ -114,7 +118,8 @@ async function runDataset(
   const stamp = kept && (await kept.stamp(name, dataset, ctx));
   if (kept && stamp) {
     for (const [id, q] of queries) {
-      const found = kept.get(stamp, q.query, ctx.params);
+      // A lookup's frame depends on its dimension too, which the stamp does not cover.
+      const found = q.query.lookup === undefined ? kept.get(stamp, q.query, ctx.params) : undefined;
       if (!found) continue;
       frames.set(id, found.frame);
       pending.delete(id);
@@ -138,12 +143,12 @@ async function runDataset(
   if (pending.size > 0) kept?.scanned.add(name);
   while (pending.size > 0) {
     try {
-      const result = await scanDataset(name, pending, scanCtx);
+      const result = await scanDataset(name, pending, scanCtx, dimensions);
       for (const [id, frame] of result) frames.set(id, frame);
       if (kept && stamp) {
         const scanned = [...result].flatMap(([id, frame]) => {
           const q = pending.get(id);
-          return q ? [[q.query, frame] as const] : [];
+          return q && q.query.lookup === undefined ? [[q.query, frame] as const] : [];
         });
         kept.keep(stamp, scanned, ctx.params, raised);
       }
@@ -185,6 +190,7 @@ async function scanDataset(
   name: string,
   queries: ReadonlyMap<string, PlannedQuery>,
   ctx: DataContext,
+  dimensions: PlanDimensions,
 ): Promise<Map<string, Frame>> {
   const dataset = ctx.report.datasets[name];
   if (!dataset) throw new Error(`dataset "${name}" was not checked before planning`);
@@ -192,7 +198,13 @@ async function scanDataset(
   const paths = new Map([...queries].map(([id, q]) => [id, q.path] as const));
   const frames = new Map<string, Frame>();
   let rest: ReadonlyMap<string, Query> = plain;
-  if (dataset.source === 'sqlite' || dataset.source === 'postgres') {
+  const dims = await dimensions.for(plain.values());
+  if (
+    dataset.source === 'sqlite' ||
+    dataset.source === 'postgres' ||
+    dataset.source === 'parquet' ||
+    dataset.source === 'duckdb'
+  ) {
     // Loaded on first use: the database drivers cost start-up time reports without SQL never need.
     const { runPushDowns } = await import('../data/sql/index.js');
     const pushed = await runPushDowns(name, dataset, plain, ctx.params, {
@@ -201,13 +213,16 @@ async function scanDataset(
       paths,
       warn: ctx.warn,
       roots: ctx.roots,
+      datasets: ctx.report.datasets,
+      dimensions: dims,
     });
     for (const [id, frame] of pushed) frames.set(id, frame);
     rest = new Map([...plain].filter(([id]) => !pushed.has(id)));
   }
   if (rest.size > 0) {
     const { onRead } = ctx;
-    const declared = 'path' in dataset ? resolve(ctx.baseDir, dataset.path) : undefined;
+    const declared =
+      'path' in dataset && dataset.path !== undefined ? resolve(ctx.baseDir, dataset.path) : undefined;
     const source = openSource(name, dataset, {
       baseDir: ctx.baseDir,
       file: ctx.file,
@@ -219,6 +234,7 @@ async function scanDataset(
       file: ctx.file,
       paths,
       warn: ctx.warn,
+      dimensions: dims,
     });
     for (const [id, frame] of scanned) frames.set(id, frame);
   }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { isGlob, matchFiles } from '../data/sources/glob.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import type { Warning } from '../errors.js';
 import type { Frame } from '../frame.js';
@@ -22,7 +23,8 @@ interface Kept {
  * again (a preview): a query's frame is reused while its dataset's definition, its data (the
  * file's identity, size and times) and the query with the values of the params it reads are
  * the same, so an edit to the text or to one chart's options reads no data, and an edit to one
- * dataset's file rescans that dataset only.
+ * dataset's file rescans that dataset only. A glob path's data is every file it matches now: a
+ * file added, removed or changed rescans it.
  *
  * Only data that a file or the report itself holds is kept: CSV, JSON, NDJSON and SQLite files
  * (the database and its `-wal` file) and inline rows. A PostgreSQL dataset is read every time:
@@ -84,11 +86,21 @@ export class FrameRun {
     dataset: Dataset,
     at: { readonly baseDir: string; readonly roots?: FileRoots | undefined },
   ): Promise<DatasetStamp | undefined> {
-    if (dataset.source === 'postgres') return undefined;
+    // A server's tables, and the files of a DuckDB query or a glob, change without a stamp here.
+    if (dataset.source === 'postgres' || dataset.source === 'duckdb' || dataset.source === 'parquet')
+      return undefined;
     const definition = JSON.stringify(dataset);
     if (!('path' in dataset)) return { name, key: `${name}\0${definition}` };
     const path = resolve(at.baseDir, dataset.path);
     try {
+      if ((dataset.source === 'csv' || dataset.source === 'ndjson') && isGlob(dataset.path)) {
+        // Every file it matches now, each with its state: a file added, removed or changed rescans.
+        const files = await matchFiles(dataset.path, { baseDir: at.baseDir, roots: at.roots, where: {} });
+        const stamps = await Promise.all(files.map(fileStamp));
+        if (stamps.includes(undefined)) return undefined;
+        const each = files.map((f, i) => `${f}\0${stamps[i]}`);
+        return { name, key: `${name}\0${definition}\0${each.join('\0')}` };
+      }
       // The same check the source makes: a file swapped for a link outside is refused, not reused.
       await at.roots?.check(path, {});
       const files = dataset.source === 'sqlite' ? [path, `${path}-wal`] : [path];

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DocumentStore } from '../cache/documents.js';
 import { openFile } from '../data/sources/file.js';
+import { isGlob } from '../data/sources/glob.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import type { Warning } from '../errors.js';
 import { readRegularFile } from '../spec/read.js';
@@ -18,7 +19,7 @@ import { type ChartInfo, renderStats } from './summary.js';
  * render was made from is kept as a manifest beside the document, both verified entries of the
  * cache folder. Only renders that can be known from their files are kept: no failed chart or
  * table, data from CSV, JSON, NDJSON or inline rows only (a database can change under the same
- * file or URL), inputs within `MAX_RERUN_INPUT_BYTES`.
+ * file or URL) and no glob path (a file may come to match it), inputs within `MAX_RERUN_INPUT_BYTES`.
  */
 
 /** Bytes of data files hashed at most to keep a document: 256 MiB. Larger inputs always render. */
@@ -146,6 +147,9 @@ export async function rememberDocument(
 ): Promise<void> {
   if (result.format === 'typ' || result.problems.length > 0) return;
   if (Object.values(report.datasets).some((d) => !['csv', 'json', 'ndjson', 'inline'].includes(d.source)))
+    return;
+  // A glob path reads whatever files match at the time: a file added would go unseen.
+  if (Object.values(report.datasets).some((d) => 'path' in d && d.path !== undefined && isGlob(d.path)))
     return;
   const key = manifestKey(req, reads.report);
   if (key === undefined) return;

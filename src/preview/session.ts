@@ -7,7 +7,7 @@ import { FileRoots } from '../data/sources/roots.js';
 import type { DocumentModel } from '../document/model.js';
 import { ChartpressError, isChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Value } from '../frame.js';
-import { reportInputs } from '../pipeline/inputs.js';
+import { reportInputs, withMatches } from '../pipeline/inputs.js';
 import { KeptFrames } from '../pipeline/kept-frames.js';
 import { prepareReport } from '../pipeline/prepare.js';
 import { type Prepared, renderReport } from '../pipeline/report.js';
@@ -144,7 +144,10 @@ export class PreviewSession {
     return this.#failed;
   }
 
-  /** The files the report reads (the report itself first), as of the last render that got that far. */
+  /**
+   * The files the report reads (the report itself first), as of the last render that got that
+   * far; a glob path as its absolute pattern, followed by the files it matched then.
+   */
   get inputs(): readonly string[] {
     return this.#inputs;
   }
@@ -243,7 +246,7 @@ export class PreviewSession {
     let page: ReturnType<BlockWriter['write']> | undefined;
     try {
       const { prepared, notices } = await this.#prepare();
-      this.#inputs = reportInputs(prepared);
+      this.#inputs = await withMatches(reportInputs(prepared), this.#roots);
       const result = await traceReport('html', async (trace) => {
         if (trace) trace.title = prepared.report.title;
         return renderReport(

@@ -1,5 +1,6 @@
 import { existsSync, type FSWatcher, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { compileGlob, type Glob, isGlob } from '../data/sources/glob.js';
 
 /** Milliseconds files must be quiet before a change is told, by default. */
 export const DEFAULT_DEBOUNCE_MS = 20;
@@ -30,6 +31,8 @@ export class FileWatcher {
   readonly #onChange: (paths: ReadonlySet<string>) => void;
   /** Folder -> the names watched in it, and its watcher (none while the folder is missing). */
   readonly #folders = new Map<string, { names: Set<string>; watcher?: FSWatcher; rearm?: NodeJS.Timeout }>();
+  /** Glob patterns: a name in any watched folder that one of them matches is watched too. */
+  #globs: readonly Glob[] = [];
   #changed = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #firstAt = 0;
@@ -48,17 +51,34 @@ export class FileWatcher {
     return [...this.#folders].flatMap(([dir, f]) => [...f.names].map((n) => resolve(dir, n)));
   }
 
-  /** Watches exactly these files from now on (absolute or relative to the current folder). */
+  /**
+   * Watches exactly these files from now on (absolute or relative to the current folder). A
+   * glob pattern among them (`/data/sales/*.csv`) watches its fixed folder and tells a change
+   * for any name that matches it in a watched folder, so a new matching file is seen in that
+   * folder and in the folders of the files given with it; a new folder below is not watched.
+   */
   set(paths: Iterable<string>): void {
     if (this.#closed) return;
     const wanted = new Map<string, Set<string>>();
+    const globs: Glob[] = [];
     for (const p of paths) {
+      if (isGlob(p)) {
+        try {
+          const glob = compileGlob(p, process.cwd());
+          globs.push(glob);
+          if (!wanted.has(glob.base)) wanted.set(glob.base, new Set());
+        } catch {
+          // A pattern that cannot be read matches nothing: the render says why.
+        }
+        continue;
+      }
       const full = resolve(p);
       const dir = dirname(full);
       const names = wanted.get(dir) ?? new Set<string>();
       names.add(basename(full));
       wanted.set(dir, names);
     }
+    this.#globs = globs;
     for (const [dir, folder] of this.#folders) {
       if (wanted.has(dir)) continue;
       this.#stop(folder);
@@ -99,7 +119,10 @@ export class FileWatcher {
         const names = this.#folders.get(dir)?.names;
         if (!names) return;
         if (name === null) for (const n of names) this.#touch(resolve(dir, n));
-        else if (names.has(name.toString())) this.#touch(resolve(dir, name.toString()));
+        else {
+          const path = resolve(dir, name.toString());
+          if (names.has(name.toString()) || this.#globs.some((g) => g.test(path))) this.#touch(path);
+        }
         // A folder removed or renamed says so with a rename and nothing after: look for it.
         if (event === 'rename' && !existsSync(dir)) this.#lost(dir);
       });

@@ -3,6 +3,7 @@ import type {
   AreaOptions,
   BarOptions,
   BoxplotOptions,
+  ChartEncode,
   ChartSpec,
   ChartType,
   ComboOptions,
@@ -63,13 +64,19 @@ export type NormalizedChart = {
     readonly type: T;
     readonly title?: string | undefined;
     readonly query: Query;
-    readonly encode: Encode;
+    readonly encode: ChartEncode;
     readonly options: Readonly<ResolvedOptions<T>>;
     /**
      * The colour of each value of the field the chart colours by, fixed across the report
      * before the chart is keyed. When absent, the chart colours its values in sorted order.
      */
     readonly colors?: Readonly<Record<string, string>> | undefined;
+    /**
+     * The series of a chart whose `encode.y` lists columns, in the order written: its legend
+     * lists them, and its colours take them, in this order. When absent, series are listed in
+     * sorted order (see `seriesOrder`).
+     */
+    readonly seriesNames?: readonly string[] | undefined;
     /** Small multiples: one panel per value of `field` (see `FacetSpec`). */
     readonly facet?: FacetSpec | undefined;
   };

@@ -1,3 +1,4 @@
+import { zoneNamed } from '../data/zone.js';
 import { ChartpressError, type Problem, problem } from '../errors.js';
 import { type BlockVisitor, visitBlocks } from './blocks.js';
 import {
@@ -7,6 +8,7 @@ import {
   type FacetSpec,
   type NormalizedChart,
 } from './defaults.js';
+import { checkEncodeY, foldEncodeY } from './encode-y.js';
 import { attributeProblems } from './extends.js';
 import {
   type ChartSpec,
@@ -19,7 +21,9 @@ import {
   type Query,
   type Report,
   type ThemeName,
+  type Window,
 } from './schema.js';
+import { checkSparklineFold } from './table-sparkline.js';
 import { checkTemplates } from './template-check.js';
 
 /** Encode channels each chart type needs. */
@@ -69,6 +73,18 @@ export function checkReport(report: Report, file?: string): void {
         hintList('datasets', datasets),
       );
     }
+    const lookups =
+      query.lookup === undefined ? [] : Array.isArray(query.lookup) ? query.lookup : [query.lookup];
+    lookups.forEach((l, i) => {
+      if (datasets.includes(l.from)) return;
+      const where = Array.isArray(query.lookup) ? `${path}.lookup[${i}].from` : `${path}.lookup.from`;
+      at(
+        'CP_ERR_UNKNOWN_DATASET',
+        `dataset "${l.from}" is not defined`,
+        where,
+        hintList('datasets', datasets),
+      );
+    });
     const checkFilters = (filters: readonly Filter[] | undefined, at: string) =>
       filters?.forEach((f, i) => {
         const values = Array.isArray(f.value) ? f.value : f.value === undefined ? [] : [f.value];
@@ -91,6 +107,7 @@ export function checkReport(report: Report, file?: string): void {
         `${path}.facet`,
       );
     }
+    checkEncodeY(chart, path, at);
     for (const channel of requiredEncode[chart.type]) {
       if (chart.encode[channel] === undefined) {
         at(
@@ -123,6 +140,8 @@ export function checkReport(report: Report, file?: string): void {
         if (typeof from === 'object') checkQuery(from, where);
         else if (from !== undefined && !charts.includes(from))
           at('CP_ERR_UNKNOWN_CHART', `chart "${from}" is not defined`, where, hintList('charts', charts));
+        if (typeof c !== 'string' && c.sparkline)
+          checkSparklineFold(c.sparkline, report, `${path}.table.columns[${i}].sparkline`, at);
       }
       return undefined;
     },
@@ -132,9 +151,22 @@ export function checkReport(report: Report, file?: string): void {
     },
   };
 
+  if (report.timezone !== undefined && zoneNamed(report.timezone) === undefined) {
+    at(
+      'CP_ERR_INVALID_VALUE',
+      `unknown time zone "${report.timezone}"; use an IANA name such as "Europe/Paris" or "UTC"`,
+      'timezone',
+    );
+  }
   for (const [name, ds] of Object.entries(report.datasets)) {
+    if (ds.source === 'duckdb' && ds.table !== undefined && ds.path === undefined)
+      at(
+        'CP_ERR_MISSING_FIELD',
+        'a duckdb dataset with a table needs the path of its database file',
+        `datasets.${name}.path`,
+      );
     if (
-      (ds.source === 'sqlite' || ds.source === 'postgres') &&
+      (ds.source === 'sqlite' || ds.source === 'postgres' || ds.source === 'duckdb') &&
       (ds.table === undefined) === (ds.query === undefined)
     ) {
       at(
@@ -177,14 +209,20 @@ export function normalizeChart(
   const given: Record<string, unknown> = { ...(spec.options ?? {}) };
   for (const key of Object.keys(given)) if (given[key] === undefined) delete given[key];
   const options: Record<string, unknown> = { ...defaults, theme: reportTheme, ...given };
-  Object.assign(options, derivedDefaults(spec, given, options));
+  // `encode.y: [a, b]` is drawn as the series of the folded columns.
+  const { query, encode } = foldEncodeY(spec);
+  // Measures drawn side by side do not add up: their areas overlap unless asked to stack.
+  if (spec.type === 'area' && Array.isArray(spec.encode.y) && given.stacked === undefined)
+    options.stacked = false;
+  Object.assign(options, derivedDefaults({ ...spec, data: query, encode } as ChartSpec, given, options));
   const chart = {
     id,
     type: spec.type,
     ...(spec.title !== undefined ? { title: spec.title } : {}),
-    query: spec.facet ? facetQuery(spec.data, spec.facet.field) : spec.data,
-    encode: spec.encode,
+    query: spec.facet ? facetQuery(query, spec.facet.field) : query,
+    encode,
     options: Object.freeze(options),
+    ...(Array.isArray(spec.encode.y) ? { seriesNames: Object.freeze([...spec.encode.y]) } : {}),
     ...(spec.facet
       ? {
           facet: Object.freeze({
@@ -205,12 +243,22 @@ export const FACETED: ReadonlySet<ChartType> = new Set(['bar', 'line', 'area', '
 /**
  * A faceted chart's query: a grouped one (groupBy or aggregate) is grouped by the facet field
  * too, last, unless a groupBy item already outputs it, so that each panel's groups come from
- * the same single pass. Rows passed through keep the field as they are.
+ * the same single pass, and each window is partitioned by it. Rows passed through keep the
+ * field as they are.
  */
-export function facetQuery(query: Query, field: string): Query {
-  if (query.groupBy === undefined && query.aggregate === undefined) return query;
+export function facetQuery(given: Query, field: string): Query {
+  if (given.groupBy === undefined && given.aggregate === undefined) return given;
+  // Each panel computes its windows over its own rows.
+  const query =
+    given.window === undefined ? given : { ...given, window: given.window.map((w) => byPanel(w, field)) };
   const groupBy = query.groupBy ?? [];
   const outputs = groupBy.map((g) => (typeof g === 'string' ? g : (g.as ?? g.field)));
   if (outputs.includes(field)) return query;
   return { ...query, groupBy: [...groupBy, field] };
+}
+
+/** A window partitioned by the facet field too. */
+function byPanel(w: Window, field: string): Window {
+  const by = w.by === undefined ? [] : typeof w.by === 'string' ? [w.by] : w.by;
+  return by.includes(field) ? w : { ...w, by: [...by, field] };
 }

@@ -6,6 +6,7 @@ import { problemsFromIssues } from './issues.js';
 import { DEFAULT_MAX_REPORT_BYTES } from './limits.js';
 import { readRegularFile } from './read.js';
 import { Report } from './schema.js';
+import { applyReportTimezone } from './timezone.js';
 import { parseYaml } from './yaml.js';
 
 export { DEFAULT_MAX_REPORT_BYTES };
@@ -56,7 +57,8 @@ function parseJson(text: string, file: string): unknown {
 /**
  * Validates a parsed report against the schema; every problem is reported, not just the first.
  * A report nested past `MAX_DEPTH` levels or containing itself is `CP_ERR_TOO_DEEP` first; then
- * charts that `extends:` others are resolved (see `resolveExtends`), and validated whole.
+ * charts that `extends:` others are resolved (see `resolveExtends`), and validated whole. The
+ * report's `timezone` is then given to every query that sets none (see `applyReportTimezone`).
  */
 export function validateReport(input: unknown, file?: string): Report {
   checkDepth(input, file);
@@ -69,5 +71,6 @@ export function validateReport(input: unknown, file?: string): Report {
     throw new ChartpressError(inheritance ? inheritance.attribute(problems) : problems);
   }
   rememberInheritance(result.data, inheritance);
+  applyReportTimezone(result.data);
   return result.data;
 }

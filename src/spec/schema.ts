@@ -152,10 +152,137 @@ export const SortItem = z
   .describe('A column to sort by: its name (ascending), or { field, order }.');
 export type SortItem = z.infer<typeof SortItem>;
 
+export const WindowOp = {
+  cumsum: 'cumsum',
+  pctChange: 'pctChange',
+  diff: 'diff',
+  rank: 'rank',
+  rowNumber: 'rowNumber',
+  movingAvg: 'movingAvg',
+} as const;
+export type WindowOp = keyof typeof WindowOp;
+
+/** Rows a movingAvg averages when it has no `frame`. */
+export const DEFAULT_WINDOW_FRAME = 3;
+
+export const Window = z
+  .strictObject({
+    op: enumOf(WindowOp).describe(
+      'cumsum (running sum), pctChange (change from the row before, as a fraction: 0.1 is +10%), diff (change from the row before), rank (1 + the rows ordered before; ties share a rank, with gaps after), rowNumber (1, 2, 3...) or movingAvg (mean of the row and the frame - 1 rows before it).',
+    ),
+    field: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Output column read by cumsum, pctChange, diff and movingAvg (an aggregate, a group column or an earlier window). Not used by rank and rowNumber, which number rows by `order`.',
+      ),
+    as: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Name of the new output column. Defaults to `<field>_<op>` (rank and rowNumber: the op name).',
+      ),
+    by: z
+      .union([z.string().min(1), z.array(z.string().min(1))])
+      .optional()
+      .describe(
+        'Output column(s) that split the rows into partitions, each computed on its own, e.g. region. Defaults to none: one partition.',
+      ),
+    order: z
+      .array(SortItem)
+      .optional()
+      .describe(
+        'Order of the rows within a partition, as in `sort`, e.g. [{ field: revenue, order: desc }]. Defaults to the groupBy columns ascending; rows that tie are always ordered by the groupBy columns ascending, so the result never depends on the order rows were read.',
+      ),
+    frame: z
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        `movingAvg only: rows averaged, the current one and those before it (fewer at the start of a partition). Defaults to ${DEFAULT_WINDOW_FRAME}.`,
+      ),
+  })
+  .describe(
+    'A column computed over the aggregated rows, after having and fill, before sort and limit, e.g. { op: cumsum, field: revenue, by: region }. Nulls (and values that are not numbers) are skipped by cumsum and movingAvg, and make diff and pctChange null; the first row of a partition has a null diff and pctChange, as has a pctChange from 0.',
+  );
+export type Window = z.infer<typeof Window>;
+
+/** Default names of the two columns `fold` makes: the folded column's name, and its value. */
+export const DEFAULT_FOLD_AS = ['key', 'value'] as const;
+
+export const Fold = z
+  .union([
+    z.array(z.string().min(1)).min(1),
+    z.strictObject({
+      fields: z.array(z.string().min(1)).min(1).describe('Output columns to fold, in order.'),
+      as: z
+        .tuple([z.string().min(1), z.string().min(1)])
+        .optional()
+        .describe(
+          `Names of the column holding the folded column's name, and of the one holding its value. Defaults to [${DEFAULT_FOLD_AS.join(', ')}].`,
+        ),
+    }),
+  ])
+  .describe(
+    `Turns output columns into rows, last of all (after sort and limit): one row per row and folded column, the other columns kept, then a ${DEFAULT_FOLD_AS[0]} column (the folded column's name) and a ${DEFAULT_FOLD_AS[1]} column (its value). A list of columns, or { fields, as: [key, value] }. Not with pivot.`,
+  );
+export type Fold = z.infer<typeof Fold>;
+
+/** What a `lookup` does with a row whose key its dimension dataset lacks (or whose key is null). */
+export const LookupMissing = z
+  .enum(['null', 'skip', 'error'])
+  .describe(
+    'A row whose key the dimension dataset lacks (or is null): keep it with null fields (null, the default), drop it (skip), or fail naming the first missing keys (error).',
+  );
+
+/** A join of a small dimension dataset into the rows of a query's dataset. */
+export const Lookup = z
+  .strictObject({
+    from: z
+      .string()
+      .min(1)
+      .describe('The dimension dataset under `datasets:`, read whole into memory (at most 1,000,000 rows).'),
+    on: z
+      .union([
+        z.string().min(1),
+        z.strictObject({
+          left: z.string().min(1).describe("Key column of the query's dataset."),
+          right: z.string().min(1).describe('Key column of the dimension dataset; each key at most once.'),
+        }),
+      ])
+      .describe('Key column of both datasets, or { left, right } when their names differ.'),
+    fields: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Columns of the dimension dataset added to each row, e.g. [region, size].'),
+    as: z
+      .union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))])
+      .optional()
+      .describe(
+        'Names of the added fields: a text prefixes each (`store_` gives store_region), or { field: name } renames some. Defaults to the column names.',
+      ),
+    onMissing: LookupMissing.optional(),
+  })
+  .meta({
+    id: 'Lookup',
+    description:
+      'Joins a dimension dataset into each row before calculate, filter and groupBy see it, e.g. { from: stores, on: store_id, fields: [region] }.',
+  });
+export type Lookup = z.infer<typeof Lookup>;
+
 /** A declarative query over one dataset. */
 export const Query = z
   .strictObject({
     from: z.string().min(1).describe('Name of a dataset under `datasets:`.'),
+    lookup: z
+      .union([Lookup, z.array(Lookup).min(1)])
+      .optional()
+      .describe(
+        "Fields joined in from dimension datasets, before calculate, filter and groupBy: one lookup or a list (a later one may key on an earlier one's fields). Defaults to none.",
+      ),
     calculate: z
       .record(z.string().min(1), z.string())
       .optional()
@@ -198,6 +325,13 @@ export const Query = z
       })
       .optional()
       .describe('Turns the values of one column into columns (a wide table).'),
+    window: z
+      .array(Window)
+      .optional()
+      .describe(
+        'Columns computed over the aggregated rows (after having and fill, before sort and limit), in order; each may read the ones before it. Needs groupBy or aggregate. Defaults to none.',
+      ),
+    fold: Fold.optional(),
     sort: z
       .array(SortItem)
       .optional()
@@ -229,7 +363,7 @@ export const Query = z
   .meta({
     id: 'Query',
     description:
-      'A query over one dataset, run in the one scan of that dataset: calculate, filter, groupBy with aggregate, having, pivot, sort, limit.',
+      'A query over one dataset, run in the one scan of that dataset: lookup, calculate, filter, groupBy with aggregate, having, fill, window, sort, limit, pivot or fold.',
   });
 export type Query = z.infer<typeof Query>;
 
@@ -269,7 +403,23 @@ const Columns = z
     'Declared column types (a type, or { type, format }); other columns are inferred (numbers become numbers).',
   );
 
-const SOURCE = 'Where the rows come from: inline, csv, ndjson, json, sqlite or postgres.';
+const SOURCE = 'Where the rows come from: inline, csv, ndjson, json, sqlite, postgres, parquet or duckdb.';
+
+/** The resources DuckDB may use for a `parquet` or `duckdb` dataset. */
+const DuckdbLimits = {
+  memoryLimitMb: z
+    .int()
+    .positive()
+    .max(1_048_576)
+    .optional()
+    .describe('Memory DuckDB may use, in MiB, past which it spills to a temp folder. Defaults to 1024.'),
+  threads: z
+    .int()
+    .positive()
+    .max(256)
+    .optional()
+    .describe("Threads DuckDB may use. Defaults to the machine's cores, at most 4."),
+};
 
 export const Dataset = z
   .discriminatedUnion('source', [
@@ -283,7 +433,12 @@ export const Dataset = z
     z
       .strictObject({
         source: z.literal('csv').describe(SOURCE),
-        path: z.string().min(1).describe('CSV file, relative to the report file.'),
+        path: z
+          .string()
+          .min(1)
+          .describe(
+            'CSV file, relative to the report file; or a glob (`sales/2025-*.csv`, `logs/**/*.csv`: *, ?, [abc], {a,b}, **) whose files, in sorted path order, are read as one dataset. The files must have the same columns (in any order); at most 10,000 files.',
+          ),
         delimiter: z.string().length(1).optional().describe('Field delimiter. Defaults to ",".'),
         columns: Columns,
       })
@@ -291,7 +446,12 @@ export const Dataset = z
     z
       .strictObject({
         source: z.literal('ndjson').describe(SOURCE),
-        path: z.string().min(1).describe('Newline-delimited JSON file: one object per line.'),
+        path: z
+          .string()
+          .min(1)
+          .describe(
+            'Newline-delimited JSON file (one object per line), relative to the report file; or a glob (`logs/*.ndjson`, `logs/**/*.ndjson`: *, ?, [abc], {a,b}, **) whose files, in sorted path order, are read as one dataset; at most 10,000 files.',
+          ),
         columns: Columns,
       })
       .describe('A newline-delimited JSON file.'),
@@ -327,11 +487,52 @@ export const Dataset = z
         columns: Columns,
       })
       .describe('A table or query of a PostgreSQL database; queries are pushed down to SQL.'),
+    z
+      .strictObject({
+        source: z.literal('parquet').describe(SOURCE),
+        path: z
+          .string()
+          .min(1)
+          .describe(
+            'Parquet file, or a glob of files read as one (`sales/2025-*.parquet`), relative to the report file.',
+          ),
+        ...DuckdbLimits,
+        columns: Columns,
+      })
+      .describe('Parquet files, read through DuckDB; queries are pushed down to SQL.'),
+    z
+      .strictObject({
+        source: z.literal('duckdb').describe(SOURCE),
+        path: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "DuckDB database file, opened read-only. Without it, `query` reads files (`select * from 'logs/*.csv'`).",
+          ),
+        table: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Table (or view) of the database file to read, optionally schema-qualified.'),
+        query: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'One SELECT to read (instead of table); file paths in it are relative to the report file.',
+          ),
+        ...DuckdbLimits,
+        columns: Columns,
+      })
+      .describe(
+        'A table or query of a DuckDB database file, or a query over files; queries are pushed down to SQL.',
+      ),
   ])
   .meta({
     id: 'Dataset',
     description:
-      'A table of rows, read once per render: `source` says from where (inline, csv, ndjson, json, sqlite, postgres).',
+      'A table of rows, read once per render: `source` says from where (inline, csv, ndjson, json, sqlite, postgres, parquet, duckdb).',
   });
 export type Dataset = z.infer<typeof Dataset>;
 
@@ -532,11 +733,10 @@ const Encode = z
       ),
     x2: z.string().min(1).optional().describe('Gantt: end time.'),
     y: z
-      .string()
-      .min(1)
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .optional()
       .describe(
-        'Column of values (pie: slice sizes; gantt: task names; heatmap: rows; boxplot: the observations; kpi: the number, of the last row).',
+        'Column of values (pie: slice sizes; gantt: task names; heatmap: rows; boxplot: the observations; kpi: the number, of the last row). Bar, line, area, scatter and boxplot also take a list, e.g. [median, p90]: each column drawn as a series named by it, with a legend (the columns are folded into two columns, `series` and `value`; not with encode.series, nor scatter color; areas then overlap unless `stacked: true`).',
       ),
     y2: z
       .string()
@@ -559,6 +759,8 @@ const Encode = z
   })
   .meta({ id: 'Encode', description: 'Which output column of `data` feeds each channel of the chart.' });
 export type Encode = z.infer<typeof Encode>;
+/** The encode of a normalized chart: `y` names one column (a list of them is folded into series). */
+export type ChartEncode = Omit<Encode, 'y'> & { readonly y?: string | undefined };
 
 /** Most panels a faceted chart draws by default. */
 export const FACET_MAX_PANELS = 24;
@@ -1062,6 +1264,13 @@ export const Report = z.strictObject({
   author: z.string().optional().describe('Author line under the title. Defaults to none.'),
   date: z.string().optional().describe('Date line under the title, shown as given.'),
   theme: enumOf(ThemeName).optional().describe('Default theme for every chart. Defaults to `default`.'),
+  timezone: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'IANA time zone of the whole report, e.g. "Europe/Paris": the default `timezone` of every groupBy time bucket and of every query with `calculate` (its date functions) that sets none. Defaults to UTC.',
+    ),
   colors: z
     .record(z.string().min(1), z.record(z.string(), z.string().min(1)))
     .optional()

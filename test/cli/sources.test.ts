@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duckdbExec, writeParquet } from '../data/sql/duckdb-fixtures.js';
 import { makeSqlite, PG_URL, pgExec, postgresReachable, uniqueName } from '../data/sql/helpers.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -68,6 +69,22 @@ beforeAll(async () => {
     `\uFEFFday,region,Cost Total $\r\n${rows.map((r) => [r.day, r.region, r['Cost Total $']].map(csvCell).join(',')).join('\r\n')}\r\n\r\n`,
   );
   tmp.write('d.ndjson', `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  // The same rows in several files for the glob paths: the second CSV file with its columns in another order.
+  const csvLine = (r: (typeof rows)[number]) => [r.day, r.region, r['Cost Total $']].map(csvCell).join(',');
+  tmp.write(
+    'csv-parts/2024-01.csv',
+    `\uFEFFday,region,Cost Total $\r\n${rows.slice(0, 2).map(csvLine).join('\r\n')}\r\n`,
+  );
+  tmp.write(
+    'csv-parts/2024-02.csv',
+    `region,Cost Total $,day\n${rows
+      .slice(2)
+      .map((r) => [r.region, r['Cost Total $'], r.day].map(csvCell).join(','))
+      .join('\n')}\n`,
+  );
+  const ndjsonLines = (part: typeof rows) => part.map((r) => JSON.stringify(r)).join('\n');
+  tmp.write('ndjson-parts/a.ndjson', `${ndjsonLines(rows.slice(0, 3))}\n`);
+  tmp.write('ndjson-parts/more/b.ndjson', ndjsonLines(rows.slice(3)));
   tmp.write('d.json', JSON.stringify(rows, null, 2));
   makeSqlite(
     join(tmp.dir, 'd.db'),
@@ -75,6 +92,16 @@ beforeAll(async () => {
     ['day TEXT', 'region TEXT', '"Cost Total $" REAL'],
     rows.map((r) => [r.day, r.region, r['Cost Total $']]),
   );
+  // Typed columns: a DATE, text and a DECIMAL, split over two Parquet files for the glob.
+  const select = (part: typeof rows) =>
+    `SELECT CAST(day AS DATE) AS day, region, CAST(cost AS DECIMAL(10, 2)) AS "Cost Total $" FROM (VALUES ${part
+      .map((r) => `('${r.day}', '${r.region}', ${r['Cost Total $'] ?? 'NULL'})`)
+      .join(', ')}) AS v(day, region, cost)`;
+  await writeParquet(join(tmp.dir, 'd.parquet'), select(rows));
+  mkdirSync(join(tmp.dir, 'parts'));
+  await writeParquet(join(tmp.dir, 'parts', 'd-1.parquet'), select(rows.slice(0, 2)));
+  await writeParquet(join(tmp.dir, 'parts', 'd-2.parquet'), select(rows.slice(2)));
+  await duckdbExec(join(tmp.dir, 'd.duckdb'), `CREATE TABLE sales AS ${select(rows)}`);
   pgUp = await postgresReachable();
   if (pgUp) {
     await pgExec(`CREATE TABLE ${pgTable} (day date, region text, "Cost Total $" numeric)`);
@@ -92,10 +119,17 @@ describe('every source gives the same aggregates through `chartpress data`', () 
     inline: () => `{ source: inline, rows: ${JSON.stringify(rows)} }`,
     csv: () => `{ source: csv, path: d.csv }`,
     ndjson: () => `{ source: ndjson, path: d.ndjson }`,
+    'csv glob': () => `{ source: csv, path: "csv-parts/2024-*.csv" }`,
+    'ndjson glob': () => `{ source: ndjson, path: "ndjson-parts/**/*.ndjson" }`,
     json: () => `{ source: json, path: d.json }`,
     sqlite: () => `{ source: sqlite, path: d.db, table: sales }`,
     'sqlite query': () => `{ source: sqlite, path: d.db, query: "select * from sales" }`,
     postgres: () => `{ source: postgres, url: "\${CP_TEST_PG_URL}", table: ${pgTable} }`,
+    parquet: () => `{ source: parquet, path: d.parquet }`,
+    'parquet glob': () => `{ source: parquet, path: "parts/d-*.parquet" }`,
+    duckdb: () => `{ source: duckdb, path: d.duckdb, table: sales }`,
+    'duckdb query': () => `{ source: duckdb, path: d.duckdb, query: "select * from sales" }`,
+    'duckdb query over files': () => `{ source: duckdb, query: "select * from 'parts/*.parquet'" }`,
   };
   for (const [name, dataset] of Object.entries(sources)) {
     it(name, async ({ skip }) => {

@@ -71,6 +71,9 @@ datasets:
   d: { source: json, path: d.json, columns: { t: { type: date, format: "%Y" } } }
   e: { source: sqlite, path: e.db, table: t }
   f: { source: postgres, url: "postgres://x/y", query: select 1, timeoutMs: 1000 }
+  g: { source: parquet, path: "sales/2025-*.parquet", memoryLimitMb: 512, threads: 2 }
+  h: { source: duckdb, path: h.duckdb, table: t }
+  i: { source: duckdb, query: "select * from 'logs/*.csv'" }
 charts:
   c: { type: line, data: { from: a, filter: [{ field: a, value: { param: region } }] }, encode: { x: a, y: b } }
   e: { extends: c, title: E, options: { smooth: true } }
@@ -170,7 +173,7 @@ body:
       to: 'source: cvs,',
       at: '/datasets/d/source',
       error: { keyword: 'enum' },
-      cli: 'CP_ERR_INVALID_ENUM datasets.d.source: expected one of inline|csv|ndjson|json|sqlite|postgres, got "cvs"',
+      cli: 'CP_ERR_INVALID_ENUM datasets.d.source: expected one of inline|csv|ndjson|json|sqlite|postgres|parquet|duckdb, got "cvs"',
     },
     {
       name: 'an unknown field of a dataset',

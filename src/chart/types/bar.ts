@@ -46,7 +46,7 @@ export function barOption(chart: ChartOf<'bar'>, frame: Frame, theme: Theme): Ch
   const y = channel(chart, frame, 'y', true);
   const s = channel(chart, frame, 'series');
   const pivoted = pivot(x, y, s, chart.encode.y ?? 'value');
-  const data = { categories: pivoted.categories, series: orderByName(pivoted.series) };
+  const data = { categories: pivoted.categories, series: orderByName(pivoted.series, chart.seriesNames) };
   const heights = data.series.map((d) => d.values);
   const flat = heights.flat();
   const format = valueFormatter(chart, flat, o.stacked ? stackEnds(heights) : flat);

@@ -94,7 +94,10 @@ export function boxplotOption(chart: ChartOf<'boxplot'>, frame: Frame, theme: Th
     bySeries.set(name, list);
     list.push(last);
   }
-  const series = orderByName([...bySeries].map(([name, boxes]) => ({ name, boxes })));
+  const series = orderByName(
+    [...bySeries].map(([name, boxes]) => ({ name, boxes })),
+    chart.seriesNames,
+  );
   const boxes = series.flatMap((s) => s.boxes);
   if (boxes.length === 0) {
     throw new ChartpressError(

@@ -52,7 +52,10 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
   // The chart's numberFormat writes both value axes: x and y alike are measured values.
   const yFormat = valueFormatter(chart, ys);
   const xFormat = valueFormatter(chart, xs);
-  const series = orderByName([...groups].map(([name, data]) => ({ name, data })));
+  const series = orderByName(
+    [...groups].map(([name, data]) => ({ name, data })),
+    chart.seriesNames,
+  );
   const { option, box } = chrome(ctx, { names: color ? series.map((s) => s.name) : [], icon: 'circle' });
   option.grid = gridFor(box);
   // Points on the extremes stay clear of the plot edges.

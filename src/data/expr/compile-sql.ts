@@ -8,8 +8,8 @@ import { ARITHMETIC, type ExprType, unify } from './types.js';
 import { roundScale } from './values.js';
 
 /**
- * Writes a checked expression as SQL with the results of `compile-js.ts`, for SQLite and
- * PostgreSQL. Where a database has no exact equivalent the expression is refused (`NotPushable`:
+ * Writes a checked expression as SQL with the results of `compile-js.ts`, for SQLite,
+ * PostgreSQL and DuckDB. Where a database has no exact equivalent the expression is refused (`NotPushable`:
  * the query is streamed) or, when only some values could differ, the statement raises an error
  * on such a value, and the caller streams the query then:
  *
@@ -21,6 +21,8 @@ import { roundScale } from './values.js';
  *   whole numbers, numbers print as JavaScript prints them from 1e-4 to 1e15 (and whole numbers
  *   to 2^53), `upper`/`lower` match for ASCII; other values raise an error. Logarithms and date
  *   parts of instants outside UTC are not pushed down.
+ * - DuckDB columns have one type each too (see `duckdb-db.ts`), and take PostgreSQL's SQL, but
+ *   for text, which compares by code point without a collation and is quoted without escapes.
  */
 
 /** An expression (or a column) as SQL: the text, how its values arrive, and their type. */
@@ -58,12 +60,22 @@ function typeOfKind(ref: SqlRef): ExprType {
 class ExprSql {
   readonly #b: SqlBuilder;
   readonly #zone: Zone;
+  /** Columns of one type each: PostgreSQL, and DuckDB, whose SQL is PostgreSQL's but where marked. */
   readonly #pg: boolean;
+  readonly #duck: boolean;
+  readonly #db: string;
 
   constructor(b: SqlBuilder, zone: Zone) {
     this.#b = b;
     this.#zone = zone;
-    this.#pg = b.dialect.name === 'postgres';
+    this.#pg = b.dialect.name !== 'sqlite';
+    this.#duck = b.dialect.name === 'duckdb';
+    this.#db = this.#duck ? 'DuckDB' : 'PostgreSQL';
+  }
+
+  /** Text compared by code point: PostgreSQL's "C" collation, DuckDB's default. */
+  #c(sql: string): string {
+    return this.#duck ? `(${sql})` : `(${sql}) COLLATE "C"`;
   }
 
   node(node: ExprNode): SqlExpr {
@@ -111,6 +123,8 @@ class ExprSql {
     }
     if (v.includes('\u0000')) throw new NotPushable('text holding a NUL character');
     const quoted = v.replaceAll("'", "''");
+    // DuckDB reads backslashes in standard strings as themselves.
+    if (this.#duck) return `'${quoted}'::VARCHAR`;
     return this.#pg ? `E'${quoted.replaceAll('\\', '\\\\')}'::text` : `'${quoted}'`;
   }
 
@@ -214,7 +228,7 @@ class ExprSql {
       // Every PostgreSQL column has a type: both sides are known here.
       if (ta === 'number') return `(${this.num(left)} ${sqlOp} ${this.num(right)})`;
       if (ta === 'boolean') return `(${this.value(left).sql} ${sqlOp} ${this.value(right).sql})`;
-      return `((${this.value(left).sql}) COLLATE "C" ${sqlOp} (${this.value(right).sql}) COLLATE "C")`;
+      return `(${this.#c(this.value(left).sql)} ${sqlOp} ${this.#c(this.value(right).sql)})`;
     }
     const plain = (e: SqlExpr) => (e.clean ? e.sql : `+${e.sql}`);
     const isNumber = (e: SqlExpr) => `+${e.sql} <= 9e999`;
@@ -262,7 +276,7 @@ class ExprSql {
         // Compared as the engine compares them: dates as ISO text too.
         const values = this.#unified(args, name, false);
         const text = values[0]!.type === 'text';
-        const list = values.map((v) => (text ? `(${v.sql}) COLLATE "C"` : v.sql)).join(', ');
+        const list = values.map((v) => (text ? this.#c(v.sql) : v.sql)).join(', ');
         return { ...values[0]!, sql: `${name === 'min' ? 'LEAST' : 'GREATEST'}(${list})` };
       }
       case 'concat': {
@@ -297,7 +311,7 @@ class ExprSql {
       case 'log':
         if (this.#pg)
           throw new NotPushable(
-            "log() in PostgreSQL (its logarithm may differ from JavaScript's in the last digit)",
+            `log() in ${this.#db} (its logarithm may differ from JavaScript's in the last digit)`,
           );
         return this.#number(`cp_log(${this.num(first)})`);
       case 'year':
@@ -336,7 +350,7 @@ class ExprSql {
     const values = sameKind ? real : real.map((a) => this.value(a));
     const kind = values[0]!.kind;
     if (values.some((v) => v.kind !== kind))
-      throw new NotPushable(`${name}() of values of different types in PostgreSQL`);
+      throw new NotPushable(`${name}() of values of different types in ${this.#db}`);
     let k = 0;
     return args.map((a) => {
       if (a.kind === 'null') return { sql: 'NULL', kind, type, clean: values[0]!.clean };
@@ -348,8 +362,9 @@ class ExprSql {
     if (!this.#pg) return this.#text(`cp_${name}(${this.value(e).sql})`);
     if (e.type !== 'text') return this.#text('NULL::text');
     const t = `(${this.value(e).sql})::text`;
+    const ascii = this.#duck ? `regexp_full_match(${t}, '[\\x01-\\x7F]*')` : `${t} ~ '^[\\x01-\\x7F]*$'`;
     return this.#text(
-      `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${t} ~ '^[\\x01-\\x7F]*$' THEN ${name}(${t} COLLATE "C")` +
+      `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${ascii} THEN ${name}(${this.#duck ? t : `${t} COLLATE "C"`})` +
         ` ELSE ${fail(`${name}() of text beyond ASCII is computed by streaming`, t)}::text END)`,
     );
   }
@@ -359,7 +374,7 @@ class ExprSql {
       return this.#number(`cp_datepart(${this.value(e).sql}, '${part}', ${this.#inline(this.#zone.name)})`);
     if (e.type === 'number' || e.type === 'boolean' || e.type === 'null') return this.#number('NULL::float8');
     if (e.kind === 'null' || !PG_DATES.has(e.kind))
-      throw new NotPushable(`${part}() of text in PostgreSQL (dates are read by streaming)`);
+      throw new NotPushable(`${part}() of text in ${this.#db} (dates are read by streaming)`);
     if (e.kind !== 'date' && this.#zone !== UTC)
       throw new NotPushable(`${part}() in time zone "${this.#zone.name}" (only UTC is pushed down)`);
     const r = e.sql;

@@ -81,7 +81,7 @@ async function sizeOf(path: string): Promise<number> {
 }
 
 /** The rows of column batches, in arrays of at most `BATCH_SIZE`. */
-async function* rowsOf(batches: AsyncIterable<ColumnBatch>): AsyncGenerator<Row[]> {
+export async function* rowsOf(batches: AsyncIterable<ColumnBatch>): AsyncGenerator<Row[]> {
   for await (const batch of batches) {
     const rows = batchRows(batch);
     if (rows.length <= BATCH_SIZE) yield rows;

@@ -4,6 +4,8 @@ import type { Dataset } from '../../spec/schema.js';
 import { InvalidCells } from '../invalid.js';
 import { csvSource } from './csv.js';
 import type { FileWhere } from './file.js';
+import { isGlob } from './glob.js';
+import { globSource } from './glob-source.js';
 import { inlineSource } from './inline.js';
 import { jsonSource } from './json.js';
 import { ndjsonSource } from './ndjson.js';
@@ -37,6 +39,16 @@ export function openSource(name: string, dataset: Dataset, opts: OpenSourceOptio
 function openRows(name: string, dataset: Dataset, opts: OpenSourceOptions, invalid: InvalidCells): RowSource {
   const where: FileWhere = { file: opts.file, path: formatPath(['datasets', name]) };
   const { roots } = opts;
+  if ((dataset.source === 'csv' || dataset.source === 'ndjson') && isGlob(dataset.path)) {
+    // Many files as one dataset: each match is checked against the roots as it is found.
+    return globSource(dataset, { ...opts, where, invalid });
+  }
+  if (dataset.source === 'parquet' || dataset.source === 'duckdb') {
+    // DuckDB checks its paths under the roots itself, when it is first read.
+    return lazySource(async () =>
+      (await import('./duckdb.js')).duckdbSource({ dataset, baseDir: opts.baseDir, roots, invalid, where }),
+    );
+  }
   if (roots !== undefined && 'path' in dataset) {
     // Checked when read; the source then opens the real path that was checked.
     const sparse = dataset.source === 'json' || dataset.source === 'ndjson';

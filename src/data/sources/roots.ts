@@ -48,6 +48,11 @@ export class FileRoots {
       : [];
   }
 
+  /** The allowed folders, symlinks resolved. */
+  get folders(): readonly string[] {
+    return this.#roots;
+  }
+
   /**
    * The real path (symlinks resolved) of `path` when it lies under a root; otherwise
    * `CP_ERR_PATH_DENIED` at `where`, naming the path as given. A path that does not exist is

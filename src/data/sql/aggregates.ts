@@ -17,11 +17,14 @@ function outputKind(b: SqlBuilder, kind: ColumnKind, number = false): ColumnKind
   return kind === 'bool' ? 'bool' : 'text';
 }
 
-/** A groupBy item as SQL: the key expression, its output column and how its values arrive. */
+/**
+ * A groupBy item as SQL: the key expression, its output column and how its values arrive; with
+ * `format`, the key is grouped raw and shown (and filtered by `having`) as `format` prints it.
+ */
 export function groupKeySql(
   item: GroupBy,
   b: SqlBuilder,
-): { expr: string; output: string; kind: ColumnKind } {
+): { expr: string; output: string; kind: ColumnKind; format?: ((ref: string) => string) | undefined } {
   const d = b.dialect;
   if (typeof item === 'string') {
     const col = b.column(item);
@@ -35,14 +38,19 @@ export function groupKeySql(
     const expr = d.bin(col.ref, col.kind, bin.step, bin.offset ?? 0, (v) => b.bind(v));
     return { expr, output, kind: outputKind(b, 'dynamic', true) };
   }
-  if (timezone !== undefined && zoneNamed(timezone) !== UTC) {
+  const zoned = timezone !== undefined && zoneNamed(timezone) !== UTC;
+  if (zoned && d.zones !== true) {
     throw new NotPushable(`time buckets in time zone "${timezone}" (only UTC is pushed down)`);
   }
   if (bucket === undefined) {
     if (timezone !== undefined) throw new NotPushable('timezone without a bucket');
     return { expr: d.value(col.ref, col.kind), output, kind: outputKind(b, col.kind) };
   }
-  return { expr: d.bucket(col.ref, col.kind, bucket), output, kind: outputKind(b, 'text') };
+  const zone = zoned ? timezone : undefined;
+  const expr = d.bucket(col.ref, col.kind, bucket, zone);
+  const { bucketFormat } = d;
+  const format = bucketFormat && ((ref: string) => bucketFormat(ref, bucket, zone));
+  return { expr, output, kind: outputKind(b, 'text'), format };
 }
 
 /** ` FILTER (WHERE …)` for an aggregate with a `where`, or `''`. */
@@ -82,7 +90,7 @@ export function aggregateSql(
     case 'max': {
       const expr = d.extreme(ref, kind, agg.op, aggregateFilter(agg, params, b));
       // PostgreSQL: numbers as numbers, strings as text, and NULL for the rest.
-      const text = b.dialect.name === 'postgres' && !NUMBERS.has(kind) && kind !== 'bool';
+      const text = b.dialect.name !== 'sqlite' && !NUMBERS.has(kind) && kind !== 'bool';
       return {
         expr,
         kind: text
@@ -91,6 +99,13 @@ export function aggregateSql(
             ? outputKind(b, 'dynamic', true)
             : outputKind(b, kind),
       };
+    }
+    case 'median':
+    case 'p90': {
+      if (d.quantile === undefined)
+        throw new NotPushable(`aggregate ${agg.op} (computed exactly by streaming)`);
+      const p = agg.op === 'median' ? 0.5 : 0.9;
+      return { expr: d.quantile(d.finite(ref, kind), p, aggregateFilter(agg, params, b)), kind: number };
     }
     default:
       throw new NotPushable(`aggregate ${agg.op} (computed exactly by streaming)`);

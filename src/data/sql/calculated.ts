@@ -27,10 +27,11 @@ export function calcLayers(calc: Calculations | undefined, b: SqlBuilder): CalcL
   if (calc === undefined) return [];
   return calc.fields.map((f) => {
     const e = expressionSql(f.node, b, calc.zone);
-    const kind = e.kind === 'null' ? (b.dialect.name === 'postgres' ? 'text' : 'dynamic') : e.kind;
+    const typed = b.dialect.name !== 'sqlite';
+    const kind = e.kind === 'null' ? (typed ? 'text' : 'dynamic') : e.kind;
     b.calculated(f.name, kind, e.type, e.clean);
     // PostgreSQL cannot tell the type of a bare NULL in a subquery's column: text, as null is.
-    const sql = e.kind === 'null' && b.dialect.name === 'postgres' ? 'NULL::text' : e.sql;
+    const sql = e.kind === 'null' && typed ? 'NULL::text' : e.sql;
     return { name: f.name, sql };
   });
 }

@@ -7,6 +7,7 @@ import { aggregateSql, groupKeySql, type TallySql, tallySql } from './aggregates
 import { SqlBuilder } from './builder.js';
 import { calcLayers, calculations, layered, ROW_ID } from './calculated.js';
 import { type Dialect, NotPushable, quoteIdent, type SqlColumn, type SqlDialectName } from './dialect.js';
+import { duckdbDialect } from './duckdb-dialect.js';
 import { filterSql } from './filters.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { sqliteDialect } from './sqlite-dialect.js';
@@ -14,11 +15,12 @@ import { sqliteDialect } from './sqlite-dialect.js';
 /**
  * What a SQL dataset reads: a table (or view; PostgreSQL: optionally `schema.table`) or a query.
  * `rowid`: a column that orders the table's rows as the source reads them (SQLite's rowid when
- * the source reads in rowid order, PostgreSQL's ctid for a plain table read by a serial scan).
+ * the source reads in rowid order, PostgreSQL's ctid for a plain table read by a serial scan);
+ * for a query, a column of its own that numbers its rows in scan order (a lookup's join).
  */
 export type SqlBaseRef =
   | { readonly table: string; readonly rowid?: string | undefined }
-  | { readonly query: string };
+  | { readonly query: string; readonly rowid?: string | undefined };
 
 /** A query compiled to one parameterised statement. */
 export interface CompiledQuery {
@@ -64,7 +66,11 @@ export interface CompileOptions {
 }
 
 const ROW_NUMBER = '"__cp_rn"';
-const dialects: Record<SqlDialectName, Dialect> = { sqlite: sqliteDialect, postgres: postgresDialect };
+const dialects: Record<SqlDialectName, Dialect> = {
+  sqlite: sqliteDialect,
+  postgres: postgresDialect,
+  duckdb: duckdbDialect,
+};
 
 /**
  * Translates a query into ONE parameterised statement with the same result as the streaming
@@ -75,11 +81,13 @@ const dialects: Record<SqlDialectName, Dialect> = { sqlite: sqliteDialect, postg
  *   GROUP BY <keys>) AS g WHERE <having> ORDER BY <sort>, <first seen> LIMIT <limit>
  * ```
  *
- * Values are always bound, identifiers quoted. `columns` are the base's columns; PostgreSQL needs
- * them (their types choose the SQL), SQLite only to select rows without groupBy in scan order.
- * What cannot be written with the same result (pivot, other, fill, `onInvalid: error`, median,
- * p90, first, last, buckets outside UTC, type combinations listed in the dialects) gives
- * `{ reason }`, and the caller streams the rows instead.
+ * Values are always bound, identifiers quoted. `columns` are the base's columns; PostgreSQL and
+ * DuckDB need them (their types choose the SQL), SQLite only to select rows without groupBy in
+ * scan order. What cannot be written with the same result (pivot, other, fill, `onInvalid:
+ * error`, first, last, median and p90 but in DuckDB, buckets outside UTC but in DuckDB, type
+ * combinations listed in the dialects) gives
+ * `{ reason }`, and the caller streams the rows instead. So do `window` and `fold`: compile
+ * the query's `statementPart` and run the rest over its rows (`afterStatement`).
  */
 export function compileQuery(
   query: Query,
@@ -105,6 +113,9 @@ function compile(
   columns: readonly SqlColumn[] | undefined,
   options: CompileOptions,
 ): CompiledQuery {
+  // Windows and fold run over the groups the statement returns (see after-sql.ts).
+  if (query.window) throw new NotPushable('window');
+  if (query.fold) throw new NotPushable('fold');
   if (query.pivot) throw new NotPushable('pivot');
   if (query.other) throw new NotPushable('other');
   if (query.fill) throw new NotPushable('fill');
@@ -125,7 +136,7 @@ function compile(
   const aggregates = Object.entries(query.aggregate ?? {});
   const sort = (query.sort ?? []).map(sortField);
   const limit = query.limit ?? (options.maxRows === undefined ? undefined : options.maxRows + 1);
-  const rowid = 'table' in base ? base.rowid : undefined;
+  const rowid = base.rowid;
   const source = (numbered: boolean) => layered(from(base, d, numbered), layers, rowid);
   const rn = rowNumber(base, layers.length > 0);
   const bools = (fields: readonly string[]) =>
@@ -140,7 +151,7 @@ function compile(
     if (checks.length > 0 && columns === undefined)
       throw new NotPushable('the columns of the base are unknown');
     const list = [
-      ...(columns === undefined ? ['t.*'] : columns.map((c) => `t.${quoteIdent(c.name)}`)),
+      ...(columns === undefined ? ['t.*'] : columns.map((c) => passColumn(c, d))),
       ...names.map((name) => `t.${quoteIdent(name)}`),
       ...checks.map((t, i) => `count(CASE WHEN ${t.miss} THEN 1 END) OVER () AS "__cp_date${i}"`),
     ].join(', ');
@@ -192,7 +203,7 @@ function compile(
   const inner = `SELECT ${select.join(', ')} FROM ${source(ordered)} WHERE ${where}${groupSql}`;
   // `having` reads the output columns, as the streaming engine's rows of groups hold them.
   const outputs = new Map([
-    ...keys.map((k) => [k.output, { ref: `g.${quoteIdent(k.output)}`, kind: k.kind }] as const),
+    ...keys.map((k) => [k.output, { ref: shown(k, `g.${quoteIdent(k.output)}`), kind: k.kind }] as const),
     ...aggs.map((a) => [a.name, { ref: `g.${quoteIdent(a.name)}`, kind: a.kind }] as const),
   ]);
   const having =
@@ -202,7 +213,12 @@ function compile(
     ...(ordered ? [`g.${ROW_NUMBER}`] : []),
   ];
   const list = [
-    ...fields.map((f) => `g.${quoteIdent(f)}`),
+    ...keys.map((k) =>
+      k.format
+        ? `${shown(k, `g.${quoteIdent(k.output)}`)} AS ${quoteIdent(k.output)}`
+        : `g.${quoteIdent(k.output)}`,
+    ),
+    ...aggs.map((a) => `g.${quoteIdent(a.name)}`),
     ...tallies.map((_, i) => `g."__cp_bad${i}"`),
     ...checks.map((_, i) => `g."__cp_date${i}"`),
   ];
@@ -218,6 +234,10 @@ function compile(
       : undefined;
   return { sql, values: b.values, fields, tallies, dates, serial, booleans, totals };
 }
+
+/** A key's value as the output shows it: printed after grouping when the key was grouped raw. */
+const shown = (k: { readonly format?: ((ref: string) => string) | undefined }, ref: string) =>
+  k.format ? k.format(ref) : ref;
 
 /** The skipped-value and date-miss counts of a query over every row it keeps, in one row. */
 function totalsQuery(
@@ -271,7 +291,7 @@ function firstMisses(
   base: SqlBaseRef,
   kinds: ReadonlyMap<string, SqlColumn['kind']> | undefined,
 ): DateTallySql[] {
-  const rowid = 'table' in base ? base.rowid : undefined;
+  const rowid = base.rowid;
   return checks.map(({ field, keys, miss }) => {
     const b = new SqlBuilder(d, d.name === 'sqlite' ? undefined : kinds);
     const layers = calcLayers(calculations(query), b);
@@ -294,10 +314,21 @@ function firstMisses(
   });
 }
 
+/**
+ * A column of the base as rows passed through return it. DuckDB gives each cell as the source
+ * yields it (`value`); the other databases' drivers read their cells as their sources do.
+ */
+function passColumn(c: SqlColumn, d: Dialect): string {
+  const ref = `t.${quoteIdent(c.name)}`;
+  return d.name === 'duckdb' ? `${d.value(ref, c.kind)} AS ${quoteIdent(c.name)}` : ref;
+}
+
 /** The base as `(...) AS t`, numbering its rows in scan order when the result depends on it. */
 function from(base: SqlBaseRef, d: Dialect, numbered: boolean): string {
   // A rowid numbers a table's rows for free; a window function has to count them.
   if ('table' in base && (!numbered || base.rowid !== undefined)) return `${quoteTable(base.table, d)} AS t`;
+  // A query that numbers its rows itself (a lookup's join, see lookup-join.ts).
+  if ('query' in base && base.rowid !== undefined) return `(${base.query}) AS t`;
   const sql =
     'table' in base ? `SELECT * FROM ${quoteTable(base.table, d)}` : base.query.trim().replace(/;\s*$/, '');
   if (!numbered) return `(${sql}) AS t`;
@@ -306,7 +337,7 @@ function from(base: SqlBaseRef, d: Dialect, numbered: boolean): string {
 
 /** The scan position of a row of `t` (`layered`: inside the subqueries of calculated fields). */
 function rowNumber(base: SqlBaseRef, layered = false): string {
-  if (!('table' in base) || base.rowid === undefined) return `t.${ROW_NUMBER}`;
+  if (base.rowid === undefined) return `t.${ROW_NUMBER}`;
   return layered ? `t.${ROW_ID}` : `t.${base.rowid}`;
 }
 

@@ -9,7 +9,7 @@ export interface SqlWhere {
 }
 
 /** The databases push-down can write SQL for. */
-export type SqlDialectName = 'sqlite' | 'postgres';
+export type SqlDialectName = 'sqlite' | 'postgres' | 'duckdb';
 
 /**
  * How the values of a column arrive, which decides the SQL that reproduces the streaming engine
@@ -65,8 +65,16 @@ export interface Dialect {
    * aggregate call: `''`, or ` FILTER (WHERE …)` for an aggregate with a `where`.
    */
   extreme(ref: string, kind: ColumnKind, fn: 'min' | 'max', filter?: string): string;
-  /** The start of the cell's UTC time bucket as the streaming engine writes it, else NULL. */
-  bucket(ref: string, kind: ColumnKind, unit: TimeBucket): string;
+  /**
+   * The start of the cell's time bucket (in UTC, or in the IANA `zone` where `zones`) as the
+   * streaming engine writes it, else NULL; with `bucketFormat`, the start as a value that orders
+   * as that text does, printed after grouping.
+   */
+  bucket(ref: string, kind: ColumnKind, unit: TimeBucket, zone?: string): string;
+  /** Prints a key of `bucket` as the streaming engine writes it: grouping rows by the raw start costs less. */
+  bucketFormat?(key: string, unit: TimeBucket, zone?: string): string;
+  /** Time buckets may be cut in any IANA time zone, not only UTC. */
+  readonly zones?: boolean;
   /** True for cells the source yields as strings. */
   isText(ref: string, kind: ColumnKind): string;
   /** True for non-empty cells that are not ISO dates to the engine (see `parseIsoDate`). */
@@ -77,6 +85,12 @@ export interface Dialect {
   sum(x: string, filter?: string): string;
   /** Mean of `finite(ref)` as sum / count in float8; NULL when there are none. `filter` as for `extreme`. */
   avg(x: string, kind: ColumnKind, filter?: string): string;
+  /**
+   * The `p` quantile of `finite(ref)` as the streaming engine interpolates it (see `quantile`),
+   * NULL when there are none; absent where the database cannot compute it exactly (then
+   * `median` and `p90` are streamed). `filter` as for `extreme`.
+   */
+  quantile?(x: string, p: number, filter?: string): string;
 }
 
 /** `"name"` with embedded quotes doubled: safe for any identifier. */

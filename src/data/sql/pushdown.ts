@@ -5,13 +5,16 @@ import { traceAsync, tracing } from '../../telemetry/channels.js';
 import { calculatedReads } from '../calculate.js';
 import type { Params } from '../filter.js';
 import { bucketMiss, DateMisses, dateFix, filterMiss, InvalidCells, reportMisses } from '../invalid.js';
+import { type Dimensions, missingKeys } from '../lookup.js';
 import { DEFAULT_MAX_GROUPS, QueryAccumulator } from '../query.js';
 import { columnsRead } from '../query-check.js';
 import { sortField } from '../sort.js';
 import type { FileRoots } from '../sources/roots.js';
 import { at, type QueryWhere } from '../where.js';
+import { afterStatement, statementPart } from './after-sql.js';
 import type { TallySql } from './aggregates.js';
 import { type CompiledQuery, compileQuery } from './compile.js';
+import { type JoinContext, type JoinedBase, joinLookups } from './lookup-join.js';
 import { openSession, type SqlDataset, type SqlSession } from './sessions.js';
 import { declaredReaders } from './values.js';
 
@@ -31,11 +34,20 @@ export interface PushDownContext {
   readonly maxGroups?: number | undefined;
   /** Folders a SQLite file must lie under (see `FileAccessOptions`). Defaults to anywhere. */
   readonly roots?: FileRoots | undefined;
+  /** The report's datasets, which queries' `lookup`s name. Defaults to none: lookups are not pushed down. */
+  readonly datasets?: Readonly<Record<string, Dataset>> | undefined;
+  /** The dimension datasets of the queries' lookups, read first (see `loadDimension`). Defaults to none. */
+  readonly dimensions?: Dimensions | undefined;
 }
 
-/** True for datasets whose queries can be pushed down: `sqlite` and `postgres`. */
+/** True for datasets whose queries can be pushed down: `sqlite`, `postgres`, `parquet` and `duckdb`. */
 export function isSqlDataset(dataset: Dataset): dataset is SqlDataset {
-  return dataset.source === 'sqlite' || dataset.source === 'postgres';
+  return (
+    dataset.source === 'sqlite' ||
+    dataset.source === 'postgres' ||
+    dataset.source === 'parquet' ||
+    dataset.source === 'duckdb'
+  );
 }
 
 /**
@@ -82,11 +94,12 @@ async function pushDownAll(
   const where = { file: ctx.file, path: `datasets.${name}` };
   const session = await openSession(dataset, ctx.baseDir, where, ctx.roots);
   const problems: Problem[] = [];
+  const join: JoinContext = { ...ctx, probed: new Map() };
   try {
     for (const [id, query] of queries) {
       ctx.signal?.throwIfAborted();
       const where: QueryWhere = { dataset: name, path: ctx.paths?.get(id) ?? id, file: ctx.file };
-      const frame = await pushDown(session, dataset, query, params, where, ctx, problems);
+      const frame = await pushDown(session, dataset, query, params, where, ctx, problems, join);
       if (frame !== undefined) frames.set(id, frame);
     }
   } finally {
@@ -121,29 +134,53 @@ async function pushDown(
   where: QueryWhere,
   ctx: PushDownContext,
   problems: Problem[],
+  join: JoinContext,
 ): Promise<Frame | undefined> {
   const maxRows = ctx.maxGroups ?? DEFAULT_MAX_GROUPS;
   // The streaming engine's own checks, so problems read exactly the same.
-  const acc = new QueryAccumulator(query, params, where, { maxGroups: maxRows });
+  const acc = new QueryAccumulator(query, params, where, { maxGroups: maxRows }, ctx.dimensions);
   const found = [...acc.problems, ...acc.start(session.columns.map((c) => c.name))];
   if (found.length > 0) {
     problems.push(...found);
     return undefined;
   }
   const declared = declaredRead(query, dataset);
+  // A query with lookups reads its dataset joined to their dimensions.
+  const { lookup, ...plain } = query;
+  const joined = lookup === undefined ? undefined : await joinLookups(query, dataset, session, join);
   const compiled: CompiledQuery | { reason: string } =
-    declared === undefined
-      ? compileQuery(query, params, session.dialect, session.base, session.columns, { maxRows })
-      : { reason: `column "${declared}" has a declared type` };
-  const rows = 'reason' in compiled ? compiled : await session.run(compiled);
+    declared !== undefined
+      ? { reason: `column "${declared}" has a declared type` }
+      : joined === undefined
+        ? compileQuery(statementPart(query), params, session.dialect, session.base, session.columns, {
+            maxRows,
+          })
+        : 'reason' in joined
+          ? joined
+          : serially(
+              compileQuery(statementPart(plain), params, session.dialect, joined.base, joined.columns, {
+                maxRows,
+              }),
+              joined.serial,
+            );
+  // `onMissing: error`: the rows a lookup misses, counted by statements of their own first.
+  const missed =
+    'reason' in compiled || joined === undefined || 'reason' in joined
+      ? []
+      : await missingKeysOf(session, query, joined, where);
+  if (!('reason' in missed) && missed.length > 0) {
+    problems.push(...missed);
+    return undefined;
+  }
+  const rows = 'reason' in compiled ? compiled : 'reason' in missed ? missed : await session.run(compiled);
   if ('reason' in rows) {
-    const db = session.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    const db = DATABASES[session.dialect];
     const message = `not pushed down to ${db}: ${rows.reason}; its rows are streamed instead`;
     ctx.warn?.({ code: 'CP_WARN_PUSHDOWN_FALLBACK', message, file: where.file, path: where.path });
     return undefined;
   }
   const c = compiled as CompiledQuery;
-  if (query.limit === undefined && rows.length > maxRows) {
+  if (statementPart(query).limit === undefined && rows.length > maxRows) {
     const grouped = !isPassThrough(query);
     const message = grouped
       ? `query produced more than ${maxRows} groups; add a filter or a coarser bucket`
@@ -179,7 +216,42 @@ async function pushDown(
     const place = { file: where.file, path: formatPath(['datasets', where.dataset, 'columns', m.column]) };
     reportMisses(m.column, m.misses, InvalidCells.what(m), place, 'skip', (w) => ctx.warn?.(w));
   }
-  return { fields: c.fields, columns, length: rows.length };
+  return afterStatement(query, { fields: c.fields, columns, length: rows.length }, where);
+}
+
+const DATABASES = { sqlite: 'SQLite', postgres: 'PostgreSQL', duckdb: 'DuckDB' } as const;
+
+/**
+ * `CP_ERR_LOOKUP_MISSING_KEY` for each lookup with `onMissing: error` that misses keys, as the
+ * streaming engine reports it.
+ */
+async function missingKeysOf(
+  session: SqlSession,
+  query: Query,
+  joined: JoinedBase,
+  where: QueryWhere,
+): Promise<Problem[] | { reason: string }> {
+  const found: Problem[] = [];
+  for (const check of joined.checks) {
+    const rows = await session.run(check.query);
+    if ('reason' in rows) return rows;
+    if (rows.length === 0) continue;
+    const keys = Array.isArray(query.lookup) ? ['lookup', check.index] : ['lookup'];
+    const total = Number(rows[0]?.[2] ?? 0);
+    const missing = rows.map((r) => r[0] ?? null);
+    found.push(missingKeys(check.lookup, at(where, ...keys, 'onMissing'), total, missing));
+  }
+  return found;
+}
+
+/** The statement (and its totals) run by a serial scan when `serial`. */
+function serially(
+  c: CompiledQuery | { reason: string },
+  serial: boolean,
+): CompiledQuery | { reason: string } {
+  if ('reason' in c || !serial) return c;
+  const dates = c.dates.map((t) => ({ ...t, first: { ...t.first, serial: true } }));
+  return { ...c, serial: true, dates, ...(c.totals ? { totals: { ...c.totals, serial: true } } : {}) };
 }
 
 /** SQLite's 1 and 0 for a condition's true and false. */

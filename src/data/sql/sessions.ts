@@ -25,7 +25,7 @@ import { openDatabase, resolveBase, sqliteValue } from './sqlite-db.js';
 import { registerFunctions } from './sqlite-dialect.js';
 
 /** A SQL dataset. */
-export type SqlDataset = Extract<Dataset, { source: 'sqlite' | 'postgres' }>;
+export type SqlDataset = Extract<Dataset, { source: 'sqlite' | 'postgres' | 'parquet' | 'duckdb' }>;
 
 /** One open connection to a SQL dataset's database, for running compiled queries. */
 export interface SqlSession {
@@ -42,7 +42,8 @@ export interface SqlSession {
  * Opens the dataset's database and learns its columns (SQLite: from the prepared statement;
  * PostgreSQL: from a `LIMIT 0` query). Fails as reading the dataset would: missing file, no such
  * table, bad SQL, unreachable server, a query that writes. Every statement runs read-only
- * (SQLite: a read-only connection; PostgreSQL: a read-only transaction).
+ * (SQLite: a read-only connection; PostgreSQL: a read-only transaction; DuckDB: an in-memory
+ * database over the files, locked down, see `openDuckdb`).
  */
 export async function openSession(
   dataset: SqlDataset,
@@ -50,6 +51,11 @@ export async function openSession(
   where: SqlWhere,
   roots?: FileRoots,
 ): Promise<SqlSession> {
+  if (dataset.source === 'parquet' || dataset.source === 'duckdb') {
+    // Loaded on first use: DuckDB is a large native module that reports without it never need.
+    const { duckdbSession } = await import('./duckdb-session.js');
+    return duckdbSession(dataset, baseDir, where, roots);
+  }
   const base: SqlBaseRef =
     dataset.table !== undefined ? { table: dataset.table } : { query: dataset.query ?? '' };
   if (dataset.source === 'postgres') return postgresSession(dataset, base, where);
@@ -58,7 +64,12 @@ export async function openSession(
   return sqliteSession(roots ? await roots.check(path, at) : path, dataset, base, where);
 }
 
-function sqliteSession(path: string, dataset: SqlDataset, base: SqlBaseRef, where: SqlWhere): SqlSession {
+function sqliteSession(
+  path: string,
+  dataset: Extract<SqlDataset, { source: 'sqlite' }>,
+  base: SqlBaseRef,
+  where: SqlWhere,
+): SqlSession {
   const db = openDatabase(path, where);
   try {
     const { columns, rowid } = resolveBase(db, dataset, where);

@@ -80,10 +80,11 @@ export async function both(
   source: RowSource,
   query: Query,
   params: Record<string, Value> = {},
+  baseDir = '/',
 ): Promise<Both> {
   const pushWarnings: Warning[] = [];
   const pushed = await runPushDown('sales', dataset, query, params, {
-    baseDir: '/',
+    baseDir,
     path: 'q',
     warn: (w) => pushWarnings.push(w),
   });

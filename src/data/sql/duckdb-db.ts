@@ -1,0 +1,277 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
+import { ChartpressError, problem } from '../../errors.js';
+import type { Value } from '../../frame.js';
+import type { Dataset } from '../../spec/schema.js';
+import { FileRoots } from '../sources/roots.js';
+import type { SqlBaseRef } from './compile.js';
+import { type ColumnKind, quoteIdent, type SqlColumn, type SqlWhere } from './dialect.js';
+import { duckdbValue } from './duckdb-dialect.js';
+import { duckdbError, literal, readFailure, reason } from './duckdb-errors.js';
+import { checkDuckdbQuery, filesUnder, globFiles, globFolder, isGlob } from './duckdb-query.js';
+
+/** A `parquet` or `duckdb` dataset. */
+export type DuckdbDataset = Extract<Dataset, { source: 'parquet' | 'duckdb' }>;
+
+/** Memory DuckDB may use per dataset read, in MiB, before it spills to its temp folder: 1024. */
+export const DEFAULT_DUCKDB_MEMORY_MB = 1024;
+/** Threads DuckDB uses per dataset read: the machine's cores, at most 4. */
+export const DEFAULT_DUCKDB_THREADS = Math.min(4, availableParallelism());
+/** Most disk DuckDB may spill to, in MiB: 10240. */
+export const DEFAULT_DUCKDB_TEMP_MB = 10_240;
+
+/** The view every DuckDB dataset is read through, its columns of one kind each. */
+const BASE = '"__cp_base"';
+/** The view's column numbering rows in scan order, when the data has one for free. */
+const ROW_ID = '"__cp_rid"';
+
+/** An open, locked-down DuckDB over one dataset's data. */
+export interface DuckdbData {
+  readonly connection: DuckDBConnection;
+  /** The dataset's columns, with the kinds the view gives them. */
+  readonly columns: readonly SqlColumn[];
+  /** The view, for the compiler; numbered by a row id when the data has one. */
+  readonly base: SqlBaseRef;
+  /** The SELECT reading the dataset's rows as the source yields them, in scan order. */
+  readonly rowsSql: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens an in-memory DuckDB over a dataset's data and locks it down before anything of the report
+ * runs in it: no extension is installed or loaded, files are read only under the allowed folders
+ * (`roots`, or else the report's folder; DuckDB's `allowed_directories` with external access
+ * off), the memory limit and thread count are the dataset's (see the defaults above), spilling
+ * goes to a temp folder of its own (removed on close), and the configuration is locked.
+ *
+ * The data: for `parquet`, the file, or the files a glob matches (in name order), each checked
+ * under the roots (symlinks resolved); for `duckdb`, the database file attached read-only, with
+ * its `table` or `query`, or a `query` alone over files. A query must be one SELECT.
+ *
+ * Errors: `CP_ERR_FILE_NOT_FOUND` (`<dataset>.path`: no file, or a glob matching none),
+ * `CP_ERR_PATH_DENIED`, `CP_ERR_SQL_READ_ONLY` (`<dataset>.query`), `CP_ERR_DATA_READ` (a file
+ * DuckDB cannot read, a missing table, SQL it refuses).
+ */
+export async function openDuckdb(
+  dataset: DuckdbDataset,
+  baseDir: string,
+  where: SqlWhere,
+  roots?: FileRoots,
+): Promise<DuckdbData> {
+  const allowed = roots ?? new FileRoots([baseDir]);
+  const at = { file: where.file, path: `${where.path}.path` };
+  const path = dataset.path === undefined ? undefined : resolve(baseDir, dataset.path);
+  const glob = path !== undefined && dataset.source === 'parquet' && isGlob(path);
+  const checked = path === undefined || glob ? undefined : await allowed.check(path, at);
+  if (glob) await allowed.check(globFolder(path), at);
+  if (checked !== undefined) await mustExist(checked, at);
+
+  const temp = await mkdtemp(join(tmpdir(), 'chartpress-duckdb-'));
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
+  const close = async () => {
+    connection?.closeSync();
+    instance?.closeSync();
+    await rm(temp, { recursive: true, force: true });
+  };
+  try {
+    instance = await DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      allow_community_extensions: 'false',
+      threads: String(dataset.threads ?? DEFAULT_DUCKDB_THREADS),
+      memory_limit: `${dataset.memoryLimitMb ?? DEFAULT_DUCKDB_MEMORY_MB}MiB`,
+    });
+    connection = await instance.connect();
+    const c = connection;
+    const folders = [...new Set(allowed.folders.map((f) => (f.endsWith(sep) ? f : f + sep)))];
+    if (dataset.source === 'duckdb' && checked !== undefined) {
+      await c.run(`ATTACH ${literal(checked)} AS src (READ_ONLY)`).catch((e: unknown) => {
+        throw readFailure(`cannot open ${checked} as DuckDB: ${reason(e)}`, at, e);
+      });
+      await c.run('USE src');
+    }
+    await c.run(`SET allowed_directories = [${folders.map(literal).join(', ')}]`);
+    await c.run(`SET temp_directory = ${literal(temp)}`);
+    await c.run(`SET max_temp_directory_size = '${DEFAULT_DUCKDB_TEMP_MB}MiB'`);
+    await c.run("SET TimeZone = 'UTC'");
+    await c.run('SET enable_external_access = false');
+    await c.run('SET lock_configuration = true');
+
+    const source = await baseSource(c, dataset, path, glob, checked, baseDir, allowed, where);
+    const described = await describe(c, source.sql, where, source.field);
+    const list = described.map((col) => `${col.sql(`b.${quoteIdent(col.name)}`)} AS ${quoteIdent(col.name)}`);
+    const rowid = source.rowid === undefined ? '' : `, ${source.rowid} AS ${ROW_ID}`;
+    await c
+      .run(`CREATE TEMP VIEW ${BASE} AS SELECT ${list.join(', ')}${rowid} FROM ${source.sql} AS b`)
+      .catch((e: unknown) => {
+        throw duckdbError(e, { file: where.file, path: `${where.path}.${source.field}` });
+      });
+    const columns = described.map((col) => ({ name: col.name, kind: col.kind }));
+    const values = columns.map(
+      (col) => `${duckdbValue(`t.${quoteIdent(col.name)}`, col.kind)} AS ${quoteIdent(col.name)}`,
+    );
+    return {
+      connection: c,
+      columns,
+      base: { table: '__cp_base', rowid: source.rowid === undefined ? undefined : ROW_ID },
+      rowsSql: `SELECT ${values.length > 0 ? values.join(', ') : '1'} FROM ${BASE} AS t`,
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+interface BaseSource {
+  /** A FROM item: a table function, a table, or a query in parentheses. */
+  readonly sql: string;
+  /** The field of the dataset a failure to read it is reported at. */
+  readonly field: 'path' | 'table' | 'query';
+  /** An expression over `b` numbering rows in scan order, when the data has one. */
+  readonly rowid?: string | undefined;
+}
+
+async function baseSource(
+  c: DuckDBConnection,
+  dataset: DuckdbDataset,
+  path: string | undefined,
+  glob: boolean,
+  checked: string | undefined,
+  baseDir: string,
+  roots: FileRoots,
+  where: SqlWhere,
+): Promise<BaseSource> {
+  const at = { file: where.file, path: `${where.path}.path` };
+  if (dataset.source === 'parquet') {
+    const files = glob ? await globFiles(c, path ?? '', roots, at) : [checked ?? ''];
+    // Files in list order, rows in file order: what a scan reads, numbered without a window.
+    const rowid =
+      files.length === 1 ? 'b.file_row_number' : 'b.file_index * 1099511627776 + b.file_row_number';
+    return { sql: `read_parquet([${files.map(literal).join(', ')}])`, field: 'path', rowid };
+  }
+  if (dataset.table !== undefined) {
+    const table = dataset.table
+      .split('.')
+      .map((part) => quoteIdent(part))
+      .join('.');
+    const kind = await c
+      .runAndReadAll(
+        'SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND lower(table_name) = lower($1) AND ($2 IS NULL OR lower(table_schema) = lower($2))',
+        [
+          dataset.table.split('.').at(-1) ?? '',
+          dataset.table.includes('.') ? (dataset.table.split('.')[0] ?? '') : null,
+        ],
+      )
+      .then((r) => r.getRows()[0]?.[0]);
+    if (kind === undefined) {
+      const names = (
+        await c.runAndReadAll(
+          'SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() ORDER BY 1',
+        )
+      )
+        .getRows()
+        .map((r) => String(r[0]));
+      const message = `no table "${dataset.table}" in the database; tables: ${names.length === 0 ? '(none)' : names.join(', ')}`;
+      const place = {
+        file: where.file,
+        path: `${where.path}.table`,
+        hint: 'use one of the listed tables, or a query',
+      };
+      throw new ChartpressError(problem('CP_ERR_DATA_READ', message, place));
+    }
+    // A base table's rowid follows its scan; a view's rows have no number of their own.
+    return { sql: table, field: 'table', rowid: kind === 'BASE TABLE' ? 'b.rowid' : undefined };
+  }
+  const text = (dataset.query ?? '').trim().replace(/;\s*$/, '');
+  const query = await filesUnder(c, text, baseDir, roots, where);
+  await checkDuckdbQuery(c, query, where);
+  return { sql: `(${query})`, field: 'query' };
+}
+
+interface DescribedColumn {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  /** The column as the view gives it. */
+  readonly sql: (ref: string) => string;
+}
+
+const NUMBER_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.DECIMAL,
+]);
+const TIMESTAMPS = new Set<DuckDBTypeId>([
+  DuckDBTypeId.TIMESTAMP,
+  DuckDBTypeId.TIMESTAMP_S,
+  DuckDBTypeId.TIMESTAMP_MS,
+  DuckDBTypeId.TIMESTAMP_NS,
+]);
+
+/**
+ * How the view gives a column of a DuckDB type: integers and decimals as DOUBLE (past 2^53
+ * rounded), floats without NaN, timestamps (with a zone too) as TIMESTAMP in UTC, BLOBs as
+ * NULL, and every other type (intervals, lists, UUIDs, enums...) as its text.
+ */
+function viewColumn(type: DuckDBType): Pick<DescribedColumn, 'kind' | 'sql'> {
+  const id = type.typeId;
+  if (id === DuckDBTypeId.BOOLEAN) return { kind: 'bool', sql: (r) => r };
+  if (id === DuckDBTypeId.VARCHAR) return { kind: 'text', sql: (r) => r };
+  if (NUMBER_TYPES.has(id)) return { kind: 'number', sql: (r) => `CAST(${r} AS DOUBLE)` };
+  if (id === DuckDBTypeId.FLOAT || id === DuckDBTypeId.DOUBLE)
+    return { kind: 'number', sql: (r) => `(CASE WHEN NOT isnan(${r}) THEN CAST(${r} AS DOUBLE) END)` };
+  // Infinite dates stay: they read as `infinity`, which is no date to the engine either.
+  if (id === DuckDBTypeId.DATE) return { kind: 'date', sql: (r) => r };
+  if (id === DuckDBTypeId.TIMESTAMP) return { kind: 'timestamp', sql: (r) => r };
+  if (TIMESTAMPS.has(id)) return { kind: 'timestamp', sql: (r) => `CAST(${r} AS TIMESTAMP)` };
+  if (id === DuckDBTypeId.TIMESTAMP_TZ) return { kind: 'timestamp', sql: (r) => `timezone('UTC', ${r})` };
+  if (id === DuckDBTypeId.BLOB) return { kind: 'text', sql: () => 'NULL::VARCHAR' };
+  return { kind: 'text', sql: (r) => `CAST(${r} AS VARCHAR)` };
+}
+
+async function describe(
+  c: DuckDBConnection,
+  from: string,
+  where: SqlWhere,
+  field: string,
+): Promise<DescribedColumn[]> {
+  try {
+    const probe = await c.run(`SELECT * FROM ${from} AS b LIMIT 0`);
+    const names = probe.columnNames();
+    const types = probe.columnTypes();
+    return names.map((name, i) => ({ name, ...viewColumn(types[i] as DuckDBType) }));
+  } catch (e) {
+    throw duckdbError(e, { file: where.file, path: `${where.path}.${field}` });
+  }
+}
+
+async function mustExist(path: string, at: { file?: string | undefined; path: string }): Promise<void> {
+  try {
+    if (!(await stat(path)).isFile()) throw new Error('not a regular file');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new ChartpressError(problem('CP_ERR_FILE_NOT_FOUND', `file not found: ${path}`, at), {
+        cause: e,
+      });
+    throw readFailure(`cannot read ${path}: ${reason(e)}`, at, e);
+  }
+}
+
+/** A value DuckDB returned as a chart value: big integers and decimals as numbers. */
+export function duckdbCell(v: unknown): Value {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return v === undefined ? null : Number(String(v));
+}

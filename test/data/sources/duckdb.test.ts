@@ -1,0 +1,257 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { duckdbSource } from '../../../src/data/sources/duckdb.js';
+import { openSource } from '../../../src/data/sources/index.js';
+import { FileRoots } from '../../../src/data/sources/roots.js';
+import type { DuckdbDataset } from '../../../src/data/sql/duckdb-db.js';
+import { runPushDown } from '../../../src/data/sql/pushdown.js';
+import { ChartpressError } from '../../../src/errors.js';
+import { frameToRows, type Row } from '../../../src/frame.js';
+import { checkReport } from '../../../src/spec/normalize.js';
+import { validateReport } from '../../../src/spec/parse.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { duckdbExec, writeParquet } from '../sql/duckdb-fixtures.js';
+
+const tmp = tempDir();
+const root = join(tmp.dir, 'report');
+const outside = join(tmp.dir, 'outside');
+
+const typed = `SELECT * FROM (VALUES
+  (1::TINYINT, 2.5::DOUBLE, 12.34::DECIMAL(8, 2), 9007199254740993::BIGINT, true, 'a',
+   DATE '2024-03-05', TIMESTAMP '2024-03-05 14:00:00', TIMESTAMP '2024-03-05 14:00:00.25',
+   TIMESTAMPTZ '2024-03-05 14:00:00+02:00', [1, 2], '\\x01'::BLOB, 'NaN'::DOUBLE, INTERVAL 1 DAY),
+  (NULL, NULL, NULL, NULL, NULL, NULL, 'infinity'::DATE, NULL, NULL, NULL, NULL, NULL, 'Infinity'::DOUBLE, NULL)
+) AS v(i, d, dec, big, b, t, day, ts, frac, tz, list, blob, nan, span)`;
+
+beforeAll(async () => {
+  mkdirSync(join(root, 'sales'), { recursive: true });
+  mkdirSync(outside, { recursive: true });
+  await writeParquet(join(root, 'typed.parquet'), typed);
+  for (const [name, from] of [
+    ['2025-02', 3],
+    ['2025-01', 0],
+    ['2024-12', 6],
+  ] as const) {
+    await writeParquet(
+      join(root, 'sales', `${name}.parquet`),
+      `SELECT range + ${from} AS n, '${name}' AS part FROM range(3)`,
+    );
+  }
+  await writeParquet(join(outside, 'secret.parquet'), 'SELECT 42 AS secret');
+  symlinkSync(join(outside, 'secret.parquet'), join(root, 'sales', '2025-03.parquet'));
+  await duckdbExec(join(root, 'shop.duckdb'), 'CREATE TABLE orders AS SELECT range AS id FROM range(5)');
+  await writeParquet(join(root, 'not.duckdb'), 'SELECT 1 AS x');
+});
+
+async function rows(dataset: DuckdbDataset, roots?: FileRoots): Promise<Row[]> {
+  const out: Row[] = [];
+  for await (const row of duckdbSource({ dataset, baseDir: root, roots, where: { path: 'datasets.d' } }))
+    out.push(row);
+  return out;
+}
+
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ChartpressError,
+  );
+
+describe('parquet source', () => {
+  it('reads each type as the engine reads its values', async () => {
+    expect(await rows({ source: 'parquet', path: 'typed.parquet' })).toEqual([
+      {
+        i: 1,
+        d: 2.5,
+        dec: 12.34,
+        big: 9007199254740992,
+        b: true,
+        t: 'a',
+        day: '2024-03-05',
+        ts: '2024-03-05T14:00:00Z',
+        frac: '2024-03-05T14:00:00.25Z',
+        tz: '2024-03-05T12:00:00Z',
+        list: '[1, 2]',
+        blob: null,
+        nan: null,
+        span: '1 day',
+      },
+      {
+        i: null,
+        d: null,
+        dec: null,
+        big: null,
+        b: null,
+        t: null,
+        day: 'infinity',
+        ts: null,
+        frac: null,
+        tz: null,
+        list: null,
+        blob: null,
+        nan: Number.POSITIVE_INFINITY,
+        span: null,
+      },
+    ]);
+  });
+
+  it('reads the files a glob matches as one dataset, in name order', async () => {
+    const got = await rows({ source: 'parquet', path: 'sales/2025-0[12].parquet' });
+    expect(got.map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('applies declared column types', async () => {
+    const got = await rows({ source: 'parquet', path: 'sales/2025-01.parquet', columns: { n: 'string' } });
+    expect(got.map((r) => r.n)).toEqual(['0', '1', '2']);
+  });
+
+  it('is read through openSource, lazily', async () => {
+    const source = openSource('d', { source: 'parquet', path: 'sales/2024-12.parquet' }, { baseDir: root });
+    const out: Row[] = [];
+    for await (const row of source) out.push(row);
+    expect(out).toHaveLength(3);
+  });
+
+  it.each([
+    ['a missing file', 'nope.parquet', 'CP_ERR_FILE_NOT_FOUND'],
+    ['a glob matching nothing', 'sales/1999-*.parquet', 'CP_ERR_FILE_NOT_FOUND'],
+    ['a file outside the report folder', '../outside/secret.parquet', 'CP_ERR_PATH_DENIED'],
+    ['a glob outside the report folder', '../outside/*.parquet', 'CP_ERR_PATH_DENIED'],
+    ['a glob matching a link to a file outside', 'sales/*.parquet', 'CP_ERR_PATH_DENIED'],
+  ])('refuses %s', async (_, path, code) => {
+    const e = await failure(rows({ source: 'parquet', path }));
+    expect(e).toBeInstanceOf(ChartpressError);
+    expect(e).toMatchObject({ code, problems: [{ path: 'datasets.d.path' }] });
+  });
+
+  it("reads under the engine's roots instead of the report folder", async () => {
+    const roots = new FileRoots([tmp.dir]);
+    expect(await rows({ source: 'parquet', path: '../outside/secret.parquet' }, roots)).toEqual([
+      { secret: 42 },
+    ]);
+    const e = await failure(rows({ source: 'parquet', path: 'typed.parquet' }, new FileRoots([outside])));
+    expect(e).toMatchObject({ code: 'CP_ERR_PATH_DENIED' });
+  });
+});
+
+describe('duckdb source', () => {
+  it('reads a table and a query of a database file', async () => {
+    expect(await rows({ source: 'duckdb', path: 'shop.duckdb', table: 'orders' })).toHaveLength(5);
+    const q = await rows({
+      source: 'duckdb',
+      path: 'shop.duckdb',
+      query: 'select id * 2 as x from orders where id > 2;',
+    });
+    expect(q).toEqual([{ x: 6 }, { x: 8 }]);
+  });
+
+  it('reads a query over files, relative to the report folder', async () => {
+    const q = await rows({
+      source: 'duckdb',
+      query: "select n from read_parquet(['sales/2025-01.parquet', 'sales/2024-12.parquet'])",
+    });
+    expect(q.map((r) => r.n)).toEqual([0, 1, 2, 6, 7, 8]);
+  });
+
+  it('names the tables there are when the table is missing', async () => {
+    const e = await failure(rows({ source: 'duckdb', path: 'shop.duckdb', table: 'order' }));
+    expect(e).toMatchObject({ code: 'CP_ERR_DATA_READ', problems: [{ path: 'datasets.d.table' }] });
+    expect(e?.message).toContain('tables: orders');
+  });
+
+  it('refuses a file that is not a DuckDB database', async () => {
+    const e = await failure(rows({ source: 'duckdb', path: 'not.duckdb', table: 'x' }));
+    expect(e).toMatchObject({ code: 'CP_ERR_DATA_READ', problems: [{ path: 'datasets.d.path' }] });
+  });
+});
+
+describe('DuckDB is locked down', () => {
+  it.each([
+    ['install', 'INSTALL httpfs'],
+    ['load', 'LOAD httpfs'],
+    ['attach', "ATTACH 'other.duckdb'"],
+    ['copy', "COPY (SELECT 1) TO 'out.csv'"],
+    ['create', 'CREATE TABLE t AS SELECT 1'],
+    ['set', 'SET enable_external_access = true'],
+    ['pragma', 'PRAGMA version'],
+    ['two statements', "SELECT 1; COPY (SELECT 1) TO 'out.csv'"],
+  ])('refuses a query that is no SELECT: %s', async (_, query) => {
+    const e = await failure(rows({ source: 'duckdb', path: 'shop.duckdb', query }));
+    expect(e).toMatchObject({ code: 'CP_ERR_SQL_READ_ONLY', problems: [{ path: 'datasets.d.query' }] });
+  });
+
+  it.each([
+    ['a file outside', "select * from read_csv('/etc/hostname')"],
+    ['a file outside, relative', "select * from '../outside/secret.parquet'"],
+    ['a path DuckDB builds', "select * from read_csv(concat('/etc/', 'hostname'))"],
+    ['a URL', "select * from 'https://example.com/x.parquet'"],
+  ])('refuses to read %s', async (_, query) => {
+    const e = await failure(rows({ source: 'duckdb', query }));
+    expect(e).toMatchObject({ code: 'CP_ERR_PATH_DENIED', problems: [{ path: 'datasets.d.query' }] });
+  });
+
+  it('loads no extension that is not built in', async () => {
+    const e = await failure(rows({ source: 'duckdb', query: "select * from read_xlsx('x.xlsx')" }));
+    expect(e).toMatchObject({ code: 'CP_ERR_DATA_READ' });
+    expect(e?.message).toContain('excel extension');
+  });
+
+  it('runs with its settings locked, and the limits given', async () => {
+    const settings = [
+      'enable_external_access',
+      'autoinstall_known_extensions',
+      'autoload_known_extensions',
+      'lock_configuration',
+      'threads',
+      'memory_limit',
+    ];
+    const query = `select ${settings.map((s) => `current_setting('${s}')::VARCHAR as ${s}`).join(', ')}`;
+    const frame = await runPushDown(
+      'd',
+      { source: 'duckdb', query, threads: 2, memoryLimitMb: 300 },
+      { from: 'd' },
+      {},
+      { baseDir: root },
+    );
+    expect(frameToRows(frame!)).toEqual([
+      {
+        enable_external_access: 'false',
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        lock_configuration: 'true',
+        threads: '2',
+        memory_limit: expect.stringMatching(/^(300\.0 MiB|314\.5 MB)$/),
+      },
+    ]);
+  });
+});
+
+describe('duckdb datasets are checked', () => {
+  const check = (dataset: Record<string, unknown>) => {
+    const report = validateReport({
+      title: 'T',
+      datasets: { d: dataset },
+      charts: { c: { type: 'bar', data: { from: 'd' }, encode: { x: 'a', y: 'a' } } },
+      body: [{ chart: 'c' }],
+    });
+    try {
+      checkReport(report, 'r.yaml');
+      return [];
+    } catch (e) {
+      return (e as ChartpressError).problems.map((p) => [p.code, p.path]);
+    }
+  };
+
+  it.each([
+    [{ source: 'duckdb', path: 'a.duckdb' }, [['CP_ERR_MISSING_FIELD', 'datasets.d']]],
+    [
+      { source: 'duckdb', path: 'a.duckdb', table: 't', query: 'select 1' },
+      [['CP_ERR_INVALID_VALUE', 'datasets.d']],
+    ],
+    [{ source: 'duckdb', table: 't' }, [['CP_ERR_MISSING_FIELD', 'datasets.d.path']]],
+    [{ source: 'duckdb', query: "select * from 'a.csv'" }, []],
+    [{ source: 'parquet', path: 'a/*.parquet', threads: 2, memoryLimitMb: 256 }, []],
+  ])('%j', (dataset, problems) => {
+    expect(check(dataset)).toEqual(problems);
+  });
+});
