@@ -419,6 +419,14 @@ const DuckdbLimits = {
     .max(256)
     .optional()
     .describe("Threads DuckDB may use. Defaults to the machine's cores, at most 4."),
+  timeoutMs: z
+    .int()
+    .positive()
+    .max(MAX_TIMEOUT_MS)
+    .optional()
+    .describe(
+      'Limit for each statement (and each read of rows), in ms. Defaults to 60000; at most 2^31 - 1.',
+    ),
 };
 
 export const Dataset = z

@@ -33,10 +33,11 @@ function textSource(rows: readonly Row[], size = 64): RowSource {
     const plain = batchFromRows(part, names);
     const columns = names.map((name, c): BatchColumn => {
       const cells = part.map((r) => r[name] ?? null);
-      if (!cells.every((v) => v === null || (typeof v === 'string' && v !== ''))) return plain.columns[c]!;
+      const texts = cells.filter((v): v is string => typeof v === 'string' && v !== '');
+      if (texts.length + cells.filter((v) => v === null).length < cells.length) return plain.columns[c]!;
       const bytes = Buffer.from(cells.map((v) => v ?? '').join(''));
       let end = 0;
-      const ends = Int32Array.from(cells, (v) => (end += Buffer.byteLength(v ?? '')));
+      const ends = Int32Array.from(cells, (v) => (end += Buffer.byteLength(typeof v === 'string' ? v : '')));
       return textColumn({ bytes, ends });
     });
     batches.push({ length: part.length, names, columns });

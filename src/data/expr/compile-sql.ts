@@ -375,7 +375,8 @@ class ExprSql {
     if (e.type === 'number' || e.type === 'boolean' || e.type === 'null') return this.#number('NULL::float8');
     if (e.kind === 'null' || !PG_DATES.has(e.kind))
       throw new NotPushable(`${part}() of text in ${this.#db} (dates are read by streaming)`);
-    if (e.kind !== 'date' && this.#zone !== UTC)
+    const zoned = e.kind !== 'date' && this.#zone !== UTC;
+    if (zoned && !this.#duck)
       throw new NotPushable(`${part}() in time zone "${this.#zone.name}" (only UTC is pushed down)`);
     const r = e.sql;
     const [low, high] =
@@ -383,6 +384,13 @@ class ExprSql {
         ? [`'0100-01-01 00:00:00+00'`, `'10000-01-01 00:00:00+00'`]
         : [`'0100-01-01'`, `'10000-01-01'`];
     const field = part === 'weekday' ? 'isodow' : part;
+    if (zoned) {
+      // DuckDB's ICU zones, from 1972 on: before, zones' offsets were not always whole minutes.
+      const local = `timezone(${this.#inline(this.#zone.name)}, timezone('UTC', ${r}))`;
+      const early = fail('date parts in a zone before 1972 are computed by streaming', r);
+      const value = `(CASE WHEN ${r} < TIMESTAMP '1972-01-01' THEN ${early}::float8 ELSE extract(${field} from ${local})::float8 END)`;
+      return this.#number(`(CASE WHEN ${r} >= ${low} AND ${r} < ${high} THEN ${value} END)`);
+    }
     const value = part === 'hour' && e.kind === 'date' ? '0::float8' : `extract(${field} from ${r})::float8`;
     return this.#number(`(CASE WHEN ${r} >= ${low} AND ${r} < ${high} THEN ${value} END)`);
   }

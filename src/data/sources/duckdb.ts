@@ -39,13 +39,17 @@ async function* readDuckdb(opts: DuckdbSourceOptions): AsyncGenerator<Row[]> {
     const field =
       opts.dataset.source === 'parquet' ? 'path' : opts.dataset.table === undefined ? 'query' : 'table';
     const at = { file: where.file, path: `${where.path}.${field}` };
-    const result = await data.connection.stream(data.rowsSql).catch((e: unknown) => {
-      throw duckdbError(e, at);
-    });
-    for (;;) {
-      const chunk = await result.fetchChunk().catch((e: unknown) => {
+    const result = await data
+      .bounded(() => data.connection.stream(data.rowsSql), field)
+      .catch((e: unknown) => {
         throw duckdbError(e, at);
       });
+    for (;;) {
+      const chunk = await data
+        .bounded(() => result.fetchChunk(), field)
+        .catch((e: unknown) => {
+          throw duckdbError(e, at);
+        });
       if (chunk === null || chunk.rowCount === 0) return;
       const batch: Row[] = [];
       for (const cells of chunk.getRows()) {

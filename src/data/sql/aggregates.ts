@@ -61,11 +61,13 @@ export function aggregateFilter(agg: Aggregate, params: Params, b: SqlBuilder): 
 /**
  * An aggregate as SQL, with the streaming engine's results (see `accumulator`), and how its
  * values arrive. An aggregate with a `where` aggregates the rows that meet it (`FILTER`).
+ * `rowNumber` numbers the rows in scan order, for `first` and `last`.
  */
 export function aggregateSql(
   agg: Aggregate,
   params: Params,
   b: SqlBuilder,
+  rowNumber?: string,
 ): { expr: string; kind: ColumnKind } {
   const d = b.dialect;
   const number = outputKind(b, 'dynamic', true);
@@ -99,6 +101,13 @@ export function aggregateSql(
             ? outputKind(b, 'dynamic', true)
             : outputKind(b, kind),
       };
+    }
+    case 'first':
+    case 'last': {
+      if (d.pick === undefined || rowNumber === undefined)
+        throw new NotPushable(`aggregate ${agg.op} (computed exactly by streaming)`);
+      const where = agg.where === undefined ? '' : ` AND ${filterSql(agg.where, params, b)}`;
+      return { expr: d.pick(ref, kind, rowNumber, agg.op === 'last', where), kind: outputKind(b, kind) };
     }
     case 'median':
     case 'p90': {

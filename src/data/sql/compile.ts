@@ -84,10 +84,10 @@ const dialects: Record<SqlDialectName, Dialect> = {
  * Values are always bound, identifiers quoted. `columns` are the base's columns; PostgreSQL and
  * DuckDB need them (their types choose the SQL), SQLite only to select rows without groupBy in
  * scan order. What cannot be written with the same result (pivot, other, fill, `onInvalid:
- * error`, first, last, median and p90 but in DuckDB, buckets outside UTC but in DuckDB, type
- * combinations listed in the dialects) gives
- * `{ reason }`, and the caller streams the rows instead. So do `window` and `fold`: compile
- * the query's `statementPart` and run the rest over its rows (`afterStatement`).
+ * error`; first, last, median, p90 and buckets outside UTC but in DuckDB; type combinations
+ * listed in the dialects) gives `{ reason }`, and the caller streams the rows instead. So do
+ * `window` and `fold`: compile the query's `statementPart` and run the rest over its rows
+ * (`afterStatement`).
  */
 export function compileQuery(
   query: Query,
@@ -176,7 +176,12 @@ function compile(
   }
 
   const keys = groupBy.map((g) => groupKeySql(g, b));
-  const aggs = aggregates.map(([name, agg]) => ({ name, ...aggregateSql(agg, params, b) }));
+  // first and last pick by scan position: the rows are numbered for them.
+  const picks = aggregates.some(([, agg]) => agg.op === 'first' || agg.op === 'last');
+  const aggs = aggregates.map(([name, agg]) => ({
+    name,
+    ...aggregateSql(agg, params, b, picks ? rn : undefined),
+  }));
   const tallies = tallySql(aggregates, params, b);
   const checks = dateChecks(query, params, b);
   const fields = [...keys.map((k) => k.output), ...aggs.map((a) => a.name)];
@@ -200,7 +205,7 @@ function compile(
   ];
   const where = filterSql(query.filter, params, b);
   const groupSql = grouped ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-  const inner = `SELECT ${select.join(', ')} FROM ${source(ordered)} WHERE ${where}${groupSql}`;
+  const inner = `SELECT ${select.join(', ')} FROM ${source(ordered || picks)} WHERE ${where}${groupSql}`;
   // `having` reads the output columns, as the streaming engine's rows of groups hold them.
   const outputs = new Map([
     ...keys.map((k) => [k.output, { ref: shown(k, `g.${quoteIdent(k.output)}`), kind: k.kind }] as const),

@@ -91,6 +91,12 @@ export interface Dialect {
    * `median` and `p90` are streamed). `filter` as for `extreme`.
    */
   quantile?(x: string, p: number, filter?: string): string;
+  /**
+   * `first` (or `last`): the cell of the non-null row with the lowest (highest) `rowNumber`, as
+   * the source yields it; `and` adds ` AND <condition>` for an aggregate's `where`. Absent where
+   * the database has no such aggregate (then they are streamed).
+   */
+  pick?(ref: string, kind: ColumnKind, rowNumber: string, last: boolean, and: string): string;
 }
 
 /** `"name"` with embedded quotes doubled: safe for any identifier. */

@@ -5,12 +5,13 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBType, DuckDBTypeId } 
 import { ChartpressError, problem } from '../../errors.js';
 import type { Value } from '../../frame.js';
 import type { Dataset } from '../../spec/schema.js';
-import { FileRoots } from '../sources/roots.js';
+import { isGlob, matchFiles } from '../sources/glob.js';
+import { FileRoots, type PathWhere } from '../sources/roots.js';
 import type { SqlBaseRef } from './compile.js';
 import { type ColumnKind, quoteIdent, type SqlColumn, type SqlWhere } from './dialect.js';
 import { duckdbValue } from './duckdb-dialect.js';
 import { duckdbError, literal, readFailure, reason } from './duckdb-errors.js';
-import { checkDuckdbQuery, filesUnder, globFiles, globFolder, isGlob } from './duckdb-query.js';
+import { checkDuckdbQuery, filesUnder } from './duckdb-query.js';
 
 /** A `parquet` or `duckdb` dataset. */
 export type DuckdbDataset = Extract<Dataset, { source: 'parquet' | 'duckdb' }>;
@@ -21,6 +22,8 @@ export const DEFAULT_DUCKDB_MEMORY_MB = 1024;
 export const DEFAULT_DUCKDB_THREADS = Math.min(4, availableParallelism());
 /** Most disk DuckDB may spill to, in MiB: 10240. */
 export const DEFAULT_DUCKDB_TEMP_MB = 10_240;
+/** Longest a DuckDB statement (or a read of rows) may take, in ms: 60000. */
+export const DEFAULT_DUCKDB_TIMEOUT_MS = 60_000;
 
 /** The view every DuckDB dataset is read through, its columns of one kind each. */
 const BASE = '"__cp_base"';
@@ -36,6 +39,11 @@ export interface DuckdbData {
   readonly base: SqlBaseRef;
   /** The SELECT reading the dataset's rows as the source yields them, in scan order. */
   readonly rowsSql: string;
+  /**
+   * `work` on the connection, interrupted past the dataset's `timeoutMs`: then
+   * `CP_ERR_DATA_READ` at `<dataset>.<field>`.
+   */
+  bounded<T>(work: () => Promise<T>, field: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,7 +52,8 @@ export interface DuckdbData {
  * runs in it: no extension is installed or loaded, files are read only under the allowed folders
  * (`roots`, or else the report's folder; DuckDB's `allowed_directories` with external access
  * off), the memory limit and thread count are the dataset's (see the defaults above), spilling
- * goes to a temp folder of its own (removed on close), and the configuration is locked.
+ * goes to a temp folder of its own (removed on close), and the configuration is locked. Work run
+ * through `bounded` stops after the dataset's `timeoutMs`.
  *
  * The data: for `parquet`, the file, or the files a glob matches (in name order), each checked
  * under the roots (symlinks resolved); for `duckdb`, the database file attached read-only, with
@@ -60,12 +69,13 @@ export async function openDuckdb(
   where: SqlWhere,
   roots?: FileRoots,
 ): Promise<DuckdbData> {
-  const allowed = roots ?? new FileRoots([baseDir]);
+  const allowed = roots ?? new ReportFolder(baseDir);
   const at = { file: where.file, path: `${where.path}.path` };
-  const path = dataset.path === undefined ? undefined : resolve(baseDir, dataset.path);
-  const glob = path !== undefined && dataset.source === 'parquet' && isGlob(path);
-  const checked = path === undefined || glob ? undefined : await allowed.check(path, at);
-  if (glob) await allowed.check(globFolder(path), at);
+  const glob = dataset.source === 'parquet' && isGlob(dataset.path);
+  // The same globs as CSV and NDJSON paths, matched here: every match checked under the roots.
+  const matched = glob ? await matchFiles(dataset.path, { baseDir, roots: allowed, where: at }) : undefined;
+  const path = dataset.path === undefined || glob ? undefined : resolve(baseDir, dataset.path);
+  const checked = path === undefined ? undefined : await allowed.check(path, at);
   if (checked !== undefined) await mustExist(checked, at);
 
   const temp = await mkdtemp(join(tmpdir(), 'chartpress-duckdb-'));
@@ -100,7 +110,8 @@ export async function openDuckdb(
     await c.run('SET enable_external_access = false');
     await c.run('SET lock_configuration = true');
 
-    const source = await baseSource(c, dataset, path, glob, checked, baseDir, allowed, where);
+    const files = matched ?? (checked === undefined ? [] : [checked]);
+    const source = await baseSource(c, dataset, files, baseDir, allowed, where);
     const described = await describe(c, source.sql, where, source.field);
     const list = described.map((col) => `${col.sql(`b.${quoteIdent(col.name)}`)} AS ${quoteIdent(col.name)}`);
     const rowid = source.rowid === undefined ? '' : `, ${source.rowid} AS ${ROW_ID}`;
@@ -113,8 +124,11 @@ export async function openDuckdb(
     const values = columns.map(
       (col) => `${duckdbValue(`t.${quoteIdent(col.name)}`, col.kind)} AS ${quoteIdent(col.name)}`,
     );
+    const timeout = dataset.timeoutMs ?? DEFAULT_DUCKDB_TIMEOUT_MS;
     return {
       connection: c,
+      bounded: (work, field) =>
+        bounded(c, timeout, work, { file: where.file, path: `${where.path}.${field}` }),
       columns,
       base: { table: '__cp_base', rowid: source.rowid === undefined ? undefined : ROW_ID },
       rowsSql: `SELECT ${values.length > 0 ? values.join(', ') : '1'} FROM ${BASE} AS t`,
@@ -123,6 +137,24 @@ export async function openDuckdb(
   } catch (e) {
     await close();
     throw e;
+  }
+}
+
+/** The report's folder as the only root, for an engine without `files.roots`. */
+class ReportFolder extends FileRoots {
+  constructor(baseDir: string) {
+    super([baseDir]);
+  }
+
+  override async check(path: string, where: PathWhere): Promise<string> {
+    try {
+      return await super.check(path, where);
+    } catch (e) {
+      if (!(e instanceof ChartpressError) || e.code !== 'CP_ERR_PATH_DENIED') throw e;
+      const message = `${resolve(path)} is outside the report's folder, the only one DuckDB may read without the engine's files.roots`;
+      const hint = 'move the file under the report, or give the engine files.roots that hold it';
+      throw new ChartpressError(problem('CP_ERR_PATH_DENIED', message, { ...where, hint }));
+    }
   }
 }
 
@@ -138,16 +170,12 @@ interface BaseSource {
 async function baseSource(
   c: DuckDBConnection,
   dataset: DuckdbDataset,
-  path: string | undefined,
-  glob: boolean,
-  checked: string | undefined,
+  files: readonly string[],
   baseDir: string,
   roots: FileRoots,
   where: SqlWhere,
 ): Promise<BaseSource> {
-  const at = { file: where.file, path: `${where.path}.path` };
   if (dataset.source === 'parquet') {
-    const files = glob ? await globFiles(c, path ?? '', roots, at) : [checked ?? ''];
     // Files in list order, rows in file order: what a scan reads, numbered without a window.
     const rowid =
       files.length === 1 ? 'b.file_row_number' : 'b.file_index * 1099511627776 + b.file_row_number';
@@ -266,6 +294,30 @@ async function mustExist(path: string, at: { file?: string | undefined; path: st
         cause: e,
       });
     throw readFailure(`cannot read ${path}: ${reason(e)}`, at, e);
+  }
+}
+
+/** `work`, with the connection interrupted once `ms` have passed: then a timeout error at `at`. */
+async function bounded<T>(
+  c: DuckDBConnection,
+  ms: number,
+  work: () => Promise<T>,
+  at: { file?: string | undefined; path: string },
+): Promise<T> {
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    c.interrupt();
+  }, ms);
+  try {
+    return await work();
+  } catch (e) {
+    if (!late) throw e;
+    const message = `DuckDB took longer than ${ms} ms and was stopped`;
+    const hint = 'filter the data, or raise the dataset’s timeoutMs';
+    throw new ChartpressError(problem('CP_ERR_DATA_READ', message, { ...at, hint }), { cause: e });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

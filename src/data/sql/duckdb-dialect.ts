@@ -193,4 +193,7 @@ export const duckdbDialect: Dialect = {
   // As JavaScript divides: a sum over a count, never a running mean.
   avg: (x, _kind, filter = '') => `(sum(${x})${filter} / nullif(count(${x})${filter}, 0))`,
   quantile: (x, p, filter = '') => `quantile_cont(${x}, ${p})${filter}`,
+  // The cell is printed once per group, after picking.
+  pick: (r, kind, rn, last, and) =>
+    duckdbValue(`${last ? 'arg_max' : 'arg_min'}(${r}, ${rn}) FILTER (WHERE ${r} IS NOT NULL${and})`, kind),
 };

@@ -1,7 +1,6 @@
 import { dirname, resolve, sep } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
-import { ChartpressError, problem } from '../../errors.js';
 import type { FileRoots } from '../sources/roots.js';
 import type { SqlWhere } from './dialect.js';
 import { duckdbError, literal } from './duckdb-errors.js';
@@ -138,36 +137,10 @@ export async function checkDuckdbQuery(c: DuckDBConnection, sql: string, where: 
   }
 }
 
-/** The files a glob matches under the roots, real paths in name order; none is `CP_ERR_FILE_NOT_FOUND`. */
-export async function globFiles(
-  c: DuckDBConnection,
-  pattern: string,
-  roots: FileRoots,
-  at: { file?: string | undefined; path: string },
-): Promise<string[]> {
-  let found: string[];
-  try {
-    const rows = (await c.runAndReadAll('SELECT file FROM glob($1) ORDER BY file', [pattern])).getRows();
-    found = rows.map((r) => String(r[0]));
-  } catch (e) {
-    throw duckdbError(e, at);
-  }
-  if (found.length === 0) {
-    throw new ChartpressError(
-      problem('CP_ERR_FILE_NOT_FOUND', `no file matches ${pattern}`, {
-        ...at,
-        hint: 'check the glob and the folder',
-      }),
-    );
-  }
-  // A link inside the roots may point outside: each file is judged by its real path.
-  return Promise.all(found.map((f) => roots.check(f, at)));
-}
-
-export const isGlob = (path: string) => /[*?[{]/.test(path);
+const isGlob = (path: string) => /[*?[{]/.test(path);
 
 /** The folder a glob starts from: its path up to the first part with a wildcard. */
-export function globFolder(path: string): string {
+function globFolder(path: string): string {
   const parts = path.split(sep);
   const first = parts.findIndex((p) => isGlob(p));
   return first <= 0 ? dirname(path) : parts.slice(0, first).join(sep) || sep;

@@ -1,3 +1,4 @@
+import { ChartpressError } from '../../errors.js';
 import type { Value } from '../../frame.js';
 import type { FileRoots } from '../sources/roots.js';
 import type { SqlWhere } from './dialect.js';
@@ -15,19 +16,30 @@ export async function duckdbSession(
   roots?: FileRoots,
 ): Promise<SqlSession> {
   const data = await openDuckdb(dataset, baseDir, where, roots);
+  let stopped = false;
   return {
     dialect: 'duckdb',
     columns: data.columns,
     base: data.base,
     async run(compiled) {
+      const field = dataset.source === 'parquet' ? 'path' : dataset.table === undefined ? 'query' : 'table';
       try {
-        const reader = await data.connection.runAndReadAll(compiled.sql, [...compiled.values]);
+        const reader = await data.bounded(
+          () => data.connection.runAndReadAll(compiled.sql, [...compiled.values]),
+          field,
+        );
         return reader.getRows().map((row): Value[] => row.map(duckdbCell));
       } catch (e) {
+        // A timeout fails the dataset: streaming its rows would take as long. So does a stop.
+        if (e instanceof ChartpressError || stopped) throw e;
         return {
           reason: `DuckDB refused the statement: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
         };
       }
+    },
+    interrupt() {
+      stopped = true;
+      data.connection.interrupt();
     },
     close: () => data.close(),
   };

@@ -95,6 +95,9 @@ async function pushDownAll(
   const session = await openSession(dataset, ctx.baseDir, where, ctx.roots);
   const problems: Problem[] = [];
   const join: JoinContext = { ...ctx, probed: new Map() };
+  // A statement running when the render is aborted is stopped where the database can stop it.
+  const interrupt = () => session.interrupt?.();
+  ctx.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     for (const [id, query] of queries) {
       ctx.signal?.throwIfAborted();
@@ -102,9 +105,15 @@ async function pushDownAll(
       const frame = await pushDown(session, dataset, query, params, where, ctx, problems, join);
       if (frame !== undefined) frames.set(id, frame);
     }
+  } catch (e) {
+    // An interrupted statement fails as the abort does.
+    ctx.signal?.throwIfAborted();
+    throw e;
   } finally {
+    ctx.signal?.removeEventListener('abort', interrupt);
     await session.close();
   }
+  ctx.signal?.throwIfAborted();
   if (problems.length > 0) throw new ChartpressError(problems);
   return frames;
 }

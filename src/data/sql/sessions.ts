@@ -35,6 +35,8 @@ export interface SqlSession {
   readonly base: SqlBaseRef;
   /** The result rows, or why the database refused the statement (the caller then streams). */
   run(compiled: CompiledQuery): Promise<Value[][] | { reason: string }>;
+  /** Stops the statement running, where the database can (DuckDB). */
+  interrupt?(): void;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { duckdbSource } from '../../../src/data/sources/duckdb.js';
@@ -37,6 +38,10 @@ beforeAll(async () => {
       join(root, 'sales', `${name}.parquet`),
       `SELECT range + ${from} AS n, '${name}' AS part FROM range(3)`,
     );
+  }
+  for (const year of ['2025', '2024']) {
+    mkdirSync(join(root, 'years', year), { recursive: true });
+    await writeParquet(join(root, 'years', year, 'part.parquet'), `SELECT ${year} AS y`);
   }
   await writeParquet(join(outside, 'secret.parquet'), 'SELECT 42 AS secret');
   symlinkSync(join(outside, 'secret.parquet'), join(root, 'sales', '2025-03.parquet'));
@@ -100,6 +105,13 @@ describe('parquet source', () => {
     expect(got.map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('takes the globs CSV paths take: ** and alternatives', async () => {
+    const all = await rows({ source: 'parquet', path: 'years/**/*.parquet' });
+    expect(all.map((r) => r.y)).toEqual([2024, 2025]);
+    const one = await rows({ source: 'parquet', path: 'years/{2025,2030}/part.parquet' });
+    expect(one.map((r) => r.y)).toEqual([2025]);
+  });
+
   it('applies declared column types', async () => {
     const got = await rows({ source: 'parquet', path: 'sales/2025-01.parquet', columns: { n: 'string' } });
     expect(got.map((r) => r.n)).toEqual(['0', '1', '2']);
@@ -114,7 +126,7 @@ describe('parquet source', () => {
 
   it.each([
     ['a missing file', 'nope.parquet', 'CP_ERR_FILE_NOT_FOUND'],
-    ['a glob matching nothing', 'sales/1999-*.parquet', 'CP_ERR_FILE_NOT_FOUND'],
+    ['a glob matching nothing', 'sales/1999-*.parquet', 'CP_ERR_GLOB_NO_MATCH'],
     ['a file outside the report folder', '../outside/secret.parquet', 'CP_ERR_PATH_DENIED'],
     ['a glob outside the report folder', '../outside/*.parquet', 'CP_ERR_PATH_DENIED'],
     ['a glob matching a link to a file outside', 'sales/*.parquet', 'CP_ERR_PATH_DENIED'],
@@ -122,6 +134,7 @@ describe('parquet source', () => {
     const e = await failure(rows({ source: 'parquet', path }));
     expect(e).toBeInstanceOf(ChartpressError);
     expect(e).toMatchObject({ code, problems: [{ path: 'datasets.d.path' }] });
+    if (code === 'CP_ERR_PATH_DENIED') expect(e?.message).toContain("outside the report's folder");
   });
 
   it("reads under the engine's roots instead of the report folder", async () => {
@@ -204,6 +217,7 @@ describe('DuckDB is locked down', () => {
       'lock_configuration',
       'threads',
       'memory_limit',
+      'temp_directory',
     ];
     const query = `select ${settings.map((s) => `current_setting('${s}')::VARCHAR as ${s}`).join(', ')}`;
     const frame = await runPushDown(
@@ -221,8 +235,54 @@ describe('DuckDB is locked down', () => {
         lock_configuration: 'true',
         threads: '2',
         memory_limit: expect.stringMatching(/^(300\.0 MiB|314\.5 MB)$/),
+        temp_directory: expect.stringContaining(join(tmpdir(), 'chartpress-duckdb-')),
       },
     ]);
+  });
+
+  it('stops a statement past timeoutMs, pushed down or streamed', async () => {
+    const query = 'select sum(hash(range)) as s from range(20000000000)';
+    const dataset = { source: 'duckdb', query, timeoutMs: 300 } as const;
+    const t = performance.now();
+    const pushed = await failure(runPushDown('d', dataset, { from: 'd' }, {}, { baseDir: root }));
+    expect(pushed).toMatchObject({ code: 'CP_ERR_DATA_READ', problems: [{ path: 'datasets.d.query' }] });
+    expect(pushed?.message).toContain('longer than 300 ms');
+    const streamed = await failure(rows(dataset));
+    expect(streamed?.message).toContain('longer than 300 ms');
+    expect(performance.now() - t).toBeLessThan(10_000);
+  });
+
+  it('stops a statement when the render is aborted', async () => {
+    const query = 'select sum(hash(range)) as s from range(20000000000)';
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stopped by the test')), 300);
+    const t = performance.now();
+    const e = await failure(
+      runPushDown(
+        'd',
+        { source: 'duckdb', query },
+        { from: 'd' },
+        {},
+        { baseDir: root, signal: controller.signal },
+      ),
+    );
+    expect(String(e)).toContain('stopped by the test');
+    expect(performance.now() - t).toBeLessThan(10_000);
+  });
+
+  it('spills past its memory limit to a temp folder of its own, removed after', async () => {
+    const query =
+      "select count(*) as n, current_setting('temp_directory') as dir from (select range as x, random() as r, repeat('x', 40) as pad from range(4000000) order by r, pad)";
+    const frame = await runPushDown(
+      'd',
+      { source: 'duckdb', query, memoryLimitMb: 64 },
+      { from: 'd' },
+      {},
+      { baseDir: root },
+    );
+    const [row] = frameToRows(frame!);
+    expect(row).toMatchObject({ n: 4000000, dir: expect.stringContaining('chartpress-duckdb-') });
+    expect(existsSync(String(row?.dir))).toBe(false);
   });
 });
 

@@ -26,8 +26,30 @@ beforeAll(async () => {
 const source = (dataset: SqlDataset & { source: 'parquet' | 'duckdb' }) => () =>
   duckdbSource({ dataset, baseDir: tmp.dir, where: { path: 'datasets.sales' } });
 
-/** What DuckDB gives beyond the other databases: exact quantiles. */
+/** What DuckDB gives beyond the other databases: exact quantiles, first and last. */
 const extra: [string, Record<string, unknown>][] = [
+  [
+    'first and last, in scan order',
+    {
+      groupBy: ['Region'],
+      aggregate: {
+        a: { op: 'first', field: AMOUNT },
+        z: { op: 'last', field: AMOUNT },
+        d: { op: 'first', field: DATE },
+        t: { op: 'last', field: AT },
+        f: { op: 'first', field: 'flag' },
+        c: { op: 'last', field: 'code' },
+        w: { op: 'first', field: 'units', where: [{ field: 'units', op: 'gt', value: 6 }] },
+      },
+    },
+  ],
+  [
+    'first and last without groupBy, and of a calculated field',
+    {
+      calculate: { big: `\`${AMOUNT}\` > 100` },
+      aggregate: { a: { op: 'first', field: 'Region' }, z: { op: 'last', field: 'big' } },
+    },
+  ],
   [
     'median and p90',
     {
@@ -163,6 +185,27 @@ describe('DuckDB time buckets in time zones', () => {
     }
   });
 
+  it.each(zones)('date parts in %s', async (timezone) => {
+    const dataset = { source: 'parquet', path: instants } as const;
+    const query = {
+      from: 's',
+      timezone,
+      calculate: {
+        h: 'hour(at)',
+        d: 'day(at)',
+        w: 'weekday(at)',
+        m: 'month(at)',
+        y: 'year(day)',
+        dh: 'hour(day)',
+      },
+      groupBy: ['h', 'd', 'w', 'm', 'y', 'dh'],
+      aggregate: { n: { op: 'count' as const } },
+    };
+    const r = await both(dataset, source(dataset)(), query);
+    expect(r.pushWarnings).toEqual(r.streamWarnings);
+    expect(frameToRows(r.pushed!)).toEqual(frameToRows(r.streamed));
+  });
+
   it('streams instants before 1972, whose zones may not have had whole minutes', async () => {
     const old = join(tmp.dir, 'old.parquet');
     await writeParquet(old, "SELECT TIMESTAMP '1950-06-01 12:00:00' AS at");
@@ -187,7 +230,10 @@ describe('DuckDB push-down falls back', () => {
   const dataset = { source: 'parquet', path: parquet } as const;
   it.each([
     ['log()', { calculate: { x: 'log(units)' }, groupBy: ['x'], aggregate: { n: { op: 'count' } } }],
-    ['first', { aggregate: { f: { op: 'first', field: AMOUNT } } }],
+    [
+      'pivot',
+      { groupBy: ['Region', 'flag'], aggregate: { n: { op: 'count' } }, pivot: { on: 'flag', value: 'n' } },
+    ],
     [
       'hour buckets of dates in time zone',
       {
