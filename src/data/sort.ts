@@ -35,9 +35,15 @@ export function compareValues(x: Value, y: Value, desc: boolean): number {
  */
 export function sortTuples(tuples: Value[][], keys: readonly SortKey[]): void {
   if (keys.length === 0) return;
-  const resolved = keys.map(({ index, desc, by }) => ({ index, desc, by: by && memo(by) }));
-  tuples.sort((a, b) => {
-    for (const { index, desc, by } of resolved) {
+  tuples.sort(tupleComparator(keys.map(({ index, desc, by }) => ({ index, desc, by: by && memo(by) }))));
+}
+
+/** A comparator of tuples by several keys (see `compareValues`); 0 for ties. */
+export function tupleComparator(
+  keys: readonly SortKey[],
+): (a: readonly Value[], b: readonly Value[]) => number {
+  return (a, b) => {
+    for (const { index, desc, by } of keys) {
       let x = a[index] ?? null;
       let y = b[index] ?? null;
       if (by) {
@@ -48,7 +54,7 @@ export function sortTuples(tuples: Value[][], keys: readonly SortKey[]): void {
       if (c !== 0) return c;
     }
     return 0;
-  });
+  };
 }
 
 /** A comparator of rows by fields (see `compareValues`); 0 for ties. */

@@ -2,7 +2,7 @@ import { type Problem, problem } from '../errors.js';
 import type { Value } from '../frame.js';
 import { DEFAULT_WINDOW_FRAME, type Query, type Window, type WindowOp } from '../spec/schema.js';
 import { list } from './query-check.js';
-import { compareValues, sortField } from './sort.js';
+import { sortField, tupleComparator } from './sort.js';
 import { at, type QueryWhere } from './where.js';
 
 /** A group column as windows order by it: its output name, and how its labels compare. */
@@ -123,8 +123,8 @@ export function applyWindows(
       return { index: index(field), desc, by: byOf(field) };
     });
     const tiebreak = keys.map((k) => ({ index: index(k.output), desc: false, by: k.sortBy }));
-    const compare = comparator([...order, ...tiebreak]);
-    const peers = comparator(w.order === undefined ? tiebreak : order);
+    const compare = tupleComparator([...order, ...tiebreak]);
+    const peers = tupleComparator(w.order === undefined ? tiebreak : order);
     const field = w.field === undefined ? -1 : index(w.field);
     const column = names.length;
     for (const rows of partitions(tuples, partitionOf(w).map(index))) {
@@ -154,26 +154,6 @@ function partitions(tuples: readonly Value[][], by: readonly number[]): Value[][
     part.push(t);
   }
   return [...parts.values()];
-}
-
-type Comparator = (a: Value[], b: Value[]) => number;
-
-function comparator(
-  keys: readonly { index: number; desc: boolean; by?: ((v: Value) => Value) | undefined }[],
-): Comparator {
-  return (a, b) => {
-    for (const { index, desc, by } of keys) {
-      let x = a[index] ?? null;
-      let y = b[index] ?? null;
-      if (by) {
-        x = by(x);
-        y = by(y);
-      }
-      const c = compareValues(x, y, desc);
-      if (c !== 0) return c;
-    }
-    return 0;
-  };
 }
 
 /** A value a window computes with: a number that is not NaN; anything else counts as null. */
