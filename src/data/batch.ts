@@ -41,9 +41,11 @@ export interface TextCells {
 }
 
 type Slice = (this: Buffer, start: number, end: number) => string;
-// Node's UTF-8 decoder behind `toString('utf8', s, e)`, without its argument checks.
+// Node's UTF-8 decoder behind `toString('utf8', s, e)`, without its argument checks: a third of
+// the time of decoding a short cell.
 const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: Slice }).utf8Slice;
-const decode: (b: Buffer, s: number, e: number) => string =
+/** The text of the UTF-8 bytes `b[s..e)`. */
+export const decode: (b: Buffer, s: number, e: number) => string =
   typeof utf8Slice === 'function'
     ? (b, s, e) => utf8Slice.call(b, s, e)
     : (b, s, e) => b.toString('utf8', s, e);

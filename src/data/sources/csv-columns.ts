@@ -1,5 +1,5 @@
 import type { Value } from '../../frame.js';
-import { type BatchColumn, textColumn } from '../batch.js';
+import { type BatchColumn, decode, textColumn } from '../batch.js';
 import { type CellReader, inferCell, inferText } from './cells.js';
 import { ByteDict, hashBytes } from './csv-dict.js';
 import { leadingZero, NOT_NUMBER, numberFromBytes, plainNumber, UNSURE } from './csv-number.js';
@@ -60,15 +60,6 @@ function plainText(b: Buffer, s: number, e: number): boolean {
   for (let i = s; i < e && i < s + 16; i++) if (b[i] === 47 || b[i]! >= 0x80) return false;
   return true;
 }
-
-type Slice = (this: Buffer, start: number, end: number) => string;
-// Node's UTF-8 decoder behind `toString('utf8', s, e)`, without its argument checks: a third of
-// the time of decoding a short cell.
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: Slice }).utf8Slice;
-const decode: (b: Buffer, s: number, e: number) => string =
-  typeof utf8Slice === 'function'
-    ? (b, s, e) => utf8Slice.call(b, s, e)
-    : (b, s, e) => b.toString('utf8', s, e);
 
 export class ColumnBuilder {
   readonly #rule: CellRule;
