@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duckdbExec, writeParquet } from '../data/sql/duckdb-fixtures.js';
 import { makeSqlite, PG_URL, pgExec, postgresReachable, uniqueName } from '../data/sql/helpers.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -8,7 +9,7 @@ import { tempDir } from '../helpers/tmp.js';
 /**
  * Sales of stores and the stores' regions, in every source: a report that looks the region up
  * must give the same numbers from each pair, joined in the database when both are tables of it
- * (SQLite, PostgreSQL: no fallback warning), in JS otherwise.
+ * (SQLite, PostgreSQL, DuckDB, Parquet files: no fallback warning), in JS otherwise.
  */
 const sales = [
   { day: '2024-01-03', store: 1, amount: 10 },
@@ -103,6 +104,22 @@ beforeAll(async () => {
     ['store INTEGER', 'region TEXT', 'size TEXT'],
     stores.map((r) => Object.values(r)),
   );
+  const sql = (v: unknown) => (v === null ? 'NULL' : typeof v === 'string' ? `'${v}'` : String(v));
+  const select = (rows: Record<string, unknown>[], types: string[]) => {
+    const names = Object.keys(rows[0]!);
+    const values = rows.map((r) => `(${names.map((k) => sql(r[k])).join(', ')})`).join(', ');
+    const cast = names.map((k, i) => `CAST(${k} AS ${types[i]}) AS ${k}`).join(', ');
+    return `SELECT ${cast} FROM (VALUES ${values}) AS v(${names.join(', ')})`;
+  };
+  const salesSql = select(sales, ['DATE', 'INTEGER', 'DOUBLE']);
+  const storesSql = select(stores, ['INTEGER', 'VARCHAR', 'VARCHAR']);
+  await writeParquet(join(tmp.dir, 'sales.parquet'), salesSql);
+  await writeParquet(join(tmp.dir, 'stores.parquet'), storesSql);
+  await duckdbExec(
+    join(tmp.dir, 'shop.duckdb'),
+    `CREATE TABLE sales AS ${salesSql}`,
+    `CREATE TABLE stores AS ${storesSql}`,
+  );
   pgUp = await postgresReachable();
   if (pgUp) {
     await pgExec(`CREATE SCHEMA ${schema}`);
@@ -140,6 +157,19 @@ const pairs: Record<string, [string, string, boolean?]> = {
     true,
   ],
   'PostgreSQL and PostgreSQL (a join)': [pg('sales'), pg('stores')],
+  'Parquet and Parquet (a join)': [
+    '{ source: parquet, path: sales.parquet }',
+    '{ source: parquet, path: stores.parquet }',
+  ],
+  'DuckDB and DuckDB (a join)': [
+    '{ source: duckdb, path: shop.duckdb, table: sales }',
+    '{ source: duckdb, path: shop.duckdb, query: "select * from stores" }',
+  ],
+  'DuckDB and Parquet (joined in JS)': [
+    '{ source: duckdb, path: shop.duckdb, table: sales }',
+    '{ source: parquet, path: stores.parquet }',
+    true,
+  ],
 };
 
 describe('lookup gives the same data from every pair of sources', () => {

@@ -40,6 +40,12 @@ export interface DuckdbData {
   /** The SELECT reading the dataset's rows as the source yields them, in scan order. */
   readonly rowsSql: string;
   /**
+   * Makes `name` a temporary view over another dataset of the same database (the same database
+   * file, or none: Parquet files, a query over files), its columns given as the dataset's own
+   * view gives them, and returns its columns. Its files are checked as a read of it checks them.
+   */
+  view(dataset: DuckdbDataset, name: string, where: SqlWhere): Promise<readonly SqlColumn[]>;
+  /**
    * `work` on the connection, interrupted past the dataset's `timeoutMs`: then
    * `CP_ERR_DATA_READ` at `<dataset>.<field>`.
    */
@@ -70,13 +76,7 @@ export async function openDuckdb(
   roots?: FileRoots,
 ): Promise<DuckdbData> {
   const allowed = roots ?? new ReportFolder(baseDir);
-  const at = { file: where.file, path: `${where.path}.path` };
-  const glob = dataset.source === 'parquet' && isGlob(dataset.path);
-  // The same globs as CSV and NDJSON paths, matched here: every match checked under the roots.
-  const matched = glob ? await matchFiles(dataset.path, { baseDir, roots: allowed, where: at }) : undefined;
-  const path = dataset.path === undefined || glob ? undefined : resolve(baseDir, dataset.path);
-  const checked = path === undefined ? undefined : await allowed.check(path, at);
-  if (checked !== undefined) await mustExist(checked, at);
+  const { files, database } = await filesOf(dataset, baseDir, allowed, where);
 
   const temp = await mkdtemp(join(tmpdir(), 'chartpress-duckdb-'));
   let instance: DuckDBInstance | undefined;
@@ -97,9 +97,10 @@ export async function openDuckdb(
     connection = await instance.connect();
     const c = connection;
     const folders = [...new Set(allowed.folders.map((f) => (f.endsWith(sep) ? f : f + sep)))];
-    if (dataset.source === 'duckdb' && checked !== undefined) {
-      await c.run(`ATTACH ${literal(checked)} AS src (READ_ONLY)`).catch((e: unknown) => {
-        throw readFailure(`cannot open ${checked} as DuckDB: ${reason(e)}`, at, e);
+    if (database !== undefined) {
+      await c.run(`ATTACH ${literal(database)} AS src (READ_ONLY)`).catch((e: unknown) => {
+        const at = { file: where.file, path: `${where.path}.path` };
+        throw readFailure(`cannot open ${database} as DuckDB: ${reason(e)}`, at, e);
       });
       await c.run('USE src');
     }
@@ -110,17 +111,7 @@ export async function openDuckdb(
     await c.run('SET enable_external_access = false');
     await c.run('SET lock_configuration = true');
 
-    const files = matched ?? (checked === undefined ? [] : [checked]);
-    const source = await baseSource(c, dataset, files, baseDir, allowed, where);
-    const described = await describe(c, source.sql, where, source.field);
-    const list = described.map((col) => `${col.sql(`b.${quoteIdent(col.name)}`)} AS ${quoteIdent(col.name)}`);
-    const rowid = source.rowid === undefined ? '' : `, ${source.rowid} AS ${ROW_ID}`;
-    await c
-      .run(`CREATE TEMP VIEW ${BASE} AS SELECT ${list.join(', ')}${rowid} FROM ${source.sql} AS b`)
-      .catch((e: unknown) => {
-        throw duckdbError(e, { file: where.file, path: `${where.path}.${source.field}` });
-      });
-    const columns = described.map((col) => ({ name: col.name, kind: col.kind }));
+    const { columns, rowid } = await createView(c, BASE, dataset, files, baseDir, allowed, where);
     const values = columns.map(
       (col) => `${duckdbValue(`t.${quoteIdent(col.name)}`, col.kind)} AS ${quoteIdent(col.name)}`,
     );
@@ -130,8 +121,15 @@ export async function openDuckdb(
       bounded: (work, field) =>
         bounded(c, timeout, work, { file: where.file, path: `${where.path}.${field}` }),
       columns,
-      base: { table: '__cp_base', rowid: source.rowid === undefined ? undefined : ROW_ID },
+      base: { table: '__cp_base', rowid: rowid ? ROW_ID : undefined },
       rowsSql: `SELECT ${values.length > 0 ? values.join(', ') : '1'} FROM ${BASE} AS t`,
+      async view(other, name, place) {
+        // Its files are checked as its own read checks them; the folders allowed are the same.
+        const found = await filesOf(other, baseDir, allowed, place);
+        if (found.database !== database)
+          throw new Error(`${place.path} is not in the database of ${where.path}`);
+        return (await createView(c, quoteIdent(name), other, found.files, baseDir, allowed, place)).columns;
+      },
       close,
     };
   } catch (e) {
@@ -156,6 +154,51 @@ class ReportFolder extends FileRoots {
       throw new ChartpressError(problem('CP_ERR_PATH_DENIED', message, { ...where, hint }));
     }
   }
+}
+
+/**
+ * The files a dataset reads, each checked under the roots: a Parquet file or the files its glob
+ * matches (in name order), or the DuckDB database file (`database`) to attach read-only.
+ */
+async function filesOf(
+  dataset: DuckdbDataset,
+  baseDir: string,
+  allowed: FileRoots,
+  where: SqlWhere,
+): Promise<{ files: readonly string[]; database?: string | undefined }> {
+  const at = { file: where.file, path: `${where.path}.path` };
+  // The same globs as CSV and NDJSON paths, matched here: every match checked under the roots.
+  if (dataset.source === 'parquet' && isGlob(dataset.path))
+    return { files: await matchFiles(dataset.path, { baseDir, roots: allowed, where: at }) };
+  if (dataset.path === undefined) return { files: [] };
+  const checked = await allowed.check(resolve(baseDir, dataset.path), at);
+  await mustExist(checked, at);
+  return dataset.source === 'duckdb' ? { files: [checked], database: checked } : { files: [checked] };
+}
+
+/**
+ * The temporary view `name` over a dataset's data, each column of one kind (see `viewColumn`),
+ * numbered by `ROW_ID` when the data has a row number of its own (then `rowid` is true).
+ */
+async function createView(
+  c: DuckDBConnection,
+  name: string,
+  dataset: DuckdbDataset,
+  files: readonly string[],
+  baseDir: string,
+  allowed: FileRoots,
+  where: SqlWhere,
+): Promise<{ columns: SqlColumn[]; rowid: boolean }> {
+  const source = await baseSource(c, dataset, files, baseDir, allowed, where);
+  const described = await describe(c, source.sql, where, source.field);
+  const list = described.map((col) => `${col.sql(`b.${quoteIdent(col.name)}`)} AS ${quoteIdent(col.name)}`);
+  const rowid = source.rowid === undefined ? '' : `, ${source.rowid} AS ${ROW_ID}`;
+  await c
+    .run(`CREATE TEMP VIEW ${name} AS SELECT ${list.join(', ')}${rowid} FROM ${source.sql} AS b`)
+    .catch((e: unknown) => {
+      throw duckdbError(e, { file: where.file, path: `${where.path}.${source.field}` });
+    });
+  return { columns: described.map((col) => ({ name: col.name, kind: col.kind })), rowid: rowid !== '' };
 }
 
 interface BaseSource {

@@ -1,7 +1,7 @@
 import { ChartpressError } from '../../errors.js';
 import type { Value } from '../../frame.js';
 import type { FileRoots } from '../sources/roots.js';
-import type { SqlWhere } from './dialect.js';
+import { quoteIdent, type SqlWhere } from './dialect.js';
 import { type DuckdbDataset, duckdbCell, openDuckdb } from './duckdb-db.js';
 import type { SqlSession } from './sessions.js';
 
@@ -17,6 +17,7 @@ export async function duckdbSession(
 ): Promise<SqlSession> {
   const data = await openDuckdb(dataset, baseDir, where, roots);
   let stopped = false;
+  const views = new Map<string, Promise<Awaited<ReturnType<NonNullable<SqlSession['relation']>>>>>();
   return {
     dialect: 'duckdb',
     columns: data.columns,
@@ -36,6 +37,23 @@ export async function duckdbSession(
           reason: `DuckDB refused the statement: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
         };
       }
+    },
+    relation(name, other, at) {
+      let found = views.get(name);
+      if (found === undefined) {
+        const view = `__cp_dim${views.size}`;
+        found =
+          other.source !== 'parquet' && other.source !== 'duckdb'
+            ? Promise.resolve({ reason: `dataset "${name}" is not read through DuckDB` })
+            : data.view(other, view, at).then(
+                (columns) => ({ sql: quoteIdent(view), columns }),
+                (e: unknown) => ({
+                  reason: `dataset "${name}" cannot be read beside it: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+                }),
+              );
+        views.set(name, found);
+      }
+      return found;
     },
     interrupt() {
       stopped = true;

@@ -3,7 +3,8 @@ import type { Dataset, Lookup, Query } from '../../spec/schema.js';
 import { lookupKeys, lookupName, lookupsOf } from '../lookup.js';
 import type { FileRoots } from '../sources/roots.js';
 import type { CompiledQuery, SqlBaseRef } from './compile.js';
-import { quoteIdent, type SqlColumn } from './dialect.js';
+import { type ColumnKind, quoteIdent, type SqlColumn } from './dialect.js';
+import { duckdbValue } from './duckdb-dialect.js';
 import { quoteTable } from './postgres-client.js';
 import { openSession, type SqlDataset, type SqlSession } from './sessions.js';
 
@@ -45,8 +46,8 @@ export interface JoinContext {
 
 /**
  * The query's dataset LEFT JOINed to the dimension datasets its lookups read (an INNER JOIN
- * for `onMissing: skip`), when they are tables or queries of the same database: the same SQLite
- * file, or the same PostgreSQL URL. The dimension's keys were checked unique beforehand (see
+ * for `onMissing: skip`), when they are tables or queries of the same database (see
+ * `sameDatabase`). The dimension's keys were checked unique beforehand (see
  * `QueryLookups`), so the join keeps one row per row of the dataset; its rows keep their scan
  * order through `FACT_ROW`. A lookup with `onMissing: error` comes with the statement that
  * finds the rows it misses (`checks`). Otherwise `{ reason }`: the rows are streamed and joined
@@ -60,7 +61,9 @@ export async function joinLookups(
 ): Promise<JoinedBase | { reason: string }> {
   const lookups = lookupsOf(query);
   // Each name a key may read: a column of the dataset, or a field looked up before.
-  const refs = new Map<string, string>(session.columns.map((c) => [c.name, `f.${quoteIdent(c.name)}`]));
+  const refs = new Map<string, SqlColumn & { ref: string }>(
+    session.columns.map((c) => [c.name, { ...c, ref: `f.${quoteIdent(c.name)}` }]),
+  );
   const joins: string[] = [];
   const fields: string[] = [];
   const columns: SqlColumn[] = [...session.columns];
@@ -91,15 +94,22 @@ export async function joinLookups(
     const typed = [right, ...l.fields].find((c) => declared !== undefined && Object.hasOwn(declared, c));
     if (typed !== undefined)
       return { reason: `column "${typed}" of dataset "${l.from}" has a declared type` };
-    const kinds = new Map((await probe(l.from, dim, ctx)).map((c) => [c.name, c.kind] as const));
+    const where = { file: ctx.file, path: `datasets.${l.from}` };
+    // DuckDB reads the dimension through a view of its own in the session; the others name it.
+    const rel = session.relation
+      ? await session.relation(l.from, dim as SqlDataset, where)
+      : { sql: relation(dim, session.dialect), columns: await probe(l.from, dim, ctx) };
+    if ('reason' in rel) return rel;
+    const kinds = new Map(rel.columns.map((c) => [c.name, c.kind] as const));
     const alias = `d${i}`;
     const join = l.onMissing === 'skip' ? 'JOIN' : 'LEFT JOIN';
-    joins.push(
-      ` ${join} ${relation(dim, session.dialect)} AS ${alias} ON ${match(key, `${alias}.${quoteIdent(right)}`, session.dialect)}`,
-    );
+    const on = match(key, { ref: `${alias}.${quoteIdent(right)}`, kind: kinds.get(right) }, session.dialect);
+    joins.push(` ${join} ${rel.sql} AS ${alias} ON ${on}`);
     if (l.onMissing === 'error') {
-      // The rows the joins so far keep whose key this one misses (a match has a key).
-      const missed = `SELECT ${key} AS k, ${numbered.ref} AS n FROM ${numbered.from}${joins.join('')} WHERE ${alias}.${quoteIdent(right)} IS NULL`;
+      // The rows the joins so far keep whose key this one misses (a match has a key), each key
+      // as the source gives it.
+      const k = session.dialect === 'duckdb' ? duckdbValue(key.ref, key.kind) : key.ref;
+      const missed = `SELECT ${k} AS k, ${numbered.ref} AS n FROM ${numbered.from}${joins.join('')} WHERE ${alias}.${quoteIdent(right)} IS NULL`;
       const sql = `SELECT t.k, min(t.n) AS first, sum(count(*)) OVER () AS total FROM (${missed}) AS t GROUP BY t.k ORDER BY first LIMIT ${MISSING_KEYS_READ}`;
       checks.push({
         index: i,
@@ -118,9 +128,10 @@ export async function joinLookups(
     for (const field of l.fields) {
       const name = lookupName(l, field);
       const ref = `${alias}.${quoteIdent(field)}`;
+      const kind = kinds.get(field) ?? 'dynamic';
       fields.push(`${ref} AS ${quoteIdent(name)}`);
-      columns.push({ name, kind: kinds.get(field) ?? 'dynamic' });
-      refs.set(name, ref);
+      columns.push({ name, kind });
+      refs.set(name, { name, kind, ref });
     }
   }
   const sql = `SELECT f.*${numbered.row}, ${fields.join(', ')} FROM ${numbered.from}${joins.join('')}`;
@@ -130,19 +141,35 @@ export async function joinLookups(
 /**
  * Keys that match as the streaming engine matches them: by value and type. SQLite would convert
  * a text to a number for a column of numeric affinity (the unary + drops it), compare with the
- * column's collation, and match BLOBs, which the engine reads as null.
+ * column's collation, and match BLOBs, which the engine reads as null. DuckDB's columns have one
+ * kind each (see `duckdb-db.ts`): keys of one kind compare as they are; a text and a date or a
+ * timestamp as the texts the source gives; a number or a boolean never equals another kind.
  */
-function match(left: string, right: string, dialect: SqlSession['dialect']): string {
-  if (dialect !== 'sqlite') return `${left} = ${right}`;
-  return `+${left} = +${right} COLLATE BINARY AND +${left} < x''`;
+function match(
+  left: { ref: string; kind: ColumnKind },
+  right: { ref: string; kind: ColumnKind | undefined },
+  dialect: SqlSession['dialect'],
+): string {
+  if (dialect === 'sqlite') return `+${left.ref} = +${right.ref} COLLATE BINARY AND +${left.ref} < x''`;
+  if (dialect === 'postgres' || left.kind === right.kind) return `${left.ref} = ${right.ref}`;
+  const texts = new Set<ColumnKind | undefined>(['text', 'date', 'timestamp']);
+  if (right.kind === undefined || !texts.has(left.kind) || !texts.has(right.kind)) return 'FALSE';
+  return `${duckdbValue(left.ref, left.kind)} = ${duckdbValue(right.ref, right.kind)}`;
 }
 
-/** Both datasets are tables or queries of one database: the same SQLite file or PostgreSQL URL. */
+/**
+ * Both datasets are tables or queries of one database: the same SQLite file or PostgreSQL URL;
+ * for DuckDB, the same database file, or none (Parquet files, queries over files), read in the
+ * one session of the query's dataset, under its memory, thread and time limits.
+ */
 function sameDatabase(fact: SqlDataset, dim: Dataset, baseDir: string): boolean {
   if (fact.source === 'sqlite' && dim.source === 'sqlite')
     return resolve(baseDir, fact.path) === resolve(baseDir, dim.path);
   if (fact.source === 'postgres' && dim.source === 'postgres') return fact.url === dim.url;
-  return false;
+  const duck = (d: Dataset) => d.source === 'parquet' || d.source === 'duckdb';
+  const file = (d: Dataset) =>
+    d.source === 'duckdb' && d.path !== undefined ? resolve(baseDir, d.path) : undefined;
+  return duck(fact) && duck(dim) && file(fact) === file(dim);
 }
 
 /** The columns of a dimension dataset, from a session of its own (PostgreSQL's types choose the SQL). */

@@ -37,6 +37,16 @@ export interface SqlSession {
   run(compiled: CompiledQuery): Promise<Value[][] | { reason: string }>;
   /** Stops the statement running, where the database can (DuckDB). */
   interrupt?(): void;
+  /**
+   * Another dataset of the same database as a relation this session's statements read, with
+   * its columns (DuckDB: a view in this session), or why it cannot be one. Without it (SQLite,
+   * PostgreSQL), a dataset of the same database is its own table or query.
+   */
+  relation?(
+    name: string,
+    dataset: SqlDataset,
+    where: SqlWhere,
+  ): Promise<{ readonly sql: string; readonly columns: readonly SqlColumn[] } | { readonly reason: string }>;
   close(): Promise<void>;
 }
 

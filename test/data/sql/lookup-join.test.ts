@@ -7,10 +7,11 @@ import { openSource } from '../../../src/data/sources/index.js';
 import { runPushDown } from '../../../src/data/sql/pushdown.js';
 import type { SqlDataset } from '../../../src/data/sql/sessions.js';
 import { ChartpressError, type Problem, type Warning } from '../../../src/errors.js';
-import { frameToRows, type Row } from '../../../src/frame.js';
+import { frameToRows, type Row, type Value } from '../../../src/frame.js';
 import type { Dataset, Lookup, Query } from '../../../src/spec/schema.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { countingSource } from '../helpers.js';
+import { duckdbExec, writeParquet } from './duckdb-fixtures.js';
 import { makeSqlite, PG_URL, pgExec, postgresReachable, uniqueName } from './helpers.js';
 
 type Q = Omit<Query, 'from'>;
@@ -373,6 +374,180 @@ describe('lookup through SQLite', () => {
       stores: { source: 'sqlite', path: 'shop.db', query: 'SELECT * FROM stores ORDER BY region' },
     };
     lookupSuite(() => ({ datasets: viaQuery, baseDir: tmp.dir, fact: 'orders' }));
+  });
+});
+
+/** Rows as a DuckDB SELECT of columns of the types given (`name TYPE`). */
+function duckdbRows(columns: string[], rows: readonly Row[]): string {
+  const names = columns.map((c) => c.split(' ')[0]!);
+  const sql = (v: Value) =>
+    v === null ? 'NULL' : typeof v === 'string' ? `'${v.replaceAll("'", "''")}'` : String(v);
+  const values = rows.map((r) => `(${names.map((n) => sql(r[n] ?? null)).join(', ')})`);
+  const cast = columns.map((c, i) => `CAST(${names[i]} AS ${c.slice(names[i]!.length + 1)}) AS ${names[i]}`);
+  return `SELECT ${cast.join(', ')} FROM (VALUES ${values.join(', ')}) AS v(${names.join(', ')})`;
+}
+
+const duckTables: [string, string[], readonly Row[]][] = [
+  ['orders', ['id INTEGER', 'store_id INTEGER', 'amount DOUBLE', 'day VARCHAR'], orders],
+  ['owners', ['sid BIGINT', 'owner VARCHAR'], owners],
+  ['stores', ['store_id SMALLINT', 'region VARCHAR', 'size DECIMAL(4,1)', 'country VARCHAR'], stores],
+  ['countries', ['code VARCHAR', 'name VARCHAR'], countries],
+  [
+    'dupes',
+    ['store_id INTEGER', 'region VARCHAR'],
+    [
+      { store_id: 1, region: 'EU' },
+      { store_id: 2, region: 'US' },
+      { store_id: 1, region: 'APAC' },
+    ],
+  ],
+  // Keys of other kinds: dates as text, a date, store numbers as text.
+  [
+    'days',
+    ['day VARCHAR', 'label VARCHAR'],
+    [
+      { day: '2024-01-02', label: 'second' },
+      { day: '2024-02-03', label: 'third' },
+    ],
+  ],
+  [
+    'dated',
+    ['day DATE', 'n INTEGER'],
+    [
+      { day: '2024-01-01', n: 1 },
+      { day: '2024-01-02', n: 2 },
+      { day: null, n: 3 },
+      { day: '2024-02-03', n: 4 },
+      { day: '2024-05-05', n: 5 },
+    ],
+  ],
+  [
+    'textkeys',
+    ['store_id VARCHAR', 'region VARCHAR'],
+    [
+      { store_id: '1', region: 'EU' },
+      { store_id: '2', region: 'US' },
+    ],
+  ],
+];
+
+describe('lookup through DuckDB', () => {
+  const duckdb = join(tmp.dir, 'shop.duckdb');
+  beforeAll(async () => {
+    for (const [name, columns, rows] of duckTables)
+      await writeParquet(join(tmp.dir, `${name}.parquet`), duckdbRows(columns, rows));
+    await duckdbExec(
+      duckdb,
+      ...duckTables.map(([name, columns, rows]) => `CREATE TABLE ${name} AS ${duckdbRows(columns, rows)}`),
+      'CREATE VIEW store_view AS SELECT * FROM stores ORDER BY region',
+    );
+  });
+  const parquet = (name: string): Dataset => ({ source: 'parquet', path: `${name}.parquet` });
+  const inDb = (table: string): Dataset => ({ source: 'duckdb', path: 'shop.duckdb', table });
+  const names = duckTables.map(([name]) => name);
+  const all = (make: (name: string) => Dataset) => Object.fromEntries(names.map((n) => [n, make(n)]));
+
+  describe('Parquet files', () => {
+    lookupSuite(() => ({ datasets: all(parquet), baseDir: tmp.dir, fact: 'orders' }));
+  });
+
+  describe('tables of one DuckDB file', () => {
+    lookupSuite(() => ({ datasets: all(inDb), baseDir: tmp.dir, fact: 'orders' }));
+  });
+
+  describe('a query as the fact and a view and a query over files as dimensions', () => {
+    const datasets = (): Record<string, Dataset> => ({
+      ...all(inDb),
+      orders: { source: 'duckdb', path: 'shop.duckdb', query: 'SELECT * FROM orders' },
+      stores: { source: 'duckdb', path: 'shop.duckdb', table: 'store_view' },
+      owners: { source: 'duckdb', path: 'shop.duckdb', query: 'SELECT * FROM owners WHERE sid > 0' },
+    });
+    lookupSuite(() => ({ datasets: datasets(), baseDir: tmp.dir, fact: 'orders' }));
+  });
+
+  describe('a query over Parquet files as the fact, and a Parquet glob', () => {
+    const datasets = (): Record<string, Dataset> => ({
+      ...all(parquet),
+      orders: { source: 'duckdb', query: "SELECT * FROM 'orders.parquet'" },
+      countries: { source: 'parquet', path: 'countr*.parquet' },
+    });
+    lookupSuite(() => ({ datasets: datasets(), baseDir: tmp.dir, fact: 'orders' }));
+  });
+
+  it('matches keys by value and type, as the JS engine does: a date and its text, never a number and a text', async () => {
+    const cases: [string, Q][] = [
+      ['orders', { lookup: { from: 'days', on: 'day', fields: ['label'] } }],
+      ['dated', { lookup: { from: 'days', on: 'day', fields: ['label'] } }],
+      ['days', { lookup: { from: 'dated', on: 'day', fields: ['n'], onMissing: 'skip' } }],
+      [
+        'orders',
+        {
+          lookup: { from: 'textkeys', on: 'store_id', fields: ['region'] },
+          groupBy: ['region'],
+          aggregate: count,
+        },
+      ],
+    ];
+    for (const make of [parquet, inDb])
+      for (const [fact, query] of cases) {
+        const { pushed, streamed, warnings, streamWarnings } = await both(fact, query, all(make), tmp.dir);
+        expect(warnings).toEqual(streamWarnings);
+        expect(pushed).toEqual(streamed);
+      }
+    const { pushed } = await both('dated', cases[1]![1], all(parquet), tmp.dir);
+    expect(pushed?.filter((r) => r.label !== null).map((r) => [r.day, r.label])).toEqual([
+      ['2024-01-02', 'second'],
+      ['2024-02-03', 'third'],
+    ]);
+    const texts = await both('orders', cases[3]![1], all(inDb), tmp.dir);
+    expect(texts.pushed).toEqual([{ region: null, n: orders.length }]);
+  });
+
+  it('a missing key of a date is named as the source gives it', async () => {
+    const query: Q = { lookup: { from: 'days', on: 'day', fields: ['label'], onMissing: 'error' } };
+    const datasets = all(parquet);
+    const dimensions = await dimensionsOf(query, datasets, tmp.dir);
+    const full = { from: 'dated', ...query } as Query;
+    const warnings: Warning[] = [];
+    const pushDown = await problemsOf(() =>
+      runPushDown(
+        'dated',
+        datasets.dated as SqlDataset,
+        full,
+        {},
+        {
+          baseDir: tmp.dir,
+          path: 'q',
+          warn: (w) => warnings.push(w),
+          datasets,
+          dimensions,
+        },
+      ),
+    );
+    const streamed = await problemsOf(() =>
+      runQueries(
+        openSource('dated', datasets.dated!, { baseDir: tmp.dir }),
+        new Map([['q', full]]),
+        {},
+        {
+          dataset: 'dated',
+          paths: new Map([['q', 'q']]),
+          dimensions,
+        },
+      ),
+    );
+    expect(warnings).toEqual([]);
+    expect(pushDown).toEqual(streamed);
+    expect(pushDown[0]?.message).toMatch(/^3 rows have .*: "2024-01-01", null, "2024-05-05"$/);
+  });
+
+  it('a Parquet dimension beside a DuckDB file: the rows are streamed and joined in JS', async () => {
+    const datasets = { ...all(inDb), stores: parquet('stores') };
+    const query: Q = { lookup, groupBy: ['region'], aggregate: count };
+    const { pushed, streamed, warnings } = await both('orders', query, datasets, tmp.dir);
+    expect(pushed).toBeUndefined();
+    expect(warnings[0]?.message).toContain('not in the same database');
+    expect(streamed).toEqual(await reference(query));
   });
 });
 
