@@ -1,6 +1,6 @@
 import type { Row, Value } from '../frame.js';
-import { type BatchColumn, batchRows, type ColumnBatch, columnLength, textBuffer } from './batch.js';
-import { type IsoKeyUnit, isoKey, isoKeyBytes } from './bucketer.js';
+import { type BatchColumn, batchRows, type ColumnBatch } from './batch.js';
+import { type IsoKeyUnit, isoKey } from './bucketer.js';
 
 /**
  * The date texts of a dictionary column grouped by their `isoKey`, so that a time bucket is
@@ -114,19 +114,6 @@ export class BatchView {
     if (keys === undefined) {
       const col = this.column(name);
       keys = new Int32Array(this.length);
-      const text = col.kind === 'values' ? col.text : undefined;
-      if (text !== undefined) {
-        // Read from the bytes: the texts are not decoded for their keys.
-        const buf = textBuffer(text);
-        let s = 0;
-        for (let i = 0; i < keys.length; i++) {
-          const e = text.ends[i]!;
-          keys[i] = s === e ? -1 : isoKeyBytes(buf, s, e, unit);
-          s = e;
-        }
-        this.#isoKeys.set(memo, keys);
-        return keys;
-      }
       for (let i = 0; i < keys.length; i++) {
         const v = col.kind === 'values' ? col.values[i] : undefined;
         keys[i] = typeof v === 'string' ? isoKey(v, unit) : -1;
@@ -162,7 +149,7 @@ export class BatchView {
 }
 
 function isSound(col: BatchColumn, length: number): boolean {
-  if (col.kind !== 'dict') return columnLength(col) >= length;
+  if (col.kind !== 'dict') return col.values.length >= length;
   const { codes } = col;
   if (codes.length < length) return false;
   const size = col.dict.length;

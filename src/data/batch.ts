@@ -22,73 +22,10 @@ export interface DictColumn {
   readonly dict: readonly Value[];
 }
 
-/**
- * Any other column: one value per row. A column of texts that rarely repeat (timestamps, ids)
- * may hold them as `text`, their UTF-8 bytes: `values` are then decoded when first read, and
- * what can be computed from the bytes (`isoKeyOfCell`, `batchCell`) reads them there.
- */
+/** Any other column: one value per row. */
 export interface ValuesColumn {
   readonly kind: 'values';
   readonly values: readonly Value[];
-  readonly text?: TextCells | undefined;
-}
-
-/** Texts as their UTF-8 bytes, one after the other; an empty cell is null. */
-export interface TextCells {
-  readonly bytes: Uint8Array;
-  /** Per cell, where its bytes end: cell `i` is `bytes[ends[i - 1] ?? 0 .. ends[i])`. */
-  readonly ends: Int32Array;
-}
-
-type Slice = (this: Buffer, start: number, end: number) => string;
-// Node's UTF-8 decoder behind `toString('utf8', s, e)`, without its argument checks: a third of
-// the time of decoding a short cell.
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: Slice }).utf8Slice;
-/** The text of the UTF-8 bytes `b[s..e)`. */
-export const decode: (b: Buffer, s: number, e: number) => string =
-  typeof utf8Slice === 'function'
-    ? (b, s, e) => utf8Slice.call(b, s, e)
-    : (b, s, e) => b.toString('utf8', s, e);
-
-/** The bytes of text cells as a Buffer, without a copy. */
-export const textBuffer = (t: TextCells): Buffer =>
-  Buffer.from(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
-
-/** The value of text cell `i`: its text, or null when empty. */
-export function textCell(t: TextCells, i: number, buf: Buffer = textBuffer(t)): Value {
-  const s = i === 0 ? 0 : t.ends[i - 1]!;
-  const e = t.ends[i]!;
-  return s === e ? null : decode(buf, s, e);
-}
-
-/** A values column of text cells, decoded when its `values` are first read. */
-export function textColumn(text: TextCells): ValuesColumn {
-  let values: Value[] | undefined;
-  return {
-    kind: 'values',
-    text,
-    get values(): readonly Value[] {
-      if (values === undefined) {
-        const buf = textBuffer(text);
-        const n = text.ends.length;
-        values = new Array<Value>(n);
-        let s = 0;
-        for (let i = 0; i < n; i++) {
-          const e = text.ends[i]!;
-          values[i] = s === e ? null : decode(buf, s, e);
-          s = e;
-        }
-      }
-      return values;
-    },
-  };
-}
-
-/** The number of cells of a column, without decoding text cells. */
-export function columnLength(col: BatchColumn): number {
-  if (col.kind === 'dict') return col.codes.length;
-  if (col.kind === 'values' && col.text !== undefined) return col.text.ends.length;
-  return col.values.length;
 }
 
 export type BatchColumn = NumberColumn | DictColumn | ValuesColumn;
@@ -114,7 +51,7 @@ export function batchCell(col: BatchColumn, i: number): Value {
     case 'dict':
       return col.dict[col.codes[i]!] ?? null;
     case 'values':
-      return col.text !== undefined ? textCell(col.text, i) : (col.values[i] ?? null);
+      return col.values[i] ?? null;
   }
 }
 

@@ -65,55 +65,6 @@ export function isoKey(s: string, unit: IsoKeyUnit): number {
   return hour * 4 + Math.floor((i0 * 10 + i1) / 15);
 }
 
-/**
- * `isoKey` of the text whose UTF-8 bytes are `b[s..e)`, read from the bytes: the same key the
- * decoded text has.
- */
-export function isoKeyBytes(b: Uint8Array, s: number, e: number, unit: IsoKeyUnit): number {
-  const n = e - s;
-  // A text with a key is ASCII, one byte per character; any other byte makes it no key.
-  if (n < 16 || n > 35 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 13] !== 58) return -1;
-  const t = b[s + 10];
-  if (!(t === 84 || t === 116 || t === 32)) return -1;
-  // Past the end, as `digit` reads NaN there: 0.
-  const d = (i: number): number => (i < n ? (b[s + i]! - 48) >>> 0 : 0);
-  const y0 = d(0);
-  const y1 = d(1);
-  const y2 = d(2);
-  const y3 = d(3);
-  const m0 = d(5);
-  const m1 = d(6);
-  const d0 = d(8);
-  const d1 = d(9);
-  const h0 = d(11);
-  const h1 = d(12);
-  const i0 = d(14);
-  const i1 = d(15);
-  if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9) return -1;
-  if (h0 > 2 || h1 > 9 || (h0 === 2 && h1 > 3) || i0 > 5 || i1 > 9) return -1;
-  let i = 16;
-  if (b[s + i] === 58) {
-    if (d(17) > 5 || d(18) > 9) return -1;
-    i = 19;
-    const dot = b[s + i];
-    if (i < n && (dot === 46 || dot === 44)) {
-      const start = ++i;
-      while (i < n && d(i) <= 9) i++;
-      if (i === start || i - start > 9) return -1;
-    }
-  }
-  if (i < n) {
-    const z = b[s + i];
-    // Any other byte, a multi-byte character included, makes the text no key.
-    if (!(z === 90 || z === 122) || i + 1 !== n) return -1;
-  }
-  const date = (((y0 * 10 + y1) * 10 + y2) * 10 + y3) * 10_000 + (m0 * 10 + m1) * 100 + d0 * 10 + d1;
-  if (unit === 'day') return date;
-  const hour = date * 100 + h0 * 10 + h1;
-  if (unit === 'hour') return hour;
-  return hour * 4 + Math.floor((i0 * 10 + i1) / 15);
-}
-
 /** The unit of `isoKey` that decides the bucket of a keyed text, for a bucket cut in `zone`. */
 export function keyUnit(bucket: TimeBucket, zone: Zone): IsoKeyUnit {
   if (zone !== UTC) return 'slot';

@@ -1,14 +1,13 @@
 import { type Problem, problem } from '../errors.js';
 import type { Row, Value } from '../frame.js';
 import type { Query } from '../spec/schema.js';
-import { type BatchColumn, type ColumnBatch, type DictColumn, textBuffer } from './batch.js';
+import type { BatchColumn, ColumnBatch, DictColumn } from './batch.js';
 import { BatchView } from './batch-view.js';
 import { checkExpression } from './expr/check.js';
 import { type Compiled, columnAccess, compileNode, rowEnv } from './expr/compile-js.js';
 import { ExpressionError } from './expr/lex.js';
 import { type ExpressionLimits, type ExprNode, fieldsOf, parseExpression } from './expr/parse.js';
 import type { ExprType } from './expr/types.js';
-import { type DatePart, DateParts } from './expr/values.js';
 import { comparisonCodes, numberVector } from './expr/vector.js';
 import { list } from './query-check.js';
 import { Scratch } from './scratch.js';
@@ -233,8 +232,6 @@ function computeColumn(
     values.set(numbers);
     return { kind: 'number', values };
   }
-  const parts = datePartColumn(node, column, zone, n, scratch, slot);
-  if (parts !== undefined) return parts;
   const compared = comparisonCodes(node, column, n, scratch.int32(`codes${slot}`, n));
   if (compared !== undefined) return { kind: 'dict', codes: compared, dict: BOOLEANS };
   const c = compileNode(node, { zone, field: (name) => columnAccess(column(name)) });
@@ -263,39 +260,6 @@ function computeColumn(
 }
 
 const BOOLEANS: readonly Value[] = [true, false, null];
-
-const DATE_PARTS: ReadonlySet<string> = new Set<DatePart>(['year', 'month', 'day', 'hour', 'weekday']);
-
-/**
- * `year(f)` (month, day, hour, weekday) of a column of texts kept as bytes (see `TextCells`):
- * read from each cell's `isoKey`, once per day (hour, slot), without decoding the texts.
- * Undefined for other expressions and columns.
- */
-function datePartColumn(
-  node: ExprNode,
-  column: (name: string) => BatchColumn,
-  zone: Zone,
-  n: number,
-  scratch: Scratch,
-  slot: number,
-): BatchColumn | undefined {
-  if (node.kind !== 'call' || !DATE_PARTS.has(node.name) || node.args.length !== 1) return undefined;
-  const arg = node.args[0]!;
-  if (arg.kind !== 'field') return undefined;
-  const col = column(arg.name);
-  const text = col.kind === 'values' ? col.text : undefined;
-  if (text === undefined) return undefined;
-  const parts = new DateParts(node.name as DatePart, zone);
-  const buf = textBuffer(text);
-  const values = scratch.float64(`values${slot}`, n);
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const e = text.ends[i]!;
-    values[i] = parts.ofBytes(buf, s, e);
-    s = e;
-  }
-  return { kind: 'number', values };
-}
 
 /** The column of an expression of dictionary columns, computed at the first row of each combination of entries. */
 function byCombination(

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchColumn, batchFromRows, type ColumnBatch, textColumn } from '../../src/data/batch.js';
+import { batchFromRows, type ColumnBatch } from '../../src/data/batch.js';
 import { runQueries } from '../../src/data/scan.js';
 import type { RowSource } from '../../src/data/sources/rows.js';
 import type { Warning } from '../../src/errors.js';
 import { frameToRows, type Row, type Value } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
-import { countingSource, failure, rng, salesRows } from './helpers.js';
+import { countingSource, failure, salesRows } from './helpers.js';
 
 type Q = Omit<Query, 'from'>;
 
@@ -24,39 +24,11 @@ function columnSource(rows: readonly Row[], size = 64): RowSource {
   };
 }
 
-/** As `columnSource`, with every column of texts (and nulls) kept as UTF-8 bytes, as the CSV reader keeps unique texts. */
-function textSource(rows: readonly Row[], size = 64): RowSource {
-  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const batches: ColumnBatch[] = [];
-  for (let i = 0; i < rows.length; i += size) {
-    const part = rows.slice(i, i + size);
-    const plain = batchFromRows(part, names);
-    const columns = names.map((name, c): BatchColumn => {
-      const cells = part.map((r) => r[name] ?? null);
-      const texts = cells.filter((v): v is string => typeof v === 'string' && v !== '');
-      if (texts.length + cells.filter((v) => v === null).length < cells.length) return plain.columns[c]!;
-      const bytes = Buffer.from(cells.map((v) => v ?? '').join(''));
-      let end = 0;
-      const ends = Int32Array.from(cells, (v) => (end += Buffer.byteLength(typeof v === 'string' ? v : '')));
-      return textColumn({ bytes, ends });
-    });
-    batches.push({ length: part.length, names, columns });
-  }
-  return {
-    async *columnBatches() {
-      yield* batches;
-    },
-    async *[Symbol.asyncIterator]() {
-      yield* rows;
-    },
-  };
-}
-
 /** The queries' frames through rows and through column batches, which must agree, warnings included. */
 async function both(rows: readonly Row[], queries: Record<string, Q>, params: Record<string, Value> = {}) {
   const map = new Map(Object.entries(queries).map(([id, q]) => [id, { from: 'd', ...q } as Query]));
   const results = [];
-  for (const source of [countingSource(rows), columnSource(rows), textSource(rows)]) {
+  for (const source of [countingSource(rows), columnSource(rows)]) {
     const warnings: Warning[] = [];
     const frames = await runQueries(source, map, params, { dataset: 'd', warn: (w) => warnings.push(w) });
     results.push({
@@ -66,7 +38,6 @@ async function both(rows: readonly Row[], queries: Record<string, Q>, params: Re
     });
   }
   expect(results[1]).toEqual(results[0]);
-  expect(results[2]).toEqual(results[0]);
   return results[0]!;
 }
 
@@ -148,36 +119,6 @@ describe('calculate', () => {
       { h: 3, n: 1 },
       { h: 0, n: 1 },
     ]);
-  });
-});
-
-describe('date parts of texts kept as bytes', () => {
-  it('are those of the texts, in UTC and in a zone, for dates, date-times and texts that are neither', async () => {
-    const random = rng(11);
-    const forms = [
-      (ms: number) => new Date(ms).toISOString(),
-      (ms: number) => new Date(ms).toISOString().slice(0, 19),
-      (ms: number) => new Date(ms).toISOString().slice(0, 10),
-      (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16),
-      (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}+05:30`,
-      () => 'not a date',
-      () => '2023-02-29T10:00:00Z',
-      () => null,
-    ];
-    const at = Array.from({ length: 600 }, () => ({
-      at: forms[Math.floor(random() * forms.length)]!(Date.UTC(2023, 0, 1) + Math.floor(random() * 4e10)),
-    }));
-    const queries: Record<string, Q> = {};
-    for (const part of ['year', 'month', 'day', 'hour', 'weekday'])
-      for (const timezone of ['UTC', 'Asia/Kathmandu', 'America/St_Johns'])
-        queries[`${part}-${timezone}`] = {
-          calculate: { p: `${part}(at)` },
-          timezone,
-          groupBy: ['p'],
-          aggregate: { n: { op: 'count' } },
-        };
-    const { rows: out } = await both(at, queries);
-    expect(out['year-UTC']!.length).toBeGreaterThan(1);
   });
 });
 

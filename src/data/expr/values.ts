@@ -1,6 +1,6 @@
 import type { Value } from '../../frame.js';
 import { parseIsoDate } from '../bucket.js';
-import { type IsoKeyUnit, isoKey, isoKeyBytes } from '../bucketer.js';
+import { type IsoKeyUnit, isoKey } from '../bucketer.js';
 import { UTC, type Zone } from '../zone.js';
 
 /**
@@ -147,24 +147,7 @@ export class DateParts {
 
   of(v: Value): number {
     if (typeof v !== 'string') return Number.NaN;
-    return this.#keyed(isoKey(v, this.#unit), v);
-  }
-
-  /**
-   * The part of the text whose UTF-8 bytes are `b[s..e)` (null when empty), read from its
-   * `isoKey`: the text is decoded only for a key not seen before, or no key.
-   */
-  ofBytes(b: Buffer, s: number, e: number): number {
-    if (s === e) return Number.NaN;
-    const key = isoKeyBytes(b, s, e, this.#unit);
-    if (key >= 0) {
-      const r = this.#byKey.get(key);
-      if (r !== undefined) return r;
-    }
-    return this.#keyed(key, b.toString('utf8', s, e));
-  }
-
-  #keyed(key: number, v: string): number {
+    const key = isoKey(v, this.#unit);
     if (key < 0) return datePart(v, this.#part, this.#zone);
     let r = this.#byKey.get(key);
     if (r === undefined) {

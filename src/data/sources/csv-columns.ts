@@ -1,5 +1,5 @@
 import type { Value } from '../../frame.js';
-import { type BatchColumn, decode, textColumn } from '../batch.js';
+import type { BatchColumn } from '../batch.js';
 import { type CellReader, inferCell, inferText } from './cells.js';
 import { ByteDict, hashBytes } from './csv-dict.js';
 import { leadingZero, NOT_NUMBER, numberFromBytes, plainNumber, UNSURE } from './csv-number.js';
@@ -32,8 +32,6 @@ export interface CellBlock {
 const NUMBERS = 0;
 const DICT = 1;
 const VALUES = 2;
-/** Plain values kept as their bytes (see `TextCells`), while every cell is a text as it reads. */
-const TEXT = 3;
 
 /** Batches a column stays plain values after one with too many distinct values, at first. */
 const SPREAD_BATCHES = 4;
@@ -46,20 +44,15 @@ const MAX_DICT = 65_536;
 
 const NO_NUMBERS = new Float64Array(0);
 const NO_CODES = new Int32Array(0);
-const NO_BYTES = new Uint8Array(0);
 
-/**
- * Whether an inferred cell's value is its text as it is (`ColumnBuilder.#value`), by its bytes:
- * not empty, not a number and not a slash date. False when unsure.
- */
-function plainText(b: Buffer, s: number, e: number): boolean {
-  const c = b[s]!;
-  if (c > 57 || (c < 48 && c !== 43 && c !== 45 && c !== 46 && c !== 32)) return true;
-  if (numberFromBytes(b, s, e) !== NOT_NUMBER) return false;
-  // `inferText` turns texts with a slash at character 4 into dates.
-  for (let i = s; i < e && i < s + 16; i++) if (b[i] === 47 || b[i]! >= 0x80) return false;
-  return true;
-}
+type Slice = (this: Buffer, start: number, end: number) => string;
+// Node's UTF-8 decoder behind `toString('utf8', s, e)`, without its argument checks: a third of
+// the time of decoding a short cell.
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: Slice }).utf8Slice;
+const decode: (b: Buffer, s: number, e: number) => string =
+  typeof utf8Slice === 'function'
+    ? (b, s, e) => utf8Slice.call(b, s, e)
+    : (b, s, e) => b.toString('utf8', s, e);
 
 export class ColumnBuilder {
   readonly #rule: CellRule;
@@ -69,10 +62,6 @@ export class ColumnBuilder {
   #numbers = NO_NUMBERS;
   #codes = NO_CODES;
   #values: Value[] = [];
-  // TEXT: the cells' bytes one after the other, and where each ends.
-  #text = NO_BYTES;
-  #textEnds = NO_CODES;
-  #textUsed = 0;
   #bound = 0;
   readonly #dict = new ByteDict();
   // Batches left to read as plain values after a batch with too many distinct values, and
@@ -90,16 +79,6 @@ export class ColumnBuilder {
     this.#recounts = recounts;
   }
 
-  /**
-   * Takes on how `before`, the same column read in an earlier part of the file, found its
-   * cells: a column of unique values (timestamps, ids) is read as plain values from the first
-   * batch on, rather than first filling a dictionary.
-   */
-  follow(before: ColumnBuilder): void {
-    this.#spread = before.#spread;
-    this.#spreadNext = before.#spreadNext;
-  }
-
   /** Starts a batch of at most `capacity` rows. */
   start(capacity: number): void {
     this.#bound = Math.max(1, Math.min(capacity >> 1, MAX_DICT));
@@ -108,9 +87,6 @@ export class ColumnBuilder {
     this.#values = [];
     this.#codes = NO_CODES;
     this.#numbers = NO_NUMBERS;
-    this.#text = NO_BYTES;
-    this.#textEnds = NO_CODES;
-    this.#textUsed = 0;
     if (this.#rule !== 'read') {
       this.#mode = NUMBERS;
       this.#numbers = new Float64Array(capacity);
@@ -128,7 +104,6 @@ export class ColumnBuilder {
     while (k < count) {
       if (this.#mode === NUMBERS) k = this.#addNumbers(block, at, k, count, row);
       else if (this.#mode === DICT) k = this.#addCodes(block, at, k, count, row);
-      else if (this.#mode === TEXT) k = this.#addText(block, at, k, count, row);
       else k = this.#addValues(block, at, k, count);
     }
   }
@@ -144,13 +119,6 @@ export class ColumnBuilder {
         const codes = this.#codes;
         const dict = this.#dict.batch;
         return { kind: 'dict', codes: length < codes.length ? codes.subarray(0, length) : codes, dict };
-      }
-      case TEXT: {
-        const ends = this.#textEnds;
-        return textColumn({
-          bytes: this.#text.subarray(0, this.#textUsed),
-          ends: length < ends.length ? ends.subarray(0, length) : ends,
-        });
       }
       default:
         return { kind: 'values', values: this.#values };
@@ -200,8 +168,6 @@ export class ColumnBuilder {
         continue;
       }
       this.#leaveNumbers(row + k);
-      // The cell is read again as text.
-      if (this.#mode === TEXT) return k;
       if (this.#mode === VALUES) this.#values.push(v);
       else {
         const h = hashBytes(b, s, e);
@@ -238,46 +204,6 @@ export class ColumnBuilder {
       if (!this.#addCode(b, s, e, row + k, h, entry)) return k + 1;
     }
     return k;
-  }
-
-  #addText(block: CellBlock, at: number, k: number, count: number, row: number): number {
-    const { starts, ends, step } = block;
-    const textEnds = this.#textEnds;
-    for (; k < count; k++) {
-      let s = starts[at + k * step]!;
-      const e = ends[at + k * step]!;
-      let b = block.buf;
-      if (s < 0) {
-        b = block.scratch;
-        s = -1 - s;
-      }
-      if (s !== e && !plainText(b, s, e)) {
-        this.#leaveText(row + k);
-        return k;
-      }
-      let used = this.#textUsed;
-      if (used + (e - s) > this.#text.length) {
-        const bigger = new Uint8Array(Math.max(2 * this.#text.length, used + (e - s)));
-        bigger.set(this.#text.subarray(0, used));
-        this.#text = bigger;
-      }
-      const text = this.#text;
-      for (let i = s; i < e; i++) text[used++] = b[i]!;
-      this.#textUsed = used;
-      textEnds[row + k] = used;
-    }
-    return k;
-  }
-
-  /** Turns the text cells before `row` into plain values. */
-  #leaveText(row: number): void {
-    const cells = this.finish(row);
-    const values = this.#values;
-    for (let r = 0; r < row; r++) values.push(cells.kind === 'values' ? (cells.values[r] ?? null) : null);
-    this.#mode = VALUES;
-    this.#text = NO_BYTES;
-    this.#textEnds = NO_CODES;
-    this.#textUsed = 0;
   }
 
   #addValues(block: CellBlock, at: number, k: number, count: number): number {
@@ -335,12 +261,6 @@ export class ColumnBuilder {
     const numbers = this.#numbers;
     this.#numbers = NO_NUMBERS;
     if (this.#spread > 0 || row >= this.#bound) {
-      if (this.#rule === 'infer' && nulls(numbers, row)) {
-        this.#mode = TEXT;
-        this.#textEnds = new Int32Array(numbers.length);
-        this.#text = new Uint8Array(24 * numbers.length);
-        return;
-      }
       this.#mode = VALUES;
       const values = this.#values;
       for (let r = 0; r < row; r++) {
@@ -379,10 +299,4 @@ export class ColumnBuilder {
     const v = this.#read!(decode(b, s, e));
     return typeof v === 'number' ? v : Number.NaN;
   }
-}
-
-/** Every one of the first `n` numbers is NaN (an empty cell). */
-function nulls(numbers: Float64Array, n: number): boolean {
-  for (let r = 0; r < n; r++) if (!Number.isNaN(numbers[r]!)) return false;
-  return true;
 }

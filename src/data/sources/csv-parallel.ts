@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import type { CsvOptions } from './csv.js';
-import { fromWire, type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
+import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
 import { type CsvPart, CsvReader } from './csv-read.js';
 import { EOL_CRLF, EOL_LF } from './csv-scan.js';
 import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
@@ -137,7 +137,7 @@ export async function* readCsvOnThreads(
           if (failure !== undefined) throw await errorAgain(opts, here, failure);
           await new Promise<void>((r) => (wake = r));
         } else if (m.type === 'batch') {
-          yield fromWire(m.batch);
+          yield m.batch;
         } else {
           end = m;
         }

@@ -71,17 +71,13 @@ export class CsvReader {
   /**
    * A reader of the bytes of a file from the start of a record after its header on: the names
    * and line ends are the file's, no byte order mark is looked for. Line numbers in its errors
-   * count from the part's start. `before`, a reader of an earlier part, passes on what it
-   * learnt of the columns (see `ColumnBuilder.follow`).
+   * count from the part's start.
    */
-  static part(opts: CsvOptions, part: CsvPart, batchRows = BATCH_ROWS, before?: CsvReader): CsvReader {
+  static part(opts: CsvOptions, part: CsvPart, batchRows = BATCH_ROWS): CsvReader {
     const reader = new CsvReader(opts, batchRows);
     reader.#bomChecked = true;
     reader.#useNames([...part.names]);
     reader.#scanner.lineEnd = part.lineEnd;
-    if (before !== undefined && before.#columns.length === reader.#columns.length) {
-      for (const [i, c] of reader.#columns.entries()) c.follow(before.#columns[i]!);
-    }
     return reader;
   }
 

@@ -4,7 +4,7 @@ import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import { InvalidCells } from '../invalid.js';
 import type { CsvOptions } from './csv.js';
-import { type Segment, STOP, type ThreadMessage, type ThreadOptions, toWire } from './csv-messages.js';
+import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
 import { CsvReader } from './csv-read.js';
 import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
 
@@ -22,19 +22,20 @@ const post = (m: ThreadMessage, transfer?: ArrayBuffer[]) => port.postMessage(m,
 
 function send(segment: number, batch: ColumnBatch | undefined): void {
   if (batch === undefined) return;
-  const wire = toWire(batch);
-  post({ type: 'batch', segment, batch: wire.batch }, wire.transfer);
+  const transfer = new Set<ArrayBuffer>();
+  for (const c of batch.columns) {
+    const array = c.kind === 'number' ? c.values : c.kind === 'dict' ? c.codes : undefined;
+    // Empty arrays may be shared constants of the reader: they are copied, not moved.
+    if (array !== undefined && array.byteLength > 0) transfer.add(array.buffer as ArrayBuffer);
+  }
+  post({ type: 'batch', segment, batch }, [...transfer]);
 }
-
-/** The reader of the segment before: the next one reads the columns as it found them. */
-let last: CsvReader | undefined;
 
 async function read({ segment, start, end }: Segment): Promise<void> {
   const invalid = new InvalidCells();
   const opts: CsvOptions = { ...options, invalid };
   const limit = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const reader = start === 0 ? new CsvReader(opts) : CsvReader.part(opts, options.part, undefined, last);
-  last = reader;
+  const reader = start === 0 ? new CsvReader(opts) : CsvReader.part(opts, options.part);
   const file = await open(opts.path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(options.readSize);

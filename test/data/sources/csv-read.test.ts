@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BatchColumn, batchCell, batchRows, type ColumnBatch } from '../../../src/data/batch.js';
+import { type BatchColumn, batchRows, type ColumnBatch } from '../../../src/data/batch.js';
 import { InvalidCells } from '../../../src/data/invalid.js';
 import type { DeclaredColumns } from '../../../src/data/sources/cells.js';
 import { CsvReader } from '../../../src/data/sources/csv-read.js';
 import { ChartpressError } from '../../../src/errors.js';
 import type { Value } from '../../../src/frame.js';
-import { rng } from '../helpers.js';
 import { type CsvCase, csvCase, misses, type Outcome, oracle } from './csv-oracle.js';
 
 const where = { file: '/reports/r.yaml', path: 'datasets.d' };
@@ -97,36 +96,6 @@ describe('CsvReader', () => {
     const rows = batchRows(batch!);
     expect(rows[2999]).toEqual({ n: 749.75, region: 'US', id: 'id-2999', mixed: 2999 });
     expect(rows[3000]).toEqual({ n: 750, region: 'EU', id: 'id-3000', mixed: 'n/a' });
-  });
-
-  it('keeps unique texts as their bytes, and reads what csv-parse reads when other cells come among them', () => {
-    // Unique texts from the second batch on are kept as bytes; the odd cells (numbers, slash
-    // dates, codes with a leading zero, quoted and multi-byte text, empty cells) each turn
-    // the rest of their batch back into plain values.
-    const odd = ['12', '2024/03/05', '007', '"a ""quoted"", text"', 'été 2024', '', ' 5', '1e3', '-'];
-    const random = rng(7);
-    for (const size of [64, 512, 4096]) {
-      const lines = ['at,v'];
-      for (let i = 0; i < 20_000; i++) {
-        const cell =
-          random() < 0.002
-            ? odd[Math.floor(random() * odd.length)]!
-            : new Date(1e12 + i * 61_000).toISOString();
-        lines.push(`${i % 700 === 0 ? '' : cell},${i}`);
-      }
-      const bytes = Buffer.from(lines.join('\n'));
-      const batches = read(bytes, { batchRows: size, cuts: [1000, 70_000, 300_001] });
-      const texts = batches.filter(
-        (b) => b.columns[0]!.kind === 'values' && b.columns[0]!.text !== undefined,
-      );
-      if (size < 4096) expect(texts.length).toBeGreaterThan(size === 64 ? batches.length / 2 : 0);
-      // Their cells read from the bytes before `values` are decoded, then from `values`.
-      const cells = batches.flatMap((b) =>
-        Array.from({ length: b.length }, (_, i) => batchCell(b.columns[0]!, i)),
-      );
-      expect({ rows: batches.flatMap(batchRows), misses: 0 }).toEqual(oracle(bytes, ','));
-      expect(cells).toEqual(batches.flatMap(batchRows).map((r) => r.at));
-    }
   });
 
   it('turns a number column that meets text into a dictionary, keeping the numbers read before', () => {
