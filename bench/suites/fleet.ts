@@ -21,6 +21,8 @@ const WARM_DOCUMENTS = 2;
 const CASES = {
   one: 'queue, 1 worker process',
   two: 'queue, 2 worker processes',
+  onePinned: 'queue, 1 worker process on one core',
+  twoPinned: 'queue, 2 worker processes, one core each',
   local: 'one process, render --each (no queue)',
 } as const;
 type CaseName = keyof typeof CASES;
@@ -61,14 +63,13 @@ export async function fleet(): Promise<void> {
   );
   if (staleDist()) console.log('WARNING: src/ has files newer than dist/: run `npm run build`');
   console.log('');
-  const runs: Record<CaseName, Run[]> = { one: [], two: [], local: [] };
+  const runs: Record<CaseName, Run[]> = { one: [], two: [], onePinned: [], twoPinned: [], local: [] };
   const order = Object.keys(CASES) as CaseName[];
   try {
     for (let round = 0; round < ROUNDS; round++)
       for (let k = 0; k < order.length; k++) {
         const name = order[(round + k) % order.length] as CaseName;
-        const run =
-          name === 'local' ? await burstInOneProcess(site) : await burstOnQueue(site, name === 'one' ? 1 : 2);
+        const run = name === 'local' ? await burstInOneProcess(site) : await burstOnQueue(site, name);
         runs[name].push(run);
         console.log(`  round ${round + 1}, ${CASES[name]}: ${ms(run.ms)}`);
       }
@@ -82,13 +83,20 @@ export async function fleet(): Promise<void> {
 /** A tag for one run: in its chart titles, its queue prefix and its output folder. */
 const newTag = () => randomBytes(4).toString('hex');
 
-/** The burst through the queue for `workers` worker processes, started and warmed first. */
-async function burstOnQueue(site: FleetSite, workers: number): Promise<Run> {
+/**
+ * The burst through the queue for one worker process or two, started and warmed first. In the
+ * pinned cases each worker is held to a core of its own (`taskset`), as a worker on a machine
+ * of one core would be: the scaling of a fleet of such machines, which a worker free to use
+ * both cores of this machine cannot show (its render pool already keeps them busy).
+ */
+async function burstOnQueue(site: FleetSite, name: Exclude<CaseName, 'local'>): Promise<Run> {
+  const workers = name === 'one' || name === 'onePinned' ? 1 : 2;
+  const pinned = name === 'onePinned' || name === 'twoPinned';
   const tag = newTag();
   const prefix = `cp-bench-fleet-${tag}`;
   const fleet: Worker[] = [];
   try {
-    for (let i = 0; i < workers; i++) fleet.push(startWorker(site, prefix));
+    for (let i = 0; i < workers; i++) fleet.push(startWorker(site, prefix, pinned ? i : undefined));
     await Promise.all(fleet.map((w) => w.ready));
     // A job or two each, so that every worker has compiled a document before the timer starts.
     const warm = writeReport(site, `${tag}w`, storeIds(WARM_DOCUMENTS * workers));
@@ -235,9 +243,14 @@ interface Worker {
   readonly stop: () => Promise<void>;
 }
 
-function startWorker(site: FleetSite, prefix: string): Worker {
+/** `core`: the one core the worker may run on (`taskset -c`, which runs it in its own process). */
+function startWorker(site: FleetSite, prefix: string, core?: number): Worker {
   const args = [cli, 'worker', '--redis', REDIS, '--queue-prefix', prefix, '--root', site.dir];
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const [command, ...rest] =
+    core === undefined
+      ? [process.execPath, ...args]
+      : ['taskset', '-c', String(core), process.execPath, ...args];
+  const child: ChildProcess = spawn(command!, rest, {
     cwd: site.dir,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -326,11 +339,9 @@ const rate = (documents: number, ms: number) => `${(documents / (ms / 1000)).toF
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 function print(runs: Record<CaseName, Run[]>): void {
-  const medians = {
-    one: median(runs.one.map((r) => r.ms)),
-    two: median(runs.two.map((r) => r.ms)),
-    local: median(runs.local.map((r) => r.ms)),
-  };
+  const medians = Object.fromEntries(
+    (Object.keys(CASES) as CaseName[]).map((name) => [name, median(runs[name].map((r) => r.ms))]),
+  ) as Record<CaseName, number>;
   console.log(`\nburst of ${STORES} PDF documents, median of ${ROUNDS} runs (the runs in parentheses)`);
   for (const name of Object.keys(CASES) as CaseName[]) {
     const each = runs[name].map((r) => (r.ms / 1000).toFixed(1)).join(' / ');
@@ -338,9 +349,9 @@ function print(runs: Record<CaseName, Run[]>): void {
   }
   const jobs = (r: Run) => r.jobsPerWorker?.join(' + ') ?? '';
   row(`  jobs of ${SLICE} stores taken by each of 2 workers`, runs.two.map(jobs).join(', '));
-  for (const name of ['one', 'two'] as const) {
+  for (const name of ['one', 'two', 'onePinned', 'twoPinned'] as const) {
     const cores = runs[name].map((r) => (r.cores ?? Number.NaN).toFixed(2));
-    row(`  cores kept busy by the workers, ${name === 'one' ? '1 worker' : '2 workers'}`, cores.join(', '));
+    row(`  cores kept busy by the workers: ${CASES[name].replace('queue, ', '')}`, cores.join(', '));
   }
   const problems = (Object.keys(CASES) as CaseName[]).flatMap((name) =>
     runs[name].flatMap((r) => r.problems.map((p) => `${CASES[name]}: ${p}`)),
@@ -353,7 +364,11 @@ function print(runs: Record<CaseName, Run[]>): void {
     runs[a].map((r, i) => ratio(runs[b][i]?.ms ?? Number.NaN, r.ms)).join(' ');
   console.log('\ndocuments/s ratios, of the medians (each round in parentheses)');
   row(
-    '2 workers / 1 worker (goal >= 1.6x)',
+    '2 workers / 1 worker, one core each (goal >= 1.6x)',
+    `${ratio(medians.onePinned, medians.twoPinned)} (${perRound('twoPinned', 'onePinned')})`,
+  );
+  row(
+    '2 workers / 1 worker, free to use both cores',
     `${ratio(medians.one, medians.two)} (${perRound('two', 'one')})`,
   );
   row('1 worker / one process --each', `${ratio(medians.local, medians.one)} (${perRound('one', 'local')})`);
