@@ -164,8 +164,17 @@ function keyIds(
     return { ids, values };
   }
   if (col.kind !== 'dict') {
+    // Rows often repeat the cell before (a year, a flag): its id is taken again.
+    let last: Value | undefined;
+    let lastId = -1;
     for (let i = 0; i < n; i++) {
-      if (mask === undefined || mask[i] === 1) ids[i] = idOf(key.cellKey(batchCell(col, i)));
+      if (mask !== undefined && mask[i] === 0) continue;
+      const v = batchCell(col, i);
+      if (!Object.is(v, last)) {
+        last = v;
+        lastId = idOf(key.cellKey(v));
+      }
+      ids[i] = lastId;
     }
     return { ids, values };
   }

@@ -138,6 +138,8 @@ export class DateParts {
   readonly #zone: Zone;
   readonly #unit: IsoKeyUnit;
   readonly #byKey = new Map<number, number>();
+  #lastKey = -1;
+  #lastPart = Number.NaN;
 
   constructor(part: DatePart, zone: Zone = UTC) {
     this.#part = part;
@@ -149,14 +151,17 @@ export class DateParts {
     if (typeof v !== 'string') return Number.NaN;
     const key = isoKey(v, this.#unit);
     if (key < 0) return datePart(v, this.#part, this.#zone);
+    // Rows in time order repeat the key of the row before.
+    if (key === this.#lastKey) return this.#lastPart;
     let r = this.#byKey.get(key);
     if (r === undefined) {
       r = datePart(v, this.#part, this.#zone);
-      if (this.#shared(v)) {
-        if (this.#byKey.size >= KEY_CACHE_LIMIT) this.#byKey.clear();
-        this.#byKey.set(key, r);
-      }
+      if (!this.#shared(v)) return r;
+      if (this.#byKey.size >= KEY_CACHE_LIMIT) this.#byKey.clear();
+      this.#byKey.set(key, r);
     }
+    this.#lastKey = key;
+    this.#lastPart = r;
     return r;
   }
 
