@@ -120,8 +120,20 @@ export function comparisonCodes(
   const test = TESTS[node.op];
   if (test === undefined) return undefined;
   const a = numberVector(node.left, column, n);
-  const b = a && numberVector(node.right, column, n);
-  if (a === undefined || b === undefined) return undefined;
+  if (a === undefined) return undefined;
+  // A column against a number (`units > 10`): the number read once, not as a vector.
+  const right = node.right;
+  if (right.kind === 'literal' && typeof right.value === 'number') {
+    const y = right.value;
+    if (Number.isNaN(y)) return codes.fill(2, 0, n);
+    for (let i = 0; i < n; i++) {
+      const x = a[i]!;
+      codes[i] = Number.isNaN(x) ? 2 : test(x, y) ? 0 : 1;
+    }
+    return codes;
+  }
+  const b = numberVector(right, column, n);
+  if (b === undefined) return undefined;
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     const y = b[i]!;
