@@ -226,12 +226,8 @@ function computeColumn(
   scratch: Scratch,
   slot: number,
 ): BatchColumn {
-  const numbers = numberVector(node, column, n);
-  if (numbers !== undefined) {
-    const values = scratch.float64(`values${slot}`, n);
-    values.set(numbers);
-    return { kind: 'number', values };
-  }
+  const numbers = numberVector(node, column, n, scratch.float64(`values${slot}`, n));
+  if (numbers !== undefined) return { kind: 'number', values: numbers };
   const compared = comparisonCodes(node, column, n, scratch.int32(`codes${slot}`, n));
   if (compared !== undefined) return { kind: 'dict', codes: compared, dict: BOOLEANS };
   const c = compileNode(node, { zone, field: (name) => columnAccess(column(name)) });

@@ -38,20 +38,30 @@ function isNumeric(node: ExprNode, column: (name: string) => BatchColumn): boole
   }
 }
 
-/** The numbers of a node over `n` rows, or undefined when it is not made of numbers alone. */
+/**
+ * The numbers of a node over `n` rows, or undefined when it is not made of numbers alone. `out`
+ * (at least `n` long), when given, receives the numbers the node computes; a column's own
+ * numbers come back as they are.
+ */
 export function numberVector(
   node: ExprNode,
   column: (name: string) => BatchColumn,
   n: number,
+  out?: Float64Array,
 ): Float64Array | undefined {
-  return isNumeric(node, column) ? vector(node, column, n) : undefined;
+  return isNumeric(node, column) ? vector(node, column, n, out) : undefined;
 }
 
-function vector(node: ExprNode, column: (name: string) => BatchColumn, n: number): Float64Array | undefined {
+function vector(
+  node: ExprNode,
+  column: (name: string) => BatchColumn,
+  n: number,
+  into?: Float64Array,
+): Float64Array | undefined {
   switch (node.kind) {
     case 'literal': {
       if (node.value !== null && typeof node.value !== 'number') return undefined;
-      return new Float64Array(n).fill(node.value ?? Number.NaN);
+      return (into ?? new Float64Array(n)).fill(node.value ?? Number.NaN, 0, n);
     }
     case 'field': {
       const col = column(node.name);
@@ -61,7 +71,7 @@ function vector(node: ExprNode, column: (name: string) => BatchColumn, n: number
       if (node.op !== '-') return undefined;
       const a = vector(node.arg, column, n);
       if (a === undefined) return undefined;
-      const out = new Float64Array(n);
+      const out = into ?? new Float64Array(n);
       for (let i = 0; i < n; i++) out[i] = finite(-a[i]!);
       return out;
     }
@@ -69,7 +79,7 @@ function vector(node: ExprNode, column: (name: string) => BatchColumn, n: number
       const a = vector(node.left, column, n);
       const b = a && vector(node.right, column, n);
       if (a === undefined || b === undefined) return undefined;
-      const out = new Float64Array(n);
+      const out = into ?? new Float64Array(n);
       switch (node.op) {
         case '+':
           for (let i = 0; i < n; i++) out[i] = finite(a[i]! + b[i]!);
@@ -95,7 +105,7 @@ function vector(node: ExprNode, column: (name: string) => BatchColumn, n: number
       if (f === undefined && node.name !== 'round') return undefined;
       const a = node.args[0] && vector(node.args[0], column, n);
       if (a === undefined) return undefined;
-      const out = new Float64Array(n);
+      const out = into ?? new Float64Array(n);
       if (f !== undefined) for (let i = 0; i < n; i++) out[i] = finite(f(a[i]!));
       else {
         const digits = node.args[1] === undefined ? 0 : (digitsOf(node.args[1]) ?? 0);
