@@ -1,34 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { batchFromRows, type ColumnBatch } from '../../src/data/batch.js';
 import { runQueries } from '../../src/data/scan.js';
-import type { RowSource } from '../../src/data/sources/rows.js';
 import type { Warning } from '../../src/errors.js';
 import { frameToRows, type Row, type Value } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
-import { countingSource, failure, salesRows } from './helpers.js';
+import { columnSource, countingSource, failure, salesRows } from './helpers.js';
 
 type Q = Omit<Query, 'from'>;
-
-/** The same rows column by column, in batches of `size`. */
-function columnSource(rows: readonly Row[], size = 64): RowSource {
-  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const batches: ColumnBatch[] = [];
-  for (let i = 0; i < rows.length; i += size) batches.push(batchFromRows(rows.slice(i, i + size), names));
-  return {
-    async *columnBatches() {
-      yield* batches;
-    },
-    async *[Symbol.asyncIterator]() {
-      yield* rows;
-    },
-  };
-}
 
 /** The queries' frames through rows and through column batches, which must agree, warnings included. */
 async function both(rows: readonly Row[], queries: Record<string, Q>, params: Record<string, Value> = {}) {
   const map = new Map(Object.entries(queries).map(([id, q]) => [id, { from: 'd', ...q } as Query]));
   const results = [];
-  for (const source of [countingSource(rows), columnSource(rows)]) {
+  for (const source of [countingSource(rows), columnSource(rows, 64)]) {
     const warnings: Warning[] = [];
     const frames = await runQueries(source, map, params, { dataset: 'd', warn: (w) => warnings.push(w) });
     results.push({

@@ -1,5 +1,7 @@
+import { batchFromRows, type ColumnBatch } from '../../src/data/batch.js';
 import { QueryAccumulator } from '../../src/data/query.js';
 import { runQueries } from '../../src/data/scan.js';
+import type { RowSource } from '../../src/data/sources/rows.js';
 import { ChartpressError, type Warning } from '../../src/errors.js';
 import type { Frame, Row, Value } from '../../src/frame.js';
 import { frameToRows } from '../../src/frame.js';
@@ -98,4 +100,19 @@ export async function failure(p: Promise<unknown>): Promise<ChartpressError> {
     throw e;
   }
   throw new Error('expected a ChartpressError');
+}
+
+/** The same rows column by column, in batches of `size` (as `batchFromRows` makes them), and as rows. */
+export function columnSource(rows: readonly Row[], size: number): RowSource {
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const batches: ColumnBatch[] = [];
+  for (let i = 0; i < rows.length; i += size) batches.push(batchFromRows(rows.slice(i, i + size), names));
+  return {
+    async *columnBatches() {
+      yield* batches;
+    },
+    async *[Symbol.asyncIterator]() {
+      yield* rows;
+    },
+  };
 }

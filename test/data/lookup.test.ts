@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { batchFromRows, type ColumnBatch } from '../../src/data/batch.js';
 import { type Dimensions, loadDimension } from '../../src/data/lookup.js';
 import { runQueries } from '../../src/data/scan.js';
-import type { RowSource } from '../../src/data/sources/rows.js';
 import { ChartpressError, type Problem } from '../../src/errors.js';
 import { frameToRows, type Row } from '../../src/frame.js';
 import type { Lookup, Query } from '../../src/spec/schema.js';
-import { countingSource, rng } from './helpers.js';
+import { columnSource, countingSource, rng } from './helpers.js';
 
 type Q = Omit<Query, 'from'>;
 
@@ -24,20 +22,6 @@ const sales: Row[] = Array.from({ length: 23 }, (_, i) => ({
   day: `2024-01-${String(1 + (i % 28)).padStart(2, '0')}`,
 }));
 
-function columnSource(rows: readonly Row[], size = 5): RowSource {
-  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const batches: ColumnBatch[] = [];
-  for (let i = 0; i < rows.length; i += size) batches.push(batchFromRows(rows.slice(i, i + size), names));
-  return {
-    async *columnBatches() {
-      yield* batches;
-    },
-    async *[Symbol.asyncIterator]() {
-      yield* rows;
-    },
-  };
-}
-
 async function dims(rows: readonly Row[] = stores, name = 'stores', maxRows?: number): Promise<Dimensions> {
   const needed = new Set(Object.keys(rows[0] ?? {}));
   return new Map([[name, await loadDimension(name, countingSource(rows), needed, { maxRows })]]);
@@ -48,7 +32,7 @@ async function both(query: Q, dimensions?: Dimensions, rows: readonly Row[] = sa
   const d = dimensions ?? (await dims());
   const map = new Map([['q', { from: 'sales', ...query } as Query]]);
   const out: { rows: Row[]; fields: readonly string[] }[] = [];
-  for (const source of [countingSource(rows), columnSource(rows)]) {
+  for (const source of [countingSource(rows), columnSource(rows, 5)]) {
     const frame = (await runQueries(source, map, {}, { dataset: 'sales', dimensions: d })).get('q')!;
     out.push({ rows: frameToRows(frame), fields: frame.fields });
   }
@@ -61,7 +45,7 @@ async function problems(query: Q, dimensions?: Dimensions): Promise<Problem[]> {
   const d = dimensions ?? (await dims());
   const map = new Map([['q', { from: 'sales', ...query } as Query]]);
   const out: Problem[][] = [];
-  for (const source of [countingSource(sales), columnSource(sales)]) {
+  for (const source of [countingSource(sales), columnSource(sales, 5)]) {
     try {
       await runQueries(
         source,
@@ -252,7 +236,7 @@ describe('lookup', () => {
       ['c', { from: 'sales', groupBy: ['store_id'], aggregate: { n: { op: 'count' } } }],
     ]);
     const results = [];
-    for (const source of [countingSource(sales), columnSource(sales)]) {
+    for (const source of [countingSource(sales), columnSource(sales, 5)]) {
       const frames = await runQueries(source, map, {}, { dataset: 'sales', dimensions: d });
       results.push(Object.fromEntries([...frames].map(([id, f]) => [id, frameToRows(f)])));
     }
