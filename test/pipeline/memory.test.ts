@@ -38,7 +38,9 @@ describe('one engine over 1,000 renders', () => {
     expect(rendered).toBe(1000);
     const stats = engine.poolStats();
     expect(stats.onWorkers).toBe(1000);
-    expect(stats.recycled).toBeGreaterThanOrEqual(3);
+    // A worker is replaced once it has drawn 250 charts and is handed another: however the 1,000
+    // renders split between the two workers (500 + 500, 250 + 750, ...), at least twice.
+    expect(stats.recycled).toBeGreaterThanOrEqual(2);
     // After warming up (round 3), growth stays far below what keeping every chart would cost.
     const growth = Math.max(...rss.slice(3)) - (rss[2] ?? 0);
     console.log(
