@@ -167,9 +167,11 @@ export function tallySql(
   const d = b.dialect;
   return found.map(({ agg, ...t }) => {
     const { ref, kind } = b.column(t.field);
-    const finite = `${d.finite(ref, kind)} IS NOT NULL`;
-    const valid = t.text ? `(${finite} OR ${d.isText(ref, kind)})` : finite;
+    const finite = d.finite(ref, kind);
+    const isText = t.text ? d.isText(ref, kind) : 'FALSE';
+    // count(x) counts the cells where x is not null: the finite numbers.
+    const valid = isText === 'FALSE' ? finite : `CASE WHEN (${finite} IS NOT NULL OR ${isText}) THEN 1 END`;
     const filter = aggregateFilter(agg, params, b);
-    return { ...t, expr: `(count(*)${filter} - count(CASE WHEN ${valid} THEN 1 END)${filter})` };
+    return { ...t, expr: `(count(*)${filter} - count(${valid})${filter})` };
   });
 }

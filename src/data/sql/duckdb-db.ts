@@ -1,7 +1,7 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve, sep } from 'node:path';
+import { type DuckDBConnection, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 import { ChartpressError, problem } from '../../errors.js';
 import type { Value } from '../../frame.js';
 import type { Dataset } from '../../spec/schema.js';
@@ -11,6 +11,7 @@ import type { SqlBaseRef } from './compile.js';
 import { type ColumnKind, quoteIdent, type SqlColumn, type SqlWhere } from './dialect.js';
 import { duckdbValue } from './duckdb-dialect.js';
 import { duckdbError, literal, readFailure, reason } from './duckdb-errors.js';
+import { leaseInstance } from './duckdb-instances.js';
 import { checkDuckdbQuery, filesUnder } from './duckdb-query.js';
 
 /** A `parquet` or `duckdb` dataset. */
@@ -20,8 +21,6 @@ export type DuckdbDataset = Extract<Dataset, { source: 'parquet' | 'duckdb' }>;
 export const DEFAULT_DUCKDB_MEMORY_MB = 1024;
 /** Threads DuckDB uses per dataset read: the machine's cores, at most 4. */
 export const DEFAULT_DUCKDB_THREADS = Math.min(4, availableParallelism());
-/** Most disk DuckDB may spill to, in MiB: 10240. */
-export const DEFAULT_DUCKDB_TEMP_MB = 10_240;
 /** Longest a DuckDB statement (or a read of rows) may take, in ms: 60000. */
 export const DEFAULT_DUCKDB_TIMEOUT_MS = 60_000;
 
@@ -50,16 +49,20 @@ export interface DuckdbData {
    * `CP_ERR_DATA_READ` at `<dataset>.<field>`.
    */
   bounded<T>(work: () => Promise<T>, field: string): Promise<T>;
+  /** Stops the statement running on the connection. */
+  interrupt(): void;
+  /** Ends the read: its instance is kept for reuse unless a statement failed or was stopped. */
   close(): Promise<void>;
 }
 
 /**
- * Opens an in-memory DuckDB over a dataset's data and locks it down before anything of the report
- * runs in it: no extension is installed or loaded, files are read only under the allowed folders
- * (`roots`, or else the report's folder; DuckDB's `allowed_directories` with external access
- * off), the memory limit and thread count are the dataset's (see the defaults above), spilling
- * goes to a temp folder of its own (removed on close), and the configuration is locked. Work run
- * through `bounded` stops after the dataset's `timeoutMs`.
+ * Opens an in-memory DuckDB over a dataset's data, locked down before anything of the report
+ * runs in it (see `leaseInstance`): no extension is installed or loaded, files are read only under
+ * the allowed folders (`roots`, or else the report's folder; DuckDB's `allowed_directories` with
+ * external access off), the memory limit and thread count are the dataset's (see the defaults
+ * above), spilling goes to a temp folder of the instance's own, and the configuration is locked.
+ * The instance is this read's alone until it is closed, then may wait idle for the next read with
+ * the same limits. Work run through `bounded` stops after the dataset's `timeoutMs`.
  *
  * The data: for `parquet`, the file, or the files a glob matches (in name order), each checked
  * under the roots (symlinks resolved); for `duckdb`, the database file attached read-only, with
@@ -78,39 +81,25 @@ export async function openDuckdb(
   const allowed = roots ?? new ReportFolder(baseDir);
   const { files, database } = await filesOf(dataset, baseDir, allowed, where);
 
-  const temp = await mkdtemp(join(tmpdir(), 'chartpress-duckdb-'));
-  let instance: DuckDBInstance | undefined;
-  let connection: DuckDBConnection | undefined;
-  const close = async () => {
-    connection?.closeSync();
-    instance?.closeSync();
-    await rm(temp, { recursive: true, force: true });
+  const folders = [...new Set(allowed.folders.map((f) => (f.endsWith(sep) ? f : f + sep)))];
+  const limits = {
+    threads: dataset.threads ?? DEFAULT_DUCKDB_THREADS,
+    memoryLimitMb: dataset.memoryLimitMb ?? DEFAULT_DUCKDB_MEMORY_MB,
+    folders,
+    database,
   };
-  try {
-    instance = await DuckDBInstance.create(':memory:', {
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-      allow_community_extensions: 'false',
-      threads: String(dataset.threads ?? DEFAULT_DUCKDB_THREADS),
-      memory_limit: `${dataset.memoryLimitMb ?? DEFAULT_DUCKDB_MEMORY_MB}MiB`,
+  const lease = await leaseInstance(limits, async (c) => {
+    await c.run(`ATTACH ${literal(database ?? '')} AS src (READ_ONLY)`).catch((e: unknown) => {
+      const at = { file: where.file, path: `${where.path}.path` };
+      throw readFailure(`cannot open ${database} as DuckDB: ${reason(e)}`, at, e);
     });
-    connection = await instance.connect();
-    const c = connection;
-    const folders = [...new Set(allowed.folders.map((f) => (f.endsWith(sep) ? f : f + sep)))];
-    if (database !== undefined) {
-      await c.run(`ATTACH ${literal(database)} AS src (READ_ONLY)`).catch((e: unknown) => {
-        const at = { file: where.file, path: `${where.path}.path` };
-        throw readFailure(`cannot open ${database} as DuckDB: ${reason(e)}`, at, e);
-      });
-      await c.run('USE src');
-    }
-    await c.run(`SET allowed_directories = [${folders.map(literal).join(', ')}]`);
-    await c.run(`SET temp_directory = ${literal(temp)}`);
-    await c.run(`SET max_temp_directory_size = '${DEFAULT_DUCKDB_TEMP_MB}MiB'`);
-    await c.run("SET TimeZone = 'UTC'");
-    await c.run('SET enable_external_access = false');
-    await c.run('SET lock_configuration = true');
-
+    await c.run('USE src');
+  });
+  const c = lease.connection;
+  // An instance goes back for reuse only when nothing went wrong on it.
+  let spoiled = false;
+  const close = () => lease.release(!spoiled);
+  try {
     const { columns, rowid } = await createView(c, BASE, dataset, files, baseDir, allowed, where);
     const values = columns.map(
       (col) => `${duckdbValue(`t.${quoteIdent(col.name)}`, col.kind)} AS ${quoteIdent(col.name)}`,
@@ -118,8 +107,18 @@ export async function openDuckdb(
     const timeout = dataset.timeoutMs ?? DEFAULT_DUCKDB_TIMEOUT_MS;
     return {
       connection: c,
-      bounded: (work, field) =>
-        bounded(c, timeout, work, { file: where.file, path: `${where.path}.${field}` }),
+      async bounded(work, field) {
+        try {
+          return await bounded(c, timeout, work, { file: where.file, path: `${where.path}.${field}` });
+        } catch (e) {
+          spoiled = true;
+          throw e;
+        }
+      },
+      interrupt() {
+        spoiled = true;
+        c.interrupt();
+      },
       columns,
       base: { table: '__cp_base', rowid: rowid ? ROW_ID : undefined },
       rowsSql: `SELECT ${values.length > 0 ? values.join(', ') : '1'} FROM ${BASE} AS t`,
@@ -133,6 +132,7 @@ export async function openDuckdb(
       close,
     };
   } catch (e) {
+    spoiled = true;
     await close();
     throw e;
   }

@@ -57,7 +57,7 @@ export async function duckdbSession(
     },
     interrupt() {
       stopped = true;
-      data.connection.interrupt();
+      data.interrupt();
     },
     close: () => data.close(),
   };

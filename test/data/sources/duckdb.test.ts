@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,11 @@ import { duckdbSource } from '../../../src/data/sources/duckdb.js';
 import { openSource } from '../../../src/data/sources/index.js';
 import { FileRoots } from '../../../src/data/sources/roots.js';
 import type { DuckdbDataset } from '../../../src/data/sql/duckdb-db.js';
+import {
+  closeIdleInstances,
+  DUCKDB_IDLE_MAX,
+  idleInstances,
+} from '../../../src/data/sql/duckdb-instances.js';
 import { runPushDown } from '../../../src/data/sql/pushdown.js';
 import { ChartpressError } from '../../../src/errors.js';
 import { frameToRows, type Row } from '../../../src/frame.js';
@@ -270,7 +275,7 @@ describe('DuckDB is locked down', () => {
     expect(performance.now() - t).toBeLessThan(10_000);
   });
 
-  it('spills past its memory limit to a temp folder of its own, removed after', async () => {
+  it('spills past its memory limit to a temp folder of its own, emptied after and removed with the instance', async () => {
     const query =
       "select count(*) as n, current_setting('temp_directory') as dir from (select range as x, random() as r, repeat('x', 40) as pad from range(4000000) order by r, pad)";
     const frame = await runPushDown(
@@ -282,7 +287,90 @@ describe('DuckDB is locked down', () => {
     );
     const [row] = frameToRows(frame!);
     expect(row).toMatchObject({ n: 4000000, dir: expect.stringContaining('chartpress-duckdb-') });
-    expect(existsSync(String(row?.dir))).toBe(false);
+    const dir = String(row?.dir);
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+    await closeIdleInstances();
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('a finished read’s DuckDB waits idle for the next', () => {
+  type Limits = Extract<DuckdbDataset, { source: 'duckdb' }>;
+  const setting = async (dataset: Limits, name: string) => {
+    const query = `select current_setting('${name}')::VARCHAR as v`;
+    const frame = await runPushDown('d', { ...dataset, query }, { from: 'd' }, {}, { baseDir: root });
+    return frameToRows(frame!)[0]?.v;
+  };
+  const dir = (dataset: Limits = { source: 'duckdb' }) => setting(dataset, 'temp_directory');
+
+  it('is reused by a read with the same limits, locked and in UTC as when new', async () => {
+    await closeIdleInstances();
+    const first = await dir();
+    expect(idleInstances()).toBe(1);
+    expect(await dir()).toBe(first);
+    expect(await setting({ source: 'duckdb' }, 'TimeZone')).toBe('UTC');
+    expect(await setting({ source: 'duckdb' }, 'lock_configuration')).toBe('true');
+    expect(await setting({ source: 'duckdb' }, 'enable_external_access')).toBe('false');
+    // Other limits, another instance; then both wait.
+    expect(await dir({ source: 'duckdb', memoryLimitMb: 300 })).not.toBe(first);
+    expect(idleInstances()).toBe(2);
+    await closeIdleInstances();
+    expect(existsSync(String(first))).toBe(false);
+  });
+
+  it('keeps no more than DUCKDB_IDLE_MAX, the oldest closed first', async () => {
+    await closeIdleInstances();
+    const dirs = [];
+    for (const memoryLimitMb of [200, 210, 220]) dirs.push(await dir({ source: 'duckdb', memoryLimitMb }));
+    expect(idleInstances()).toBe(DUCKDB_IDLE_MAX);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(String(dirs[0]))).toBe(false);
+    expect(await dir({ source: 'duckdb', memoryLimitMb: 220 })).toBe(dirs[2]);
+    await closeIdleInstances();
+  });
+
+  it('shows a read nothing of the one before: its views went with its connection', async () => {
+    await closeIdleInstances();
+    const views = async () => {
+      const query =
+        "select string_agg(view_name, ',' order by view_name) as v from duckdb_views() where temporary and not internal";
+      const frame = await runPushDown('d', { source: 'duckdb', query }, { from: 'd' }, {}, { baseDir: root });
+      return frameToRows(frame!)[0]?.v;
+    };
+    expect(await views()).toBe('__cp_base');
+    expect(idleInstances()).toBe(1);
+    expect(await views()).toBe('__cp_base');
+  });
+
+  it('is closed, not kept, after a statement timed out', async () => {
+    await closeIdleInstances();
+    const query = 'select sum(hash(range)) as s from range(20000000000)';
+    const e = await failure(
+      runPushDown('d', { source: 'duckdb', query, timeoutMs: 200 }, { from: 'd' }, {}, { baseDir: root }),
+    );
+    expect(e?.message).toContain('longer than 200 ms');
+    expect(idleInstances()).toBe(0);
+  });
+
+  it('is never kept with a database file attached, so a replaced file is read anew', async () => {
+    await closeIdleInstances();
+    const file = join(root, 'replaced.duckdb');
+    const read = async () =>
+      frameToRows(
+        (await runPushDown(
+          'd',
+          { source: 'duckdb', path: 'replaced.duckdb', table: 't' },
+          { from: 'd' },
+          {},
+          { baseDir: root },
+        ))!,
+      );
+    await duckdbExec(file, 'CREATE TABLE t AS SELECT 1 AS x');
+    expect(await read()).toEqual([{ x: 1 }]);
+    expect(idleInstances()).toBe(0);
+    rmSync(file);
+    await duckdbExec(file, 'CREATE TABLE t AS SELECT 2 AS x');
+    expect(await read()).toEqual([{ x: 2 }]);
   });
 });
 
