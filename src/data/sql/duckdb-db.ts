@@ -51,6 +51,12 @@ export interface DuckdbData {
   bounded<T>(work: () => Promise<T>, field: string): Promise<T>;
   /** Stops the statement running on the connection. */
   interrupt(): void;
+  /**
+   * The same data on another connection to the same instance, under the same limits, for
+   * statements to run beside this one's; its `close` closes only its connection. Views made by
+   * `view` are not on it.
+   */
+  fork(): Promise<DuckdbData>;
   /** Ends the read: its instance is kept for reuse unless a statement failed or was stopped. */
   close(): Promise<void>;
 }
@@ -95,47 +101,67 @@ export async function openDuckdb(
     });
     await c.run('USE src');
   });
-  const c = lease.connection;
   // An instance goes back for reuse only when nothing went wrong on it.
   let spoiled = false;
+  const timeout = dataset.timeoutMs ?? DEFAULT_DUCKDB_TIMEOUT_MS;
+  const on = (c: DuckDBConnection, view: View, close: () => Promise<void>): DuckdbData => ({
+    connection: c,
+    async bounded(work, field) {
+      try {
+        return await bounded(c, timeout, work, { file: where.file, path: `${where.path}.${field}` });
+      } catch (e) {
+        spoiled = true;
+        throw e;
+      }
+    },
+    interrupt() {
+      spoiled = true;
+      c.interrupt();
+    },
+    columns: view.columns,
+    base: { table: '__cp_base', rowid: view.rowid ? ROW_ID : undefined },
+    rowsSql: `SELECT ${view.values.length > 0 ? view.values.join(', ') : '1'} FROM ${BASE} AS t`,
+    async view(other, name, place) {
+      // Its files are checked as its own read checks them; the folders allowed are the same.
+      const found = await filesOf(other, baseDir, allowed, place);
+      if (found.database !== database)
+        throw new Error(`${place.path} is not in the database of ${where.path}`);
+      return (await createView(c, quoteIdent(name), other, found.files, baseDir, allowed, place)).columns;
+    },
+    async fork() {
+      const other = await lease.connect();
+      try {
+        if (database !== undefined) await other.run('USE src');
+        await other.run(view.sql);
+      } catch (e) {
+        other.closeSync();
+        spoiled = true;
+        throw duckdbError(e, { file: where.file, path: where.path });
+      }
+      return on(other, view, async () => other.closeSync());
+    },
+    close,
+  });
   const close = () => lease.release(!spoiled);
   try {
-    const { columns, rowid } = await createView(c, BASE, dataset, files, baseDir, allowed, where);
-    const values = columns.map(
+    const made = await createView(lease.connection, BASE, dataset, files, baseDir, allowed, where);
+    const values = made.columns.map(
       (col) => `${duckdbValue(`t.${quoteIdent(col.name)}`, col.kind)} AS ${quoteIdent(col.name)}`,
     );
-    const timeout = dataset.timeoutMs ?? DEFAULT_DUCKDB_TIMEOUT_MS;
-    return {
-      connection: c,
-      async bounded(work, field) {
-        try {
-          return await bounded(c, timeout, work, { file: where.file, path: `${where.path}.${field}` });
-        } catch (e) {
-          spoiled = true;
-          throw e;
-        }
-      },
-      interrupt() {
-        spoiled = true;
-        c.interrupt();
-      },
-      columns,
-      base: { table: '__cp_base', rowid: rowid ? ROW_ID : undefined },
-      rowsSql: `SELECT ${values.length > 0 ? values.join(', ') : '1'} FROM ${BASE} AS t`,
-      async view(other, name, place) {
-        // Its files are checked as its own read checks them; the folders allowed are the same.
-        const found = await filesOf(other, baseDir, allowed, place);
-        if (found.database !== database)
-          throw new Error(`${place.path} is not in the database of ${where.path}`);
-        return (await createView(c, quoteIdent(name), other, found.files, baseDir, allowed, place)).columns;
-      },
-      close,
-    };
+    return on(lease.connection, { ...made, values }, close);
   } catch (e) {
     spoiled = true;
     await close();
     throw e;
   }
+}
+
+/** The base view of a read: how it was made, its columns, and each column as the source yields it. */
+interface View {
+  readonly sql: string;
+  readonly columns: readonly SqlColumn[];
+  readonly rowid: boolean;
+  readonly values: readonly string[];
 }
 
 /** The report's folder as the only root, for an engine without `files.roots`. */
@@ -188,17 +214,17 @@ async function createView(
   baseDir: string,
   allowed: FileRoots,
   where: SqlWhere,
-): Promise<{ columns: SqlColumn[]; rowid: boolean }> {
+): Promise<{ sql: string; columns: SqlColumn[]; rowid: boolean }> {
   const source = await baseSource(c, dataset, files, baseDir, allowed, where);
   const described = await describe(c, source.sql, where, source.field);
   const list = described.map((col) => `${col.sql(`b.${quoteIdent(col.name)}`)} AS ${quoteIdent(col.name)}`);
   const rowid = source.rowid === undefined ? '' : `, ${source.rowid} AS ${ROW_ID}`;
-  await c
-    .run(`CREATE TEMP VIEW ${name} AS SELECT ${list.join(', ')}${rowid} FROM ${source.sql} AS b`)
-    .catch((e: unknown) => {
-      throw duckdbError(e, { file: where.file, path: `${where.path}.${source.field}` });
-    });
-  return { columns: described.map((col) => ({ name: col.name, kind: col.kind })), rowid: rowid !== '' };
+  const sql = `CREATE TEMP VIEW ${name} AS SELECT ${list.join(', ')}${rowid} FROM ${source.sql} AS b`;
+  await c.run(sql).catch((e: unknown) => {
+    throw duckdbError(e, { file: where.file, path: `${where.path}.${source.field}` });
+  });
+  const columns = described.map((col) => ({ name: col.name, kind: col.kind }));
+  return { sql, columns, rowid: rowid !== '' };
 }
 
 interface BaseSource {

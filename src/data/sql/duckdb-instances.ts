@@ -25,6 +25,8 @@ export interface InstanceLimits {
 /** An instance lent to one read at a time, with a connection of the read's own. */
 export interface Lease {
   readonly connection: DuckDBConnection;
+  /** Another connection to the instance, for the read's statements to run side by side. */
+  connect(): Promise<DuckDBConnection>;
   /**
    * Closes the connection and gives the instance back: kept idle for the next read when
    * `reusable`, else closed.
@@ -123,6 +125,7 @@ function lease(
   let given = false;
   return {
     connection,
+    connect: () => instance.connect(),
     async release(reusable) {
       if (given) return;
       given = true;

@@ -2,7 +2,13 @@ import { ChartpressError } from '../../errors.js';
 import type { Value } from '../../frame.js';
 import type { FileRoots } from '../sources/roots.js';
 import { quoteIdent, type SqlWhere } from './dialect.js';
-import { type DuckdbDataset, duckdbCell, openDuckdb } from './duckdb-db.js';
+import {
+  DEFAULT_DUCKDB_THREADS,
+  type DuckdbData,
+  type DuckdbDataset,
+  duckdbCell,
+  openDuckdb,
+} from './duckdb-db.js';
 import type { SqlSession } from './sessions.js';
 
 /**
@@ -15,7 +21,17 @@ export async function duckdbSession(
   where: SqlWhere,
   roots?: FileRoots,
 ): Promise<SqlSession> {
-  const data = await openDuckdb(dataset, baseDir, where, roots);
+  return session(await openDuckdb(dataset, baseDir, where, roots), dataset);
+}
+
+/**
+ * Statements run side by side on one DuckDB: two, when it has two threads or more. A scan keeps
+ * both threads busy, but a statement's start and end do not, and the rows come back to this
+ * thread; two at a time ran the eight queries of `npm run bench -- data` about 10% sooner.
+ */
+const lanesOf = (dataset: DuckdbDataset) => Math.min(2, dataset.threads ?? DEFAULT_DUCKDB_THREADS);
+
+function session(data: DuckdbData, dataset: DuckdbDataset): SqlSession {
   let stopped = false;
   const views = new Map<string, Promise<Awaited<ReturnType<NonNullable<SqlSession['relation']>>>>>();
   return {
@@ -59,6 +75,8 @@ export async function duckdbSession(
       stopped = true;
       data.interrupt();
     },
+    lanes: lanesOf(dataset),
+    fork: async () => session(await data.fork(), dataset),
     close: () => data.close(),
   };
 }

@@ -93,17 +93,51 @@ async function pushDownAll(
   ctx.signal?.throwIfAborted();
   const where = { file: ctx.file, path: `datasets.${name}` };
   const session = await openSession(dataset, ctx.baseDir, where, ctx.roots);
+  const sessions = [session];
   const problems: Problem[] = [];
-  const join: JoinContext = { ...ctx, probed: new Map() };
+  const probed: JoinContext['probed'] = new Map();
   // A statement running when the render is aborted is stopped where the database can stop it.
-  const interrupt = () => session.interrupt?.();
+  const interrupt = () => {
+    for (const s of sessions) s.interrupt?.();
+  };
   ctx.signal?.addEventListener('abort', interrupt, { once: true });
   try {
-    for (const [id, query] of queries) {
-      ctx.signal?.throwIfAborted();
-      const where: QueryWhere = { dataset: name, path: ctx.paths?.get(id) ?? id, file: ctx.file };
-      const frame = await pushDown(session, dataset, query, params, where, ctx, problems, join);
-      if (frame !== undefined) frames.set(id, frame);
+    const list = [...queries];
+    const lanes = session.fork === undefined ? 1 : Math.min(session.lanes ?? 1, list.length);
+    for (let i = 1; i < lanes; i++) sessions.push(await (session.fork as () => Promise<SqlSession>)());
+    // Each query's frame, problems and warnings, passed on in the queries' order once all are done.
+    const done: { id: string; frame?: Frame | undefined; problems: Problem[]; warnings: Warning[] }[] = [];
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const lane = async (s: SqlSession) => {
+      while (failure === undefined && next < list.length) {
+        const i = next++;
+        const [id, query] = list[i] as [string, Query];
+        const out = { id, problems: [] as Problem[], warnings: [] as Warning[] };
+        const own = { ...ctx, warn: (w: Warning) => out.warnings.push(w) };
+        const where: QueryWhere = { dataset: name, path: ctx.paths?.get(id) ?? id, file: ctx.file };
+        try {
+          ctx.signal?.throwIfAborted();
+          const frame = await pushDown(s, dataset, query, params, where, own, out.problems, {
+            ...own,
+            probed,
+          });
+          done[i] = { ...out, frame };
+        } catch (e) {
+          if (failure === undefined) {
+            failure = { error: e };
+            // The other lanes' statements are of no use now.
+            if (sessions.length > 1) interrupt();
+          }
+        }
+      }
+    };
+    await Promise.all(sessions.map(lane));
+    if (failure !== undefined) throw failure.error;
+    for (const out of done) {
+      if (out.frame !== undefined) frames.set(out.id, out.frame);
+      problems.push(...out.problems);
+      for (const w of out.warnings) ctx.warn?.(w);
     }
   } catch (e) {
     // An interrupted statement fails as the abort does.
@@ -111,6 +145,7 @@ async function pushDownAll(
     throw e;
   } finally {
     ctx.signal?.removeEventListener('abort', interrupt);
+    for (const s of sessions.slice(1)) await s.close();
     await session.close();
   }
   ctx.signal?.throwIfAborted();

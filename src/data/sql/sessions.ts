@@ -37,6 +37,13 @@ export interface SqlSession {
   run(compiled: CompiledQuery): Promise<Value[][] | { reason: string }>;
   /** Stops the statement running, where the database can (DuckDB). */
   interrupt?(): void;
+  /** How many statements may run at once, each in a session of `fork`'s. Defaults to 1. */
+  readonly lanes?: number;
+  /**
+   * Another session over the same data, for statements to run beside this one's (DuckDB: a
+   * connection of the same instance). Its `close` ends only it; close it before this one.
+   */
+  fork?(): Promise<SqlSession>;
   /**
    * Another dataset of the same database as a relation this session's statements read, with
    * its columns (DuckDB: a view in this session), or why it cannot be one. Without it (SQLite,

@@ -11,11 +11,12 @@ import {
   DUCKDB_IDLE_MAX,
   idleInstances,
 } from '../../../src/data/sql/duckdb-instances.js';
-import { runPushDown } from '../../../src/data/sql/pushdown.js';
-import { ChartpressError } from '../../../src/errors.js';
+import { runPushDown, runPushDowns } from '../../../src/data/sql/pushdown.js';
+import { ChartpressError, type Warning } from '../../../src/errors.js';
 import { frameToRows, type Row } from '../../../src/frame.js';
 import { checkReport } from '../../../src/spec/normalize.js';
 import { validateReport } from '../../../src/spec/parse.js';
+import type { Query } from '../../../src/spec/schema.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { duckdbExec, writeParquet } from '../sql/duckdb-fixtures.js';
 
@@ -48,6 +49,10 @@ beforeAll(async () => {
     mkdirSync(join(root, 'years', year), { recursive: true });
     await writeParquet(join(root, 'years', year, 'part.parquet'), `SELECT ${year} AS y`);
   }
+  await writeParquet(
+    join(root, 'lanes.parquet'),
+    "SELECT range AS n, CASE WHEN range % 5 = 0 THEN NULL ELSE range * 1.5 END AS v, ['a', 'b', 'c'][range % 3 + 1] AS g FROM range(3000)",
+  );
   await writeParquet(join(outside, 'secret.parquet'), 'SELECT 42 AS secret');
   symlinkSync(join(outside, 'secret.parquet'), join(root, 'sales', '2025-03.parquet'));
   await duckdbExec(join(root, 'shop.duckdb'), 'CREATE TABLE orders AS SELECT range AS id FROM range(5)');
@@ -401,5 +406,60 @@ describe('duckdb datasets are checked', () => {
     [{ source: 'parquet', path: 'a/*.parquet', threads: 2, memoryLimitMb: 256 }, []],
   ])('%j', (dataset, problems) => {
     expect(check(dataset)).toEqual(problems);
+  });
+});
+
+describe('a dataset’s statements run two at a time', () => {
+  const queries = new Map<string, Query>([
+    ['sums', { from: 'd', groupBy: ['g'], aggregate: { v: { op: 'sum', field: 'v' } } }],
+    ['bad', { from: 'd', aggregate: { w: { op: 'sum', field: 'w' } } }],
+    ['count', { from: 'd', aggregate: { n: { op: 'count' } } }],
+    [
+      'avg',
+      {
+        from: 'd',
+        filter: [{ field: 'n', op: 'gt', value: 100 }],
+        groupBy: ['g'],
+        aggregate: { v: { op: 'avg', field: 'v' } },
+      },
+    ],
+    ['worse', { from: 'd', groupBy: ['x'] }],
+    ['top', { from: 'd', sort: [{ field: 'n', order: 'desc' }], limit: 3 }],
+  ]);
+  const run = async (threads: number, only?: string[]) => {
+    const warnings: Warning[] = [];
+    const chosen = new Map([...queries].filter(([id]) => only === undefined || only.includes(id)));
+    const dataset = { source: 'parquet', path: 'lanes.parquet', threads } as const;
+    const out = await runPushDowns('d', dataset, chosen, {}, { baseDir: root, warn: (w) => warnings.push(w) })
+      .then((frames) => ({ frames: [...frames].map(([id, f]) => [id, frameToRows(f)]) }))
+      .catch((e: unknown) => ({ error: e instanceof ChartpressError ? e.problems : e }));
+    return { ...out, warnings };
+  };
+
+  it('with the frames, problems and warnings of one at a time, in the queries’ order', async () => {
+    const good = ['sums', 'count', 'avg', 'top'];
+    const [two, one] = [await run(2, good), await run(1, good)];
+    expect(two).toEqual(one);
+    expect(two.warnings.map((w) => w.path)).toEqual(['sums.aggregate.v', 'avg.aggregate.v']);
+    expect((two as { frames: unknown[][] }).frames.map(([id]) => id)).toEqual(good);
+    const [bad2, bad1] = [await run(2), await run(1)];
+    expect(bad2).toEqual(bad1);
+    expect((bad2 as { error: { path: string }[] }).error.map((p) => p.path)).toEqual([
+      'bad.aggregate.w.field',
+      'worse.groupBy[0]',
+    ]);
+  });
+
+  it('and fail together when one times out, the instance closed', async () => {
+    await closeIdleInstances();
+    const query = 'select range as n from range(20000000000) where hash(range) = 7';
+    const dataset = { source: 'duckdb', query, timeoutMs: 300 } as const;
+    const slow = new Map<string, Query>([
+      ['a', { from: 'd', aggregate: { n: { op: 'count' } } }],
+      ['b', { from: 'd', aggregate: { n: { op: 'sum', field: 'n' } } }],
+    ]);
+    const e = await failure(runPushDowns('d', dataset, slow, {}, { baseDir: root }));
+    expect(e).toMatchObject({ code: 'CP_ERR_DATA_READ', problems: [{ path: 'datasets.d.query' }] });
+    expect(idleInstances()).toBe(0);
   });
 });
