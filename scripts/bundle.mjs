@@ -39,6 +39,7 @@ await build({
     'cli/main': 'src/cli/launch.ts',
     'pool/worker': 'src/pool/worker.ts',
     'data/csv-thread': 'src/data/sources/csv-thread.ts',
+    'document/typst-thread': 'src/document/typst-thread.ts',
   },
   outdir,
   bundle: true,

@@ -54,12 +54,7 @@ function getCompiler(): NodeCompiler {
 export function compilePdf(doc: TypstDocument): Uint8Array {
   return traceSync(
     tracing.document,
-    () => ({
-      format: 'pdf' as const,
-      step: 'compile' as const,
-      charts: doc.files.size,
-      inputBytes: inputBytes(doc),
-    }),
+    () => compileTrace(doc),
     () => compile(doc),
     (ctx, pdf) => {
       ctx.bytes = pdf.byteLength;
@@ -68,11 +63,30 @@ export function compilePdf(doc: TypstDocument): Uint8Array {
 }
 
 function compile(doc: TypstDocument): Uint8Array {
+  const compiled = compileOrReason(doc);
+  if (compiled instanceof Uint8Array) return compiled;
+  throw compileError(compiled.reason, compiled.cause);
+}
+
+/** The finished PDF, or why Typst refused the document. */
+export function compileOrReason(doc: TypstDocument): Uint8Array | { reason: string; cause?: unknown } {
   const compiled = tryCompile(doc);
-  if (compiled instanceof Uint8Array) return withoutDefaultSuspects(compiled);
-  throw new ChartpressError(problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${compiled.reason}`), {
-    cause: compiled.cause,
-  });
+  return compiled instanceof Uint8Array ? withoutDefaultSuspects(compiled) : compiled;
+}
+
+/** `CP_ERR_DOCUMENT_COMPILE` with Typst's reason. */
+export function compileError(reason: string, cause?: unknown): ChartpressError {
+  return new ChartpressError(problem('CP_ERR_DOCUMENT_COMPILE', `Typst failed: ${reason}`), { cause });
+}
+
+/** What `compilePdf` tells `chartpress:document` of a document. */
+export function compileTrace(doc: TypstDocument) {
+  return {
+    format: 'pdf' as const,
+    step: 'compile' as const,
+    charts: doc.files.size,
+    inputBytes: inputBytes(doc),
+  };
 }
 
 /** The PDF, or why Typst refused the document. */

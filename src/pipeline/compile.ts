@@ -17,7 +17,8 @@ export interface CompiledReport {
  * Compiles the document to PDF. When Typst refuses it, the charts it cannot read are found
  * (each set alone), drawn as placeholders that give Typst's reason (`CP_ERR_CHART_RENDER`),
  * removed from the cache so that the next run renders them again, and the document is compiled
- * once more. The document fails as a whole (`CP_ERR_DOCUMENT_COMPILE`) only when no chart is
+ * once more (on this thread: `compile`, when given, compiles the first try elsewhere). The
+ * document fails as a whole (`CP_ERR_DOCUMENT_COMPILE`) only when no chart is
  * to blame, or when it still fails without them.
  */
 export async function compileReport(
@@ -25,9 +26,10 @@ export async function compileReport(
   typst: TypstDocument,
   plan: Plan,
   cache?: TieredCache,
+  compile?: (doc: TypstDocument) => Promise<Uint8Array>,
 ): Promise<CompiledReport> {
   try {
-    return { pdf: compilePdf(typst), failed: new Map() };
+    return { pdf: compile ? await compile(typst) : compilePdf(typst), failed: new Map() };
   } catch (e) {
     if (!(e instanceof ChartpressError) || e.problems[0]?.code !== 'CP_ERR_DOCUMENT_COMPILE') throw e;
     const unreadable = unreadableCharts(typst.files);

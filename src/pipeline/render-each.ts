@@ -1,9 +1,14 @@
+import { startPdfThread } from '../document/pdf-thread.js';
+import type { TypstDocument } from '../document/typst.js';
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Value } from '../frame.js';
 import type { Params } from '../spec/params.js';
 import { BurstData, type BurstScans, burstValues, type EachOptions, planDocuments } from './burst.js';
 import type { OutputFormat } from './format.js';
 import { type Prepared, type RenderResult, type ReportRun, renderReport } from './report.js';
+
+/** Fewest PDF documents in a burst for Typst to compile them on a thread of its own: 4. */
+export const PDF_THREAD_MIN_DOCUMENTS = 4;
 
 /** Documents in flight at once in a burst, by default: memory stays flat however many there are. */
 export const DEFAULT_BURST_CONCURRENCY = 2;
@@ -93,6 +98,10 @@ export async function renderEach(
       }
     : undefined;
   const docs = planned.flatMap((p) => (p.doc ? [p.doc] : []));
+  const format = options.format ?? 'pdf';
+  // Typst compiles on a thread of its own once there are documents enough to pay for starting it.
+  const thread = format === 'pdf' && docs.length >= PDF_THREAD_MIN_DOCUMENTS ? startPdfThread() : undefined;
+  const compile = thread && ((doc: TypstDocument) => thread.compile(doc));
   const data = new BurstData(base, docs, each.param, warn);
   let ok = 0;
   let failed = 0;
@@ -128,7 +137,7 @@ export async function renderEach(
       try {
         const result = await renderReport(
           item.doc.prepared,
-          { ...run, format: options.format ?? 'pdf', data: data.source(item.doc) },
+          { ...run, format, data: data.source(item.doc), compile },
           t,
         );
         done = { value: item.value, params, status: 'ok', result, ms: performance.now() - t };
@@ -139,6 +148,10 @@ export async function renderEach(
       await report(done);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, planned.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, planned.length)) }, worker));
+  } finally {
+    await thread?.close();
+  }
   return { total: planned.length, ok, failed, skipped, ms: performance.now() - t0, scans: data.scans };
 }

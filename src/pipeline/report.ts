@@ -2,7 +2,7 @@ import type { TieredCache } from '../cache/tiered.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import { writeHtml } from '../document/html.js';
 import { type DocumentModel, pullDocument, type RenderedChart } from '../document/model.js';
-import { writeTypst } from '../document/typst.js';
+import { type TypstDocument, writeTypst } from '../document/typst.js';
 import { type Problem, type Warning, WarningLog } from '../errors.js';
 import type { RenderPool } from '../pool/pool.js';
 import { pageDefaults } from '../spec/defaults.js';
@@ -84,6 +84,8 @@ export interface ReportRun {
    * blocks); its text is the result's `output`. Defaults to the writer of `format`.
    */
   readonly writer?: ((model: DocumentModel) => Promise<string>) | undefined;
+  /** Compiles a PDF elsewhere (a burst's PDF thread, see `startPdfThread`); by default on this thread. */
+  readonly compile?: ((doc: TypstDocument) => Promise<Uint8Array>) | undefined;
 }
 
 /**
@@ -148,7 +150,7 @@ export async function renderReport(prepared: Prepared, run: ReportRun, t0: numbe
   const written = await tracePhase('document', async () =>
     writer
       ? { output: await writer(model), files: new Map(), unreadable: new Map() }
-      : writeDocument(model, format, plan, run.cache),
+      : writeDocument(model, format, plan, run.cache, run.compile),
   );
   await dataRead;
   if (charts.lastDoneAt !== undefined) clock.mark('chartsReady', charts.lastDoneAt);
@@ -189,6 +191,7 @@ async function writeDocument(
   format: OutputFormat,
   plan: Plan,
   cache: TieredCache | undefined,
+  compile: ReportRun['compile'],
 ): Promise<Written> {
   const none = new Map<never, never>();
   if (format === 'html') {
@@ -197,7 +200,7 @@ async function writeDocument(
   }
   const typst = traceWrite('typ', model.charts.size, () => writeTypst(model));
   if (format === 'typ') return { output: typst.source, files: typst.files, unreadable: none };
-  const compiled = await compileReport(model, typst, plan, cache);
+  const compiled = await compileReport(model, typst, plan, cache, compile);
   return { output: compiled.pdf, files: none, unreadable: compiled.failed };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine.js';
-import type { BurstResult } from '../../src/pipeline/render-each.js';
+import { type BurstResult, PDF_THREAD_MIN_DOCUMENTS } from '../../src/pipeline/render-each.js';
+import { undated } from '../helpers/pdf.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -48,6 +49,7 @@ body:
 );
 
 const engine = createEngine({ cache: { memory: true } });
+
 afterAll(() => engine.close());
 
 describe('engine.renderEach', () => {
@@ -69,6 +71,23 @@ describe('engine.renderEach', () => {
       const alone = await engine.render(report, { format: 'html', params: { store: String(doc.value) } });
       expect(status(doc.result?.output), String(doc.value)).toBe(status(alone.output));
       expect(doc.result?.stats.charts.failed).toBe(0);
+    }
+  });
+
+  it('gives the same PDFs with Typst on a thread of its own', async () => {
+    const docs: BurstResult[] = [];
+    const summary = await engine.renderEach(report, {
+      each: { param: 'store', from: 'stores', field: 'id' },
+      onDocument: (d) => {
+        docs.push(d);
+      },
+    });
+    // Enough documents for the PDF thread.
+    expect(summary).toMatchObject({ total: PDF_THREAD_MIN_DOCUMENTS, ok: PDF_THREAD_MIN_DOCUMENTS });
+    for (const doc of docs) {
+      const alone = await engine.render(report, { params: { store: String(doc.value) } });
+      const pdf = doc.result?.output as Uint8Array;
+      expect(undated(pdf), String(doc.value)).toBe(undated(alone.output as Uint8Array));
     }
   });
 
