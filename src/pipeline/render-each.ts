@@ -1,4 +1,4 @@
-import { startPdfThread } from '../document/pdf-thread.js';
+import { type PdfThread, startPdfThread } from '../document/pdf-thread.js';
 import type { TypstDocument } from '../document/typst.js';
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Value } from '../frame.js';
@@ -9,6 +9,14 @@ import { type Prepared, type RenderResult, type ReportRun, renderReport } from '
 
 /** Fewest PDF documents in a burst for Typst to compile them on a thread of its own: 4. */
 export const PDF_THREAD_MIN_DOCUMENTS = 4;
+
+/**
+ * The PDF thread of an engine's bursts: started by the first burst that uses it, kept for the
+ * next ones (a thread costs about 0.1 s to start), closed with the engine.
+ */
+export interface PdfThreadHolder {
+  thread?: PdfThread;
+}
 
 /** Documents in flight at once in a burst, by default: memory stays flat however many there are. */
 export const DEFAULT_BURST_CONCURRENCY = 2;
@@ -75,12 +83,13 @@ function concurrencyOf(n: number | undefined): number {
 /**
  * Renders the report once for each value of a param: every dataset read once for the batch (see
  * `BurstData`), charts equal across documents drawn once (the cache), documents rendered a few at
- * a time. A document that fails is reported and the batch goes on.
+ * a time, PDFs compiled on the PDF thread of `run.pdfThread` when there are
+ * `PDF_THREAD_MIN_DOCUMENTS` or more. A document that fails is reported and the batch goes on.
  */
 export async function renderEach(
   base: Prepared,
   options: RenderEachOptions,
-  run: Omit<ReportRun, 'format' | 'data'>,
+  run: Omit<ReportRun, 'format' | 'data' | 'compile'> & { readonly pdfThread?: PdfThreadHolder },
 ): Promise<BurstSummary> {
   const t0 = performance.now();
   const each: EachOptions = typeof options.each === 'string' ? { param: options.each } : options.each;
@@ -100,8 +109,12 @@ export async function renderEach(
   const docs = planned.flatMap((p) => (p.doc ? [p.doc] : []));
   const format = options.format ?? 'pdf';
   // Typst compiles on a thread of its own once there are documents enough to pay for starting it.
-  const thread = format === 'pdf' && docs.length >= PDF_THREAD_MIN_DOCUMENTS ? startPdfThread() : undefined;
-  const compile = thread && ((doc: TypstDocument) => thread.compile(doc));
+  let compile: ((doc: TypstDocument) => Promise<Uint8Array>) | undefined;
+  if (format === 'pdf' && docs.length >= PDF_THREAD_MIN_DOCUMENTS && run.pdfThread !== undefined) {
+    run.pdfThread.thread ??= startPdfThread();
+    const thread = run.pdfThread.thread;
+    compile = (doc) => thread.compile(doc);
+  }
   const data = new BurstData(base, docs, each.param, warn);
   let ok = 0;
   let failed = 0;
@@ -148,10 +161,6 @@ export async function renderEach(
       await report(done);
     }
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, planned.length)) }, worker));
-  } finally {
-    await thread?.close();
-  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, planned.length)) }, worker));
   return { total: planned.length, ok, failed, skipped, ms: performance.now() - t0, scans: data.scans };
 }
