@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -345,6 +346,25 @@ describe('a finished read’s DuckDB waits idle for the next', () => {
     expect(await views()).toBe('__cp_base');
     expect(idleInstances()).toBe(1);
     expect(await views()).toBe('__cp_base');
+  });
+
+  it('keeps no process alive, and leaves no spill folder when the process ends', () => {
+    const script = tmp.write(
+      'idle-exit.mts',
+      `import { runPushDown } from ${JSON.stringify(join(process.cwd(), 'src/data/sql/pushdown.ts'))};
+const query = "select current_setting('temp_directory') as dir";
+const frame = await runPushDown('d', { source: 'duckdb', query }, { from: 'd' }, {}, { baseDir: ${JSON.stringify(root)} });
+console.log(JSON.stringify(frame.columns.dir[0]));
+`,
+    );
+    // The process ends by itself, with the instance idle.
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const dir = JSON.parse(out.trim()) as string;
+    expect(dir).toContain('chartpress-duckdb-');
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('is closed, not kept, after a statement timed out', async () => {
