@@ -59,7 +59,7 @@ export interface RenderWorkerOptions {
    * `files.roots`, its report and data read from): a job naming a file elsewhere writes nothing.
    */
   readonly root?: string;
-  /** Jobs (slices) at once. Defaults to 1: a slice already renders its documents two at a time. */
+  /** Jobs (slices) at once. Defaults to 1: a slice already renders its documents four at a time. */
   readonly concurrency?: number;
   /** How long a job's lock lasts without renewal: a worker that dies loses its jobs after this. */
   readonly lockMs?: number;

@@ -18,8 +18,12 @@ export interface PdfThreadHolder {
   thread?: PdfThread;
 }
 
-/** Documents in flight at once in a burst, by default: memory stays flat however many there are. */
-export const DEFAULT_BURST_CONCURRENCY = 2;
+/**
+ * Documents in flight at once in a burst, by default: 4. Memory stays flat however many there
+ * are; with Typst compiling one document at a time on the PDF thread, two in flight often both
+ * waited on it while the pool had no chart to draw.
+ */
+export const DEFAULT_BURST_CONCURRENCY = 4;
 const MAX_BURST_CONCURRENCY = 64;
 
 /** One document of a burst, as it is done (or skipped, or failed before it had a document). */
@@ -41,7 +45,7 @@ export interface RenderEachOptions {
   /** The other params, the same for every document. */
   readonly params?: Readonly<Record<string, Value | undefined>>;
   readonly baseDir?: string;
-  /** Documents rendered at once. Defaults to 2; at most 64. */
+  /** Documents rendered at once. Defaults to 4; at most 64. */
   readonly concurrency?: number;
   /** Values not to render (`--resume`: their output is there already). */
   readonly skip?: (value: Value, params: Params) => boolean | Promise<boolean>;
