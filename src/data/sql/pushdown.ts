@@ -52,7 +52,9 @@ export function isSqlDataset(dataset: Dataset): dataset is SqlDataset {
 
 /**
  * Runs each query the database can compute exactly as the streaming engine would as ONE
- * statement (see `compileQuery`) over one connection, so only groups leave the database. Each
+ * statement (see `compileQuery`) over one session, or two at a time where the session has lanes
+ * (DuckDB), so only groups leave the database. Frames, problems and warnings keep the queries'
+ * order either way. Each
  * query that cannot be pushed down is left out of the result, with a `CP_WARN_PUSHDOWN_FALLBACK`
  * naming the reason: stream the dataset's rows through `runQueries` for those.
  *
