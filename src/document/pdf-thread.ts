@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { traceAsync, tracing } from '../telemetry/channels.js';
-import { compileError, compilePdf, compileTrace } from './pdf.js';
+import { compileError, compileTrace, compileUntraced } from './pdf.js';
 import type { TypstDocument } from './typst.js';
 
 /** A document sent to the PDF thread. */
@@ -45,7 +45,8 @@ function threadEntry(): URL {
  * writes the next ones, and the pool's workers draw their charts. Starting it costs a thread and
  * a compiler (the fonts loaded again), so a single render compiles on its own thread instead.
  *
- * Results are those of `compilePdf`, traced the same (`chartpress:document`, `step: 'compile'`).
+ * Results are those of `compilePdf`, traced the same (`chartpress:document`, `step: 'compile'`),
+ * once per document wherever it was compiled.
  * When the thread dies (it crashed, or ran out of memory), the documents it held and every later
  * one are compiled on this thread: a batch loses no document to it. `entry` is the thread's
  * module (tests give one that dies).
@@ -76,7 +77,7 @@ export function startPdfThread(entry: URL = threadEntry()): PdfThread {
     waiting.clear();
     for (const job of held) {
       try {
-        job.resolve(compilePdf(job.doc));
+        job.resolve(compileUntraced(job.doc));
       } catch (e) {
         job.reject(e);
       }
@@ -99,7 +100,7 @@ export function startPdfThread(entry: URL = threadEntry()): PdfThread {
 
   const send = (doc: TypstDocument): Promise<Uint8Array> => {
     const thread = worker;
-    if (thread === undefined) return Promise.resolve().then(() => compilePdf(doc));
+    if (thread === undefined) return Promise.resolve().then(() => compileUntraced(doc));
     const id = nextId++;
     return new Promise<Uint8Array>((resolve, reject) => {
       waiting.set(id, { doc, resolve, reject });

@@ -55,14 +55,15 @@ export function compilePdf(doc: TypstDocument): Uint8Array {
   return traceSync(
     tracing.document,
     () => compileTrace(doc),
-    () => compile(doc),
+    () => compileUntraced(doc),
     (ctx, pdf) => {
       ctx.bytes = pdf.byteLength;
     },
   );
 }
 
-function compile(doc: TypstDocument): Uint8Array {
+/** `compilePdf` without its trace, for a caller that traces the compile itself. */
+export function compileUntraced(doc: TypstDocument): Uint8Array {
   const compiled = compileOrReason(doc);
   if (compiled instanceof Uint8Array) return compiled;
   throw compileError(compiled.reason, compiled.cause);

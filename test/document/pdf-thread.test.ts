@@ -3,6 +3,7 @@ import { compilePdf } from '../../src/document/pdf.js';
 import { startPdfThread } from '../../src/document/pdf-thread.js';
 import type { TypstDocument } from '../../src/document/typst.js';
 import { ChartpressError } from '../../src/errors.js';
+import { tracing } from '../../src/telemetry/channels.js';
 import { undated } from '../helpers/pdf.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -66,6 +67,32 @@ describe('the PDF thread', () => {
     } finally {
       await thread.close();
     }
+  });
+
+  it('traces each document once, on the thread or here', async () => {
+    const started: unknown[] = [];
+    const none = () => undefined;
+    const handlers = {
+      start: (ctx: unknown) => {
+        started.push(ctx);
+      },
+      end: none,
+      asyncStart: none,
+      asyncEnd: none,
+      error: none,
+    };
+    tracing.document.subscribe(handlers);
+    const alive = startPdfThread();
+    const dead = startPdfThread(new URL(`file://${tmp.write('dying-too.mjs', 'process.exit(3);\n')}`));
+    try {
+      await Promise.all([alive.compile(doc(1)), dead.compile(doc(2)), dead.compile(doc(3))]);
+      await dead.compile(doc(4));
+    } finally {
+      tracing.document.unsubscribe(handlers);
+      await Promise.all([alive.close(), dead.close()]);
+    }
+    expect(started).toHaveLength(4);
+    expect(started.every((c) => (c as { step?: string }).step === 'compile')).toBe(true);
   });
 
   it('finishes what it was sent before it closes', async () => {
