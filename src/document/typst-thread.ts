@@ -3,11 +3,12 @@
  * Typst compiler and posts the PDF back (its buffer moved, not copied), or Typst's reason.
  */
 import { parentPort } from 'node:worker_threads';
-import { compileOrReason } from './pdf.js';
+import { compileOrReason, keepOneCompiler } from './pdf.js';
 import type { PdfReply, PdfRequest } from './pdf-thread.js';
 
 const port = parentPort;
 if (port === null) throw new Error('typst-thread runs as a worker thread');
+keepOneCompiler();
 
 port.on('message', (job: PdfRequest) => {
   let reply: PdfReply;
