@@ -87,6 +87,7 @@ export async function burst(): Promise<void> {
   const rss = {
     memory: [childBurst(site, SMALL_BURST, 'memory'), childBurst(site, STORES, 'memory')],
     none: [childBurst(site, SMALL_BURST, 'none'), childBurst(site, STORES, 'none')],
+    fixed: [childBurst(site, SMALL_BURST, 'fixed'), childBurst(site, STORES, 'fixed')],
   } as const;
   print(inLibrary, separate, perProcess, rss);
   console.log(`\n(suite ${ms(performance.now() - t0)}, load average ${loadavg()[0]?.toFixed(1)} at the end)`);
@@ -162,19 +163,32 @@ function cliRenders(site: BurstSite, hashes: ReadonlyMap<string, string>): Sampl
  * A burst of the first `n` stores in a fresh process, which reports its peak RSS; its engine has
  * the default chart cache (in memory) or none.
  */
-function childBurst(site: BurstSite, n: number, cache: 'memory' | 'none'): ChildBurst {
+/**
+ * glibc's malloc with fixed thresholds: blocks of 128 KiB and more are mapped and unmapped on
+ * their own, and freed memory is given back past 128 KiB. By default the mapping threshold rises
+ * with the largest block freed (up to 32 MiB), after which the PDF thread's large blocks come
+ * from its arena, whose freed memory glibc keeps until its fragments are reused.
+ */
+const FIXED_MALLOC = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
+
+/** Runs of `childBurst`: the chart cache, and whether malloc is given `FIXED_MALLOC`. */
+type RssCase = 'memory' | 'none' | 'fixed';
+
+function childBurst(site: BurstSite, n: number, which: RssCase): ChildBurst {
   const script = join(import.meta.dirname, '../burst/child.ts');
+  const cache = which === 'memory' ? 'memory' : 'none';
   const args = ['--import', 'tsx', script, site.report, String(n), cache];
   const out = execFileSync(process.execPath, args, {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: which === 'fixed' ? { ...process.env, ...FIXED_MALLOC } : process.env,
   });
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ChildBurst;
 }
 
-/** Peak RSS of the small and the full burst, each in a fresh process, by chart cache. */
-type RssRuns = Readonly<Record<'memory' | 'none', readonly [ChildBurst, ChildBurst]>>;
+/** Peak RSS of the small and the full burst, each in a fresh process, by `RssCase`. */
+type RssRuns = Readonly<Record<RssCase, readonly [ChildBurst, ChildBurst]>>;
 
 const rate = (count: number, ms: number) => `${(count / (ms / 1000)).toFixed(1)} documents/s`;
 const unexpected = (ok: boolean, what: string) => (ok ? '' : ` UNEXPECTED ${what}`);
@@ -219,8 +233,12 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
   row("  same PDF as the burst's (times and ID masked)", sameOf(perProcess));
 
   console.log('\npeak RSS of a burst in a fresh process (bench/burst/child.ts, dist/, documents in memory)');
-  const caches = { memory: 'default chart cache (memory)', none: 'no chart cache' } as const;
-  for (const cache of ['memory', 'none'] as const)
+  const caches = {
+    memory: 'default chart cache (memory)',
+    none: 'no chart cache',
+    fixed: 'no chart cache, malloc thresholds fixed',
+  } as const;
+  for (const cache of ['memory', 'none', 'fixed'] as const)
     for (const child of rss[cache])
       row(
         `  ${child.total} documents, ${caches[cache]}`,
@@ -234,7 +252,7 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
     ratio(separateMean * STORES, inLibrary.ms),
   );
   row('CLI process per document (extrapolated) / burst', ratio(cliMean * STORES, inLibrary.ms));
-  for (const cache of ['memory', 'none'] as const) {
+  for (const cache of ['memory', 'none', 'fixed'] as const) {
     const [small, full] = rss[cache];
     row(
       `peak RSS ${full.total} / ${small.total} documents, ${caches[cache]}`,
@@ -242,6 +260,11 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
     );
   }
   console.log('(goal for peak RSS: flat, ~1.00x)');
+  console.log(
+    `(malloc thresholds fixed: ${Object.entries(FIXED_MALLOC)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')})`,
+  );
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
