@@ -25,7 +25,8 @@ export function aggregateBatch(
 ): void {
   if (taken.groups.length === 0) return;
   fields.forEach((field, j) => {
-    const accs = taken.groups.map((g) => unwrap(groups[g]!.accs[j]!));
+    const accs = new Array<Accumulator>(taken.groups.length);
+    for (let l = 0; l < accs.length; l++) accs[l] = unwrap(groups[taken.groups[l]!]!.accs[j]!);
     const first = accs[0]!;
     const mask = masks[j];
     let local = taken.local;
@@ -34,7 +35,7 @@ export function aggregateBatch(
       for (let i = 0; i < local.length; i++) local[i] = mask[i] === 1 ? taken.local[i]! : -1;
     }
     if (field === undefined) {
-      if (first instanceof CountRows) countRows(accs as CountRows[], local);
+      if (first instanceof CountRows) countRows(accs as CountRows[], local, scratch);
       else cells(accs, local, taken.local, undefined, seq);
       return;
     }
@@ -49,28 +50,26 @@ export function aggregateBatch(
   });
 }
 
-function countRows(accs: CountRows[], local: Int32Array): void {
-  const counts = Float64Array.from(accs, (a) => a.n);
+function countRows(accs: CountRows[], local: Int32Array, scratch: Scratch): void {
+  const counts = scratch.float64('counts', accs.length);
+  for (let l = 0; l < accs.length; l++) counts[l] = accs[l]!.n;
   for (let i = 0; i < local.length; i++) {
     const l = local[i]!;
     if (l >= 0) counts[l]!++;
   }
-  accs.forEach((a, l) => {
-    a.n = counts[l]!;
-  });
+  for (let l = 0; l < accs.length; l++) accs[l]!.n = counts[l]!;
 }
 
 function countValues(accs: CountValues[], local: Int32Array, col: BatchColumn, scratch: Scratch): boolean {
   const present = presence(col, local.length, scratch);
   if (present === undefined) return false;
-  const counts = Float64Array.from(accs, (a) => a.n);
+  const counts = scratch.float64('counts', accs.length);
+  for (let l = 0; l < accs.length; l++) counts[l] = accs[l]!.n;
   for (let i = 0; i < local.length; i++) {
     const l = local[i]!;
     if (l >= 0) counts[l]! += present[i]!;
   }
-  accs.forEach((a, l) => {
-    a.n = counts[l]!;
-  });
+  for (let l = 0; l < accs.length; l++) accs[l]!.n = counts[l]!;
   return true;
 }
 
@@ -120,8 +119,13 @@ function numbers(col: BatchColumn, n: number, all: boolean, scratch: Scratch): F
 function sum(accs: Sum[], local: Int32Array, col: BatchColumn, scratch: Scratch): boolean {
   const nums = numbers(col, local.length, false, scratch);
   if (nums === undefined) return false;
-  const sums = Float64Array.from(accs, (a) => a.sum);
-  const counts = Float64Array.from(accs, (a) => a.n);
+  const sums = scratch.float64('sums', accs.length);
+  const counts = scratch.float64('counts', accs.length);
+  for (let l = 0; l < accs.length; l++) {
+    const a = accs[l]!;
+    sums[l] = a.sum;
+    counts[l] = a.n;
+  }
   for (let i = 0; i < local.length; i++) {
     const l = local[i]!;
     const v = nums[i]!;
@@ -131,10 +135,11 @@ function sum(accs: Sum[], local: Int32Array, col: BatchColumn, scratch: Scratch)
       counts[l]!++;
     }
   }
-  accs.forEach((a, l) => {
+  for (let l = 0; l < accs.length; l++) {
+    const a = accs[l]!;
     a.sum = sums[l]!;
     a.n = counts[l]!;
-  });
+  }
   return true;
 }
 
@@ -143,8 +148,13 @@ function extreme(accs: Extreme[], local: Int32Array, col: BatchColumn, scratch: 
   const nums = numbers(col, local.length, true, scratch);
   if (nums === undefined) return false;
   const sign = accs[0]!.sign;
-  const best = Float64Array.from(accs, (a) => a.num ?? Number.NaN);
-  const has = Uint8Array.from(accs, (a) => (a.num === undefined ? 0 : 1));
+  const best = scratch.float64('best', accs.length);
+  const has = scratch.uint8('has', accs.length);
+  for (let l = 0; l < accs.length; l++) {
+    const num = accs[l]!.num;
+    best[l] = num ?? Number.NaN;
+    has[l] = num === undefined ? 0 : 1;
+  }
   for (let i = 0; i < local.length; i++) {
     const l = local[i]!;
     const v = nums[i]!;
@@ -154,9 +164,7 @@ function extreme(accs: Extreme[], local: Int32Array, col: BatchColumn, scratch: 
       has[l] = 1;
     }
   }
-  accs.forEach((a, l) => {
-    if (has[l] === 1) a.num = best[l]!;
-  });
+  for (let l = 0; l < accs.length; l++) if (has[l] === 1) accs[l]!.num = best[l]!;
   return true;
 }
 
