@@ -11,7 +11,10 @@ import { ms, ratio, row } from '../stats.js';
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
 const lib = join(root, 'dist/index.js');
-/** `engine.render` calls timed, one store each, spread over the stores; the rest extrapolated. */
+/**
+ * `engine.render` calls timed before the burst, one store each, spread over the stores, and as
+ * many after it, on other stores; the rest extrapolated.
+ */
 const SEPARATE_RUNS = 5;
 /** CLI processes timed, one store each; the rest extrapolated. */
 const CLI_RUNS = 3;
@@ -53,8 +56,10 @@ interface ChildBurst {
  * Bursting: the report with a `store` param (four charts, each filtered to the store) rendered
  * for every one of `STORES` stores over a 1,000,000-row sales CSV, through `engine.renderEach`
  * (one scan for the batch, documents kept in memory), against a separate `engine.render` per
- * store (a scan each) and a CLI process per store, both timed on a few stores and extrapolated;
- * then the peak RSS of a full burst against a burst of `SMALL_BURST`, each in a fresh process,
+ * store (a scan each, and its own charts drawn, on a second engine, half the sample before the
+ * burst and half after) and a CLI process per store, both timed on a few stores and
+ * extrapolated; then the peak RSS of a full burst against a burst of `SMALL_BURST`, each in a
+ * fresh process,
  * with the default chart cache and with none. Everything runs the built package (`dist/`).
  */
 export async function burst(): Promise<void> {
@@ -72,16 +77,25 @@ export async function burst(): Promise<void> {
   console.log('');
 
   const { createEngine } = (await import(pathToFileURL(lib).href)) as typeof import('../../src/index.js');
+  // The separate renders have an engine of their own, so that none finds its charts in the cache
+  // the burst filled: 500 separate renders would each draw their store's charts.
   const engine = createEngine();
+  const single = createEngine();
   let inLibrary: Burst;
   let separate: Sample;
   try {
-    await engine.warmup();
-    await engine.render(site.report, { params: { store: WARM_STORE } });
+    for (const e of [engine, single]) {
+      await e.warmup();
+      await e.render(site.report, { params: { store: WARM_STORE } });
+    }
+    // Half the sample before the burst and half after: a machine that slows down or speeds up
+    // during the run weighs on both sides.
+    const before = await separateRenders(single, site, spread(SEPARATE_RUNS, 0));
     inLibrary = await burstInProcess(engine, site);
-    separate = await separateRenders(engine, site, inLibrary.hashes);
+    const after = await separateRenders(single, site, spread(SEPARATE_RUNS, 0.5));
+    separate = sampleOf([...before, ...after], inLibrary.hashes);
   } finally {
-    await engine.close();
+    await Promise.all([engine.close(), single.close()]);
   }
   const perProcess = cliRenders(site, inLibrary.hashes);
   const rss = {
@@ -114,29 +128,40 @@ async function burstInProcess(engine: Engine, site: BurstSite): Promise<Burst> {
   return { summary, ms: performance.now() - t, documents, bytes, withFailedCharts, hashes };
 }
 
-/** Stores spread over the whole range, `n` of them. */
-const spread = (n: number): string[] => {
+/** Stores spread over the whole range, `n` of them, from `offset` (a share of one step) on. */
+const spread = (n: number, offset = 0): string[] => {
   const ids = storeIds();
-  return Array.from({ length: n }, (_, i) => ids[Math.floor((i * ids.length) / n)] ?? '');
+  return Array.from({ length: n }, (_, i) => ids[Math.floor(((i + offset) * ids.length) / n)] ?? '');
 };
 
-/** One `engine.render` per store of the sample, in this process: each reads the whole CSV. */
+/** A store's separate render: its time, and its document's `pdfDigest`. */
+interface Separate {
+  readonly store: string;
+  readonly ms: number;
+  readonly digest: string;
+}
+
+/** One `engine.render` per store given, in this process: each reads the whole CSV. */
 async function separateRenders(
   engine: Engine,
   site: BurstSite,
-  hashes: ReadonlyMap<string, string>,
-): Promise<Sample> {
-  const stores = spread(SEPARATE_RUNS);
-  const times: number[] = [];
-  let same = 0;
+  stores: readonly string[],
+): Promise<Separate[]> {
+  const out: Separate[] = [];
   for (const store of stores) {
     const t = performance.now();
     const result = await engine.render(site.report, { params: { store }, format: 'pdf' });
-    times.push(performance.now() - t);
-    if (hashes.get(store) === pdfDigest(result.output)) same++;
+    out.push({ store, ms: performance.now() - t, digest: pdfDigest(result.output) });
   }
-  return { stores, ms: times, same };
+  return out;
 }
+
+/** The separate renders as a sample, each checked against the burst's document of its store. */
+const sampleOf = (runs: readonly Separate[], hashes: ReadonlyMap<string, string>): Sample => ({
+  stores: runs.map((r) => r.store),
+  ms: runs.map((r) => r.ms),
+  same: runs.filter((r) => hashes.get(r.store) === r.digest).length,
+});
 
 /** A CLI process per store of the sample (no cache, so none reuses a document or a chart). */
 function cliRenders(site: BurstSite, hashes: ReadonlyMap<string, string>): Sample {
@@ -199,7 +224,9 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
   const { summary } = inLibrary;
   const { scans } = summary;
   const counted = summary.total === STORES && summary.ok === STORES && inLibrary.documents === STORES;
-  console.log('in the library (createEngine() from dist/, default options), PDF');
+  console.log(
+    'in the library (createEngine() from dist/, default options), PDF; the separate renders on an engine of their own',
+  );
   row(
     `  renderEach, ${summary.total} documents (each store=stores.id)`,
     `${ms(inLibrary.ms)}, ${rate(summary.ok, inLibrary.ms)}`,
@@ -219,6 +246,11 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
   row(
     `  engine.render, one store, mean of ${separate.ms.length}`,
     `${ms(separateMean)}, ${rate(1, separateMean)} (${separate.stores.join(' ')})`,
+  );
+  const half = separate.ms.length / 2;
+  row(
+    '  the same, before the burst / after it',
+    `${ms(mean(separate.ms.slice(0, half)))} / ${ms(mean(separate.ms.slice(half)))}`,
   );
   row(`  engine.render x ${STORES}, EXTRAPOLATED from ${separate.ms.length}`, ms(separateMean * STORES));
   row("  same PDF as the burst's (times and ID masked)", sameOf(separate));
