@@ -59,8 +59,7 @@ interface ChildBurst {
  * store (a scan each, and its own charts drawn, on a second engine, half the sample before the
  * burst and half after) and a CLI process per store, both timed on a few stores and
  * extrapolated; then the peak RSS of a full burst against a burst of `SMALL_BURST`, each in a
- * fresh process,
- * with the default chart cache and with none. Everything runs the built package (`dist/`).
+ * fresh process, for each of `RSS_CASES`. Everything runs the built package (`dist/`).
  */
 export async function burst(): Promise<void> {
   if (!(existsSync(lib) && existsSync(cli)))
@@ -185,20 +184,22 @@ function cliRenders(site: BurstSite, hashes: ReadonlyMap<string, string>): Sampl
 }
 
 /**
- * A burst of the first `n` stores in a fresh process, which reports its peak RSS; its engine has
- * the default chart cache (in memory) or none.
- */
-/**
- * glibc's malloc with fixed thresholds: blocks of 128 KiB and more are mapped and unmapped on
- * their own, and freed memory is given back past 128 KiB. By default the mapping threshold rises
- * with the largest block freed (up to 32 MiB), after which the PDF thread's large blocks come
- * from its arena, whose freed memory glibc keeps until its fragments are reused.
+ * glibc's malloc with fixed thresholds: blocks of 128 KiB and more get mappings of their own,
+ * unmapped when freed, and free memory past 128 KiB at the top of the heap is given back. By
+ * default glibc raises the mapping threshold to the largest mapped block freed (up to 32 MiB),
+ * and memory freed below it stays with the process.
  */
 const FIXED_MALLOC = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
 
-/** Runs of `childBurst`: the chart cache, and whether malloc is given `FIXED_MALLOC`. */
-type RssCase = 'memory' | 'none' | 'fixed';
+/** What a child burst runs with: the default chart cache, none, or none with `FIXED_MALLOC`. */
+const RSS_CASES = {
+  memory: 'default chart cache (memory)',
+  none: 'no chart cache',
+  fixed: 'no chart cache, malloc thresholds fixed',
+} as const;
+type RssCase = keyof typeof RSS_CASES;
 
+/** A burst of the first `n` stores in a fresh process, which reports its peak RSS. */
 function childBurst(site: BurstSite, n: number, which: RssCase): ChildBurst {
   const script = join(import.meta.dirname, '../burst/child.ts');
   const cache = which === 'memory' ? 'memory' : 'none';
@@ -265,15 +266,11 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
   row("  same PDF as the burst's (times and ID masked)", sameOf(perProcess));
 
   console.log('\npeak RSS of a burst in a fresh process (bench/burst/child.ts, dist/, documents in memory)');
-  const caches = {
-    memory: 'default chart cache (memory)',
-    none: 'no chart cache',
-    fixed: 'no chart cache, malloc thresholds fixed',
-  } as const;
-  for (const cache of ['memory', 'none', 'fixed'] as const)
+  const cases = Object.keys(RSS_CASES) as RssCase[];
+  for (const cache of cases)
     for (const child of rss[cache])
       row(
-        `  ${child.total} documents, ${caches[cache]}`,
+        `  ${child.total} documents, ${RSS_CASES[cache]}`,
         `${mb(child.maxRss)} (${ms(child.ms)}, ${rate(child.ok, child.ms)})` +
           unexpected(child.ok === child.total, `${child.ok} of ${child.total} ok`),
       );
@@ -284,10 +281,10 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
     ratio(separateMean * STORES, inLibrary.ms),
   );
   row('CLI process per document (extrapolated) / burst', ratio(cliMean * STORES, inLibrary.ms));
-  for (const cache of ['memory', 'none', 'fixed'] as const) {
+  for (const cache of cases) {
     const [small, full] = rss[cache];
     row(
-      `peak RSS ${full.total} / ${small.total} documents, ${caches[cache]}`,
+      `peak RSS ${full.total} / ${small.total} documents, ${RSS_CASES[cache]}`,
       ratio(full.maxRss, small.maxRss),
     );
   }
