@@ -53,10 +53,7 @@ export function aggregateBatch(
 function countRows(accs: CountRows[], local: Int32Array, scratch: Scratch): void {
   const counts = scratch.float64('counts', accs.length);
   for (let l = 0; l < accs.length; l++) counts[l] = accs[l]!.n;
-  for (let i = 0; i < local.length; i++) {
-    const l = local[i]!;
-    if (l >= 0) counts[l]!++;
-  }
+  addOnes(local, counts);
   for (let l = 0; l < accs.length; l++) accs[l]!.n = counts[l]!;
 }
 
@@ -65,10 +62,7 @@ function countValues(accs: CountValues[], local: Int32Array, col: BatchColumn, s
   if (present === undefined) return false;
   const counts = scratch.float64('counts', accs.length);
   for (let l = 0; l < accs.length; l++) counts[l] = accs[l]!.n;
-  for (let i = 0; i < local.length; i++) {
-    const l = local[i]!;
-    if (l >= 0) counts[l]! += present[i]!;
-  }
+  addPresent(local, present, counts);
   for (let l = 0; l < accs.length; l++) accs[l]!.n = counts[l]!;
   return true;
 }
@@ -126,15 +120,7 @@ function sum(accs: Sum[], local: Int32Array, col: BatchColumn, scratch: Scratch)
     sums[l] = a.sum;
     counts[l] = a.n;
   }
-  for (let i = 0; i < local.length; i++) {
-    const l = local[i]!;
-    const v = nums[i]!;
-    // Finite numbers only: v - v is NaN for NaN (null) and the infinities.
-    if (l >= 0 && v - v === 0) {
-      sums[l]! += v;
-      counts[l]!++;
-    }
-  }
+  addFinite(local, nums, sums, counts);
   for (let l = 0; l < accs.length; l++) {
     const a = accs[l]!;
     a.sum = sums[l]!;
@@ -155,6 +141,53 @@ function extreme(accs: Extreme[], local: Int32Array, col: BatchColumn, scratch: 
     best[l] = num ?? Number.NaN;
     has[l] = num === undefined ? 0 : 1;
   }
+  keepBest(local, nums, sign, best, has);
+  for (let l = 0; l < accs.length; l++) if (has[l] === 1) accs[l]!.num = best[l]!;
+  return true;
+}
+
+// The loops over a batch's rows, each in a function of its own that touches typed arrays only.
+// V8 may compile a long loop while it runs (on-stack replacement); loops that sat beside reads
+// and writes of the accumulators, which come in several classes (Sum, Avg), kept entering such
+// code and leaving it again at the first accumulator of a class it had not seen.
+
+/** counts[local[i]] += 1 for each row taken. */
+function addOnes(local: Int32Array, counts: Float64Array): void {
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i]!;
+    if (l >= 0) counts[l]!++;
+  }
+}
+
+/** counts[local[i]] += present[i] for each row taken. */
+function addPresent(local: Int32Array, present: Uint8Array, counts: Float64Array): void {
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i]!;
+    if (l >= 0) counts[l]! += present[i]!;
+  }
+}
+
+/** The finite numbers of the rows taken, summed and counted by group. */
+function addFinite(local: Int32Array, nums: Float64Array, sums: Float64Array, counts: Float64Array): void {
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i]!;
+    const v = nums[i]!;
+    // Finite numbers only: v - v is NaN for NaN (null) and the infinities.
+    if (l >= 0 && v - v === 0) {
+      sums[l]! += v;
+      counts[l]!++;
+    }
+  }
+}
+
+/** The least (sign -1) or greatest (sign 1) number of the rows taken, by group. */
+function keepBest(
+  local: Int32Array,
+  nums: Float64Array,
+  sign: number,
+  best: Float64Array,
+  has: Uint8Array,
+): void {
   for (let i = 0; i < local.length; i++) {
     const l = local[i]!;
     const v = nums[i]!;
@@ -164,8 +197,6 @@ function extreme(accs: Extreme[], local: Int32Array, col: BatchColumn, scratch: 
       has[l] = 1;
     }
   }
-  for (let l = 0; l < accs.length; l++) if (has[l] === 1) accs[l]!.num = best[l]!;
-  return true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Row, Value } from '../frame.js';
 import { type BatchColumn, batchRows, type ColumnBatch } from './batch.js';
+import { TextColumn } from './batch-text.js';
 import { type IsoKeyUnit, isoKey } from './bucketer.js';
 
 /**
@@ -58,7 +59,8 @@ export class BatchView {
   readonly columns: readonly string[];
   readonly #byName = new Map<string, BatchColumn>();
   readonly #dates = new Map<string, DateGroups>();
-  readonly #isoKeys = new Map<string, Int32Array>();
+  // Keys of 15-minute slots pass 2^31: doubles, not 32-bit integers.
+  readonly #isoKeys = new Map<string, Float64Array>();
   readonly #sound = new Map<string, boolean>();
   readonly #derived = new Map<string, unknown>();
   #rows: Row[] | undefined;
@@ -108,16 +110,18 @@ export class BatchView {
    * Per row of a column that is not a dictionary (timestamps rarely repeat): `isoKey(text,
    * unit)`, or -1 for a cell without one. Computed once for all the queries of the batch.
    */
-  isoKeys(name: string, unit: IsoKeyUnit): Int32Array {
+  isoKeys(name: string, unit: IsoKeyUnit): Float64Array {
     const memo = `${unit}:${name}`;
     let keys = this.#isoKeys.get(memo);
     if (keys === undefined) {
       const col = this.column(name);
-      keys = new Int32Array(this.length);
-      for (let i = 0; i < keys.length; i++) {
-        const v = col.kind === 'values' ? col.values[i] : undefined;
-        keys[i] = typeof v === 'string' ? isoKey(v, unit) : -1;
-      }
+      keys = new Float64Array(this.length);
+      if (col instanceof TextColumn) col.isoKeys(unit, keys);
+      else
+        for (let i = 0; i < keys.length; i++) {
+          const v = col.kind === 'values' ? col.values[i] : undefined;
+          keys[i] = typeof v === 'string' ? isoKey(v, unit) : -1;
+        }
       this.#isoKeys.set(memo, keys);
     }
     return keys;
@@ -149,6 +153,7 @@ export class BatchView {
 }
 
 function isSound(col: BatchColumn, length: number): boolean {
+  if (col instanceof TextColumn) return col.length >= length;
   if (col.kind !== 'dict') return col.values.length >= length;
   const { codes } = col;
   if (codes.length < length) return false;

@@ -72,4 +72,10 @@ describe('BatchView', () => {
     expect(dict.map((_, e) => hours.groupOf(e))).toEqual([0, 1, 2, -1, -1, -1, 3]);
     expect(view.dateGroups('n', 'day')).toBeUndefined();
   });
+
+  it('keys 15-minute slots past 2^31 in full', () => {
+    const stamps = ['2024-03-05T14:47:09Z', 'x', '9999-12-31T23:59:59Z', null];
+    const view = new BatchView({ length: 4, names: ['t'], columns: [{ kind: 'values', values: stamps }] });
+    expect([...view.isoKeys('t', 'slot')]).toEqual([2024030514 * 4 + 3, -1, 9999123123 * 4 + 3, -1]);
+  });
 });

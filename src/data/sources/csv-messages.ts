@@ -1,6 +1,7 @@
 import type { Problem } from '../../errors.js';
 import type { Value } from '../../frame.js';
-import type { ColumnBatch } from '../batch.js';
+import type { BatchColumn } from '../batch.js';
+import type { TextCellsData } from '../batch-text.js';
 import type { DeclaredColumns } from './cells.js';
 import type { CsvPart } from './csv-read.js';
 import type { FileWhere } from './file.js';
@@ -14,8 +15,6 @@ export interface ThreadOptions {
   readonly where: FileWhere;
   /** Bytes read at a time. */
   readonly readSize: number;
-  /** The header's names and the file's line ends, as read before the threads start. */
-  readonly part: CsvPart;
 }
 
 /**
@@ -27,6 +26,8 @@ export interface Segment {
   readonly segment: number;
   readonly start: number;
   readonly end: number | null;
+  /** The header's names and the file's line ends, as read before the file was cut. */
+  readonly part: CsvPart;
 }
 
 /** What a reader thread is sent to end once it has closed its file. */
@@ -40,9 +41,16 @@ export interface ThreadMisses {
   readonly first: Value;
 }
 
+/** A column batch as it moves between threads: a `TextColumn` travels as its data. */
+export interface WireBatch {
+  readonly length: number;
+  readonly names: readonly string[];
+  readonly columns: readonly (BatchColumn | TextCellsData)[];
+}
+
 /** What a thread posts, for the segment it names. */
 export type ThreadMessage =
-  | { readonly type: 'batch'; readonly segment: number; readonly batch: ColumnBatch }
+  | { readonly type: 'batch'; readonly segment: number; readonly batch: WireBatch }
   | {
       readonly type: 'end';
       readonly segment: number;

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
+import { fromWire } from '../batch-text.js';
 import type { CsvOptions } from './csv.js';
 import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
 import { type CsvPart, CsvReader } from './csv-read.js';
@@ -45,6 +46,9 @@ const STOP_MS = 5000;
 /** Bytes looked through after a cut for a line end. */
 const CUT_WINDOW = 64 * 1024;
 
+/** Windows read at once while the file is cut. */
+const CUT_READS = 16;
+
 /** The reader threads' module: beside the bundle's entry or one folder up, or the TypeScript source. */
 function threadEntry(): URL {
   const here = import.meta.url;
@@ -64,14 +68,6 @@ export async function* readCsvOnThreads(
   here: () => AsyncIterable<ColumnBatch>,
   segmentBytes = SEGMENT_BYTES,
 ): AsyncGenerator<ColumnBatch> {
-  const head = await readHead(opts, readSize);
-  const segments = head === undefined ? [] : await cutFile(opts.path, head.size, head.part, segmentBytes);
-  if (head === undefined || segments.length === 0) {
-    yield* here();
-    return;
-  }
-  const hashed = opts.onRead === undefined ? undefined : hashFile(opts.path);
-  hashed?.catch(() => undefined);
   const workerData: ThreadOptions = {
     path: opts.path,
     delimiter: opts.delimiter,
@@ -79,11 +75,11 @@ export async function* readCsvOnThreads(
     maxBytes: opts.maxBytes,
     where: opts.where,
     readSize,
-    part: head.part,
   };
-  const threads = Math.min(THREADS, segments.length);
+  // The threads start while the header is read and the file cut: a thread takes about as long
+  // to start as both.
   const workers = Array.from(
-    { length: threads },
+    { length: THREADS },
     () =>
       new Worker(threadEntry(), {
         workerData,
@@ -94,7 +90,8 @@ export async function* readCsvOnThreads(
   );
   const gone = workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
   const idle = [...workers];
-  const inbox = segments.map((): ThreadMessage[] => []);
+  let segments: Segment[] = [];
+  let inbox: ThreadMessage[][] = [];
   let failure: unknown;
   let wake: (() => void) | undefined;
   const woken = () => {
@@ -126,6 +123,23 @@ export async function* readCsvOnThreads(
       woken();
     });
   }
+  const stopAll = () => Promise.all(workers.map((w, i) => stop(w, gone[i]!)));
+  let head: Awaited<ReturnType<typeof readHead>>;
+  try {
+    head = await readHead(opts, readSize);
+    if (head !== undefined) segments = await cutFile(opts.path, head.size, head.part, segmentBytes);
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  if (head === undefined || segments.length === 0) {
+    await stopAll();
+    yield* here();
+    return;
+  }
+  inbox = segments.map((): ThreadMessage[] => []);
+  const hashed = opts.onRead === undefined ? undefined : hashFile(opts.path);
+  hashed?.catch(() => undefined);
   try {
     for (; current < segments.length; current++) {
       assign();
@@ -137,7 +151,7 @@ export async function* readCsvOnThreads(
           if (failure !== undefined) throw await errorAgain(opts, here, failure);
           await new Promise<void>((r) => (wake = r));
         } else if (m.type === 'batch') {
-          yield m.batch;
+          yield { ...m.batch, columns: m.batch.columns.map(fromWire) };
         } else {
           end = m;
         }
@@ -153,7 +167,7 @@ export async function* readCsvOnThreads(
       if (end.rest) break;
     }
   } finally {
-    await Promise.all(workers.map((w, i) => stop(w, gone[i]!)));
+    await stopAll();
   }
   if (hashed !== undefined) opts.onRead?.(await hashed);
 }
@@ -211,23 +225,36 @@ async function readHead(
  * CR LF) after its place. No segment when the file is too short for two.
  */
 async function cutFile(path: string, size: number, part: CsvPart, bytes: number): Promise<Segment[]> {
-  const cuts = [0];
+  const places: number[] = [];
+  for (let place = bytes; place < size - bytes / 4; place += bytes) places.push(place);
+  const found: number[] = [];
   const file = await open(path, 'r');
   try {
-    const window = Buffer.allocUnsafe(CUT_WINDOW);
     const crlf = part.lineEnd === EOL_CRLF;
-    for (let place = bytes; place < size - bytes / 4; place += bytes) {
-      if (place <= cuts.at(-1)!) continue;
+    const windows = Array.from({ length: Math.min(CUT_READS, places.length) }, () =>
+      Buffer.allocUnsafe(CUT_WINDOW),
+    );
+    // The line end after each place; read one after the other, they took as long as a thread's start.
+    const lineEnd = async (place: number, window: Buffer): Promise<number> => {
       const { bytesRead } = await file.read(window, 0, window.length, place);
       const seen = window.subarray(0, bytesRead);
       const at = crlf ? seen.indexOf('\r\n') : seen.indexOf(10);
-      if (at >= 0) cuts.push(place + at + (crlf ? 2 : 1));
+      return at < 0 ? -1 : place + at + (crlf ? 2 : 1);
+    };
+    for (let i = 0; i < places.length; i += windows.length) {
+      const some = places.slice(i, i + windows.length);
+      found.push(...(await Promise.all(some.map((place, k) => lineEnd(place, windows[k]!)))));
     }
   } finally {
     await file.close();
   }
+  // A place that a cut before it has passed (a window longer than a segment) makes none.
+  const cuts = [0];
+  places.forEach((place, i) => {
+    if (place > cuts.at(-1)! && found[i]! >= 0) cuts.push(found[i]!);
+  });
   if (cuts.length < 2) return [];
-  return cuts.map((start, segment) => ({ segment, start, end: cuts[segment + 1] ?? null }));
+  return cuts.map((start, segment) => ({ segment, start, end: cuts[segment + 1] ?? null, part }));
 }
 
 function hashFile(path: string): Promise<string> {

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
+import { TextColumn } from '../batch-text.js';
 import { InvalidCells } from '../invalid.js';
 import type { CsvOptions } from './csv.js';
 import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
@@ -23,19 +24,29 @@ const post = (m: ThreadMessage, transfer?: ArrayBuffer[]) => port.postMessage(m,
 function send(segment: number, batch: ColumnBatch | undefined): void {
   if (batch === undefined) return;
   const transfer = new Set<ArrayBuffer>();
-  for (const c of batch.columns) {
-    const array = c.kind === 'number' ? c.values : c.kind === 'dict' ? c.codes : undefined;
-    // Empty arrays may be shared constants of the reader: they are copied, not moved.
-    if (array !== undefined && array.byteLength > 0) transfer.add(array.buffer as ArrayBuffer);
-  }
-  post({ type: 'batch', segment, batch }, [...transfer]);
+  // Empty arrays may be shared constants of the reader: they are copied, not moved.
+  const move = (array: ArrayBufferView) => {
+    if (array.byteLength > 0) transfer.add(array.buffer as ArrayBuffer);
+  };
+  const columns = batch.columns.map((c) => {
+    if (c instanceof TextColumn) {
+      const data = c.data;
+      move(data.bytes);
+      move(data.ends);
+      return data;
+    }
+    if (c.kind === 'number') move(c.values);
+    else if (c.kind === 'dict') move(c.codes);
+    return c;
+  });
+  post({ type: 'batch', segment, batch: { ...batch, columns } }, [...transfer]);
 }
 
-async function read({ segment, start, end }: Segment): Promise<void> {
+async function read({ segment, start, end, part }: Segment): Promise<void> {
   const invalid = new InvalidCells();
   const opts: CsvOptions = { ...options, invalid };
   const limit = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const reader = start === 0 ? new CsvReader(opts) : CsvReader.part(opts, options.part);
+  const reader = start === 0 ? new CsvReader(opts) : CsvReader.part(opts, part);
   const file = await open(opts.path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(options.readSize);
