@@ -1,6 +1,5 @@
 import type { Row, Value } from '../frame.js';
 import { type BatchColumn, batchRows, type ColumnBatch } from './batch.js';
-import { TextColumn } from './batch-text.js';
 import { type IsoKeyUnit, isoKey } from './bucketer.js';
 
 /**
@@ -116,12 +115,10 @@ export class BatchView {
     if (keys === undefined) {
       const col = this.column(name);
       keys = new Float64Array(this.length);
-      if (col instanceof TextColumn) col.isoKeys(unit, keys);
-      else
-        for (let i = 0; i < keys.length; i++) {
-          const v = col.kind === 'values' ? col.values[i] : undefined;
-          keys[i] = typeof v === 'string' ? isoKey(v, unit) : -1;
-        }
+      for (let i = 0; i < keys.length; i++) {
+        const v = col.kind === 'values' ? col.values[i] : undefined;
+        keys[i] = typeof v === 'string' ? isoKey(v, unit) : -1;
+      }
       this.#isoKeys.set(memo, keys);
     }
     return keys;
@@ -153,7 +150,6 @@ export class BatchView {
 }
 
 function isSound(col: BatchColumn, length: number): boolean {
-  if (col instanceof TextColumn) return col.length >= length;
   if (col.kind !== 'dict') return col.values.length >= length;
   const { codes } = col;
   if (codes.length < length) return false;

@@ -1,5 +1,4 @@
 import type { Row, Value } from '../frame.js';
-import { TextColumn } from './batch-text.js';
 
 /**
  * Rows of a dataset held column by column, as a columnar source (CSV) reads them: the scan runs
@@ -23,7 +22,7 @@ export interface DictColumn {
   readonly dict: readonly Value[];
 }
 
-/** Any other column: one value per row (see also `TextColumn`, which decodes its texts when asked). */
+/** Any other column: one value per row. */
 export interface ValuesColumn {
   readonly kind: 'values';
   readonly values: readonly Value[];
@@ -52,7 +51,7 @@ export function batchCell(col: BatchColumn, i: number): Value {
     case 'dict':
       return col.dict[col.codes[i]!] ?? null;
     case 'values':
-      return col instanceof TextColumn ? col.cell(i) : (col.values[i] ?? null);
+      return col.values[i] ?? null;
   }
 }
 

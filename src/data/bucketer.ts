@@ -65,55 +65,6 @@ export function isoKey(s: string, unit: IsoKeyUnit): number {
   return hour * 4 + Math.floor((i0 * 10 + i1) / 15);
 }
 
-/** The byte at `i` of `b` as a digit; 10 or more (as unsigned) for any other byte. */
-const byteDigit = (b: Uint8Array, i: number): number => (b[i]! - 48) >>> 0;
-
-/**
- * `isoKey` of the text whose UTF-8 bytes are `b[s..e)`, without decoding it, for columns of
- * timestamps read as bytes. The same steps over bytes: a text with a key is ASCII, one byte per
- * character, and any other text fails the shape at a byte as it does at a character.
- */
-export function isoKeyOfBytes(b: Uint8Array, s: number, e: number, unit: IsoKeyUnit): number {
-  const n = e - s;
-  if (n < 16 || n > 35 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 13] !== 58) return -1;
-  const t = b[s + 10];
-  if (!(t === 84 || t === 116 || t === 32) /* T t space */) return -1;
-  const y0 = byteDigit(b, s);
-  const y1 = byteDigit(b, s + 1);
-  const y2 = byteDigit(b, s + 2);
-  const y3 = byteDigit(b, s + 3);
-  const m0 = byteDigit(b, s + 5);
-  const m1 = byteDigit(b, s + 6);
-  const d0 = byteDigit(b, s + 8);
-  const d1 = byteDigit(b, s + 9);
-  const h0 = byteDigit(b, s + 11);
-  const h1 = byteDigit(b, s + 12);
-  const i0 = byteDigit(b, s + 14);
-  const i1 = byteDigit(b, s + 15);
-  if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9) return -1;
-  if (h0 > 2 || h1 > 9 || (h0 === 2 && h1 > 3) || i0 > 5 || i1 > 9) return -1;
-  let i = s + 16;
-  if (i < e && b[i] === 58 /* : */) {
-    if (n < 19 || byteDigit(b, s + 17) > 5 || byteDigit(b, s + 18) > 9) return -1;
-    i = s + 19;
-    const dot = i < e ? b[i] : -1;
-    if (dot === 46 || dot === 44 /* . , */) {
-      const start = ++i;
-      while (i < e && byteDigit(b, i) <= 9) i++;
-      if (i === start || i - start > 9) return -1;
-    }
-  }
-  if (i < e) {
-    const z = b[i];
-    if (!(z === 90 || z === 122) /* Z z */ || i + 1 !== e) return -1;
-  }
-  const date = (((y0 * 10 + y1) * 10 + y2) * 10 + y3) * 10_000 + (m0 * 10 + m1) * 100 + d0 * 10 + d1;
-  if (unit === 'day') return date;
-  const hour = date * 100 + h0 * 10 + h1;
-  if (unit === 'hour') return hour;
-  return hour * 4 + Math.floor((i0 * 10 + i1) / 15);
-}
-
 /** The unit of `isoKey` that decides the bucket of a keyed text, for a bucket cut in `zone`. */
 export function keyUnit(bucket: TimeBucket, zone: Zone): IsoKeyUnit {
   if (zone !== UTC) return 'slot';

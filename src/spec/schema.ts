@@ -3,6 +3,11 @@ import { checkCellFormat, checkNumberFormat } from '../chart/format.js';
 import { checkDateFormat, DATE_DIRECTIVES } from '../data/date-format.js';
 import { MAX_CHART_SIZE, MAX_TIMEOUT_MS } from './limits.js';
 
+// Zod compiles object schemas with \`new Function\` on their first parse: some 20 ms for the
+// report schema, paid by every process that validates one report. Interpreted, a report takes
+// well under a millisecond to check.
+z.config({ jitless: true });
+
 /**
  * The report format. One source of truth: the TypeScript types, the validation (with field
  * paths) and the JSON Schema printed by `chartpress schema` all come from these schemas.

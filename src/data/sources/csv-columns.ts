@@ -1,19 +1,15 @@
 import type { Value } from '../../frame.js';
 import type { BatchColumn } from '../batch.js';
-import { TextColumn } from '../batch-text.js';
 import { type CellReader, inferCell, inferText } from './cells.js';
 import { ByteDict, hashBytes } from './csv-dict.js';
 import { leadingZero, NOT_NUMBER, numberFromBytes, plainNumber, UNSURE } from './csv-number.js';
-import { TextCellsBuilder } from './csv-text.js';
 
 /**
  * One CSV column of a batch, built from the bytes of its cells. A column starts as numbers
  * (`Float64Array`, NaN for empty cells); the first cell that is not a number turns it into a
  * dictionary (codes into its distinct values) or, when the batch has too many distinct
- * values, into plain values, keeping the cells read before. Plain values of a column without a
- * declared type are kept as the bytes of their texts (`TextColumn`): a cell whose value is its
- * own text is copied, not decoded. Cells have the values `inferCell` or the declared reader
- * gives their text.
+ * values, into plain values, keeping the cells read before. Cells have the values `inferCell`
+ * or the declared reader gives their text.
  */
 
 /** How a column's cells read: inferred, a declared number, or another declared type. */
@@ -36,7 +32,6 @@ export interface CellBlock {
 const NUMBERS = 0;
 const DICT = 1;
 const VALUES = 2;
-const TEXT = 3;
 
 /** Batches a column stays plain values after one with too many distinct values, at first. */
 const SPREAD_BATCHES = 4;
@@ -59,22 +54,6 @@ const decode: (b: Buffer, s: number, e: number) => string =
     ? (b, s, e) => utf8Slice.call(b, s, e)
     : (b, s, e) => b.toString('utf8', s, e);
 
-/**
- * Whether the value of a cell of a column without a declared type is its text, decoded: what
- * `ColumnBuilder#value` decodes and returns as it is (not a number, not a slash date that
- * `inferText` rewrites, no text that may hold Unicode whitespace around a number). The bytes
- * `b[s..e)` are not empty.
- */
-function ownText(b: Buffer, s: number, e: number): boolean {
-  const c = b[s]!;
-  if (c > 57 || (c < 48 && c !== 43 && c !== 45 && c !== 46 && c !== 32)) return true;
-  const n = numberFromBytes(b, s, e);
-  // inferText rewrites texts of four digits and a slash: their fifth byte is the slash.
-  if (n === NOT_NUMBER) return !(e - s >= 5 && b[s + 4] === 47);
-  if (n === UNSURE) return false;
-  return leadingZero(b, s, e);
-}
-
 export class ColumnBuilder {
   readonly #rule: CellRule;
   readonly #read: CellReader | undefined;
@@ -83,9 +62,7 @@ export class ColumnBuilder {
   #numbers = NO_NUMBERS;
   #codes = NO_CODES;
   #values: Value[] = [];
-  readonly #text = new TextCellsBuilder();
   #bound = 0;
-  #capacity = 0;
   readonly #dict = new ByteDict();
   // Batches left to read as plain values after a batch with too many distinct values, and
   // how many the next such batch sets (doubling while it happens again).
@@ -104,7 +81,6 @@ export class ColumnBuilder {
 
   /** Starts a batch of at most `capacity` rows. */
   start(capacity: number): void {
-    this.#capacity = capacity;
     this.#bound = Math.max(1, Math.min(capacity >> 1, MAX_DICT));
     if (this.#spread > 0) this.#spread--;
     this.#dict.startBatch();
@@ -128,7 +104,6 @@ export class ColumnBuilder {
     while (k < count) {
       if (this.#mode === NUMBERS) k = this.#addNumbers(block, at, k, count, row);
       else if (this.#mode === DICT) k = this.#addCodes(block, at, k, count, row);
-      else if (this.#mode === TEXT) k = this.#addTexts(block, at, k, count);
       else k = this.#addValues(block, at, k, count);
     }
   }
@@ -145,8 +120,6 @@ export class ColumnBuilder {
         const dict = this.#dict.batch;
         return { kind: 'dict', codes: length < codes.length ? codes.subarray(0, length) : codes, dict };
       }
-      case TEXT:
-        return new TextColumn(this.#text.finish(length));
       default:
         return { kind: 'values', values: this.#values };
     }
@@ -196,7 +169,6 @@ export class ColumnBuilder {
       }
       this.#leaveNumbers(row + k);
       if (this.#mode === VALUES) this.#values.push(v);
-      else if (this.#mode === TEXT) this.#text.addValue(v);
       else {
         const h = hashBytes(b, s, e);
         this.#addCode(b, s, e, row + k, h, this.#dict.find(b, s, e, h), v);
@@ -250,23 +222,6 @@ export class ColumnBuilder {
     return k;
   }
 
-  #addTexts(block: CellBlock, at: number, k: number, count: number): number {
-    const { starts, ends, step } = block;
-    const text = this.#text;
-    for (; k < count; k++) {
-      let s = starts[at + k * step]!;
-      const e = ends[at + k * step]!;
-      let b = block.buf;
-      if (s < 0) {
-        b = block.scratch;
-        s = -1 - s;
-      }
-      if (s !== e && ownText(b, s, e)) text.addBytes(b, s, e);
-      else text.addValue(this.#value(b, s, e));
-    }
-    return k;
-  }
-
   /**
    * Adds a cell by its bytes, with their hash and entry (-1 when new) and `known`, its value
    * when already read; false when that made the column plain values (too many distinct
@@ -290,10 +245,11 @@ export class ColumnBuilder {
       this.#codes[row] = code;
       return true;
     }
+    const values = this.#values;
     const codes = this.#codes;
-    this.#leaveCodes();
-    for (let r = 0; r < row; r++) this.#push(dict.batch[codes[r]!]!);
-    this.#push(dict.batch[code]!);
+    for (let r = 0; r < row; r++) values.push(dict.batch[codes[r]!]!);
+    values.push(dict.batch[code]!);
+    this.#mode = VALUES;
     this.#codes = NO_CODES;
     this.#spread = this.#spreadNext;
     this.#spreadNext = Math.min(2 * this.#spreadNext, MAX_SPREAD);
@@ -305,10 +261,11 @@ export class ColumnBuilder {
     const numbers = this.#numbers;
     this.#numbers = NO_NUMBERS;
     if (this.#spread > 0 || row >= this.#bound) {
-      this.#leaveCodes();
+      this.#mode = VALUES;
+      const values = this.#values;
       for (let r = 0; r < row; r++) {
         const n = numbers[r]!;
-        this.#push(Number.isNaN(n) ? null : n);
+        values.push(Number.isNaN(n) ? null : n);
       }
       return;
     }
@@ -319,21 +276,6 @@ export class ColumnBuilder {
       codes[r] = this.#dict.codeOf(Number.isNaN(n) ? null : n);
     }
     this.#codes = codes;
-  }
-
-  /**
-   * Turns the column into plain values: texts as bytes for a column without a declared type.
-   * The rows read so far are then added again (`#push`).
-   */
-  #leaveCodes(): void {
-    this.#mode = this.#rule === 'infer' ? TEXT : VALUES;
-    if (this.#mode === TEXT) this.#text.start(this.#capacity);
-  }
-
-  /** Adds the next row of a column of plain values, by its value. */
-  #push(v: Value): void {
-    if (this.#mode === TEXT) this.#text.addValue(v);
-    else this.#values.push(v);
   }
 
   /** The value of the cell with bytes `b[s..e)`. */

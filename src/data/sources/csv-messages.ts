@@ -1,7 +1,6 @@
 import type { Problem } from '../../errors.js';
 import type { Value } from '../../frame.js';
-import type { BatchColumn } from '../batch.js';
-import type { TextCellsData } from '../batch-text.js';
+import type { ColumnBatch } from '../batch.js';
 import type { DeclaredColumns } from './cells.js';
 import type { CsvPart } from './csv-read.js';
 import type { FileWhere } from './file.js';
@@ -41,16 +40,9 @@ export interface ThreadMisses {
   readonly first: Value;
 }
 
-/** A column batch as it moves between threads: a `TextColumn` travels as its data. */
-export interface WireBatch {
-  readonly length: number;
-  readonly names: readonly string[];
-  readonly columns: readonly (BatchColumn | TextCellsData)[];
-}
-
 /** What a thread posts, for the segment it names. */
 export type ThreadMessage =
-  | { readonly type: 'batch'; readonly segment: number; readonly batch: WireBatch }
+  | { readonly type: 'batch'; readonly segment: number; readonly batch: ColumnBatch }
   | {
       readonly type: 'end';
       readonly segment: number;

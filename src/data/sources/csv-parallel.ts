@@ -4,7 +4,6 @@ import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
-import { fromWire } from '../batch-text.js';
 import type { CsvOptions } from './csv.js';
 import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
 import { type CsvPart, CsvReader } from './csv-read.js';
@@ -151,7 +150,7 @@ export async function* readCsvOnThreads(
           if (failure !== undefined) throw await errorAgain(opts, here, failure);
           await new Promise<void>((r) => (wake = r));
         } else if (m.type === 'batch') {
-          yield { ...m.batch, columns: m.batch.columns.map(fromWire) };
+          yield m.batch;
         } else {
           end = m;
         }

@@ -2,7 +2,6 @@ import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
-import { TextColumn } from '../batch-text.js';
 import { InvalidCells } from '../invalid.js';
 import type { CsvOptions } from './csv.js';
 import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
@@ -24,22 +23,12 @@ const post = (m: ThreadMessage, transfer?: ArrayBuffer[]) => port.postMessage(m,
 function send(segment: number, batch: ColumnBatch | undefined): void {
   if (batch === undefined) return;
   const transfer = new Set<ArrayBuffer>();
-  // Empty arrays may be shared constants of the reader: they are copied, not moved.
-  const move = (array: ArrayBufferView) => {
-    if (array.byteLength > 0) transfer.add(array.buffer as ArrayBuffer);
-  };
-  const columns = batch.columns.map((c) => {
-    if (c instanceof TextColumn) {
-      const data = c.data;
-      move(data.bytes);
-      move(data.ends);
-      return data;
-    }
-    if (c.kind === 'number') move(c.values);
-    else if (c.kind === 'dict') move(c.codes);
-    return c;
-  });
-  post({ type: 'batch', segment, batch: { ...batch, columns } }, [...transfer]);
+  for (const c of batch.columns) {
+    const array = c.kind === 'number' ? c.values : c.kind === 'dict' ? c.codes : undefined;
+    // Empty arrays may be shared constants of the reader: they are copied, not moved.
+    if (array !== undefined && array.byteLength > 0) transfer.add(array.buffer as ArrayBuffer);
+  }
+  post({ type: 'batch', segment, batch }, [...transfer]);
 }
 
 async function read({ segment, start, end, part }: Segment): Promise<void> {

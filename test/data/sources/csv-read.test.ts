@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BatchColumn, batchRows, type ColumnBatch } from '../../../src/data/batch.js';
-import { TextColumn } from '../../../src/data/batch-text.js';
 import { InvalidCells } from '../../../src/data/invalid.js';
 import type { DeclaredColumns } from '../../../src/data/sources/cells.js';
 import { CsvReader } from '../../../src/data/sources/csv-read.js';
@@ -92,9 +91,6 @@ describe('CsvReader', () => {
       lines.push(`${i / 4},${['EU', 'US'][i % 2]},id-${i},${i === 3000 ? 'n/a' : i}`);
     const [batch] = read(Buffer.from(lines.join('\n')));
     expect(batch!.columns.map((c) => c.kind)).toEqual(['number', 'dict', 'values', 'values']);
-    // Unique texts stay bytes until a cell is asked for.
-    expect(batch!.columns[2]).toBeInstanceOf(TextColumn);
-    expect(batch!.columns[3]).toBeInstanceOf(TextColumn);
     const region = batch!.columns[1];
     expect(region?.kind === 'dict' && region.dict).toEqual(['EU', 'US']);
     const rows = batchRows(batch!);
