@@ -39,7 +39,7 @@ await build({
     'cli/main': 'src/cli/launch.ts',
     'pool/worker': 'src/pool/worker.ts',
     'data/csv-thread': 'src/data/sources/csv-thread.ts',
-    'document/typst-thread': 'src/document/typst-thread.ts',
+    'document/typst-process': 'src/document/typst-process.ts',
   },
   outdir,
   bundle: true,

@@ -12,7 +12,7 @@ import { keyVersions } from './pipeline/charts.js';
 import { OutputFormat } from './pipeline/format.js';
 import { reportInputs } from './pipeline/inputs.js';
 import type { ProgressListener } from './pipeline/progress.js';
-import type { BurstSummary, PdfThreadHolder, RenderEachOptions } from './pipeline/render-each.js';
+import type { BurstSummary, PdfProcessHolder, RenderEachOptions } from './pipeline/render-each.js';
 import type { Prepared, RenderResult } from './pipeline/report.js';
 import { RenderReads, rememberDocument, reuseDocument } from './pipeline/rerun.js';
 import { type ChartInfo, chartInfo, type RenderStats, withFile } from './pipeline/summary.js';
@@ -165,7 +165,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const roots = fileRoots(options.files);
   let closed = false;
   // Started by the first burst of PDFs that uses it.
-  const pdfThread: PdfThreadHolder = {};
+  const pdfProcess: PdfProcessHolder = {};
   const ownCache = options.cache !== false && !(options.cache instanceof TieredCache);
   const cache =
     options.cache === false
@@ -249,7 +249,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const prepared = await prepare(input, { params: opts.params, baseDir: opts.baseDir });
       const { renderEach } = await import('./pipeline/render-each.js');
-      return renderEach(prepared, opts, { pool, cache, pdfThread });
+      return renderEach(prepared, opts, { pool, cache, pdfProcess });
     },
 
     async eachValues(input, each, opts = {}) {
@@ -332,7 +332,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (closed) return;
       closed = true;
       await pool.close();
-      await pdfThread.thread?.close();
+      await pdfProcess.process?.close();
       if (ownCache) await cache?.close();
       await documents?.close();
     },

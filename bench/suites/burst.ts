@@ -4,8 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PDF_PROCESS_MALLOC } from '../../src/document/pdf-process.js';
 import type { BurstSummary, Engine } from '../../src/index.js';
 import { type BurstSite, burstSite, STORES, storeIds } from '../burst/site.js';
+import { runSampled } from '../burst/tree-rss.js';
 import { ms, ratio, row } from '../stats.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -45,7 +47,10 @@ interface Sample {
 
 /** What a burst in a child process reports (`bench/burst/child.ts`). */
 interface ChildBurst {
+  /** Peak RSS of the child process alone, as it reports it. */
   readonly maxRss: number;
+  /** Peak RSS of the child and the processes it started (its PDF process), sampled. */
+  readonly treeRss: number;
   readonly ms: number;
   readonly ok: number;
   readonly total: number;
@@ -98,9 +103,9 @@ export async function burst(): Promise<void> {
   }
   const perProcess = cliRenders(site, inLibrary.hashes);
   const rss = {
-    memory: [childBurst(site, SMALL_BURST, 'memory'), childBurst(site, STORES, 'memory')],
-    none: [childBurst(site, SMALL_BURST, 'none'), childBurst(site, STORES, 'none')],
-    fixed: [childBurst(site, SMALL_BURST, 'fixed'), childBurst(site, STORES, 'fixed')],
+    memory: [await childBurst(site, SMALL_BURST, 'memory'), await childBurst(site, STORES, 'memory')],
+    none: [await childBurst(site, SMALL_BURST, 'none'), await childBurst(site, STORES, 'none')],
+    fixed: [await childBurst(site, SMALL_BURST, 'fixed'), await childBurst(site, STORES, 'fixed')],
   } as const;
   print(inLibrary, separate, perProcess, rss);
   console.log(`\n(suite ${ms(performance.now() - t0)}, load average ${loadavg()[0]?.toFixed(1)} at the end)`);
@@ -184,33 +189,30 @@ function cliRenders(site: BurstSite, hashes: ReadonlyMap<string, string>): Sampl
 }
 
 /**
- * glibc's malloc with fixed thresholds: blocks of 128 KiB and more get mappings of their own,
- * unmapped when freed, and free memory past 128 KiB at the top of the heap is given back. By
- * default glibc raises the mapping threshold to the largest mapped block freed (up to 32 MiB),
- * and memory freed below it stays with the process.
+ * What a child burst runs with: the default chart cache, none, or none with glibc's malloc
+ * thresholds fixed for the whole process as they are for the PDF process (`PDF_PROCESS_MALLOC`).
  */
-const FIXED_MALLOC = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
-
-/** What a child burst runs with: the default chart cache, none, or none with `FIXED_MALLOC`. */
 const RSS_CASES = {
   memory: 'default chart cache (memory)',
   none: 'no chart cache',
-  fixed: 'no chart cache, malloc thresholds fixed',
+  fixed: 'no chart cache, malloc thresholds fixed in every process',
 } as const;
 type RssCase = keyof typeof RSS_CASES;
 
-/** A burst of the first `n` stores in a fresh process, which reports its peak RSS. */
-function childBurst(site: BurstSite, n: number, which: RssCase): ChildBurst {
+/**
+ * A burst of the first `n` stores in a fresh process, which reports its own peak RSS; the peak
+ * RSS of it and its PDF process together is sampled from here.
+ */
+async function childBurst(site: BurstSite, n: number, which: RssCase): Promise<ChildBurst> {
   const script = join(import.meta.dirname, '../burst/child.ts');
   const cache = which === 'memory' ? 'memory' : 'none';
   const args = ['--import', 'tsx', script, site.report, String(n), cache];
-  const out = execFileSync(process.execPath, args, {
+  const { stdout, peakTreeRss } = await runSampled(process.execPath, args, {
     cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: which === 'fixed' ? { ...process.env, ...FIXED_MALLOC } : process.env,
+    env: which === 'fixed' ? { ...process.env, ...PDF_PROCESS_MALLOC } : process.env,
   });
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as ChildBurst;
+  const child = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Omit<ChildBurst, 'treeRss'>;
+  return { ...child, treeRss: peakTreeRss };
 }
 
 /** Peak RSS of the small and the full burst, each in a fresh process, by `RssCase`. */
@@ -265,13 +267,16 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
   row(`  x ${STORES}, EXTRAPOLATED from ${perProcess.ms.length}`, ms(cliMean * STORES));
   row("  same PDF as the burst's (times and ID masked)", sameOf(perProcess));
 
-  console.log('\npeak RSS of a burst in a fresh process (bench/burst/child.ts, dist/, documents in memory)');
+  console.log(
+    '\npeak RSS of a burst in a fresh process (bench/burst/child.ts, dist/, documents in memory):\n' +
+      'the process with its PDF process, sampled every 50 ms; the process alone, as it reports it',
+  );
   const cases = Object.keys(RSS_CASES) as RssCase[];
   for (const cache of cases)
     for (const child of rss[cache])
       row(
         `  ${child.total} documents, ${RSS_CASES[cache]}`,
-        `${mb(child.maxRss)} (${ms(child.ms)}, ${rate(child.ok, child.ms)})` +
+        `${mb(child.treeRss)}; alone ${mb(child.maxRss)} (${ms(child.ms)}, ${rate(child.ok, child.ms)})` +
           unexpected(child.ok === child.total, `${child.ok} of ${child.total} ok`),
       );
 
@@ -285,12 +290,12 @@ function print(inLibrary: Burst, separate: Sample, perProcess: Sample, rss: RssR
     const [small, full] = rss[cache];
     row(
       `peak RSS ${full.total} / ${small.total} documents, ${RSS_CASES[cache]}`,
-      ratio(full.maxRss, small.maxRss),
+      `${ratio(full.treeRss, small.treeRss)}; alone ${ratio(full.maxRss, small.maxRss)}`,
     );
   }
   console.log('(goal for peak RSS: flat, ~1.00x)');
   console.log(
-    `(malloc thresholds fixed: ${Object.entries(FIXED_MALLOC)
+    `(malloc thresholds fixed: ${Object.entries(PDF_PROCESS_MALLOC)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')})`,
   );

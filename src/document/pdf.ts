@@ -33,9 +33,9 @@ export const COMPILES_PER_COMPILER = 50;
 let compilesPerCompiler = COMPILES_PER_COMPILER;
 
 /**
- * Keeps this thread's compiler for good: for the PDF thread. A compiler that is replaced frees
- * its native memory only when the garbage collector finds it, which a thread with a JavaScript
- * heap as small as the PDF thread's seldom runs, while one compiler that is kept stays flat:
+ * Keeps this thread's compiler for good: for the PDF process. A compiler that is replaced frees
+ * its native memory only when the garbage collector finds it, which a JavaScript heap as small
+ * as the PDF process's seldom runs, while one compiler that is kept stays flat:
  * 1,500 documents on a worker thread took 108 to 119 MB with one compiler, and 123 to 164 MB
  * with a new one every 50.
  */
@@ -109,7 +109,7 @@ function tryCompile(doc: TypstDocument): Uint8Array | { reason: string; cause?: 
     for (const [path, bytes] of doc.files) c.mapShadow(`${ROOT}${path}`, Buffer.from(bytes));
     // Compiled and exported in one call, the document's layout never becomes a JavaScript object:
     // its native memory is freed as the call returns, not at a later garbage collection (which a
-    // thread with a small heap, such as the PDF thread, may not run for hundreds of documents).
+    // thread with a small heap, such as the PDF process's, may not run for hundreds of documents).
     try {
       return new Uint8Array(c.pdf({ mainFileContent: doc.source }));
     } catch {

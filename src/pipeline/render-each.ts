@@ -1,26 +1,27 @@
-import { type PdfThread, startPdfThread } from '../document/pdf-thread.js';
+import { type PdfProcess, startPdfProcess } from '../document/pdf-process.js';
 import type { TypstDocument } from '../document/typst.js';
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Value } from '../frame.js';
 import type { Params } from '../spec/params.js';
 import { BurstData, type BurstScans, burstValues, type EachOptions, planDocuments } from './burst.js';
+import { COLLECT_EVERY_DOCUMENTS, collectGarbage } from './collect.js';
 import type { OutputFormat } from './format.js';
 import { type Prepared, type RenderResult, type ReportRun, renderReport } from './report.js';
 
-/** Fewest PDF documents in a burst for Typst to compile them on a thread of its own: 4. */
-export const PDF_THREAD_MIN_DOCUMENTS = 4;
+/** Fewest PDF documents in a burst for Typst to compile them in a process of its own: 4. */
+export const PDF_PROCESS_MIN_DOCUMENTS = 4;
 
 /**
- * The PDF thread of an engine's bursts: started by the first burst that uses it, kept for the
- * next ones (a thread costs about 0.1 s to start), closed with the engine.
+ * The PDF process of an engine's bursts: started by the first burst that uses it, kept for the
+ * next ones (a process costs about 0.2 s to start), closed with the engine.
  */
-export interface PdfThreadHolder {
-  thread?: PdfThread;
+export interface PdfProcessHolder {
+  process?: PdfProcess;
 }
 
 /**
  * Documents in flight at once in a burst, by default: 4. Memory stays flat however many there
- * are; with Typst compiling one document at a time on the PDF thread, two in flight often both
+ * are; with Typst compiling one document at a time in the PDF process, two in flight often both
  * waited on it while the pool had no chart to draw.
  */
 export const DEFAULT_BURST_CONCURRENCY = 4;
@@ -87,13 +88,13 @@ function concurrencyOf(n: number | undefined): number {
 /**
  * Renders the report once for each value of a param: every dataset read once for the batch (see
  * `BurstData`), charts equal across documents drawn once (the cache), documents rendered a few at
- * a time, PDFs compiled on the PDF thread of `run.pdfThread` when there are
- * `PDF_THREAD_MIN_DOCUMENTS` or more. A document that fails is reported and the batch goes on.
+ * a time, PDFs compiled in the PDF process of `run.pdfProcess` when there are
+ * `PDF_PROCESS_MIN_DOCUMENTS` or more. A document that fails is reported and the batch goes on.
  */
 export async function renderEach(
   base: Prepared,
   options: RenderEachOptions,
-  run: Omit<ReportRun, 'format' | 'data' | 'compile'> & { readonly pdfThread?: PdfThreadHolder },
+  run: Omit<ReportRun, 'format' | 'data' | 'compile'> & { readonly pdfProcess?: PdfProcessHolder },
 ): Promise<BurstSummary> {
   const t0 = performance.now();
   const each: EachOptions = typeof options.each === 'string' ? { param: options.each } : options.each;
@@ -112,12 +113,12 @@ export async function renderEach(
     : undefined;
   const docs = planned.flatMap((p) => (p.doc ? [p.doc] : []));
   const format = options.format ?? 'pdf';
-  // Typst compiles on a thread of its own once there are documents enough to pay for starting it.
+  // Typst compiles in a process of its own once there are documents enough to pay for starting it.
   let compile: ((doc: TypstDocument) => Promise<Uint8Array>) | undefined;
-  if (format === 'pdf' && docs.length >= PDF_THREAD_MIN_DOCUMENTS && run.pdfThread !== undefined) {
-    run.pdfThread.thread ??= startPdfThread();
-    const thread = run.pdfThread.thread;
-    compile = (doc) => thread.compile(doc);
+  if (format === 'pdf' && docs.length >= PDF_PROCESS_MIN_DOCUMENTS && run.pdfProcess !== undefined) {
+    run.pdfProcess.process ??= startPdfProcess();
+    const pdfProcess = run.pdfProcess.process;
+    compile = (doc) => pdfProcess.compile(doc);
   }
   const data = new BurstData(base, docs, each.param, warn);
   let ok = 0;
@@ -129,6 +130,7 @@ export async function renderEach(
     else if (doc.status === 'failed') failed++;
     else skipped++;
     await options.onDocument?.(doc);
+    if (doc.status === 'ok' && ok % COLLECT_EVERY_DOCUMENTS === 0) collectGarbage();
   };
   const worker = async () => {
     while (next < planned.length) {

@@ -84,7 +84,7 @@ export interface ReportRun {
    * blocks); its text is the result's `output`. Defaults to the writer of `format`.
    */
   readonly writer?: ((model: DocumentModel) => Promise<string>) | undefined;
-  /** Compiles a PDF elsewhere (a burst's PDF thread, see `startPdfThread`); by default on this thread. */
+  /** Compiles a PDF elsewhere (a burst's PDF process, see `startPdfProcess`); by default on this thread. */
   readonly compile?: ((doc: TypstDocument) => Promise<Uint8Array>) | undefined;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine.js';
-import { type BurstResult, PDF_THREAD_MIN_DOCUMENTS } from '../../src/pipeline/render-each.js';
+import { type BurstResult, PDF_PROCESS_MIN_DOCUMENTS } from '../../src/pipeline/render-each.js';
 import { undated } from '../helpers/pdf.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -82,8 +82,8 @@ describe('engine.renderEach', () => {
         docs.push(d);
       },
     });
-    // Enough documents for the PDF thread.
-    expect(summary).toMatchObject({ total: PDF_THREAD_MIN_DOCUMENTS, ok: PDF_THREAD_MIN_DOCUMENTS });
+    // Enough documents for the PDF process.
+    expect(summary).toMatchObject({ total: PDF_PROCESS_MIN_DOCUMENTS, ok: PDF_PROCESS_MIN_DOCUMENTS });
     for (const doc of docs) {
       const alone = await engine.render(report, { params: { store: String(doc.value) } });
       const pdf = doc.result?.output as Uint8Array;
