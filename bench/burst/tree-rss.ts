@@ -30,15 +30,20 @@ function rssOf(pid: number): number {
   }
 }
 
-/** Resident memory of a process and every process under it, in bytes. */
-export function treeRss(pid: number): number {
-  let sum = 0;
+/** A process and every process under it, as they run now. */
+export function treeOf(pid: number): number[] {
+  const tree: number[] = [];
   const todo = [pid];
   for (let p = todo.pop(); p !== undefined; p = todo.pop()) {
-    sum += rssOf(p);
+    tree.push(p);
     todo.push(...childrenOf(p));
   }
-  return sum;
+  return tree;
+}
+
+/** Resident memory of a process and every process under it, in bytes. */
+export function treeRss(pid: number): number {
+  return treeOf(pid).reduce((sum, p) => sum + rssOf(p), 0);
 }
 
 /**

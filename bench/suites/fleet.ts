@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { treeOf } from '../burst/tree-rss.js';
 import { type FleetSite, fleetSite, ROWS, STORES, storeIds, writeReport } from '../fleet/site.js';
 import { median, ms, ratio, row } from '../stats.js';
 
@@ -290,16 +291,25 @@ function startWorker(site: FleetSite, prefix: string, core?: number): Worker {
   };
 }
 
-/** User and system CPU time of a live process, from `/proc/<pid>/stat` (in ticks of 10 ms). */
+/**
+ * User and system CPU time of a live process and of the processes it started (its PDF process),
+ * those still running and those it has waited for, from `/proc/<pid>/stat` (in ticks of 10 ms).
+ */
 function cpuMsOf(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
+  if (pid === undefined) return Number.NaN;
+  let ms = 0;
+  for (const p of treeOf(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      // The fields after the command name, which is in parentheses: utime, stime, cutime and
+      // cstime are the 12th to the 15th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ms += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+    } catch {
+      if (p === pid) return Number.NaN;
+    }
   }
+  return ms;
 }
 
 /**
