@@ -80,7 +80,7 @@ export function startPdfProcess(entry: URL = processEntry()): PdfProcess {
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
-  // Idle, the process keeps this one from ending neither by itself nor by its channel.
+  // While idle, neither the process nor its channel keeps this one alive.
   const hold = (on: boolean) => {
     if (on) {
       child?.ref();
