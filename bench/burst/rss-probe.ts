@@ -21,9 +21,13 @@ for (let pass = 0; pass < Number(passes); pass++)
     each: { param: 'store', values: storeIds(500) },
     onDocument: () => {
       if (++done % 50 !== 0) return;
+      const t = performance.now();
       gc();
+      const pause = performance.now() - t;
       const m = process.memoryUsage();
-      console.log(`${done} documents: RSS ${mb(m.rss)} MB, JavaScript heap ${mb(m.heapUsed)} MB`);
+      console.log(
+        `${done} documents: RSS ${mb(m.rss)} MB, JavaScript heap ${mb(m.heapUsed)} MB; full GC ${pause.toFixed(1)} ms`,
+      );
     },
   });
 await engine.close();

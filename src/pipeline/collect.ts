@@ -5,8 +5,9 @@ import { runInNewContext } from 'node:vm';
  * Documents of a burst between two full garbage collections: 50. Left to itself, V8 lets a
  * burst's garbage (chart texts, documents, their native buffers) pile up to several times what
  * is live before it collects, and the process's memory creeps up for hundreds of documents; a
- * collection every 50 documents holds it at what is live. One took 28–55 ms in the middle of
- * the burst benchmark's documents, which take about 50 ms each: some 1–2% of a burst's time.
+ * collection every 50 documents holds it at what is live. One took 28–54 ms among the burst
+ * benchmark's documents, which take about 50 ms each (bench/burst/rss-probe.ts): some 1–2% of a
+ * burst's time.
  */
 export const COLLECT_EVERY_DOCUMENTS = 50;
 
