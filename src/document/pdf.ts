@@ -109,7 +109,7 @@ function tryCompile(doc: TypstDocument): Uint8Array | { reason: string; cause?: 
     for (const [path, bytes] of doc.files) c.mapShadow(`${ROOT}${path}`, Buffer.from(bytes));
     // Compiled and exported in one call, the document's layout never becomes a JavaScript object:
     // its native memory is freed as the call returns, not at a later garbage collection (which a
-    // thread with a small heap, such as the PDF process's, may not run for hundreds of documents).
+    // small heap, such as the PDF process's, may not run for hundreds of documents).
     try {
       return new Uint8Array(c.pdf({ mainFileContent: doc.source }));
     } catch {

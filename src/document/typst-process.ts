@@ -16,7 +16,7 @@ keepOneCompiler();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);
 process.on('disconnect', () => process.exit(0));
 
-let compiled = 0;
+let done = 0;
 process.on('message', (job: PdfRequest) => {
   let reply: PdfReply;
   try {
@@ -31,5 +31,5 @@ process.on('message', (job: PdfRequest) => {
   send(reply);
   // The documents and charts received are garbage once compiled: collected every so often, they
   // do not pile up in the heap (see `COLLECT_EVERY_DOCUMENTS`).
-  if (++compiled % COLLECT_EVERY_DOCUMENTS === 0) collectGarbage();
+  if (++done % COLLECT_EVERY_DOCUMENTS === 0) collectGarbage();
 });

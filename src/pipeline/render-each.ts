@@ -13,7 +13,7 @@ export const PDF_PROCESS_MIN_DOCUMENTS = 4;
 
 /**
  * The PDF process of an engine's bursts: started by the first burst that uses it, kept for the
- * next ones (a process costs about 0.2 s to start), closed with the engine.
+ * next ones (starting it costs a process and a compiler, its fonts loaded), closed with the engine.
  */
 export interface PdfProcessHolder {
   process?: PdfProcess;

@@ -3,9 +3,9 @@ import { checkCellFormat, checkNumberFormat } from '../chart/format.js';
 import { checkDateFormat, DATE_DIRECTIVES } from '../data/date-format.js';
 import { MAX_CHART_SIZE, MAX_TIMEOUT_MS } from './limits.js';
 
-// Zod compiles object schemas with \`new Function\` on their first parse: some 20 ms for the
-// report schema, paid by every process that validates one report. Interpreted, a report takes
-// well under a millisecond to check.
+// Zod compiles object schemas with `new Function` on their first parse, a cost every process that
+// checks one report pays in full: under a CPU profile, the first check of a report in a fresh
+// process took about 21 ms compiled and about 9 ms interpreted.
 z.config({ jitless: true });
 
 /**
