@@ -1,6 +1,8 @@
 import type { Row, Value } from '../frame.js';
 import { type BatchColumn, batchRows, type ColumnBatch } from './batch.js';
+import { IsoTimeColumn } from './batch-time.js';
 import { type IsoKeyUnit, isoKey } from './bucketer.js';
+import { isoTimeKeys } from './iso-time.js';
 
 /**
  * The date texts of a dictionary column grouped by their `isoKey`, so that a time bucket is
@@ -114,10 +116,13 @@ export class BatchView {
     let keys = this.#isoKeys.get(memo);
     if (keys === undefined) {
       const col = this.column(name);
-      keys = new Float64Array(this.length);
-      for (let i = 0; i < keys.length; i++) {
-        const v = col.kind === 'values' ? col.values[i] : undefined;
-        keys[i] = typeof v === 'string' ? isoKey(v, unit) : -1;
+      if (col instanceof IsoTimeColumn) keys = isoTimeKeys(col.ms, this.length, unit);
+      else {
+        keys = new Float64Array(this.length);
+        for (let i = 0; i < keys.length; i++) {
+          const v = col.kind === 'values' ? col.values[i] : undefined;
+          keys[i] = typeof v === 'string' ? isoKey(v, unit) : -1;
+        }
       }
       this.#isoKeys.set(memo, keys);
     }
@@ -150,6 +155,7 @@ export class BatchView {
 }
 
 function isSound(col: BatchColumn, length: number): boolean {
+  if (col instanceof IsoTimeColumn) return col.ms.length >= length;
   if (col.kind !== 'dict') return col.values.length >= length;
   const { codes } = col;
   if (codes.length < length) return false;

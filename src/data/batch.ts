@@ -1,4 +1,5 @@
 import type { Row, Value } from '../frame.js';
+import { IsoTimeColumn } from './batch-time.js';
 
 /**
  * Rows of a dataset held column by column, as a columnar source (CSV) reads them: the scan runs
@@ -51,7 +52,7 @@ export function batchCell(col: BatchColumn, i: number): Value {
     case 'dict':
       return col.dict[col.codes[i]!] ?? null;
     case 'values':
-      return col.values[i] ?? null;
+      return col instanceof IsoTimeColumn ? col.cell(i) : (col.values[i] ?? null);
   }
 }
 

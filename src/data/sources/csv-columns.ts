@@ -1,15 +1,19 @@
 import type { Value } from '../../frame.js';
 import type { BatchColumn } from '../batch.js';
+import { IsoTimeColumn } from '../batch-time.js';
+import { isoTimeText } from '../iso-time.js';
 import { type CellReader, inferCell, inferText } from './cells.js';
 import { ByteDict, hashBytes } from './csv-dict.js';
 import { leadingZero, NOT_NUMBER, numberFromBytes, plainNumber, UNSURE } from './csv-number.js';
+import { timeFromBytes, timeShape } from './csv-time.js';
 
 /**
  * One CSV column of a batch, built from the bytes of its cells. A column starts as numbers
  * (`Float64Array`, NaN for empty cells); the first cell that is not a number turns it into a
  * dictionary (codes into its distinct values) or, when the batch has too many distinct
- * values, into plain values, keeping the cells read before. Cells have the values `inferCell`
- * or the declared reader gives their text.
+ * values, into plain values, keeping the cells read before. A column of inferred cells whose
+ * first cell is an ISO timestamp is read as times (`IsoTimeColumn`) while every cell has its
+ * shape. Cells have the values `inferCell` or the declared reader gives their text.
  */
 
 /** How a column's cells read: inferred, a declared number, or another declared type. */
@@ -32,6 +36,7 @@ export interface CellBlock {
 const NUMBERS = 0;
 const DICT = 1;
 const VALUES = 2;
+const TIMES = 3;
 
 /** Batches a column stays plain values after one with too many distinct values, at first. */
 const SPREAD_BATCHES = 4;
@@ -60,6 +65,8 @@ export class ColumnBuilder {
   readonly #recounts: boolean;
   #mode = NUMBERS;
   #numbers = NO_NUMBERS;
+  // The shape of the batch's timestamps, in mode TIMES (whose numbers are in #numbers).
+  #shape = 0;
   #codes = NO_CODES;
   #values: Value[] = [];
   #bound = 0;
@@ -103,6 +110,7 @@ export class ColumnBuilder {
     let k = 0;
     while (k < count) {
       if (this.#mode === NUMBERS) k = this.#addNumbers(block, at, k, count, row);
+      else if (this.#mode === TIMES) k = this.#addTimes(block, at, k, count, row);
       else if (this.#mode === DICT) k = this.#addCodes(block, at, k, count, row);
       else k = this.#addValues(block, at, k, count);
     }
@@ -114,6 +122,10 @@ export class ColumnBuilder {
       case NUMBERS: {
         const values = this.#numbers;
         return { kind: 'number', values: length < values.length ? values.subarray(0, length) : values };
+      }
+      case TIMES: {
+        const ms = this.#numbers;
+        return new IsoTimeColumn(length < ms.length ? ms.subarray(0, length) : ms, this.#shape);
       }
       case DICT: {
         const codes = this.#codes;
@@ -161,6 +173,13 @@ export class ColumnBuilder {
           numbers[row + k] = n;
           continue;
         }
+        const shape = row + k === 0 ? timeShape(b, s, e) : -1;
+        if (shape >= 0) {
+          numbers[0] = timeFromBytes(b, s, e, shape);
+          this.#shape = shape;
+          this.#mode = TIMES;
+          return k + 1;
+        }
       }
       const v = this.#value(b, s, e);
       if (typeof v === 'number') {
@@ -174,6 +193,33 @@ export class ColumnBuilder {
         this.#addCode(b, s, e, row + k, h, this.#dict.find(b, s, e, h), v);
       }
       return k + 1;
+    }
+    return k;
+  }
+
+  #addTimes(block: CellBlock, at: number, k: number, count: number, row: number): number {
+    const ms = this.#numbers;
+    const shape = this.#shape;
+    const { starts, ends, step } = block;
+    for (; k < count; k++) {
+      let s = starts[at + k * step]!;
+      const e = ends[at + k * step]!;
+      let b = block.buf;
+      if (s < 0) {
+        b = block.scratch;
+        s = -1 - s;
+      }
+      if (s === e) {
+        ms[row + k] = Number.NaN;
+        continue;
+      }
+      const t = timeFromBytes(b, s, e, shape);
+      if (Number.isNaN(t)) {
+        // Another cell: the times read so far become texts, and this cell is read as a value.
+        this.#leaveTimes(row + k);
+        return k;
+      }
+      ms[row + k] = t;
     }
     return k;
   }
@@ -254,6 +300,18 @@ export class ColumnBuilder {
     this.#spread = this.#spreadNext;
     this.#spreadNext = Math.min(2 * this.#spreadNext, MAX_SPREAD);
     return false;
+  }
+
+  /** Turns the times of the rows before `row` into texts, the column into plain values. */
+  #leaveTimes(row: number): void {
+    const ms = this.#numbers;
+    this.#numbers = NO_NUMBERS;
+    this.#mode = VALUES;
+    const values = this.#values;
+    for (let r = 0; r < row; r++) {
+      const t = ms[r]!;
+      values.push(!Number.isNaN(t) ? isoTimeText(t, this.#shape) : null);
+    }
   }
 
   /** Turns the numbers read so far into a dictionary, or plain values when there may be too many. */

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
+import { reviveBatch } from '../batch-time.js';
 import type { CsvOptions } from './csv.js';
 import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
 import { type CsvPart, CsvReader } from './csv-read.js';
@@ -150,7 +151,7 @@ export async function* readCsvOnThreads(
           if (failure !== undefined) throw await errorAgain(opts, here, failure);
           await new Promise<void>((r) => (wake = r));
         } else if (m.type === 'batch') {
-          yield m.batch;
+          yield reviveBatch(m.batch);
         } else {
           end = m;
         }

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
+import { IsoTimeColumn } from '../batch-time.js';
 import { InvalidCells } from '../invalid.js';
 import type { CsvOptions } from './csv.js';
 import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
@@ -24,7 +25,14 @@ function send(segment: number, batch: ColumnBatch | undefined): void {
   if (batch === undefined) return;
   const transfer = new Set<ArrayBuffer>();
   for (const c of batch.columns) {
-    const array = c.kind === 'number' ? c.values : c.kind === 'dict' ? c.codes : undefined;
+    const array =
+      c.kind === 'number'
+        ? c.values
+        : c.kind === 'dict'
+          ? c.codes
+          : c instanceof IsoTimeColumn
+            ? c.ms
+            : undefined;
     // Empty arrays may be shared constants of the reader: they are copied, not moved.
     if (array !== undefined && array.byteLength > 0) transfer.add(array.buffer as ArrayBuffer);
   }

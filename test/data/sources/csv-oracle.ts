@@ -89,6 +89,43 @@ const numberText = fc.oneof(
   ),
 );
 
+/** ISO timestamps of every shape the reader holds as numbers, and near misses of them. */
+const timestampText = fc.oneof(
+  fc
+    .tuple(
+      fc.date({
+        min: new Date('0000-01-01T00:00:00Z'),
+        max: new Date('9999-12-31T23:59:59Z'),
+        noInvalidDate: true,
+      }),
+      fc.constantFrom('T', ' '),
+      fc.boolean(),
+      fc.boolean(),
+    )
+    .map(([d, sep, millis, zone]) => {
+      const iso = d.toISOString().replace('T', sep);
+      return `${millis ? iso.slice(0, 23) : iso.slice(0, 19)}${zone ? 'Z' : ''}`;
+    }),
+  fc.constantFrom(
+    '2024-02-29T23:59:59Z',
+    '2023-02-29T10:00:00Z',
+    '1900-02-29 00:00:00',
+    '2000-02-29T00:00:00.000Z',
+    '2024-03-05T24:00:00Z',
+    '2024-03-05T14:60:00Z',
+    '2024-03-05T14:00:60Z',
+    '2024-00-05T14:00:00Z',
+    '2024-03-00T14:00:00Z',
+    '2024-03-05t14:00:00Z',
+    '2024-03-05T14:00:00z',
+    '2024-03-05T14:00:00+01:00',
+    '2024-03-05T14:00:00.1Z',
+    '2024-03-05T14:00:00.1234Z',
+    '2024-03-05T14:00',
+    '+02024-03-05T14:00:00Z',
+  ),
+);
+
 /** Dates, some of them slash dates that inference turns into ISO dates. */
 const dateText = fc.constantFrom(
   '2024/03/05',
@@ -114,7 +151,7 @@ const text = fc.oneof(
   }),
 );
 
-const cellText = fc.oneof(numberText, dateText, text);
+const cellText = fc.oneof(numberText, dateText, timestampText, text);
 
 /** A cell as written: quoted when it must be, or at random; in a dirty file, now and then not CSV. */
 const cell = (delimiter: string, dirty: boolean) =>

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BatchColumn, batchRows, type ColumnBatch } from '../../../src/data/batch.js';
+import { IsoTimeColumn } from '../../../src/data/batch-time.js';
 import { InvalidCells } from '../../../src/data/invalid.js';
 import type { DeclaredColumns } from '../../../src/data/sources/cells.js';
 import { CsvReader } from '../../../src/data/sources/csv-read.js';
@@ -96,6 +97,44 @@ describe('CsvReader', () => {
     const rows = batchRows(batch!);
     expect(rows[2999]).toEqual({ n: 749.75, region: 'US', id: 'id-2999', mixed: 2999 });
     expect(rows[3000]).toEqual({ n: 750, region: 'EU', id: 'id-3000', mixed: 'n/a' });
+  });
+
+  it('reads a column of ISO timestamps as times, as csv-parse reads it, whatever cells break the shape', () => {
+    const cell = fc.tuple(
+      fc.integer({ min: Date.parse('1000-01-01T00:00:00Z'), max: Date.parse('2999-12-31T23:59:59Z') }),
+      fc.constantFrom(
+        ...Array<string | undefined>(8).fill(undefined),
+        '',
+        'x',
+        '2024-03-05',
+        '2024-02-30T00:00:00Z',
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(cell, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('T', ' '),
+        fc.constantFrom(1, 3, 7, 1 << 15),
+        (cells, sep, size) => {
+          const texts = cells.map(
+            ([ms, odd]) => odd ?? `${new Date(ms).toISOString().slice(0, 19).replace('T', sep)}Z`,
+          );
+          const bytes = Buffer.from(['when,n', ...texts.map((t, i) => `${t},${i}`)].join('\n'));
+          const batches = read(bytes, { batchRows: size });
+          expect({ rows: batches.flatMap(batchRows), misses: 0 }).toEqual(oracle(bytes, ','));
+          let row = 0;
+          for (const batch of batches) {
+            const mine = cells.slice(row, row + batch.length);
+            row += batch.length;
+            // A batch is read as times when its first cell is a timestamp and the others are or are empty.
+            const stamps =
+              mine[0]![1] === undefined && mine.every(([, odd]) => odd === undefined || odd === '');
+            expect(batch.columns[0] instanceof IsoTimeColumn).toBe(stamps);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('turns a number column that meets text into a dictionary, keeping the numbers read before', () => {

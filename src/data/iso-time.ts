@@ -1,0 +1,106 @@
+import type { IsoKeyUnit } from './bucketer.js';
+
+/**
+ * ISO timestamp texts of a fixed shape held as numbers: `YYYY-MM-DD(T| )hh:mm:ss[.sss][Z]`,
+ * years 0000 to 9999. A shape names where the text differs from `YYYY-MM-DDThh:mm:ss`; the
+ * number is the milliseconds from 1970-01-01T00:00:00 to the digits read as UTC (proleptic
+ * Gregorian, no leap seconds), whatever the text means. A real date and time has one text of
+ * a shape, and each number one text: `isoTimeText` gives back the bytes that were read.
+ */
+
+/** Shape bit: a space, not `T`, between the date and the time. */
+export const SHAPE_SPACE = 1;
+/** Shape bit: three fraction digits (`.sss`) after the seconds. */
+export const SHAPE_MILLIS = 2;
+/** Shape bit: a `Z` at the end. */
+export const SHAPE_ZONE = 4;
+
+/** Bytes of a text of the shape. */
+export function shapeLength(shape: number): number {
+  return 19 + (shape & SHAPE_MILLIS ? 4 : 0) + (shape & SHAPE_ZONE ? 1 : 0);
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days from 1970-01-01 to the date (month 1 to 12): Howard Hinnant's `days_from_civil`. */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/** The date of a day from 1970-01-01 as `YYYYMMDD` (Hinnant's `civil_from_days`). */
+export function civilFromDays(days: number): number {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return year * 10_000 + month * 100 + day;
+}
+
+/** Days in a month (1 to 12) of a year. */
+export function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/** The text of shape `shape` whose number is `ms`. */
+export function isoTimeText(ms: number, shape: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  const date = civilFromDays(days);
+  const year = Math.floor(date / 10_000);
+  let rest = ms - days * DAY_MS;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  const hour = (rest - minute) / 60;
+  const y = year < 1000 ? `${year}`.padStart(4, '0') : `${year}`;
+  let text = `${y}-${pad2(Math.floor(date / 100) % 100)}-${pad2(date % 100)}${shape & SHAPE_SPACE ? ' ' : 'T'}${pad2(hour)}:${pad2(minute)}:${pad2(second)}`;
+  if (shape & SHAPE_MILLIS) text += `.${`${millis}`.padStart(3, '0')}`;
+  return shape & SHAPE_ZONE ? `${text}Z` : text;
+}
+
+/**
+ * Per row: `isoKey(text, unit)` of the text of `ms[i]` (all of one shape, which `isoKey`
+ * reads), or -1 for NaN (an empty cell). Rows in time order repeat the day before: it is
+ * converted once.
+ */
+export function isoTimeKeys(ms: Float64Array, length: number, unit: IsoKeyUnit): Float64Array {
+  const keys = new Float64Array(length);
+  let lastDay = Number.NaN;
+  let lastDate = 0;
+  for (let i = 0; i < length; i++) {
+    const t = ms[i]!;
+    if (Number.isNaN(t)) {
+      keys[i] = -1;
+      continue;
+    }
+    const day = Math.floor(t / DAY_MS);
+    if (day !== lastDay) {
+      lastDay = day;
+      lastDate = civilFromDays(day);
+    }
+    if (unit === 'day') {
+      keys[i] = lastDate;
+      continue;
+    }
+    const inDay = t - day * DAY_MS;
+    const hour = lastDate * 100 + Math.floor(inDay / 3_600_000);
+    keys[i] = unit === 'hour' ? hour : hour * 4 + Math.floor((inDay % 3_600_000) / 900_000);
+  }
+  return keys;
+}
