@@ -63,6 +63,7 @@ export class BatchView {
   // Keys of 15-minute slots pass 2^31: doubles, not 32-bit integers.
   readonly #isoKeys = new Map<string, Float64Array>();
   readonly #sound = new Map<string, boolean>();
+  readonly #finite = new Map<string, boolean>();
   readonly #derived = new Map<string, unknown>();
   #rows: Row[] | undefined;
 
@@ -129,6 +130,17 @@ export class BatchView {
     return keys;
   }
 
+  /** Whether `name` is a number column with no NaN (null) or infinity; computed once per column. */
+  finite(name: string): boolean {
+    let ok = this.#finite.get(name);
+    if (ok === undefined) {
+      const col = this.column(name);
+      ok = col.kind === 'number' && allFinite(col.values, this.length);
+      this.#finite.set(name, ok);
+    }
+    return ok;
+  }
+
   /**
    * What `make` computes from the batch, made once under `key` and shared by every query that
    * asks for it (a calculated column, say). The key must name everything the result depends on.
@@ -152,6 +164,14 @@ export class BatchView {
     }
     return groups;
   }
+}
+
+function allFinite(values: Float64Array, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const v = values[i]!;
+    if (v - v !== 0) return false;
+  }
+  return true;
 }
 
 function isSound(col: BatchColumn, length: number): boolean {

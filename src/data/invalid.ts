@@ -65,13 +65,15 @@ export class InvalidTally {
 
   /**
    * Looks at the rows of a batch taken (`taken[i] >= 0`), in row order, as `check` would;
-   * `column` gives the batch's column of a name, `mask` which rows meet a condition. A
-   * dictionary entry is looked at once.
+   * `column` gives the batch's column of a name, `mask` which rows meet a condition, `finite`
+   * whether a number column of that name holds only finite numbers (its rows are then not looked
+   * at). A dictionary entry is looked at once.
    */
   checkBatch(
     column: (name: string) => BatchColumn,
     all: Int32Array,
     mask: (cond: TallyCondition) => Uint8Array | undefined = () => undefined,
+    finite: (name: string) => boolean = () => false,
   ): void {
     const n = all.length;
     for (const t of this.#tallies) {
@@ -85,6 +87,7 @@ export class InvalidTally {
       let bad = 0;
       let first = -1;
       if (col.kind === 'number') {
+        if (finite(t.field)) continue;
         const { values } = col;
         for (let i = 0; i < n; i++) {
           const v = values[i]!;

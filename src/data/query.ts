@@ -264,6 +264,7 @@ export class QueryAccumulator {
       (name) => view.column(name),
       taken.local,
       (cond) => masks.get(cond.key),
+      (name) => view.finite(name),
     );
     aggregateBatch(
       view,

@@ -79,3 +79,19 @@ describe('BatchView', () => {
     expect([...view.isoKeys('t', 'slot')]).toEqual([2024030514 * 4 + 3, -1, 9999123123 * 4 + 3, -1]);
   });
 });
+
+describe('BatchView.finite', () => {
+  it('is true only for a number column without null or infinity', () => {
+    const view = new BatchView({
+      length: 3,
+      names: ['ok', 'null', 'inf', 'text'],
+      columns: [
+        { kind: 'number', values: Float64Array.from([1, -0, 2.5]) },
+        { kind: 'number', values: Float64Array.from([1, Number.NaN, 2]) },
+        { kind: 'number', values: Float64Array.from([1, 2, Number.NEGATIVE_INFINITY]) },
+        { kind: 'dict', codes: Int32Array.from([0, 0, 0]), dict: [1] },
+      ],
+    });
+    expect(['ok', 'null', 'inf', 'text'].map((n) => view.finite(n))).toEqual([true, false, false, false]);
+  });
+});
