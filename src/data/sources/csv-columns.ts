@@ -24,13 +24,21 @@ export type CellRule = 'infer' | 'number' | 'read';
  * bytes `[starts[i], ends[i])` of the buffer scanned, `i = k * step + c`, or, when the start
  * is negative, the bytes `[-1 - start, end)` of the scratch buffer.
  */
-export interface CellBlock {
-  readonly buf: Buffer;
-  readonly scratch: Buffer;
+export class CellBlock {
+  buf: Buffer;
+  scratch: Buffer;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
   /** Cells per record. */
   readonly step: number;
+
+  constructor(buf: Buffer, scratch: Buffer, starts: Int32Array, ends: Int32Array, step: number) {
+    this.buf = buf;
+    this.scratch = scratch;
+    this.starts = starts;
+    this.ends = ends;
+    this.step = step;
+  }
 }
 
 const NUMBERS = 0;
@@ -237,8 +245,13 @@ export class ColumnBuilder {
         s = -1 - s;
       }
       // A cell seen before, whose value has a code in this batch: the common case.
-      const h = hashBytes(b, s, e);
-      const entry = dict.find(b, s, e, h);
+      let h = 0;
+      let entry = dict.quick(b, s, e);
+      if (entry < 0) {
+        h = hashBytes(b, s, e);
+        entry = dict.find(b, s, e, h);
+        if (entry >= 0) dict.remember(b, s, e, entry);
+      }
       if (entry >= 0 && !dict.again(entry)) {
         const distinct = dict.batch.length;
         const code = dict.code(entry);

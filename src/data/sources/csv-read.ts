@@ -3,7 +3,7 @@ import { ChartpressError, problem } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import { columnSpec, declaredReader } from './cells.js';
 import type { CsvOptions } from './csv.js';
-import { ColumnBuilder } from './csv-columns.js';
+import { CellBlock, ColumnBuilder } from './csv-columns.js';
 import { CsvScanner } from './csv-scan.js';
 import { CsvSyntaxError } from './csv-syntax.js';
 import { pathField } from './file.js';
@@ -53,6 +53,7 @@ export class CsvReader {
   #blockRows = 0;
   #starts: Int32Array = new Int32Array(0);
   #ends: Int32Array = new Int32Array(0);
+  #block: CellBlock | undefined;
 
   /** Throws `CP_ERR_CSV_PARSE` for a delimiter that cannot be one. */
   constructor(opts: CsvOptions, batchRows = BATCH_ROWS) {
@@ -146,7 +147,9 @@ export class CsvReader {
           const columns = this.#columns;
           if (rows === 0) for (const c of columns) c.start(this.#batchRows);
           const step = columns.length;
-          const block = { buf, scratch: scanner.scratch.bytes, starts: this.#starts, ends: this.#ends, step };
+          const block = this.#block!;
+          block.buf = buf;
+          block.scratch = scanner.scratch.bytes;
           for (let c = 0; c < step; c++) columns[c]!.addCells(block, c, k, rows);
           this.#rows = rows + k;
           if (this.#rows === this.#batchRows) {
@@ -265,6 +268,7 @@ export class CsvReader {
     this.#starts = new Int32Array(this.#blockRows * names.length);
     this.#ends = new Int32Array(this.#blockRows * names.length);
     scanner.target(this.#starts, this.#ends, names.length, names.length);
+    this.#block = new CellBlock(this.#buf, scanner.scratch.bytes, this.#starts, this.#ends, names.length);
     this.#columns = names.map((name) => {
       const d = Object.hasOwn(declared, name) ? declared[name] : undefined;
       if (d === undefined) return new ColumnBuilder('infer');

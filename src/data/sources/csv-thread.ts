@@ -15,6 +15,13 @@ import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
  * misses of the declared date columns and `end`, or the error. See `readCsvOnThreads`.
  */
 
+// Posting a batch detaches the buffers it transfers, and the first buffer a thread detaches
+// throws away every optimized function that reads a typed array (V8 assumes, until then, that
+// none is ever detached): the reader's hot loops were compiled twice. One detached here, before
+// any is compiled, makes them compile once.
+const detached = new ArrayBuffer(8);
+structuredClone(detached, { transfer: [detached] });
+
 const port = parentPort;
 if (port === null) throw new Error('csv-thread runs as a worker thread');
 const options = workerData as ThreadOptions;
