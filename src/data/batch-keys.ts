@@ -71,42 +71,153 @@ export function groupBatch(
     size *= Math.max(1, k.values.length);
   }
   if (size > Number.MAX_SAFE_INTEGER) return undefined;
-  const table = size <= Math.max(TABLE_LIMIT, n) ? scratch.int32('table', size).fill(-1) : undefined;
-  const map = table === undefined ? new Map<number, number>() : undefined;
   const localOf = new Map<number, number>();
   const values = new Array<Value>(keys.length);
-  const single = all.length === 1 ? all[0]!.ids : undefined;
-  let overflow = false;
+  // The group of the key combination of row i, met first: its index in `groups`, or -1 when
+  // it would pass the group limit.
+  const place = (i: number): number => {
+    for (let j = 0; j < all.length; j++) values[j] = all[j]!.values[all[j]!.ids[i]!] ?? null;
+    const g = grouper.find(values);
+    if (g < 0) return -1;
+    let l = localOf.get(g) ?? -1;
+    if (l < 0) {
+      l = groups.length;
+      groups.push(g);
+      localOf.set(g, l);
+    }
+    return l;
+  };
+  const passed = mask ?? scratch.uint8('all', n).fill(1);
+  let done: number;
+  if (size <= Math.max(TABLE_LIMIT, n)) {
+    const table = scratch.int32('table', size).fill(-1);
+    const combos =
+      all.length === 1
+        ? all[0]!.ids
+        : combine(
+            all.map((k) => k.ids),
+            strides,
+            n,
+            scratch,
+          );
+    done = tableGroups(combos, passed, table, local, n, place);
+  } else {
+    done = mapGroups(all, strides, passed, local, n, place);
+  }
+  const overflow = done < 0;
+  return { local, groups, taken: overflow ? -1 - done : done, overflow, keyIds: all };
+}
+
+// The row loops below run in functions of their own, each with one kind of argument, so that
+// V8 compiles each once for every query of a scan.
+
+/** Each row's key ids as one number (rows that do not pass hold any number). */
+function combine(
+  all: readonly Int32Array[],
+  strides: readonly number[],
+  n: number,
+  scratch: Scratch,
+): Int32Array {
+  const combos = scratch.int32('combos', n);
+  const first = all[0]!;
+  for (let i = 0; i < n; i++) combos[i] = first[i]!;
+  for (let j = 1; j < all.length; j++) {
+    const ids = all[j]!;
+    const stride = strides[j]!;
+    for (let i = 0; i < n; i++) combos[i] = combos[i]! + ids[i]! * stride;
+  }
+  return combos;
+}
+
+/**
+ * Sets `local` for the rows that pass (-1 for the others) from each row's key combination,
+ * numbered in `table` (-1: not met yet, `place` gives its group). Returns the rows taken, or
+ * `-1 - taken` when a row would pass the group limit (that row and the rest are not taken).
+ */
+function tableGroups(
+  combos: Int32Array,
+  passed: Uint8Array,
+  table: Int32Array,
+  local: Int32Array,
+  n: number,
+  place: (i: number) => number,
+): number {
+  const taken = new Int32Array(1);
+  // `place` runs here, not in the row loop: it differs from query to query.
+  for (let i = knownGroups(combos, passed, table, local, 0, n, taken); i < n; ) {
+    const l = place(i);
+    if (l < 0) {
+      local.fill(-1, i);
+      return -1 - taken[0]!;
+    }
+    table[combos[i]!] = l;
+    local[i] = l;
+    taken[0]!++;
+    i = knownGroups(combos, passed, table, local, i + 1, n, taken);
+  }
+  return taken[0]!;
+}
+
+/**
+ * Sets `local` from row `from` on, until a row whose combination is not in `table` yet: returns
+ * that row, or `n`. Adds the rows taken to `taken[0]`.
+ */
+function knownGroups(
+  combos: Int32Array,
+  passed: Uint8Array,
+  table: Int32Array,
+  local: Int32Array,
+  from: number,
+  n: number,
+  taken: Int32Array,
+): number {
+  let count = 0;
+  let i = from;
+  for (; i < n; i++) {
+    if (passed[i] === 0) {
+      local[i] = -1;
+      continue;
+    }
+    const l = table[combos[i]!]!;
+    if (l < 0) break;
+    local[i] = l;
+    count++;
+  }
+  taken[0] = taken[0]! + count;
+  return i;
+}
+
+/** As `tableGroups`, for key combinations too many to number in a table. */
+function mapGroups(
+  all: readonly KeyIds[],
+  strides: readonly number[],
+  passed: Uint8Array,
+  local: Int32Array,
+  n: number,
+  place: (i: number) => number,
+): number {
+  const map = new Map<number, number>();
+  let taken = 0;
   for (let i = 0; i < n; i++) {
-    if (mask !== undefined && mask[i] === 0) {
+    if (passed[i] === 0) {
       local[i] = -1;
       continue;
     }
     let combo = 0;
-    if (single !== undefined) combo = single[i]!;
-    else for (let j = 0; j < all.length; j++) combo += all[j]!.ids[i]! * strides[j]!;
-    let l = table !== undefined ? table[combo]! : (map!.get(combo) ?? -1);
+    for (let j = 0; j < all.length; j++) combo += all[j]!.ids[i]! * strides[j]!;
+    let l = map.get(combo) ?? -1;
     if (l < 0) {
-      for (let j = 0; j < all.length; j++) values[j] = all[j]!.values[all[j]!.ids[i]!] ?? null;
-      const g = grouper.find(values);
-      if (g < 0) {
-        overflow = true;
-        local.fill(-1, i);
-        break;
-      }
-      l = localOf.get(g) ?? -1;
+      l = place(i);
       if (l < 0) {
-        l = groups.length;
-        groups.push(g);
-        localOf.set(g, l);
+        local.fill(-1, i);
+        return -1 - taken;
       }
-      if (table !== undefined) table[combo] = l;
-      else map!.set(combo, l);
+      map.set(combo, l);
     }
     local[i] = l;
     taken++;
   }
-  return { local, groups, taken, overflow, keyIds: all };
+  return taken;
 }
 
 function keyIds(

@@ -3,7 +3,7 @@
  * own Typst compiler and sends the PDF back, or Typst's reason. It ends when the process that
  * started it goes, however it went (its channel closes), and leaves signals to that process.
  */
-import { COLLECT_EVERY_DOCUMENTS, collectGarbage } from '../pipeline/collect.js';
+import { COLLECT_EVERY_DOCUMENTS, collectGarbage } from '../collect.js';
 import { compileOrReason, keepOneCompiler } from './pdf.js';
 import type { PdfReply, PdfRequest } from './pdf-process.js';
 

@@ -1,10 +1,10 @@
+import { COLLECT_EVERY_DOCUMENTS, collectGarbage } from '../collect.js';
 import { type PdfProcess, startPdfProcess } from '../document/pdf-process.js';
 import type { TypstDocument } from '../document/typst.js';
 import { ChartpressError, type Problem, problem, type Warning } from '../errors.js';
 import type { Value } from '../frame.js';
 import type { Params } from '../spec/params.js';
 import { BurstData, type BurstScans, burstValues, type EachOptions, planDocuments } from './burst.js';
-import { COLLECT_EVERY_DOCUMENTS, collectGarbage } from './collect.js';
 import type { OutputFormat } from './format.js';
 import { type Prepared, type RenderResult, type ReportRun, renderReport } from './report.js';
 

@@ -54,14 +54,7 @@ export function timeFromBytes(b: Buffer, s: number, e: number, shape: number): n
   if (y0 > 99 || y1 > 99 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59)
     return Number.NaN;
   const year = y0 * 100 + y1;
-  // Timestamps in a column mostly repeat the month before.
-  const ym = year * 100 + month;
-  if (ym !== lastMonth) {
-    lastMonth = ym;
-    lastStart = daysFromCivil(year, month, 1);
-    lastLength = daysInMonth(year, month);
-  }
-  if (day < 1 || day > lastLength) return Number.NaN;
+  if (day < 1 || day > daysInMonth(year, month)) return Number.NaN;
   let millis = 0;
   if (shape & SHAPE_MILLIS) {
     const d = (b[s + 22]! - 48) >>> 0;
@@ -70,10 +63,7 @@ export function timeFromBytes(b: Buffer, s: number, e: number, shape: number): n
     millis = hundreds * 10 + d;
   }
   if (shape & SHAPE_ZONE && b[e - 1] !== 90) return Number.NaN;
-  return (((lastStart + day - 1) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis;
+  // Every cell takes the same path (no cache of the month before): a path first taken after
+  // the function was compiled would make V8 compile it again, which costs more.
+  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis;
 }
-
-// The month `timeFromBytes` read last (year * 100 + month), its first day and its days.
-let lastMonth = -1;
-let lastStart = 0;
-let lastLength = 0;

@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { collectGarbage } from '../../src/pipeline/collect.js';
+import { collectGarbage, collectYoung } from '../src/collect.js';
 
 describe('collectGarbage', () => {
   it('runs a full collection without node --expose-gc, and leaves no gc behind', async () => {
@@ -25,5 +25,14 @@ describe('collectGarbage', () => {
     await worker.terminate();
     expect(seen).toBe('undefined');
     expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined');
+  });
+});
+
+describe('collectYoung', () => {
+  it('collects the young generation without node --expose-gc, and leaves no gc behind', () => {
+    expect(collectYoung()).toBe(true);
+    expect(collectYoung()).toBe(true);
+    expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined');
+    expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 });
