@@ -65,5 +65,6 @@ function revive(col: BatchColumn | PostedTimes): BatchColumn {
 export function reviveBatch(batch: ColumnBatch): ColumnBatch {
   const columns = batch.columns as readonly (BatchColumn | PostedTimes)[];
   if (!columns.some((c) => 'ms' in c)) return batch;
-  return { length: batch.length, names: batch.names, columns: columns.map(revive) };
+  const revived = { length: batch.length, names: batch.names, columns: columns.map(revive) };
+  return batch.checked === undefined ? revived : { ...revived, checked: batch.checked };
 }

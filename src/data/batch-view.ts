@@ -64,6 +64,8 @@ export class BatchView {
   readonly #isoKeys = new Map<string, Float64Array>();
   readonly #sound = new Map<string, boolean>();
   readonly #finite = new Map<string, boolean>();
+  // Per column: its source vouches for its cells (see `ColumnBatch.checked`).
+  readonly #checked = new Map<string, boolean>();
   readonly #derived = new Map<string, unknown>();
   #rows: Row[] | undefined;
 
@@ -75,6 +77,7 @@ export class BatchView {
       probe[name] = null;
       // A later column of one name wins, as it does in a row.
       this.#byName.set(name, batch.columns[i]!);
+      this.#checked.set(name, batch.checked?.[i] === true);
     });
     this.columns = Object.keys(probe);
   }
@@ -88,7 +91,8 @@ export class BatchView {
       let ok = this.#sound.get(n);
       if (ok === undefined) {
         const col = this.#byName.get(n);
-        ok = n !== '__proto__' && col !== undefined && isSound(col, this.length);
+        ok =
+          n !== '__proto__' && col !== undefined && isSound(col, this.length, this.#checked.get(n) === true);
         this.#sound.set(n, ok);
       }
       return ok;
@@ -135,7 +139,10 @@ export class BatchView {
     let ok = this.#finite.get(name);
     if (ok === undefined) {
       const col = this.column(name);
-      ok = col.kind === 'number' && allFinite(col.values, this.length);
+      ok =
+        col.kind === 'number' &&
+        col.values.length >= this.length &&
+        (this.#checked.get(name) === true || allFinite(col.values, this.length));
       this.#finite.set(name, ok);
     }
     return ok;
@@ -174,11 +181,12 @@ function allFinite(values: Float64Array, length: number): boolean {
   return true;
 }
 
-function isSound(col: BatchColumn, length: number): boolean {
+function isSound(col: BatchColumn, length: number, checked: boolean): boolean {
   if (col instanceof IsoTimeColumn) return col.ms.length >= length;
   if (col.kind !== 'dict') return col.values.length >= length;
   const { codes } = col;
   if (codes.length < length) return false;
+  if (checked) return true;
   const size = col.dict.length;
   for (let i = 0; i < length; i++) {
     const c = codes[i]!;

@@ -40,6 +40,12 @@ export interface ColumnBatch {
   readonly length: number;
   readonly names: readonly string[];
   readonly columns: readonly BatchColumn[];
+  /**
+   * Per column, when its source knows (the CSV reader): true for a number column of finite
+   * numbers only, and for a dictionary column whose codes all name entries, which a scan then
+   * does not check again.
+   */
+  readonly checked?: readonly boolean[];
 }
 
 /** The cell of a batch column at a row. */

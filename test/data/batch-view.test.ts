@@ -95,3 +95,26 @@ describe('BatchView.finite', () => {
     expect(['ok', 'null', 'inf', 'text'].map((n) => view.finite(n))).toEqual([true, false, false, false]);
   });
 });
+
+describe('ColumnBatch.checked', () => {
+  it('spares the checks its source vouches for, and only those', () => {
+    const columns = [
+      { kind: 'number' as const, values: Float64Array.from([1, Number.NaN]) },
+      { kind: 'dict' as const, codes: Int32Array.from([0, 5]), dict: ['a'] },
+      { kind: 'dict' as const, codes: Int32Array.from([0]), dict: ['a'] },
+    ];
+    const trusted = new BatchView({
+      length: 2,
+      names: ['n', 'd', 'short'],
+      columns,
+      checked: [true, true, true],
+    });
+    expect(trusted.finite('n')).toBe(true);
+    expect(trusted.has(['d'])).toBe(true);
+    // A column shorter than the batch is not sound, whatever its source says.
+    expect(trusted.has(['short'])).toBe(false);
+    const plain = new BatchView({ length: 2, names: ['n', 'd'], columns, checked: [false, false] });
+    expect(plain.finite('n')).toBe(false);
+    expect(plain.has(['d'])).toBe(false);
+  });
+});

@@ -73,6 +73,8 @@ export class ColumnBuilder {
   readonly #recounts: boolean;
   #mode = NUMBERS;
   #numbers = NO_NUMBERS;
+  // The batch's numbers have a NaN (an empty cell, or one a declared reader did not read).
+  #gaps = false;
   // The shape of the batch's timestamps, in mode TIMES (whose numbers are in #numbers).
   #shape = 0;
   #codes = NO_CODES;
@@ -99,6 +101,7 @@ export class ColumnBuilder {
     this.#bound = Math.max(1, Math.min(capacity >> 1, MAX_DICT));
     if (this.#spread > 0) this.#spread--;
     this.#dict.startBatch();
+    this.#gaps = false;
     this.#values = [];
     this.#codes = NO_CODES;
     this.#numbers = NO_NUMBERS;
@@ -122,6 +125,14 @@ export class ColumnBuilder {
       else if (this.#mode === DICT) k = this.#addCodes(block, at, k, count, row);
       else k = this.#addValues(block, at, k, count);
     }
+  }
+
+  /**
+   * The batch's column holds what `BatchView` would otherwise check: for numbers, finite
+   * numbers only (no empty cell); a dictionary's codes always name its entries.
+   */
+  get checked(): boolean {
+    return this.#mode === NUMBERS ? !this.#gaps : this.#mode === DICT;
   }
 
   /** The column of the batch's first `length` rows. */
@@ -162,6 +173,7 @@ export class ColumnBuilder {
       }
       if (s === e) {
         numbers[row + k] = Number.NaN;
+        this.#gaps = true;
         continue;
       }
       const plain = plainNumber(b, s, e);
@@ -171,7 +183,9 @@ export class ColumnBuilder {
       }
       if (!infer) {
         const n = numberFromBytes(b, s, e);
-        numbers[row + k] = n !== NOT_NUMBER && n !== UNSURE ? n : this.#readNumber(b, s, e);
+        const read = n !== NOT_NUMBER && n !== UNSURE ? n : this.#readNumber(b, s, e);
+        if (Number.isNaN(read)) this.#gaps = true;
+        numbers[row + k] = read;
         continue;
       }
       const c = b[s]!;

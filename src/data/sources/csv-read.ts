@@ -169,7 +169,13 @@ export class CsvReader {
   #finish(): ColumnBatch {
     const length = this.#rows;
     this.#rows = 0;
-    return { length, names: this.#names!, columns: this.#columns.map((c) => c.finish(length)) };
+    const columns = this.#columns;
+    return {
+      length,
+      names: this.#names!,
+      columns: columns.map((c) => c.finish(length)),
+      checked: columns.map((c) => c.checked),
+    };
   }
 
   #append(bytes: Buffer): void {

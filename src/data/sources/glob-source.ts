@@ -79,7 +79,12 @@ export function globSource(dataset: GlobDataset, opts: GlobSourceOptions): RowSo
         }
         yield order === null
           ? batch
-          : { length: batch.length, names: header!.names, columns: order.map((i) => batch.columns[i]!) };
+          : {
+              length: batch.length,
+              names: header!.names,
+              columns: order.map((i) => batch.columns[i]!),
+              checked: order.map((i) => batch.checked?.[i] === true),
+            };
       }
       if (order !== undefined) continue;
       // A header and no rows: its columns must agree all the same.

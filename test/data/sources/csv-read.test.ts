@@ -57,7 +57,13 @@ const valueKey = (v: Value) => (Object.is(v, -0) ? '-0' : typeof v === 'string' 
 function checkBatch(batch: ColumnBatch, names: readonly string[]): void {
   expect(batch.names).toBe(names);
   expect(batch.length).toBeGreaterThan(0);
-  batch.columns.forEach((col: BatchColumn) => {
+  expect(batch.checked).toHaveLength(batch.columns.length);
+  batch.columns.forEach((col: BatchColumn, i) => {
+    // What the reader vouches for holds: finite numbers, codes that name entries.
+    if (batch.checked?.[i] === true && col.kind === 'number') {
+      for (const v of col.values) expect(Number.isFinite(v)).toBe(true);
+    }
+    if (batch.checked?.[i] === true) expect(col.kind).not.toBe('values');
     if (col.kind === 'number') {
       expect(col.values).toHaveLength(batch.length);
       for (const v of col.values) expect(Number.isNaN(v) || Number.isFinite(v)).toBe(true);

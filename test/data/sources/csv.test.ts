@@ -328,6 +328,7 @@ describe('csvSource', () => {
         length: 1,
         names: ['a', 'b'],
         columns: [{ kind: 'number', values: Float64Array.of(1) }, expect.anything()],
+        checked: [true, true],
       },
     ]);
     await writeFile(path, 'a,b\n1,x\n2,y\n');
