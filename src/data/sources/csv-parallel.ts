@@ -27,12 +27,12 @@ import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
 export const THREAD_MIN_BYTES = 16 * 1024 * 1024;
 
 /**
- * Bytes of a segment: 4 MiB. Each segment costs a thread a new reader (its dictionaries found
- * again, its first cells read on paths not yet compiled) and a wait for the next: on 1M rows
- * (`bench/peers/data-chartpress.mjs`, interleaved runs), segments of 1 MiB took 1.10x the
- * time of 4 MiB ones, and 8 MiB no less.
+ * Bytes of a segment: 2 MiB. Each segment costs a thread a new reader and a wait for the next:
+ * on 1M rows (`bench/peers/data-chartpress.mjs`, interleaved runs) segments of 1 MiB took
+ * about 1.08x the time of 2 MiB ones. Segments of 3 and 4 MiB were 2% faster still, but raised
+ * the peak RSS of reading 10M rows from about 125 MB to 140–147 MB.
  */
-export const SEGMENT_BYTES = 4 * 1024 * 1024;
+export const SEGMENT_BYTES = 2 * 1024 * 1024;
 
 /** Reader threads. */
 const THREADS = 2;

@@ -21,7 +21,7 @@ export interface CsvOptions extends FileSourceOptions {
    * for files of `THREAD_MIN_BYTES` and more.
    */
   readonly thread?: boolean | undefined;
-  /** Bytes of a segment read by one thread. Defaults to `SEGMENT_BYTES` (4 MiB). */
+  /** Bytes of a segment read by one thread. Defaults to `SEGMENT_BYTES` (2 MiB). */
   readonly segmentBytes?: number | undefined;
 }
 
