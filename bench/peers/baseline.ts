@@ -9,14 +9,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './harness.js';
 
-/** The baseline's CLI, built when first asked for; undefined when `BENCH_BASELINE` is not set. */
-export function baselineCli(): { rev: string; cli: string } | undefined {
+/**
+ * The baseline's CLI, built when first asked for, and its checkout (`dir`), whose examples are
+ * those that revision could render; undefined when `BENCH_BASELINE` is not set.
+ */
+export function baselineCli(): { rev: string; cli: string; dir: string } | undefined {
   const rev = process.env.BENCH_BASELINE;
   if (!rev) return undefined;
   const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: root, encoding: 'utf8' }).trim();
   const dir = join(root, 'node_modules/.cache/chartpress-baseline', sha);
   const cli = join(dir, 'dist/cli/main.js');
-  if (existsSync(cli)) return { rev: sha, cli };
+  if (existsSync(cli)) return { rev: sha, cli, dir };
   if (!existsSync(dir))
     execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: root, stdio: 'ignore' });
   const build = (
@@ -29,5 +32,5 @@ export function baselineCli(): { rev: string; cli: string } | undefined {
     stdio: 'inherit',
     env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}` },
   });
-  return { rev: sha, cli };
+  return { rev: sha, cli, dir };
 }
