@@ -156,8 +156,9 @@ export async function* readCsvOnThreads(
   }
   inbox = segments.map((): ThreadMessage[] => []);
   const hashed = opts.onRead === undefined ? undefined : hashFile(opts.path);
-  let received = 0;
   hashed?.catch(() => undefined);
+  // Bytes of batches received since the last collection.
+  let received = 0;
   try {
     for (; current < segments.length; current++) {
       assign();

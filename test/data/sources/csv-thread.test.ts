@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchRows } from '../../../src/data/batch.js';
+import { IsoTimeColumn } from '../../../src/data/batch-time.js';
 import { InvalidCells } from '../../../src/data/invalid.js';
 import { type CsvOptions, csvSource } from '../../../src/data/sources/csv.js';
 import { ChartpressError } from '../../../src/errors.js';
@@ -86,6 +87,27 @@ describe('csvSource on a thread', () => {
     expect(got.rows).toHaveLength(60_000);
     expect(got.rows[3]).toEqual({ t: 'q,3', region: 'r3', n: 0.75, when: '2024-01-04' });
     expect(got.sha256).toBe(createHash('sha256').update(text).digest('hex'));
+  });
+
+  it('hands timestamp columns over as times, with the texts of the file', async () => {
+    const lines = ['at,n'];
+    const start = Date.parse('2024-02-28T22:00:00Z');
+    for (let i = 0; i < 30_000; i++) {
+      const at = new Date(start + i * 61_000).toISOString().slice(0, 19);
+      lines.push(`${i === 25_000 ? '' : i === 27_000 ? 'soon' : `${at}Z`},${i}`);
+    }
+    const path = await file('times.csv', `${lines.join('\n')}\n`);
+    const got = await both(path, { segmentBytes: 100_000 });
+    if ('error' in got) throw new Error(got.error);
+    expect(got.rows.map((r) => r.at)).toEqual(lines.slice(1).map((l) => l.split(',')[0] || null));
+    // On the threads, the first batch's column crossed over as numbers and was made a time column again.
+    const source = csvSource({ path, where, thread: true, segmentBytes: 100_000 });
+    for await (const batch of source.columnBatches!()) {
+      const col = batch.columns[0];
+      expect(col).toBeInstanceOf(IsoTimeColumn);
+      expect((col as IsoTimeColumn).made).toBe(false);
+      break;
+    }
   });
 
   it('counts declared dates that are not dates, with the first one', async () => {
