@@ -259,13 +259,8 @@ export class ColumnBuilder {
         s = -1 - s;
       }
       // A cell seen before, whose value has a code in this batch: the common case.
-      let h = 0;
-      let entry = dict.quick(b, s, e);
-      if (entry < 0) {
-        h = hashBytes(b, s, e);
-        entry = dict.find(b, s, e, h);
-        if (entry >= 0) dict.remember(b, s, e, entry);
-      }
+      const h = hashBytes(b, s, e);
+      const entry = dict.find(b, s, e, h);
       if (entry >= 0 && !dict.again(entry)) {
         const distinct = dict.batch.length;
         const code = dict.code(entry);

@@ -30,17 +30,12 @@ export function hashBytes(b: Buffer, s: number, e: number): number {
   return h ^ (h >>> 13);
 }
 
-/** Slots of the table of entries last met by their signature (length, first and last byte). */
-const QUICK_SLOTS = 1024;
-
 export class ByteDict {
   /** The distinct values of the current batch, by code. */
   batch: Value[] = [];
 
   // Hash table: entry index + 1 per slot, 0 for an empty slot.
   #slots = new Int32Array(1024);
-  // Per signature: the entry last found with it, or -1.
-  readonly #quick = new Int32Array(QUICK_SLOTS).fill(-1);
   // Per entry: hash, bytes in #bytes, value id, and whether a hit must read the text again.
   #hashes = new Int32Array(512);
   #starts = new Int32Array(512);
@@ -66,32 +61,11 @@ export class ByteDict {
     this.#stamp++;
     if (this.#entries > MAX_ENTRIES || this.#values.length > MAX_ENTRIES || this.#used > MAX_BYTES) {
       this.#slots.fill(0);
-      this.#quick.fill(-1);
       this.#entries = 0;
       this.#used = 0;
       this.#values = [];
       this.#index.clear();
     }
-  }
-
-  /**
-   * The entry of the bytes `b[s..e)` when it is the last entry `remember`ed with their
-   * signature, or -1 (ask `find`). No hash: the common case of a column of a few categories.
-   */
-  quick(b: Buffer, s: number, e: number): number {
-    const len = e - s;
-    const k = this.#quick[len === 0 ? 0 : (len * 31 + b[s]! * 7 + b[e - 1]!) & (QUICK_SLOTS - 1)]!;
-    if (k < 0 || this.#lengths[k] !== len) return -1;
-    const bytes = this.#bytes;
-    const at = this.#starts[k]!;
-    for (let i = 0; i < len; i++) if (bytes[at + i] !== b[s + i]) return -1;
-    return k;
-  }
-
-  /** Makes `entry`, the entry of the bytes `b[s..e)`, the one `quick` finds for their signature. */
-  remember(b: Buffer, s: number, e: number, entry: number): void {
-    const len = e - s;
-    this.#quick[len === 0 ? 0 : (len * 31 + b[s]! * 7 + b[e - 1]!) & (QUICK_SLOTS - 1)] = entry;
   }
 
   /** The entry of the bytes `b[s..e)` with hash `h` (see `hashBytes`), or -1. */
