@@ -40,13 +40,13 @@ export function reportSection(dir: string, rounds: number): void {
   // The baseline renders the example as it was at its revision (the report format has grown
   // since); this build renders that same file for the comparison.
   const beforeExample = before && join(before.dir, 'examples/sales/report.yaml');
-  const render = (
-    out: string,
-    cache: string,
-    program = cli,
-    extra: readonly string[] = [],
-    report = example,
-  ) => {
+  /** Which CLI renders which report, with what more on its command line. */
+  interface How {
+    readonly program?: string;
+    readonly report?: string;
+    readonly extra?: readonly string[];
+  }
+  const render = (out: string, cache: string, { program = cli, report = example, extra = [] }: How = {}) => {
     const t = timeProcess([
       program,
       'render',
@@ -64,15 +64,8 @@ export function reportSection(dir: string, rounds: number): void {
   };
   const counts = new Map<string, string>();
   const s = new Samples<string>();
-  const run = (
-    key: string,
-    out: string,
-    cache: string,
-    program = cli,
-    extra: readonly string[] = [],
-    report = example,
-  ) => {
-    const r = render(out, cache, program, extra, report);
+  const run = (key: string, out: string, cache: string, how: How = {}) => {
+    const r = render(out, cache, how);
     s.add(key, r.ms);
     counts.set(key, `${r.stats.charts.rendered} rendered, ${r.stats.charts.cached} cached`);
     return r.ms;
@@ -97,8 +90,11 @@ export function reportSection(dir: string, rounds: number): void {
   render(join(dir, 'warm.pdf'), warmCache);
   render(html, warmCache);
   if (before && beforeExample) {
-    render(join(dir, 'before-warm.pdf'), join(dir, 'cache-before-warm'), before.cli, [], beforeExample);
-    render(join(dir, 'now-old-warm.pdf'), join(dir, 'cache-now-old-warm'), cli, [], beforeExample);
+    render(join(dir, 'before-warm.pdf'), join(dir, 'cache-before-warm'), {
+      program: before.cli,
+      report: beforeExample,
+    });
+    render(join(dir, 'now-old-warm.pdf'), join(dir, 'cache-now-old-warm'), { report: beforeExample });
   }
   const coldSum: number[] = [];
   const warmSum: number[] = [];
@@ -106,13 +102,14 @@ export function reportSection(dir: string, rounds: number): void {
     run('pdf cold', join(dir, `cold-${r}.pdf`), join(dir, `cache-cold-pdf-${r}`));
     run('pdf warm', join(dir, 'warm.pdf'), warmCache);
     // Every chart cached but the document made again: what a rerun with an edited report costs.
-    run('pdf charts cached', join(dir, 'warm-charts.pdf'), warmCache, cli, ['--no-reuse']);
+    run('pdf charts cached', join(dir, 'warm-charts.pdf'), warmCache, { extra: ['--no-reuse'] });
     if (before && beforeExample) {
-      const b = beforeExample;
-      run('before cold', join(dir, `before-${r}.pdf`), join(dir, `cache-before-${r}`), before.cli, [], b);
-      run('before warm', join(dir, 'before-warm.pdf'), join(dir, 'cache-before-warm'), before.cli, [], b);
-      run('now old cold', join(dir, `now-old-${r}.pdf`), join(dir, `cache-now-old-${r}`), cli, [], b);
-      run('now old warm', join(dir, 'now-old-warm.pdf'), join(dir, 'cache-now-old-warm'), cli, [], b);
+      const old = { program: before.cli, report: beforeExample };
+      run('before cold', join(dir, `before-${r}.pdf`), join(dir, `cache-before-${r}`), old);
+      run('before warm', join(dir, 'before-warm.pdf'), join(dir, 'cache-before-warm'), old);
+      const now = { report: beforeExample };
+      run('now old cold', join(dir, `now-old-${r}.pdf`), join(dir, `cache-now-old-${r}`), now);
+      run('now old warm', join(dir, 'now-old-warm.pdf'), join(dir, 'cache-now-old-warm'), now);
     }
     const htmlCold = run('html cold', join(dir, `cold-${r}.html`), join(dir, `cache-cold-html-${r}`));
     const htmlWarm = run('html warm', html, warmCache);
