@@ -38,7 +38,6 @@ await build({
     index: 'src/index.ts',
     'cli/main': 'src/cli/launch.ts',
     'pool/worker': 'src/pool/worker.ts',
-    'data/csv-thread': 'src/data/sources/csv-thread.ts',
     'document/typst-process': 'src/document/typst-process.ts',
   },
   outdir,
@@ -107,4 +106,21 @@ for (const file of cli.outputFiles) {
 execFileSync(process.execPath, [fileURLToPath(new URL('train-cli.mjs', import.meta.url)), outdir], {
   cwd: fileURLToPath(root),
   stdio: 'inherit',
+});
+
+// The CSV reader thread: one CommonJS script. A worker starts a script sooner than an ES
+// module, and this one loads no chunk.
+await build({
+  absWorkingDir: fileURLToPath(root),
+  entryPoints: ['src/data/sources/csv-thread.ts'],
+  outfile: resolve(fileURLToPath(root), outdir, 'data/csv-thread.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external,
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
 });

@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import { documentStore } from './cache/documents.js';
 import { createCache } from './cache/index.js';
 import type { CacheOptions } from './cache/options.js';
 import type { CacheStats } from './cache/stats.js';
 import { TieredCache } from './cache/tiered.js';
+import { dropSpareReaders, spareReaders } from './data/sources/csv-spare.js';
 import { type FileAccessOptions, fileRoots } from './data/sources/roots.js';
 import type { LazyCharts, RenderedChart } from './document/model.js';
 import { ChartpressError, problem, type Warning, WarningLog } from './errors.js';
@@ -183,6 +185,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   ): Promise<Prepared> => {
     if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
     if (typeof input === 'string') await roots?.check(input, { file: input });
+    // A large CSV file's reader threads start while the report is validated and planned.
+    else void spareReaders(input, resolve(opts.baseDir ?? '.'), roots);
     const { prepareReport } = await import('./pipeline/prepare.js');
     return prepareReport(input, opts, limits.maxReportBytes, roots, bytes);
   };
@@ -335,6 +339,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await pdfProcess.process?.close();
       if (ownCache) await cache?.close();
       await documents?.close();
+      await dropSpareReaders();
     },
   };
 }

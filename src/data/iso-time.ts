@@ -22,14 +22,20 @@ export function shapeLength(shape: number): number {
 
 const DAY_MS = 86_400_000;
 
-/** Days from 1970-01-01 to the date (month 1 to 12): Howard Hinnant's `days_from_civil`. */
+/**
+ * Days from 1970-01-01 to the date (month 1 to 12, year from 0 to 9999): Howard Hinnant's
+ * `days_from_civil`, in integer steps with no branch, so that the code V8 compiles for the
+ * first rows it meets (January, say) still fits the rest of the year.
+ */
 export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
+  const early = +(month <= 2);
+  // One era (400 years) added, so that every division below is of a number >= 0.
+  const y = year - early + 400;
+  const era = (y / 400) | 0;
   const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
+  const doy = (((153 * (month + 9 - 12 * (1 - early)) + 2) / 5) | 0) + day - 1;
+  const doe = yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy;
+  return (era - 1) * 146_097 + doe - 719_468;
 }
 
 /** The date of a day from 1970-01-01 as `YYYYMMDD` (Hinnant's `civil_from_days`). */
@@ -48,10 +54,14 @@ export function civilFromDays(days: number): number {
   return year * 10_000 + month * 100 + day;
 }
 
-/** Days in a month (1 to 12) of a year. */
+// Days in each month of a common year, from index 1.
+const MONTH_DAYS = Uint8Array.of(0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31);
+
+/** Days in a month (1 to 12) of a year (0 to 9999); every step taken for every month. */
 export function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  // Divisible by 4, not by 100 unless by 400: each test counts once, and they nest.
+  const leap = +(year % 4 === 0) - +(year % 100 === 0) + +(year % 400 === 0);
+  return MONTH_DAYS[month]! + leap * +(month === 2);
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { spareReaders } from '../data/sources/csv-spare.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import { checkReport } from '../spec/normalize.js';
 import { type ParamInput, resolveParams } from '../spec/params.js';
@@ -28,6 +29,9 @@ export async function prepareReport(
             baseDir: dirname(resolve(input)),
           }
         : await loadReportFile(input, maxReportBytes);
+  // A large CSV file's reader threads start while the report is validated and planned (the
+  // engine starts them for a report given as an object).
+  if (typeof input === 'string') void spareReaders(loaded.input, loaded.baseDir, roots);
   const report = validateReport(loaded.input, loaded.file);
   checkReport(report, loaded.file);
   const params = resolveParams(report, opts.params, loaded.file);

@@ -55,6 +55,8 @@ const SPARSE_AFTER = 2048;
 /** Most distinct values in a batch's dictionary (or half the batch, when smaller). */
 const MAX_DICT = 65_536;
 
+// An empty number cell, a module constant (see `NOT_A_TIME` in csv-time.ts).
+const EMPTY = Number.NaN;
 const NO_NUMBERS = new Float64Array(0);
 const NO_CODES = new Int32Array(0);
 
@@ -172,7 +174,7 @@ export class ColumnBuilder {
         s = -1 - s;
       }
       if (s === e) {
-        numbers[row + k] = Number.NaN;
+        numbers[row + k] = EMPTY;
         this.#gaps = true;
         continue;
       }
@@ -232,7 +234,7 @@ export class ColumnBuilder {
         s = -1 - s;
       }
       if (s === e) {
-        ms[row + k] = Number.NaN;
+        ms[row + k] = EMPTY;
         continue;
       }
       const t = timeFromBytes(b, s, e, shape);

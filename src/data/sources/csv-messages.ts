@@ -5,7 +5,7 @@ import type { DeclaredColumns } from './cells.js';
 import type { CsvPart } from './csv-read.js';
 import type { FileWhere } from './file.js';
 
-/** What a CSV reader thread is started with: the options of `CsvOptions` that are data. */
+/** What a CSV reader thread reads with: the options of `CsvOptions` that are data. */
 export interface ThreadOptions {
   readonly path: string;
   readonly delimiter?: string | undefined;
@@ -21,12 +21,17 @@ export interface ThreadOptions {
  * null. The first part (`start` 0) holds the header. The bytes of a part with an end are meant
  * to end at the end of a record; when they do not, the thread reads on to the end of the file.
  */
-export interface Segment {
+export interface Cut {
   readonly segment: number;
   readonly start: number;
   readonly end: number | null;
   /** The header's names and the file's line ends, as read before the file was cut. */
   readonly part: CsvPart;
+}
+
+/** A part of the file as a thread is sent it: with the options to read it with. */
+export interface Segment extends Cut {
+  readonly options: ThreadOptions;
 }
 
 /** What a reader thread is sent to end once it has closed its file. */

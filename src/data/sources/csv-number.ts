@@ -12,6 +12,9 @@ export const NOT_NUMBER = Number.NEGATIVE_INFINITY;
  */
 export const UNSURE = Number.POSITIVE_INFINITY;
 
+// `plainNumber`'s NaN, a module constant (see `NOT_A_TIME` in csv-time.ts).
+const NOT_PLAIN = Number.NaN;
+
 // Powers of ten that a double holds exactly.
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
@@ -86,7 +89,7 @@ export function plainNumber(b: Buffer, s: number, e: number): number {
   let i = s;
   const negative = b[i] === 45;
   if (negative) i++;
-  if (b[i] === 48 && i + 1 < e && (b[i + 1]! - 48) >>> 0 <= 9) return Number.NaN;
+  if (b[i] === 48 && i + 1 < e && (b[i + 1]! - 48) >>> 0 <= 9) return NOT_PLAIN;
   let mantissa = 0;
   let digits = 0;
   let dot = -1;
@@ -98,10 +101,10 @@ export function plainNumber(b: Buffer, s: number, e: number): number {
     } else if (d === -2 && dot < 0) {
       dot = i;
     } else {
-      return Number.NaN;
+      return NOT_PLAIN;
     }
   }
-  if (digits === 0 || digits > 15) return Number.NaN;
+  if (digits === 0 || digits > 15) return NOT_PLAIN;
   const n = dot < 0 || dot === e - 1 ? mantissa : mantissa / POW10[e - dot - 1]!;
   return negative ? -n : n;
 }

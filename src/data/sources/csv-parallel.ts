@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { collectYoung } from '../../collect.js';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import { reviveBatch } from '../batch-time.js';
 import type { CsvOptions } from './csv.js';
-import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
+import { type Cut, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
 import { type CsvPart, CsvReader } from './csv-read.js';
 import { EOL_CRLF, EOL_LF } from './csv-scan.js';
+import { takeReaders } from './csv-spare.js';
 import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
 
 /**
@@ -23,9 +24,6 @@ import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
  * is found again by reading the file here, so that its message and line are the same.
  */
 
-/** Files from this size (16 MiB) are read on threads. */
-export const THREAD_MIN_BYTES = 16 * 1024 * 1024;
-
 /**
  * Bytes of a segment: 2 MiB. Each segment costs a thread a new reader and a wait for the next:
  * on 1M rows (`bench/peers/data-chartpress.mjs`, interleaved runs) segments of 1 MiB took
@@ -34,17 +32,8 @@ export const THREAD_MIN_BYTES = 16 * 1024 * 1024;
  */
 export const SEGMENT_BYTES = 2 * 1024 * 1024;
 
-/** Reader threads. */
-const THREADS = 2;
-
 /** Segments read ahead of the one the queries are taking, at most (so memory stays bounded). */
 const AHEAD = 2;
-
-/**
- * A reader thread's young generation: 4 MiB. Its batches leave it as soon as they are made;
- * V8's default (16 MiB and more) only adds to the peak RSS, by about 30 MB for two threads.
- */
-const YOUNG_MB = 4;
 
 /**
  * Bytes of typed arrays received from the threads between two collections of this thread's
@@ -57,22 +46,14 @@ const COLLECT_RECEIVED_BYTES = 2 * 1024 * 1024;
 /** Time a reader thread has to end when asked to before it is terminated: 5 s. */
 const STOP_MS = 5000;
 
-/** Bytes read at a time for the header: 16 KiB. */
-const HEAD_BYTES = 16 * 1024;
+/** Bytes read at a time for the header: 2 KiB, more than most headers. */
+const HEAD_BYTES = 2 * 1024;
 
 /** Bytes looked through after a cut for a line end. */
 const CUT_WINDOW = 64 * 1024;
 
 /** Windows read at once while the file is cut. */
 const CUT_READS = 16;
-
-/** The reader threads' module: beside the bundle's entry or one folder up, or the TypeScript source. */
-function threadEntry(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('./csv-thread-source.mjs', here);
-  const beside = new URL('./data/csv-thread.js', here);
-  return existsSync(beside) ? beside : new URL('../data/csv-thread.js', here);
-}
 
 /**
  * Reads the file on threads; `here` reads it on this thread, used for what threads cannot read
@@ -85,7 +66,7 @@ export async function* readCsvOnThreads(
   here: () => AsyncIterable<ColumnBatch>,
   segmentBytes = SEGMENT_BYTES,
 ): AsyncGenerator<ColumnBatch> {
-  const workerData: ThreadOptions = {
+  const options: ThreadOptions = {
     path: opts.path,
     delimiter: opts.delimiter,
     columns: opts.columns,
@@ -93,21 +74,12 @@ export async function* readCsvOnThreads(
     where: opts.where,
     readSize,
   };
-  // The threads start while the header is read and the file cut: a thread takes about as long
-  // to start as both.
-  const workers = Array.from(
-    { length: THREADS },
-    () =>
-      new Worker(threadEntry(), {
-        workerData,
-        stdout: false,
-        stderr: false,
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
-      }),
-  );
+  // The threads start (unless they were started with the report, see `spareReaders`) while the
+  // header is read and the file cut: a thread takes about as long to start as both.
+  const workers = takeReaders();
   const gone = workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
   const idle = [...workers];
-  let segments: Segment[] = [];
+  let segments: Cut[] = [];
   let inbox: ThreadMessage[][] = [];
   let failure: unknown;
   let wake: (() => void) | undefined;
@@ -117,9 +89,18 @@ export async function* readCsvOnThreads(
   };
   let next = 0;
   let current = 0;
+  // Threads told to end: their exit is no failure.
+  const done = new Set<Worker>();
   const assign = () => {
     while (idle.length > 0 && next < segments.length && next <= current + AHEAD) {
-      idle.pop()!.postMessage(segments[next++]);
+      idle.pop()!.postMessage({ ...segments[next++]!, options });
+    }
+    // A thread with nothing left to read ends now, while the last batches are taken, not after.
+    if (segments.length > 0 && next >= segments.length) {
+      for (const w of idle.splice(0)) {
+        done.add(w);
+        w.postMessage(STOP);
+      }
     }
   };
   for (const worker of workers) {
@@ -136,7 +117,7 @@ export async function* readCsvOnThreads(
       woken();
     });
     worker.on('exit', () => {
-      failure ??= new Error('a reading thread stopped');
+      if (!done.has(worker)) failure ??= new Error('a reading thread stopped');
       woken();
     });
   }
@@ -261,7 +242,7 @@ async function readHead(
  * The file's segments: cuts every `bytes` or so, each just after the first line end (LF, or
  * CR LF) after its place. No segment when the file is too short for two.
  */
-async function cutFile(path: string, size: number, part: CsvPart, bytes: number): Promise<Segment[]> {
+async function cutFile(path: string, size: number, part: CsvPart, bytes: number): Promise<Cut[]> {
   const places: number[] = [];
   for (let place = bytes; place < size - bytes / 4; place += bytes) places.push(place);
   const found: number[] = [];

@@ -198,18 +198,17 @@ export class CsvScanner {
       at = this.#base;
       this.line += this.#lines;
       this.#lines = 0;
-      if (stop === END) {
-        this.records = k;
-        return end;
+      if (stop !== END) {
+        this.line++;
+        p += m;
+        pos = p;
+        n = 0;
+        if (k < max && p < end) continue;
       }
-      this.line++;
-      p += m;
-      pos = p;
-      n = 0;
-      if (k >= max || p >= end) {
-        this.records = k;
-        return p;
-      }
+      // One way out for every end: a store first met after V8 compiled the loop (the end of
+      // the bytes, say) would make it throw the compiled code away.
+      this.records = k;
+      return stop === END ? end : p;
     }
   }
 

@@ -1,11 +1,11 @@
 import { open } from 'node:fs/promises';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { ChartpressError } from '../../errors.js';
 import type { ColumnBatch } from '../batch.js';
 import { IsoTimeColumn } from '../batch-time.js';
 import { InvalidCells } from '../invalid.js';
 import type { CsvOptions } from './csv.js';
-import { type Segment, STOP, type ThreadMessage, type ThreadOptions } from './csv-messages.js';
+import { type Segment, STOP, type ThreadMessage } from './csv-messages.js';
 import { CsvReader } from './csv-read.js';
 import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
 
@@ -24,7 +24,6 @@ structuredClone(detached, { transfer: [detached] });
 
 const port = parentPort;
 if (port === null) throw new Error('csv-thread runs as a worker thread');
-const options = workerData as ThreadOptions;
 
 const post = (m: ThreadMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
 
@@ -46,7 +45,7 @@ function send(segment: number, batch: ColumnBatch | undefined): void {
   post({ type: 'batch', segment, batch }, [...transfer]);
 }
 
-async function read({ segment, start, end, part }: Segment): Promise<void> {
+async function read({ segment, start, end, part, options }: Segment): Promise<void> {
   const invalid = new InvalidCells();
   const opts: CsvOptions = { ...options, invalid };
   const limit = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -109,7 +108,7 @@ port.on('message', (task: Segment | typeof STOP) => {
   read(task)
     .catch((e: unknown) => {
       if (stopping) return;
-      const error = readError(options, e);
+      const error = readError(task.options, e);
       const problems = error instanceof ChartpressError ? [...error.problems] : [];
       post({ type: 'error', segment: task.segment, problems });
     })

@@ -14,6 +14,9 @@ import {
 
 const DASH = 45;
 const COLON = 58;
+// NaN from a module constant, not `Number.NaN`: a property load that a cell first failing after the
+// function was compiled would make V8 throw the compiled code away.
+const NOT_A_TIME = Number.NaN;
 
 /** The shape of the bytes `b[s..e)` when they are an ISO timestamp `timeFromBytes` reads; -1 otherwise. */
 export function timeShape(b: Buffer, s: number, e: number): number {
@@ -41,9 +44,9 @@ function two(b: Buffer, i: number): number {
  * bytes are not exactly a real date and time of that shape.
  */
 export function timeFromBytes(b: Buffer, s: number, e: number, shape: number): number {
-  if (e - s !== shapeLength(shape)) return Number.NaN;
-  if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 13] !== COLON || b[s + 16] !== COLON) return Number.NaN;
-  if (b[s + 10] !== (shape & SHAPE_SPACE ? 32 : 84)) return Number.NaN;
+  if (e - s !== shapeLength(shape)) return NOT_A_TIME;
+  if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 13] !== COLON || b[s + 16] !== COLON) return NOT_A_TIME;
+  if (b[s + 10] !== (shape & SHAPE_SPACE ? 32 : 84)) return NOT_A_TIME;
   const y0 = two(b, s);
   const y1 = two(b, s + 2);
   const month = two(b, s + 5);
@@ -52,17 +55,17 @@ export function timeFromBytes(b: Buffer, s: number, e: number, shape: number): n
   const minute = two(b, s + 14);
   const second = two(b, s + 17);
   if (y0 > 99 || y1 > 99 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59)
-    return Number.NaN;
+    return NOT_A_TIME;
   const year = y0 * 100 + y1;
-  if (day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  if (day < 1 || day > daysInMonth(year, month)) return NOT_A_TIME;
   let millis = 0;
   if (shape & SHAPE_MILLIS) {
     const d = (b[s + 22]! - 48) >>> 0;
     const hundreds = two(b, s + 20);
-    if (b[s + 19] !== 46 || hundreds > 99 || d > 9) return Number.NaN;
+    if (b[s + 19] !== 46 || hundreds > 99 || d > 9) return NOT_A_TIME;
     millis = hundreds * 10 + d;
   }
-  if (shape & SHAPE_ZONE && b[e - 1] !== 90) return Number.NaN;
+  if (shape & SHAPE_ZONE && b[e - 1] !== 90) return NOT_A_TIME;
   // Every cell takes the same path (no cache of the month before): a path first taken after
   // the function was compiled would make V8 compile it again, which costs more.
   return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis;

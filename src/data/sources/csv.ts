@@ -3,8 +3,9 @@ import type { Row } from '../../frame.js';
 import { batchRows, type ColumnBatch } from '../batch.js';
 import type { InvalidCells } from '../invalid.js';
 import type { DeclaredColumns } from './cells.js';
-import { readCsvOnThreads, THREAD_MIN_BYTES } from './csv-parallel.js';
+import { readCsvOnThreads } from './csv-parallel.js';
 import { CsvReader } from './csv-read.js';
+import { THREAD_MIN_BYTES } from './csv-spare.js';
 import { DEFAULT_MAX_FILE_BYTES, type FileSourceOptions, openFile, readError } from './file.js';
 import { BATCH_SIZE, fromBatches, type RowSource } from './rows.js';
 
