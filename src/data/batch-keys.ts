@@ -1,5 +1,5 @@
 import type { Value } from '../frame.js';
-import { batchCell, type DictColumn } from './batch.js';
+import { type BatchColumn, batchCell, type DictColumn } from './batch.js';
 import type { BatchView } from './batch-view.js';
 import type { Grouper, GroupKey } from './group.js';
 import { isDateMiss } from './invalid.js';
@@ -229,8 +229,29 @@ function keyIds(
 ): KeyIds {
   const n = view.length;
   const col = view.column(key.field);
+  if (col.kind === 'dict' && key.bucketer === undefined && mask === undefined) {
+    // Every row taken: each entry's key, by the entry's code, and the codes are the ids. Two
+    // entries with one key (0 and -0) make two ids, which `groupBatch` puts in one group.
+    return { ids: col.codes, values: col.dict.map((v) => key.cellKey(v)) };
+  }
+  if (col.kind !== 'dict' && key.bucketer !== undefined && mask === undefined) {
+    // Every row taken: the ids of one time bucket are shared by the batch's queries.
+    const shared = `keyIds:${key.bucket}:${key.zone.name}:${key.field}`;
+    return view.derived(shared, () => rowKeyIds(view, mask, key, col, new Int32Array(n)));
+  }
   // Read only at rows that pass, which are all written.
-  const ids = scratch.int32(`ids${j}`, n);
+  return rowKeyIds(view, mask, key, col, scratch.int32(`ids${j}`, n));
+}
+
+/** `keyIds` row by row, in `ids`. */
+function rowKeyIds(
+  view: BatchView,
+  mask: Uint8Array | undefined,
+  key: GroupKey,
+  col: BatchColumn,
+  ids: Int32Array,
+): KeyIds {
+  const n = view.length;
   const values: Value[] = [];
   const index = new Map<Value | symbol, number>();
   const idOf = (k: Value): number => {
@@ -291,7 +312,7 @@ function keyIds(
   }
   // Each entry's id, computed when a row taken first has it.
   const { codes } = col;
-  const entryIds = scratch.int32(`entries${j}`, col.dict.length).fill(-1);
+  const entryIds = new Int32Array(col.dict.length).fill(-1);
   const entryId = entryIdOf(view, col, key, idOf);
   for (let i = 0; i < n; i++) {
     if (mask !== undefined && mask[i] === 0) continue;

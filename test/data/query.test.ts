@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, batchRows, type ColumnBatch } from '../../src/data/batch.js';
+import { IsoTimeColumn } from '../../src/data/batch-time.js';
+import { BatchView } from '../../src/data/batch-view.js';
+import { SHAPE_ZONE } from '../../src/data/iso-time.js';
 import { QueryAccumulator } from '../../src/data/query.js';
 import { ChartpressError } from '../../src/errors.js';
 import { frameToRows, type Row } from '../../src/frame.js';
@@ -285,6 +288,44 @@ describe('QueryAccumulator, column batches', () => {
       { region: 'US', total: 2 },
       { region: null, total: 7 },
     ]);
+  });
+
+  it('gives each query its own keys when queries of one batch share a column and its buckets', () => {
+    // Times around month ends, which Paris and UTC put in different months, and -0 beside 0.
+    const times = Array.from({ length: 300 }, (_, i) => Date.UTC(2024, 0, 31, 23, 30) + i * 3_600_000 * 7);
+    const batch: ColumnBatch = {
+      length: times.length,
+      names: ['when', 'region', 'amount'],
+      columns: [
+        new IsoTimeColumn(Float64Array.from(times), SHAPE_ZONE),
+        { kind: 'dict', codes: Int32Array.from(times, (_, i) => i % 3), dict: [0, -0, 'EU'] },
+        { kind: 'number', values: Float64Array.from(times, (_, i) => i) },
+      ],
+    };
+    const month = (timezone: string) => ({ field: 'when', bucket: 'month' as const, timezone });
+    const queries: Query[] = [
+      { from: 's', groupBy: [month('UTC')], aggregate: { n: { op: 'count' } } },
+      { from: 's', groupBy: [month('Europe/Paris')], aggregate: { n: { op: 'count' } } },
+      { from: 's', groupBy: [month('UTC'), 'region'], aggregate: { total: { op: 'sum', field: 'amount' } } },
+      { from: 's', groupBy: ['region'], aggregate: { total: { op: 'sum', field: 'amount' } } },
+      {
+        from: 's',
+        filter: [{ field: 'amount', op: 'gt', value: 100 }],
+        groupBy: [month('UTC')],
+        aggregate: { n: { op: 'count' } },
+      },
+    ];
+    const view = new BatchView(batch);
+    const columnar = queries.map((q) => new QueryAccumulator(q, {}, where));
+    for (const acc of columnar) acc.pushBatch(view);
+    const rows = batchRows(batch);
+    queries.forEach((q, i) => {
+      const byRows = new QueryAccumulator(q, {}, where);
+      for (const r of rows) byRows.push(r);
+      const got = columnar[i]!.finish();
+      expect(frameToRows(got).length).toBeGreaterThan(1);
+      expect(exact(got)).toEqual(exact(byRows.finish()));
+    });
   });
 
   it('checks the columns of the first batch with rows, in the order a row has them', () => {
