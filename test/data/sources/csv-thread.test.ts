@@ -177,17 +177,27 @@ describe('csvSource on a thread', () => {
     const lines = ['n,t'];
     for (let i = 0; i < 200_000; i++) lines.push(`${i},t${i % 9}`);
     const path = await file('early.csv', lines.join('\n'));
-    const open = async () => {
+    // Descriptors of this process open on the file.
+    const opened = async (name: string) => {
       const fds = await readdir('/proc/self/fd');
       const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
-      return targets.filter((t) => t === path).length;
+      return targets.filter((t) => t === name).length;
     };
     const source = csvSource({ path, where, thread: true });
     for await (const batch of source.columnBatches!()) {
       expect(batch.columns[0]).toMatchObject({ kind: 'number' });
       break;
     }
-    for (let i = 0; i < 100 && (await open()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await open()).toBe(0);
+    for (let i = 0; i < 100 && (await opened(path)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await opened(path)).toBe(0);
+    // A quoted line break across the first cut: the first thread reads on to the end of the file.
+    const rest = await file('early-rest.csv', `n,t\n0,"a\n${'b'.repeat(100)}"\n${lines.slice(1).join('\n')}`);
+    const across = csvSource({ path: rest, where, thread: true, segmentBytes: 64 });
+    for await (const batch of across.columnBatches!()) {
+      expect(batch.length).toBeGreaterThan(0);
+      break;
+    }
+    for (let i = 0; i < 100 && (await opened(rest)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await opened(rest)).toBe(0);
   });
 });
