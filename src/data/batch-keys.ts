@@ -62,7 +62,11 @@ export function groupBatch(
     if (taken > 0) groups.push(0);
     return { local, groups, taken, overflow: false, keyIds: [] };
   }
-  const all = keys.map((k, j) => keyIds(view, mask, k, scratch, j));
+  // Arrays here are made by push, not by `map`: V8's `map` makes arrays of one kind when it
+  // runs as compiled code and of another when it does not, and the row loops that take them,
+  // compiled for one kind, were thrown away at each array of the other.
+  const all: KeyIds[] = [];
+  for (let j = 0; j < keys.length; j++) all.push(keyIds(view, mask, keys[j]!, scratch, j));
   // Each row's ids as one number: id0 + id1 * size0 + ...
   const strides: number[] = [];
   let size = 1;
@@ -91,15 +95,9 @@ export function groupBatch(
   let done: number;
   if (size <= Math.max(TABLE_LIMIT, n)) {
     const table = scratch.int32('table', size).fill(-1);
-    const combos =
-      all.length === 1
-        ? all[0]!.ids
-        : combine(
-            all.map((k) => k.ids),
-            strides,
-            n,
-            scratch,
-          );
+    const ids: Int32Array[] = [];
+    for (const k of all) ids.push(k.ids);
+    const combos = ids.length === 1 ? ids[0]! : combine(ids, strides, n, scratch);
     done = tableGroups(combos, passed, table, local, n, place);
   } else {
     done = mapGroups(all, strides, passed, local, n, place);
@@ -232,7 +230,9 @@ function keyIds(
   if (col.kind === 'dict' && key.bucketer === undefined && mask === undefined) {
     // Every row taken: each entry's key, by the entry's code, and the codes are the ids. Two
     // entries with one key (0 and -0) make two ids, which `groupBatch` puts in one group.
-    return { ids: col.codes, values: col.dict.map((v) => key.cellKey(v)) };
+    const values: Value[] = [];
+    for (const v of col.dict) values.push(key.cellKey(v));
+    return { ids: col.codes, values };
   }
   if (col.kind !== 'dict' && key.bucketer !== undefined && mask === undefined) {
     // Every row taken: the ids of one time bucket are shared by the batch's queries.
