@@ -172,14 +172,15 @@ function knownGroups(
   let count = 0;
   let i = from;
   for (; i < n; i++) {
-    if (passed[i] === 0) {
-      local[i] = -1;
-      continue;
+    // One store for rows taken and not: a store first met by the first filtered row, after
+    // V8 compiled the loop for the queries before, would throw the compiled loop away.
+    let l = -1;
+    if (passed[i] !== 0) {
+      l = table[combos[i]!]!;
+      if (l < 0) break;
+      count++;
     }
-    const l = table[combos[i]!]!;
-    if (l < 0) break;
     local[i] = l;
-    count++;
   }
   taken[0] = taken[0]! + count;
   return i;

@@ -6,6 +6,7 @@ import { IsoTimeColumn } from '../batch-time.js';
 import { InvalidCells } from '../invalid.js';
 import type { CsvOptions } from './csv.js';
 import { type Segment, STOP, type ThreadMessage } from './csv-messages.js';
+import { primeReader } from './csv-prime.js';
 import { CsvReader } from './csv-read.js';
 import { DEFAULT_MAX_FILE_BYTES, readError } from './file.js';
 
@@ -24,6 +25,8 @@ structuredClone(detached, { transfer: [detached] });
 
 /** Reads between two turns of the event loop: 16 (4 MiB at 256 KiB a read). */
 const TURN_READS = 16;
+
+primeReader();
 
 const port = parentPort;
 if (port === null) throw new Error('csv-thread runs as a worker thread');
