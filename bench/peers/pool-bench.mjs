@@ -99,6 +99,19 @@ for (let r = 0; r <= rounds; r++) {
     if (r > 0) ms[name].push(performance.now() - t);
   }
 }
+// The machine: two threads of a plain integer loop over one (2.00x when the two cores are two).
+const LOOP = `const { parentPort } = require('node:worker_threads');
+let x = 0;
+const t = performance.now();
+for (let i = 0; i < 1e8; i++) x = (x * 31 + i) | 0;
+parentPort.postMessage([performance.now() - t, x]);`;
+async function loops(n) {
+  const t = performance.now();
+  await Promise.all(Array.from({ length: n }, () => once(new Worker(LOOP, { eval: true }), 'message')));
+  return performance.now() - t;
+}
+const loop = { one: await loops(1), two: await loops(2) };
+
 const stats = pooled.poolStats();
 await Promise.all([inProcess.close(), pooled.close(), ...workers.map((w) => w.terminate())]);
-report({ ms, charts: count, onWorkers: stats.onWorkers, inProcess: stats.inProcess });
+report({ ms, loop, charts: count, onWorkers: stats.onWorkers, inProcess: stats.inProcess });

@@ -22,6 +22,8 @@ export const poolGoals = [
 
 interface PoolRun {
   readonly ms: Record<'inProcess' | 'pool' | 'ceiling' | 'plain', number[]>;
+  /** One thread, then two, each running the same plain integer loop: ms until all were done. */
+  readonly loop: { readonly one: number; readonly two: number };
   readonly charts: number;
   readonly onWorkers: number;
   readonly maxRss: number;
@@ -49,7 +51,7 @@ export function poolSection(charts: number, rounds: number): void {
     ]),
   );
   console.log(
-    `two threads over one: chartpress ${fmtRatio(rate('pool') / rate('inProcess'))}, plain ECharts ${fmtRatio(rate('ceiling') / rate('plain'))}; renders on the pool's workers: ${run.onWorkers}; peak RSS of the process ${fmtMB(run.maxRss)}`,
+    `two threads over one: chartpress ${fmtRatio(rate('pool') / rate('inProcess'))}, plain ECharts ${fmtRatio(rate('ceiling') / rate('plain'))}, a plain integer loop ${fmtRatio((2 * run.loop.one) / run.loop.two)} (the most two cores give); renders on the pool's workers: ${run.onWorkers}; peak RSS of the process ${fmtMB(run.maxRss)}`,
   );
   goal(poolGoals[0], rate('pool') / rate('inProcess'));
   goal(poolGoals[1], rate('pool') / rate('ceiling'));
