@@ -1,5 +1,6 @@
 import type { Value } from '../frame.js';
 import type { TimeBucket } from '../spec/schema.js';
+import { daysInMonth } from './iso-time.js';
 import { formatOffset, instantOf, UTC, type Zone } from './zone.js';
 
 /** The number written by `n` digits of `s` from `at`, or -1 when they are not all digits. */
@@ -31,7 +32,7 @@ export function parseIsoDate(text: string): number | null {
   if (month < 0 || month > 11) return null;
   if (n === 7) return Date.UTC(year, month, 1);
   const day = s.charCodeAt(7) === 45 ? digits(s, 8, 2) : -1;
-  if (day < 1 || day > daysInMonth(year, month)) return null;
+  if (day < 1 || day > daysInMonth(year, month + 1)) return null;
   if (n === 10) return Date.UTC(year, month, day);
   const t = s.charCodeAt(10);
   if (!(t === 84 || t === 116 || t === 32) /* T t space */ || n < 16 || s.charCodeAt(13) !== 58 /* : */)
@@ -74,10 +75,6 @@ function zoneOffset(s: string, at: number): number | null {
   if (hours < 0 || minutes < 0) return null;
   return (c === 45 ? -1 : 1) * (hours * 60 + minutes) * 60_000;
 }
-
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysInMonth = (year: number, month: number) =>
-  month === 1 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : (DAYS[month] ?? 31);
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

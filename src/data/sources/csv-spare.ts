@@ -6,7 +6,7 @@ import type { FileRoots } from './roots.js';
 
 /**
  * The CSV reader threads of `readCsvOnThreads`, and threads started before they are asked for.
- * A thread takes some 40 ms to start, about as long as a report takes to be validated and
+ * Two threads take some 25–40 ms to start, about as long as a report takes to be validated and
  * planned: a report whose CSV file will be read on threads has them start before, from its
  * datasets as written (`spareReaders`). A thread not taken within `SPARE_MS` ends. This module
  * loads nothing else, so that the engine may call it before the data phase is loaded.
