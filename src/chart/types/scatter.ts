@@ -28,7 +28,9 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
   const sizes = size && columnValues(size).map(toNumber);
   const largestSize = sizes ? maxAbs(sizes) : 0;
 
-  const groups = new Map<string, { value: [number, number]; symbolSize?: number }[]>();
+  // A point is a bare [x, y] pair unless it has a size of its own: ECharts makes a model for
+  // each point given as an object, which costs more than drawing it.
+  const groups = new Map<string, ([number, number] | { value: [number, number]; symbolSize: number })[]>();
   const single = chart.encode.y ?? 'value';
   for (let i = 0; i < frame.length; i++) {
     const xv = xs[i];
@@ -45,7 +47,7 @@ export function scatterOption(chart: ChartOf<'scatter'>, frame: Frame, theme: Th
       const r = Math.sqrt(Math.max(0, s ?? 0) / largestSize);
       list.push({ value: [xv, yv], symbolSize: Math.max(MIN_POINT, Math.round(o.pointSize * r * 10) / 10) });
     } else {
-      list.push({ value: [xv, yv] });
+      list.push([xv, yv]);
     }
   }
 
