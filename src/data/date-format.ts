@@ -1,3 +1,5 @@
+import { daysInMonth } from './iso-time.js';
+
 /**
  * Date formats of declared date columns (`columns: { day: { type: date, format: "%b %d %Y" } }`),
  * with the directives of d3-time-format and strptime. A format is compiled once into a list of
@@ -369,9 +371,9 @@ function zone(s: string, end: number, f: Fields): boolean {
   return true;
 }
 
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-const daysIn = (y: number, m: number) => (m === 1 && isLeap(y) ? 29 : DAYS[m]!);
+/** Days in month `m` (0 to 11) of year `y`. */
+const daysIn = (y: number, m: number) => daysInMonth(y, m + 1);
+const isLeap = (y: number) => daysInMonth(y, 2) === 29;
 
 /** `00` to `99`, so that a result is built from a few string pieces. */
 const TWO = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
