@@ -1,31 +1,43 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ChartpressError, problem } from './errors.js';
 import { problemsFromIssues } from './spec/issues.js';
-import { loadReportFile } from './spec/parse.js';
-import { ChartSpec, Dataset, type ReportInput } from './spec/schema.js';
+import type { ReportMemo } from './spec/memo.js';
+import { checkReport } from './spec/normalize.js';
+import { parseReportText, validateReport } from './spec/parse.js';
+import { readRegularFile } from './spec/read.js';
+import { ChartSpec, Dataset, type Report, type ReportInput } from './spec/schema.js';
 
-/** A chart file turned into a one-chart report. */
+/** A chart file turned into a one-chart report, validated and checked. */
 export interface LoadedChartFile {
   readonly id: string;
-  readonly report: ReportInput;
+  readonly report: Report;
   readonly baseDir: string;
 }
 
 /**
  * Reads a chart file: a chart definition (as under `charts:`), plus either a `dataset:` field or
- * a data file given on the command line, whose name replaces `data.from`.
+ * a data file given on the command line, whose name replaces `data.from`. The report made of it
+ * is taken from `memo` when the same text was read before with the same data file.
  */
 export async function loadChartFile(
   file: string,
   dataFile: string | undefined,
   maxBytes: number,
+  memo?: ReportMemo,
 ): Promise<LoadedChartFile> {
-  const loaded = await loadReportFile(file, maxBytes, 'chart file');
+  const text = (await readRegularFile(file, maxBytes, 'chart file')).toString('utf8');
   const id = basename(file, extname(file));
   const dataset = dataFile !== undefined ? datasetFromFile(dataFile) : undefined;
+  const validate = () => {
+    const report = validateReport(chartReport(parseReportText(text, file), { id, file, dataset }), file);
+    checkReport(report, file);
+    return report;
+  };
   return {
     id,
-    report: chartReport(loaded.input, { id, file, dataset }),
+    report: memo
+      ? memo.get(['chart', file, dataFile === undefined ? '' : resolve(dataFile)], text, validate)
+      : validate(),
     baseDir: dataFile !== undefined ? process.cwd() : dirname(resolve(file)),
   };
 }

@@ -9,6 +9,7 @@ import { type FileAccessOptions, fileRoots } from './data/sources/roots.js';
 import type { LazyCharts, RenderedChart } from './document/model.js';
 import { ChartpressError, problem, type Warning, WarningLog } from './errors.js';
 import { frameToRows, type Row, type Value } from './frame.js';
+import { lazyModule } from './lazy-module.js';
 import type { EachOptions } from './pipeline/burst.js';
 import { keyVersions } from './pipeline/charts.js';
 import { OutputFormat } from './pipeline/format.js';
@@ -20,9 +21,19 @@ import { RenderReads, rememberDocument, reuseDocument } from './pipeline/rerun.j
 import { type ChartInfo, chartInfo, type RenderStats, withFile } from './pipeline/summary.js';
 import { type PoolOptions, type PoolStats, RenderPool } from './pool/index.js';
 import { DEFAULT_MAX_REPORT_BYTES } from './spec/limits.js';
+import { ReportMemo } from './spec/memo.js';
 import type { ParamInput } from './spec/params.js';
 import type { ReportInput } from './spec/schema.js';
 import { traceReport } from './telemetry/trace.js';
+
+// Loaded when a method first needs them, so that `--version` and a server's start stay light.
+const prepareModule = lazyModule(() => import('./pipeline/prepare.js'));
+const reportModule = lazyModule(() => import('./pipeline/report.js'));
+const renderEachModule = lazyModule(() => import('./pipeline/render-each.js'));
+const burstModule = lazyModule(() => import('./pipeline/burst.js'));
+const dataModule = lazyModule(() => import('./pipeline/data.js'));
+const chartRunModule = lazyModule(() => import('./pipeline/chart-run.js'));
+const chartFileModule = lazyModule(() => import('./chart-file.js'));
 
 export type { ChartInfo, RenderResult, RenderStats };
 export { OutputFormat };
@@ -178,6 +189,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   // Whole documents for reruns, beside the charts in the cache folder.
   const documents = ownCache && options.cache ? documentStore(options.cache as CacheOptions) : undefined;
 
+  // Report and chart files validated before, by their text: reruns skip the YAML and the schema.
+  const reports = new ReportMemo();
+
   const prepare = async (
     input: string | ReportInput,
     opts: Pick<RenderOptions, 'params' | 'baseDir'>,
@@ -187,8 +201,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (typeof input === 'string') await roots?.check(input, { file: input });
     // A large CSV file's reader threads start while the report is validated and planned.
     else void spareReaders(input, resolve(opts.baseDir ?? '.'), roots);
-    const { prepareReport } = await import('./pipeline/prepare.js');
-    return prepareReport(input, opts, limits.maxReportBytes, roots, bytes);
+    const { prepareReport } = await prepareModule();
+    return prepareReport(input, opts, limits.maxReportBytes, roots, bytes, reports);
   };
 
   return {
@@ -233,7 +247,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }
         const prepared = await prepare(input, opts, reads?.report);
         if (trace) trace.title = prepared.report.title;
-        const { renderReport } = await import('./pipeline/report.js');
+        const { renderReport } = await reportModule();
         const onRead = reads && ((path: string, sha256: string) => reads.add(path, sha256));
         const result = await renderReport(prepared, { ...opts, pool, cache, onRead }, t0);
         if (rerun && reads) await rememberDocument(documents!, rerun, prepared.report, reads, result);
@@ -252,30 +266,27 @@ export function createEngine(options: EngineOptions = {}): Engine {
         );
       }
       const prepared = await prepare(input, { params: opts.params, baseDir: opts.baseDir });
-      const { renderEach } = await import('./pipeline/render-each.js');
+      const { renderEach } = await renderEachModule();
       return renderEach(prepared, opts, { pool, cache, pdfProcess });
     },
 
     async eachValues(input, each, opts = {}) {
       const prepared = await prepare(input, opts);
-      const { burstValues } = await import('./pipeline/burst.js');
+      const { burstValues } = await burstModule();
       return burstValues(prepared, typeof each === 'string' ? { param: each } : each);
     },
 
     async charts(input, opts = {}) {
       const prepared = await prepare(input, opts);
       const warn = onceEach(prepared.file, opts.onWarning);
-      const [{ openPlanData }, { lazyPlanCharts }] = await Promise.all([
-        import('./pipeline/data.js'),
-        import('./pipeline/chart-run.js'),
-      ]);
+      const [{ openPlanData }, { lazyPlanCharts }] = await Promise.all([dataModule(), chartRunModule()]);
       const data = openPlanData(prepared.plan, { ...prepared, warn });
       return lazyPlanCharts(prepared.plan, data, { pool, cache, warn, onProgress: opts.onProgress }).charts;
     },
 
     async data(input, opts = {}) {
       const prepared = await prepare(input, opts);
-      const { runPlanData } = await import('./pipeline/data.js');
+      const { runPlanData } = await dataModule();
       const data = await runPlanData(prepared.plan, {
         ...prepared,
         warn: onceEach(prepared.file, opts.onWarning),
@@ -301,16 +312,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     async chart(file, opts = {}) {
+      if (closed) throw new ChartpressError(problem('CP_ERR_USAGE', 'the engine is closed'));
       await roots?.check(file, { file });
-      const { loadChartFile } = await import('./chart-file.js');
-      const { id, report, baseDir } = await loadChartFile(file, opts.data, limits.maxReportBytes);
-      const prepared = await prepare(report, { params: opts.params, baseDir });
+      const [{ loadChartFile }, { planPrepared }] = await Promise.all([chartFileModule(), prepareModule()]);
+      const { id, report, baseDir } = await loadChartFile(file, opts.data, limits.maxReportBytes, reports);
+      void spareReaders(report, baseDir, roots);
+      const prepared = planPrepared(report, { params: opts.params }, { baseDir, file: undefined }, roots);
       const warnings = new WarningLog();
       const warn = (w: Warning) => warnings.add(withFile(w, file));
-      const [{ openPlanData }, { lazyPlanCharts }] = await Promise.all([
-        import('./pipeline/data.js'),
-        import('./pipeline/chart-run.js'),
-      ]);
+      const [{ openPlanData }, { lazyPlanCharts }] = await Promise.all([dataModule(), chartRunModule()]);
       const data = openPlanData(prepared.plan, { ...prepared, warn });
       const get = lazyPlanCharts(prepared.plan, data, { pool, cache, warn }).charts.get(id);
       if (!get) throw new Error(`chart "${id}" was not planned`);

@@ -1,3 +1,5 @@
+import { isoTimeText } from './time-text.js';
+
 /** A value in a row or a frame column. Dates are ISO 8601 strings. */
 export type Value = string | number | boolean | null;
 
@@ -21,13 +23,67 @@ export function maybeNumber(v: Value): number | undefined {
 export type Row = Record<string, Value>;
 
 /**
- * One column of a frame, in row order: numbers in a `Float64Array` (NaN stands for null), which
- * a worker can take without a copy; anything else in an array. Read cells with `cell()`.
+ * A column of ISO timestamp texts of one shape held as numbers (see `time-text.ts`): each
+ * row's number, NaN for null. Its cells are those texts, made when first asked for: all at
+ * once (`values`) or one by one (`cell`). A CSV file's timestamps reach the queries' results
+ * so, and downsampling reads the numbers: a long series makes texts only for the points kept.
  */
-export type Column = readonly Value[] | Float64Array;
+export class TimeColumn {
+  /** Per row: the number of its text, NaN for an empty cell (null). */
+  readonly ms: Float64Array;
+  /** The texts' shape (`SHAPE_*` bits of `time-text.ts`). */
+  readonly shape: number;
+  #values: Value[] | undefined;
+
+  constructor(ms: Float64Array, shape: number) {
+    this.ms = ms;
+    this.shape = shape;
+  }
+
+  get length(): number {
+    return this.ms.length;
+  }
+
+  /** The cells, made on first ask. */
+  get values(): readonly Value[] {
+    if (this.#values === undefined) {
+      const { ms, shape } = this;
+      const values = new Array<Value>(ms.length);
+      for (let i = 0; i < ms.length; i++) {
+        const t = ms[i]!;
+        values[i] = !Number.isNaN(t) ? isoTimeText(t, shape) : null;
+      }
+      this.#values = values;
+    }
+    return this.#values;
+  }
+
+  /** Whether the texts have been made (`values` asked for). */
+  get made(): boolean {
+    return this.#values !== undefined;
+  }
+
+  /** The cell of a row. */
+  cell(i: number): Value {
+    if (this.#values !== undefined) return this.#values[i] ?? null;
+    const t = this.ms[i];
+    return t !== undefined && !Number.isNaN(t) ? isoTimeText(t, this.shape) : null;
+  }
+}
+
+/**
+ * One column of a frame, in row order: numbers in a `Float64Array` (NaN stands for null), which
+ * a worker can take without a copy; timestamps as numbers in a `TimeColumn`, until a query's
+ * result is drawn; anything else in an array. Read cells with `cell()`.
+ */
+export type Column = readonly Value[] | Float64Array | TimeColumn;
+
+/** A column as a renderer gets it: no `TimeColumn` (see `plainFrame`). */
+export type PlainColumn = readonly Value[] | Float64Array;
 
 /** The value of a column at a row: NaN in a numeric column reads as null. */
 export function cell(col: Column | undefined, i: number): Value {
+  if (col instanceof TimeColumn) return col.cell(i);
   const v = col?.[i];
   if (v === undefined) return null;
   return typeof v === 'number' && Number.isNaN(v) ? null : v;
@@ -35,6 +91,7 @@ export function cell(col: Column | undefined, i: number): Value {
 
 /** Every cell of a column as a plain array (NaN in a numeric column becomes null). */
 export function columnValues(col: Column | undefined, length = col?.length ?? 0): Value[] {
+  if (col instanceof TimeColumn && length === col.length) return [...col.values];
   const out = new Array<Value>(length);
   for (let i = 0; i < length; i++) out[i] = cell(col, i);
   return out;
@@ -91,6 +148,21 @@ export function frameToRows(frame: Frame): Row[] {
 /** The column called `name`, or undefined when the frame has none. */
 export function column(frame: Frame, name: string | undefined): Column | undefined {
   return name === undefined ? undefined : frame.columns[name];
+}
+
+/**
+ * The frame with each `TimeColumn` made an array of its texts, the others shared: what keys and
+ * renderers read. The frame itself when it has none.
+ */
+export function plainFrame(frame: Frame): Frame {
+  const { columns } = frame;
+  if (!frame.fields.some((name) => columns[name] instanceof TimeColumn)) return frame;
+  const plain: Record<string, Column> = Object.create(null);
+  for (const name of frame.fields) {
+    const col = columns[name];
+    if (col !== undefined) plain[name] = col instanceof TimeColumn ? col.values : col;
+  }
+  return { fields: frame.fields, columns: plain, length: frame.length };
 }
 
 export const emptyFrame: Frame = Object.freeze({ fields: [], columns: {}, length: 0 });

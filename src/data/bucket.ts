@@ -1,6 +1,6 @@
 import type { Value } from '../frame.js';
 import type { TimeBucket } from '../spec/schema.js';
-import { daysInMonth } from './iso-time.js';
+import { daysInMonth } from '../time-text.js';
 import { formatOffset, instantOf, UTC, type Zone } from './zone.js';
 
 /** The number written by `n` digits of `s` from `at`, or -1 when they are not all digits. */

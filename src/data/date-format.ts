@@ -1,4 +1,4 @@
-import { daysInMonth } from './iso-time.js';
+import { daysInMonth } from '../time-text.js';
 
 /**
  * Date formats of declared date columns (`columns: { day: { type: date, format: "%b %d %Y" } }`),

@@ -1,24 +1,41 @@
-import type { Column, Frame, Row, Value } from '../frame.js';
+import { type Column, type Frame, type Row, TimeColumn, type Value } from '../frame.js';
 import type { Query } from '../spec/schema.js';
+import { isoTimeText } from '../time-text.js';
 import type { BatchColumn } from './batch.js';
+import { IsoTimeColumn } from './batch-time.js';
 import type { BatchView } from './batch-view.js';
 import type { Scratch } from './scratch.js';
 import { compareValues, sortField } from './sort.js';
 
 /**
  * Cells appended in row order and stored as `toColumn` stores them all at once: numbers (NaN
- * for null) in a growing Float64Array while every cell is a number or null, else an array.
+ * for null) in a growing Float64Array while every cell is a number or null, else an array. A
+ * column whose every cell so far is null or a timestamp of a CSV file's time column
+ * (`IsoTimeColumn`), all of one shape, keeps their numbers and is built a `TimeColumn`.
  */
 class ColumnBuilder {
   #numbers: Float64Array | undefined = new Float64Array(256);
   #values: Value[] | undefined;
   #length = 0;
   #anyNumber = false;
+  /** While the numbers are timestamps: the shape of their texts. */
+  #shape: number | undefined;
   /** Rows, while stored as numbers, whose cell is the number NaN rather than null. */
   #nans: Set<number> | undefined;
 
   /** Appends the cells of `col` at rows `rows[0..count)`, or at rows `0..count)` without `rows`. */
   append(col: BatchColumn, rows: Int32Array | undefined, count: number): void {
+    if (
+      col instanceof IsoTimeColumn &&
+      this.#numbers !== undefined &&
+      !this.#anyNumber &&
+      (this.#shape === undefined || this.#shape === col.shape)
+    ) {
+      this.#shape = col.shape;
+      this.#appendNumbers(col.ms, rows, count, true);
+      return;
+    }
+    if (this.#shape !== undefined) this.#toValues();
     if (col.kind === 'number') {
       this.#appendNumbers(col.values, rows, count);
       return;
@@ -41,6 +58,7 @@ class ColumnBuilder {
 
   /** Appends one cell. */
   add(v: Value): void {
+    if (this.#shape !== undefined && v !== null) this.#toValues();
     if (this.#appendAsNumbers(1, () => v) === 0) {
       this.#values!.push(v);
       this.#length++;
@@ -51,6 +69,7 @@ class ColumnBuilder {
   cell(i: number): Value {
     if (this.#values !== undefined) return this.#values[i] ?? null;
     const v = this.#numbers![i]!;
+    if (this.#shape !== undefined) return Number.isNaN(v) ? null : isoTimeText(v, this.#shape);
     if (!Number.isNaN(v)) return v;
     return this.#nans?.has(i) === true ? v : null;
   }
@@ -60,16 +79,21 @@ class ColumnBuilder {
     const n = this.#length;
     const values = this.#values;
     if (values !== undefined) return order === undefined ? values : order.map((i) => values[i] ?? null);
+    const shape = this.#shape;
     // No number at all: nothing says the column is numeric.
-    if (!this.#anyNumber) return new Array<Value>(n).fill(null);
+    if (!this.#anyNumber && shape === undefined) return new Array<Value>(n).fill(null);
     const numbers = this.#numbers!;
-    if (order === undefined) return numbers.slice(0, n);
-    const out = new Float64Array(n);
-    for (let k = 0; k < n; k++) out[k] = numbers[order[k]!]!;
-    return out;
+    let out: Float64Array;
+    if (order === undefined) out = numbers.slice(0, n);
+    else {
+      out = new Float64Array(n);
+      for (let k = 0; k < n; k++) out[k] = numbers[order[k]!]!;
+    }
+    return shape === undefined ? out : new TimeColumn(out, shape);
   }
 
-  #appendNumbers(values: Float64Array, rows: Int32Array | undefined, count: number): void {
+  /** Appends numbers (NaN: null), or the numbers of timestamps (`times`), which are no number. */
+  #appendNumbers(values: Float64Array, rows: Int32Array | undefined, count: number, times = false): void {
     const out = this.#numbers;
     const at = this.#length;
     if (out === undefined) {
@@ -82,7 +106,7 @@ class ColumnBuilder {
       const room = this.#reserve(count);
       if (rows === undefined) room.set(values.subarray(0, count), at);
       else for (let k = 0; k < count; k++) room[at + k] = values[rows[k]!]!;
-      if (!this.#anyNumber) {
+      if (!this.#anyNumber && !times) {
         for (let k = 0; k < count; k++) {
           if (!Number.isNaN(room[at + k]!)) {
             this.#anyNumber = true;
@@ -132,15 +156,20 @@ class ColumnBuilder {
     return out;
   }
 
-  /** Switches to an array of values, once a cell is neither a number nor null. */
+  /**
+   * Switches to an array of values, once a cell is neither a number nor null (nor, while the
+   * numbers are timestamps, a timestamp of their shape).
+   */
   #toValues(): void {
     const numbers = this.#numbers!;
     const n = this.#length;
     const values = new Array<Value>(n);
+    const shape = this.#shape;
     for (let i = 0; i < n; i++) {
       const v = numbers[i]!;
-      values[i] = Number.isNaN(v) ? null : v;
+      values[i] = Number.isNaN(v) ? null : shape === undefined ? v : isoTimeText(v, shape);
     }
+    this.#shape = undefined;
     for (const i of this.#nans ?? []) values[i] = Number.NaN;
     this.#values = values;
     this.#numbers = undefined;

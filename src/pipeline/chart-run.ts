@@ -2,7 +2,7 @@ import { chartKey } from '../cache/key.js';
 import { facetSized } from '../chart/facet.js';
 import { themeFor } from '../chart/theme.js';
 import type { LazyCharts, RenderedChart } from '../document/model.js';
-import { emptyFrame, type Frame } from '../frame.js';
+import { emptyFrame, type Frame, plainFrame } from '../frame.js';
 import { importMsBetween } from '../pool/renderers.js';
 import type { NormalizedChart } from '../spec/defaults.js';
 import { traceChart } from '../telemetry/trace.js';
@@ -91,14 +91,16 @@ export class ChartRun {
       const started = performance.now();
       const failure = planData.failed.get(use.id);
       if (failure) return this.#finish(placeholder(use, failure, 0));
-      const frame = chartFrame(chart, source);
+      const reduced = chartFrame(chart, source);
+      // Timestamps as texts, as keys and renderers read them: made for the points kept only.
+      const frame = plainFrame(reduced);
       const key = chartKey(keyed(chart, this.#ctx.pool), frame, keyVersions);
       let drawing = this.#byKey.get(key);
       const first = drawing === undefined;
       if (!drawing) {
         // A reduced frame is this chart's own; a scanned one, unless another query shares it.
         // A live chart's option is built from the frame after the draw: it stays here.
-        const owned = !this.#ctx.interactive && (frame !== source || planData.owned.has(use.id));
+        const owned = !this.#ctx.interactive && (reduced !== source || planData.owned.has(use.id));
         drawing = this.#draw({ use, chart, key, frame, owned });
         this.#byKey.set(key, drawing);
       }

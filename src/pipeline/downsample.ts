@@ -1,8 +1,9 @@
 import { dateParse } from '../chart/iso-time.js';
 import { cellIndices } from '../data/cells.js';
 import { lttbIndices } from '../data/lttb.js';
-import { type Column, cell, type Frame, type Value } from '../frame.js';
+import { type Column, cell, type Frame, TimeColumn, type Value } from '../frame.js';
 import type { NormalizedChart } from '../spec/defaults.js';
+import { SHAPE_SPACE, SHAPE_ZONE } from '../time-text.js';
 
 /** Chart types whose series are reduced when longer than the pixels can show. */
 const DOWNSAMPLED = new Set<NormalizedChart['type']>(['line', 'area', 'scatter', 'sparkline']);
@@ -135,10 +136,18 @@ function xTimes(col: Column | undefined, length: number): Float64Array {
     if (col.length < length) out.fill(Number.NaN, col.length);
     return out;
   }
+  if (col instanceof TimeColumn && (col.shape & (SHAPE_ZONE | SHAPE_SPACE)) === SHAPE_ZONE) {
+    // `YYYY-MM-DDThh:mm:ss[.sss]Z`: its number is what `Date.parse` reads of its text. Without the
+    // `Z` the text is local time, and with a space `Date.parse` reads it by rules of its own:
+    // those are read from their texts.
+    out.set(col.ms.subarray(0, length));
+    if (col.length < length) out.fill(Number.NaN, col.length);
+    return out;
+  }
   // Each cell is read, even one equal to the one before: comparing two timestamps that share
   // their date costs about as much as reading one.
   for (let i = 0; i < length; i++) {
-    const v = col[i];
+    const v = cell(col, i);
     out[i] = typeof v === 'number' ? v : typeof v === 'string' ? dateParse(v) : Number.NaN;
   }
   return out;
@@ -155,8 +164,8 @@ function lineYs(col: Column, n: number, rows: Uint32Array | undefined): Float64A
     return y;
   }
   for (let k = 0; k < n; k++) {
-    const v = col[rows ? (rows[k] ?? 0) : k];
-    y[k] = typeof v === 'number' && !Number.isNaN(v) ? v : 0;
+    const v = cell(col, rows ? (rows[k] ?? 0) : k);
+    y[k] = typeof v === 'number' ? v : 0;
   }
   return y;
 }

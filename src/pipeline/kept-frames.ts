@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { isGlob, matchFiles } from '../data/sources/glob.js';
 import type { FileRoots } from '../data/sources/roots.js';
 import type { Warning } from '../errors.js';
-import type { Frame } from '../frame.js';
+import { type Frame, TimeColumn } from '../frame.js';
 import { isParamRef } from '../spec/normalize.js';
 import type { Params } from '../spec/params.js';
 import type { Dataset, Query } from '../spec/schema.js';
@@ -162,7 +162,12 @@ function frameBytes(frame: Frame): number {
       bytes += col.byteLength;
       continue;
     }
-    for (const v of col) bytes += typeof v === 'string' ? 16 + 2 * v.length : 8;
+    if (col instanceof TimeColumn) {
+      bytes += col.ms.byteLength;
+      if (!col.made) continue;
+    }
+    for (const v of col instanceof TimeColumn ? col.values : col)
+      bytes += typeof v === 'string' ? 16 + 2 * v.length : 8;
   }
   return bytes;
 }

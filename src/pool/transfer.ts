@@ -1,4 +1,4 @@
-import type { Column, Frame } from '../frame.js';
+import { type Column, type Frame, TimeColumn } from '../frame.js';
 
 /**
  * A frame ready to post to a worker, and the buffers to transfer with it. Numeric columns cross
@@ -13,7 +13,8 @@ export function packFrame(frame: Frame, owned: boolean): { frame: Frame; transfe
     const col = frame.columns[name];
     if (col === undefined) continue;
     if (!(col instanceof Float64Array)) {
-      columns[name] = col;
+      // A worker gets timestamps as texts (a class does not survive the structured clone).
+      columns[name] = col instanceof TimeColumn ? col.values : col;
       continue;
     }
     const whole =

@@ -3,18 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { IsoTimeColumn, reviveBatch } from '../../src/data/batch-time.js';
 import { BatchView } from '../../src/data/batch-view.js';
 import { isoKey } from '../../src/data/bucketer.js';
+import { isoTimeKeys } from '../../src/data/iso-time.js';
+import { QueryAccumulator } from '../../src/data/query.js';
+import { timeFromBytes, timeShape } from '../../src/data/sources/csv-time.js';
+import { frameToRows } from '../../src/frame.js';
 import {
   civilFromDays,
   daysFromCivil,
-  isoTimeKeys,
   isoTimeText,
   SHAPE_MILLIS,
   SHAPE_SPACE,
   SHAPE_ZONE,
-} from '../../src/data/iso-time.js';
-import { QueryAccumulator } from '../../src/data/query.js';
-import { timeFromBytes, timeShape } from '../../src/data/sources/csv-time.js';
-import { frameToRows } from '../../src/frame.js';
+} from '../../src/time-text.js';
 import { notTimestamps } from './sources/csv-oracle.js';
 
 const DAY = 86_400_000;

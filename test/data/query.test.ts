@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { batchFromRows, batchRows, type ColumnBatch } from '../../src/data/batch.js';
 import { IsoTimeColumn } from '../../src/data/batch-time.js';
 import { BatchView } from '../../src/data/batch-view.js';
-import { SHAPE_ZONE } from '../../src/data/iso-time.js';
 import { QueryAccumulator } from '../../src/data/query.js';
 import { ChartpressError } from '../../src/errors.js';
 import { frameToRows, type Row } from '../../src/frame.js';
 import type { Query } from '../../src/spec/schema.js';
+import { SHAPE_ZONE } from '../../src/time-text.js';
 import { exact, planArb, queryArb, rowsArb, toBatches } from './arbitraries.js';
 import { run, salesRows } from './helpers.js';
 

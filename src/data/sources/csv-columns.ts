@@ -1,7 +1,7 @@
 import type { Value } from '../../frame.js';
+import { isoTimeText } from '../../time-text.js';
 import type { BatchColumn } from '../batch.js';
 import { IsoTimeColumn } from '../batch-time.js';
-import { isoTimeText } from '../iso-time.js';
 import { type CellReader, inferCell, inferText } from './cells.js';
 import { ByteDict, hashBytes } from './csv-dict.js';
 import { leadingZero, NOT_NUMBER, numberFromBytes, plainNumber, UNSURE } from './csv-number.js';

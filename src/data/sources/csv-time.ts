@@ -5,10 +5,10 @@ import {
   SHAPE_SPACE,
   SHAPE_ZONE,
   shapeLength,
-} from '../iso-time.js';
+} from '../../time-text.js';
 
 /**
- * ISO timestamps read straight from the bytes of CSV cells (see `iso-time.ts`), with no text
+ * ISO timestamps read straight from the bytes of CSV cells (see `time-text.ts`), with no text
  * made: a column whose first cell is one is read as numbers while every cell has its shape.
  */
 
@@ -40,7 +40,7 @@ function two(b: Buffer, i: number): number {
 }
 
 /**
- * The number of the timestamp `b[s..e)` of shape `shape` (see `iso-time.ts`), or NaN when the
+ * The number of the timestamp `b[s..e)` of shape `shape` (see `time-text.ts`), or NaN when the
  * bytes are not exactly a real date and time of that shape.
  */
 export function timeFromBytes(b: Buffer, s: number, e: number, shape: number): number {
