@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import type { BatchColumn, ColumnBatch } from '../../src/data/batch.js';
-import type { Column, Frame, Row, Value } from '../../src/frame.js';
+import { IsoTimeColumn } from '../../src/data/batch-time.js';
+import { timeFromBytes, timeShape } from '../../src/data/sources/csv-time.js';
+import { type Column, type Frame, type Row, TimeColumn, type Value } from '../../src/frame.js';
 import { type Aggregate, AggregateOp, type Filter, type GroupBy, type Query } from '../../src/spec/schema.js';
 
 /** Random datasets, queries and column batches for the tests that run a scan both ways. */
@@ -206,11 +208,11 @@ export interface BatchPlan {
 
 export const planArb: fc.Arbitrary<BatchPlan> = fc.record({
   chunk: fc.integer({ min: 1, max: 70 }),
-  kinds: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: NAMES.length, maxLength: NAMES.length }),
+  kinds: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: NAMES.length, maxLength: NAMES.length }),
   seed: fc.integer(),
 });
 
-const kindsArb = fc.array(fc.integer({ min: 0, max: 2 }), {
+const kindsArb = fc.array(fc.integer({ min: 0, max: 3 }), {
   minLength: NAMES.length,
   maxLength: NAMES.length,
 });
@@ -222,6 +224,29 @@ export const mixedPlanArb: fc.Arbitrary<BatchPlan> = fc.record({
   seed: fc.integer(),
   perBatch: fc.array(kindsArb, { minLength: 1, maxLength: 4 }),
 });
+
+/**
+ * The cells as a CSV file's time column reads them (`IsoTimeColumn`): when each is null or a
+ * timestamp the reader takes, all of one shape, and one at least is.
+ */
+function timeColumn(cells: readonly Value[]): IsoTimeColumn | undefined {
+  let shape: number | undefined;
+  const ms = new Float64Array(cells.length);
+  for (const [i, v] of cells.entries()) {
+    if (v === null) {
+      ms[i] = Number.NaN;
+      continue;
+    }
+    if (typeof v !== 'string') return undefined;
+    const bytes = Buffer.from(v);
+    const s = timeShape(bytes, 0, bytes.length);
+    if (s < 0 || (shape !== undefined && s !== shape)) return undefined;
+    shape = s;
+    ms[i] = timeFromBytes(bytes, 0, bytes.length, s);
+    if (Number.isNaN(ms[i])) return undefined;
+  }
+  return shape === undefined ? undefined : new IsoTimeColumn(ms, shape);
+}
 
 /** The rows cut into column batches as `plan` says. */
 export function toBatches(rows: readonly Row[], plan: BatchPlan): ColumnBatch[] {
@@ -245,6 +270,8 @@ function toColumn(cells: Value[], kind: number, seed: number): BatchColumn {
   if (kind === 0 && cells.every((v) => v === null || typeof v === 'number')) {
     return { kind: 'number', values: Float64Array.from(cells, (v) => (v === null ? Number.NaN : v)) };
   }
+  const times = kind === 3 ? timeColumn(cells) : undefined;
+  if (times) return times;
   if (kind === 2) return { kind: 'values', values: cells };
   // Distinct by Object.is (so -0 keeps its own entry), shuffled, one unused entry, one value twice.
   const distinct: Value[] = [];
@@ -266,8 +293,10 @@ function toColumn(cells: Value[], kind: number, seed: number): BatchColumn {
 
 /** A frame in a form where deep equality is exact: cell types, -0, NaN and storage all show. */
 export function exact(frame: Frame): unknown {
-  const cells = (col: Column | undefined) =>
-    col === undefined
+  // Timestamps held as numbers stand for an array of their texts.
+  const cells = (kept: Column | undefined) => {
+    const col = kept instanceof TimeColumn ? kept.values : kept;
+    return col === undefined
       ? 'missing'
       : {
           storage: col instanceof Float64Array ? 'f64' : 'array',
@@ -275,6 +304,7 @@ export function exact(frame: Frame): unknown {
             typeof v === 'number' && Object.is(v, -0) ? 'number:-0' : `${typeof v}:${String(v)}`,
           ),
         };
+  };
   return {
     fields: frame.fields,
     length: frame.length,

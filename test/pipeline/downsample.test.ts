@@ -2,11 +2,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cellIndices } from '../../src/data/cells.js';
 import { lttbIndices } from '../../src/data/lttb.js';
-import { type Column, cell, type Frame, frameFromRows, toColumn, type Value } from '../../src/frame.js';
+import {
+  type Column,
+  cell,
+  type Frame,
+  frameFromRows,
+  plainFrame,
+  TimeColumn,
+  toColumn,
+  type Value,
+} from '../../src/frame.js';
 import { downsampleFrame, SCATTER_CELL } from '../../src/pipeline/downsample.js';
 import type { NormalizedChart } from '../../src/spec/defaults.js';
 import { normalizeChart } from '../../src/spec/normalize.js';
 import type { ChartSpec } from '../../src/spec/schema.js';
+import { SHAPE_SPACE, SHAPE_ZONE } from '../../src/time-text.js';
 import { makeChart } from '../chart/helpers.js';
 
 const spec = (over: Partial<ChartSpec> & { options?: Record<string, unknown> }): ChartSpec =>
@@ -195,5 +205,72 @@ describe('downsampleFrame, against the reduction as first written', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('downsampleFrame over timestamps held as numbers (TimeColumn)', () => {
+  const start = Date.UTC(2024, 2, 31);
+  // Every shape: with a space or a T, with milliseconds or not, with a Z or not.
+  const frames = fc
+    .record({
+      minutes: fc.array(fc.oneof(fc.integer({ min: 0, max: 50_000 }), fc.constant(-1)), {
+        minLength: 0,
+        maxLength: 400,
+      }),
+      shape: fc.integer({ min: 0, max: 7 }),
+      sorted: fc.boolean(),
+      series: fc.constantFrom(0, 2),
+      yTimes: fc.boolean(),
+    })
+    .map(({ minutes, shape, sorted, series, yTimes }): Frame => {
+      if (sorted) minutes.sort((a, b) => a - b);
+      // -1 stands for an empty cell; a second in a minute's millisecond keeps `.sss` busy.
+      const ms = Float64Array.from(minutes, (m) => (m < 0 ? Number.NaN : start + m * 60_037));
+      const fields = ['x', 'y', ...(series > 0 ? ['s'] : [])];
+      const y = Float64Array.from(minutes, (m, i) => Math.sin(m / 50) * 100 + i);
+      const columns: Record<string, Column> = {
+        x: new TimeColumn(ms, shape),
+        y: yTimes ? new TimeColumn(ms.slice(), shape) : y,
+        ...(series > 0 ? { s: minutes.map((m) => `s${m % series}`) } : {}),
+      };
+      return { fields, columns, length: minutes.length };
+    });
+  const charts = fc
+    .record({
+      type: fc.constantFrom('line', 'area', 'sparkline', 'scatter'),
+      width: fc.integer({ min: 1, max: 60 }),
+    })
+    .map(({ type, width }) =>
+      makeChart(type as 'line', { x: 'x', y: 'y', series: 's' }, { width, height: width }),
+    );
+
+  it('keeps the rows it keeps of their texts, and makes texts of the kept rows only', () => {
+    fc.assert(
+      fc.property(charts, frames, (chart, frame) => {
+        const got = downsampleFrame(chart, frame);
+        const x = frame.columns.x as TimeColumn;
+        // Before the texts are made for the frame taken as texts, below.
+        if ((x.shape & (SHAPE_ZONE | SHAPE_SPACE)) === SHAPE_ZONE) expect(x.made).toBe(false);
+        expect(plainFrame(got)).toEqual(downsampleFrame(chart, plainFrame(frame)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads the numbers of a long `Z` series, making no text but for the points drawn', () => {
+    const n = 20_000;
+    const ms = Float64Array.from({ length: n }, (_, i) => start + i * 60_000);
+    const x = new TimeColumn(ms, SHAPE_ZONE);
+    const frame: Frame = {
+      fields: ['x', 'y'],
+      columns: { x, y: Float64Array.from(ms, (t) => Math.sin(t / 3.6e6)) },
+      length: n,
+    };
+    const chart = makeChart('line', { x: 'x', y: 'y' }, { width: 300 });
+    const out = downsampleFrame(chart, frame);
+    expect(out.length).toBe(600);
+    expect(x.made).toBe(false);
+    expect(cell(out.columns.x, 0)).toBe('2024-03-31T00:00:00Z');
+    expect(out).toEqual(downsampleFrame(chart, plainFrame(frame)));
   });
 });
