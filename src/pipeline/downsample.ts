@@ -37,6 +37,12 @@ export function downsampleFrame(chart: NormalizedChart, frame: Frame): Frame {
   const seriesCol = seriesField === undefined ? undefined : frame.columns[seriesField];
   if (chart.type === 'scatter' && chart.encode.size !== undefined) return frame;
 
+  if (chart.type !== 'scatter' && seriesCol === undefined) {
+    // One series in x order, every point a number: LTTB reads the columns as they are.
+    const x = directXs(xCol, frame.length);
+    const y = x && directYs(yCol, frame.length);
+    if (x && y) return pickRows(frame, lttbIndices(x, y, threshold));
+  }
   const groups = seriesRows(seriesCol, frame.length);
   if (chart.type === 'scatter') return thinScatter(chart, frame, groups, xTimes(xCol, frame.length), yCol);
   const long = groups.some((rows) => rows.length > threshold);
@@ -151,6 +157,35 @@ function xTimes(col: Column | undefined, length: number): Float64Array {
     out[i] = typeof v === 'number' ? v : typeof v === 'string' ? dateParse(v) : Number.NaN;
   }
   return out;
+}
+
+/**
+ * The x of the first `length` rows as they are stored, when LTTB can read them so: numbers or
+ * `Z` timestamps (see `xTimes`), none missing, ascending. Undefined otherwise.
+ */
+function directXs(col: Column | undefined, length: number): Float64Array | undefined {
+  const xs =
+    col instanceof Float64Array
+      ? col
+      : col instanceof TimeColumn && (col.shape & (SHAPE_ZONE | SHAPE_SPACE)) === SHAPE_ZONE
+        ? col.ms
+        : undefined;
+  if (xs === undefined || xs.length < length) return undefined;
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < length; i++) {
+    const v = xs[i]!;
+    // NaN (none) fails too.
+    if (!(v >= last)) return undefined;
+    last = v;
+  }
+  return xs.subarray(0, length);
+}
+
+/** The y of the first `length` rows as they are stored, when every one is a number; undefined otherwise. */
+function directYs(col: Column, length: number): Float64Array | undefined {
+  if (!(col instanceof Float64Array) || col.length < length) return undefined;
+  for (let i = 0; i < length; i++) if (Number.isNaN(col[i])) return undefined;
+  return col.subarray(0, length);
 }
 
 /** The y values of `n` of the frame's rows (`rows`, or the first `n`): numbers, anything else 0. */

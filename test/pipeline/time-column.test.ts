@@ -17,7 +17,11 @@ function rows(n: number, text: (ms: number) => string) {
   const start = Date.UTC(2024, 2, 30, 22);
   return Array.from({ length: n }, (_, i) => {
     const ms = start + i * 61_001;
-    return { t: i % 97 === 13 ? null : text(ms), v: Math.round(Math.sin(i / 40) * 1000) / 10, s: `s${i % 2}` };
+    return {
+      t: i % 97 === 13 ? null : text(ms),
+      v: Math.round(Math.sin(i / 40) * 1000) / 10,
+      s: `s${i % 2}`,
+    };
   });
 }
 
@@ -25,7 +29,10 @@ const shapes: [string, (ms: number) => string][] = [
   ['T…Z', (ms) => `${new Date(ms).toISOString().slice(0, 19)}Z`],
   ['T….sssZ', (ms) => new Date(ms).toISOString()],
   ['T…, no zone', (ms) => new Date(ms).toISOString().slice(0, 19)],
-  ['space …Z', (ms) => `${new Date(ms).toISOString().slice(0, 10)} ${new Date(ms).toISOString().slice(11, 19)}Z`],
+  [
+    'space …Z',
+    (ms) => `${new Date(ms).toISOString().slice(0, 10)} ${new Date(ms).toISOString().slice(11, 19)}Z`,
+  ],
 ];
 
 describe('timestamps of a CSV file', () => {
@@ -44,7 +51,10 @@ describe('timestamps of a CSV file', () => {
         );
         const json = tmp.write(`${type}-${n}-${name}.json`, JSON.stringify(data));
         const encode = type === 'bar' ? '{ x: t, y: v }' : '{ x: t, y: v, series: s }';
-        const file = tmp.write(`c-${type}.yaml`, `type: ${type}\noptions: { width: 400 }\nencode: ${encode}\n`);
+        const file = tmp.write(
+          `c-${type}.yaml`,
+          `type: ${type}\noptions: { width: 400 }\nencode: ${encode}\n`,
+        );
         const fromCsv = await engine.chart(file, { data: csv });
         const fromJson = await engine.chart(file, { data: json });
         expect(fromCsv.warnings).toEqual(fromJson.warnings);

@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openFile } from '../../src/data/sources/file.js';
-import { readRegularFile, readSmallFile, SMALL_FILE_BYTES, type SmallFileErrors } from '../../src/spec/read.js';
+import {
+  readRegularFile,
+  readSmallFile,
+  SMALL_FILE_BYTES,
+  type SmallFileErrors,
+} from '../../src/spec/read.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
