@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openFile } from '../../src/data/sources/file.js';
 import {
@@ -106,5 +106,41 @@ describe('files read whole or streamed give the same bytes', () => {
     expect(await refused(file, 4)).toEqual([['CP_ERR_FILE_TOO_LARGE', 'datasets.d.path']]);
     expect(await refused(tmp.dir)).toEqual([['CP_ERR_DATA_READ', 'datasets.d.path']]);
     expect(await refused(`${tmp.dir}/none.csv`)).toEqual([['CP_ERR_FILE_NOT_FOUND', 'datasets.d.path']]);
+  });
+});
+
+describe('openFile on a large file', () => {
+  const openFds = () => readdirSync('/proc/self/fd').length;
+
+  it('fails a file that grows past the limit while read, and lets go of it', async () => {
+    const size = SMALL_FILE_BYTES + 10;
+    const file = tmp.write('growing.csv', 'x'.repeat(size));
+    const before = openFds();
+    const input = await openFile({ path: file, maxBytes: size + 10, where }, 64 * 1024);
+    let chunks = 0;
+    const reading = (async () => {
+      for await (const _ of input) if (chunks++ === 0) appendFileSync(file, 'y'.repeat(100));
+    })();
+    await expect(reading).rejects.toMatchObject({
+      problems: [expect.objectContaining({ code: 'CP_ERR_FILE_TOO_LARGE', path: 'datasets.d.path' })],
+    });
+    expect(openFds()).toBe(before);
+  });
+
+  it('lets go of the file when the reader stops early, a read still under way', async () => {
+    const file = tmp.write('long.csv', 'z'.repeat(4 * SMALL_FILE_BYTES));
+    const before = openFds();
+    for (const stop of ['break', 'destroy'] as const) {
+      const input = await openFile({ path: file, where }, 64 * 1024);
+      if (stop === 'break') for await (const _ of input) break;
+      else {
+        const it = input[Symbol.asyncIterator]();
+        await it.next();
+        input.destroy();
+      }
+      // Closing waits for the read under way.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(openFds()).toBe(before);
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { type FileHandle, open } from 'node:fs/promises';
 import { ChartpressError, problem } from '../../errors.js';
 import { fileKind, NONBLOCK, readSmallFile } from '../../spec/read.js';
 
@@ -30,25 +29,6 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 ** 3;
 /** `{file, path}` of the dataset's `path` field, where problems with the file are reported. */
 export const pathField = (where: FileWhere) => ({ file: where.file, path: `${where.path}.path` });
 
-/**
- * Checks that the file exists, is a file and is within the size limit:
- * `CP_ERR_FILE_NOT_FOUND`, `CP_ERR_DATA_READ` or `CP_ERR_FILE_TOO_LARGE` otherwise.
- */
-export async function checkFile(opts: FileSourceOptions): Promise<void> {
-  const { path } = opts;
-  let size: number;
-  try {
-    const s = await stat(path);
-    // A FIFO would block the read forever and a device never ends: regular files only.
-    if (!s.isFile()) throw notRegular(opts, s);
-    size = s.size;
-  } catch (e) {
-    throw statError(opts, e);
-  }
-  const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (size > max) throw tooLarge(opts, `${path} is ${size} bytes, over the limit of ${max} bytes`);
-}
-
 /** `CP_ERR_FILE_NOT_FOUND` for a path that names nothing, else `CP_ERR_DATA_READ`. */
 function statError(opts: FileSourceOptions, e: unknown): ChartpressError {
   const code = (e as NodeJS.ErrnoException).code;
@@ -70,8 +50,10 @@ export interface FileChunks extends AsyncIterable<Buffer> {
 }
 
 /**
- * Opens a data file as a byte stream after `checkFile()`. The open file is checked again (a
- * path swapped for a pipe or a device after the check is refused), and the stream fails with
+ * Opens a data file as chunks of bytes, once the path is found to name a regular file within
+ * the size limit (`CP_ERR_FILE_NOT_FOUND`, `CP_ERR_DATA_READ`, `CP_ERR_FILE_TOO_LARGE`
+ * otherwise). The open file is checked again (a path swapped for a pipe or a device after the
+ * check is refused), and the chunks fail with
  * `CP_ERR_FILE_TOO_LARGE` once it passes the limit, whatever size the file claimed (files under
  * /proc claim 0; a file may grow while it is read). A file of at most `SMALL_FILE_BYTES` is
  * read whole at once, with the same checks, and comes as one chunk.
@@ -90,7 +72,7 @@ export async function openFile(opts: FileSourceOptions, highWaterMark: number): 
     failed: (e) => statError(opts, e),
   });
   if (whole) return wholeFile(whole, opts.onRead);
-  await checkFile(opts);
+  // The path was checked by `readSmallFile`; the file opened is checked again.
   const handle = await open(opts.path, constants.O_RDONLY | NONBLOCK).catch((e: unknown) => {
     throw readError(opts, e);
   });
@@ -102,26 +84,56 @@ export async function openFile(opts: FileSourceOptions, highWaterMark: number): 
     await handle.close();
     throw e;
   }
-  const input = handle.createReadStream({ highWaterMark });
-  let total = 0;
-  // What was read is what a document made from it shows: its digest, for reruns (see rerun.ts).
-  const hash = opts.onRead && createHash('sha256');
-  const bounded = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      total += chunk.byteLength;
-      if (total > max)
-        return done(tooLarge(opts, `${opts.path} grew past the limit of ${max} bytes while read`));
-      hash?.update(chunk);
-      done(null, chunk);
+  return fileChunks(handle, opts, max, highWaterMark);
+}
+
+/**
+ * The chunks of an open file of `highWaterMark` bytes (the last one shorter), each next one read
+ * while the one before is taken, failing past `max` bytes; the handle closed at the end, on a
+ * failure, or by `destroy()`. What was read is what a document made from it shows: its digest
+ * is told at the end (see rerun.ts).
+ */
+function fileChunks(
+  handle: FileHandle,
+  opts: FileSourceOptions,
+  max: number,
+  highWaterMark: number,
+): FileChunks {
+  let closing: Promise<void> | undefined;
+  // Close waits for a read under way.
+  const close = () => (closing ??= handle.close().catch(() => {}));
+  const read = () => {
+    const reading = handle.read(Buffer.allocUnsafe(highWaterMark), 0, highWaterMark, null);
+    // A read left under way when the reader stops fails unheard; one awaited fails the reader.
+    reading.catch(() => {});
+    return reading;
+  };
+  return {
+    async *[Symbol.asyncIterator]() {
+      const hash = opts.onRead && createHash('sha256');
+      let total = 0;
+      try {
+        let next = read();
+        for (;;) {
+          const { bytesRead, buffer } = await next;
+          if (bytesRead === 0) break;
+          total += bytesRead;
+          if (total > max)
+            throw tooLarge(opts, `${opts.path} grew past the limit of ${max} bytes while read`);
+          next = read();
+          const chunk = bytesRead < buffer.length ? buffer.subarray(0, bytesRead) : buffer;
+          hash?.update(chunk);
+          yield chunk;
+        }
+        if (hash) opts.onRead?.(hash.digest('hex'));
+      } finally {
+        await close();
+      }
     },
-    flush(done) {
-      if (hash) opts.onRead?.(hash.digest('hex'));
-      done();
+    destroy() {
+      void close();
     },
-  });
-  input.on('error', (e) => bounded.destroy(e));
-  bounded.on('close', () => input.destroy());
-  return input.pipe(bounded);
+  };
 }
 
 /** A small file read whole (see `readSmallFile`), as one chunk; its digest once it is taken. */
