@@ -46,7 +46,7 @@ export {
   type WarningCode,
 } from './errors.js';
 export { FONT_FAMILY } from './font.js';
-export type { Frame, Row, Value } from './frame.js';
+export type { Column, Frame, Row, TimeColumn, Value } from './frame.js';
 export type { BurstScans, EachOptions } from './pipeline/burst.js';
 export type { ProgressEvent, ProgressListener } from './pipeline/progress.js';
 export type { BurstResult, BurstSummary, RenderEachOptions } from './pipeline/render-each.js';
