@@ -34,25 +34,26 @@ export class ByteDict {
   /** The distinct values of the current batch, by code. */
   batch: Value[] = [];
 
-  // Hash table: entry index + 1 per slot, 0 for an empty slot.
-  #slots = new Int32Array(1024);
+  // Hash table: entry index + 1 per slot, 0 for an empty slot. Every table starts small (a
+  // column of numbers or of a few names needs no more) and doubles as it fills.
+  #slots = new Int32Array(64);
   // Per entry: hash, bytes in #bytes, value id, and whether a hit must read the text again.
-  #hashes = new Int32Array(512);
-  #starts = new Int32Array(512);
-  #lengths = new Int32Array(512);
-  #ids = new Int32Array(512);
-  #again = new Uint8Array(512);
+  #hashes = new Int32Array(32);
+  #starts = new Int32Array(32);
+  #lengths = new Int32Array(32);
+  #ids = new Int32Array(32);
+  #again = new Uint8Array(32);
   // Per entry: its code in the batch numbered #stamp (a shortcut to the code of its value).
-  #entryStamps = new Int32Array(512);
-  #entryCodes = new Int32Array(512);
+  #entryStamps = new Int32Array(32);
+  #entryCodes = new Int32Array(32);
   #entries = 0;
-  #bytes = Buffer.allocUnsafe(1 << 14);
+  #bytes = Buffer.allocUnsafe(1 << 10);
   #used = 0;
   // Per value id: the value, and its code in the batch numbered #stamp.
   #values: Value[] = [];
   #index = new Map<unknown, number>();
-  #stamps = new Int32Array(512);
-  #codes = new Int32Array(512);
+  #stamps = new Int32Array(32);
+  #codes = new Int32Array(32);
   #stamp = 0;
 
   /** Starts a batch: codes from 0 again; entries dropped when there are too many. */
