@@ -36,9 +36,9 @@ export async function prepareReport(
     return planPrepared(report, opts, { baseDir, file: undefined }, roots);
   }
   const file = input;
-  const text = Buffer.from(bytes ?? (await readRegularFile(file, maxReportBytes, 'report file'))).toString(
-    'utf8',
-  );
+  const raw = bytes ?? (await readRegularFile(file, maxReportBytes, 'report file'));
+  // A view of the bytes read, not a copy.
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   const baseDir = dirname(resolve(file));
   // A large CSV file's reader threads start while the report is validated and planned (the
   // engine starts them for a report given as an object).
