@@ -18,7 +18,7 @@ class ColumnBuilder {
   #values: Value[] | undefined;
   #length = 0;
   #anyNumber = false;
-  /** While the numbers are timestamps: the shape of their texts. */
+  /** Once a timestamp is kept, and while the numbers are timestamps: the shape of their texts. */
   #shape: number | undefined;
   /** Rows, while stored as numbers, whose cell is the number NaN rather than null. */
   #nans: Set<number> | undefined;
@@ -31,8 +31,12 @@ class ColumnBuilder {
       !this.#anyNumber &&
       (this.#shape === undefined || this.#shape === col.shape)
     ) {
-      this.#shape = col.shape;
+      const at = this.#length;
       this.#appendNumbers(col.ms, rows, count, true);
+      // Times only once one is kept: empty cells are empty cells, whatever column they came in.
+      const numbers = this.#numbers;
+      for (let k = at; this.#shape === undefined && k < this.#length; k++)
+        if (!Number.isNaN(numbers[k])) this.#shape = col.shape;
       return;
     }
     if (this.#shape !== undefined) this.#toValues();

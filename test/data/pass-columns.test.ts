@@ -57,7 +57,29 @@ describe('pass-through queries over column batches', () => {
           same(query, toBatches(rows, plan), { maxGroups });
         },
       ),
-      { numRuns: 1000 },
+      {
+        numRuns: 1000,
+        examples: [
+          // A batch of timestamps that keeps no row, then numbers: the column is numbers.
+          [
+            [
+              { n: 0.1, x: '2024-12-31T18:44:00Z', s: 'EU', d: '2024-03-31T00:00:00Z', b: null },
+              { n: null, x: 0, s: 'EU', d: '2024-03-31T00:00:00Z', b: false },
+            ],
+            {
+              chunk: 1,
+              kinds: [0, 0, 0, 0, 0],
+              seed: 0,
+              perBatch: [
+                [0, 3, 0, 0, 0],
+                [0, 0, 0, 0, 0],
+              ],
+            },
+            { from: 'd', filter: [{ field: 'n', op: 'in', value: [null] }] },
+            undefined,
+          ],
+        ],
+      },
     );
   });
 

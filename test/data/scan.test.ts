@@ -244,7 +244,22 @@ describe('runQueries over column batches', () => {
           expect(byColumns).toEqual(byRows);
         },
       ),
-      { numRuns: 600 },
+      {
+        numRuns: 600,
+        examples: [
+          // A batch of timestamps that keeps no row, then numbers: the column is numbers.
+          [
+            [
+              { n: 1, x: '2024-10-27T01:00:00', s: 'EU', d: '2024-03-31T00:00:00Z', b: null },
+              { n: 0, x: 0, s: 'EU', d: 3, b: false },
+            ],
+            { chunk: 1, kinds: [0, 0, 0, 0, 0], seed: 0, perBatch: [[0, 3, 0, 0, 0]] },
+            [{ from: 'd', filter: [{ field: 'd', op: 'in', value: [3] }] }],
+            undefined,
+            undefined,
+          ],
+        ],
+      },
     );
   });
 
