@@ -137,17 +137,10 @@ function seriesRows(col: Column | undefined, length: number): Uint32Array[] {
 function xTimes(col: Column | undefined, length: number): Float64Array {
   const out = new Float64Array(length);
   if (col === undefined) return out.fill(Number.NaN);
-  if (col instanceof Float64Array) {
-    out.set(col.subarray(0, length));
-    if (col.length < length) out.fill(Number.NaN, col.length);
-    return out;
-  }
-  if (col instanceof TimeColumn && (col.shape & (SHAPE_ZONE | SHAPE_SPACE)) === SHAPE_ZONE) {
-    // `YYYY-MM-DDThh:mm:ss[.sss]Z`: its number is what `Date.parse` reads of its text. Without the
-    // `Z` the text is local time, and with a space `Date.parse` reads it by rules of its own:
-    // those are read from their texts.
-    out.set(col.ms.subarray(0, length));
-    if (col.length < length) out.fill(Number.NaN, col.length);
+  const stored = storedXs(col);
+  if (stored) {
+    out.set(stored.subarray(0, length));
+    if (stored.length < length) out.fill(Number.NaN, stored.length);
     return out;
   }
   // Each cell is read, even one equal to the one before: comparing two timestamps that share
@@ -160,16 +153,24 @@ function xTimes(col: Column | undefined, length: number): Float64Array {
 }
 
 /**
+ * The column's numbers when they are its x as `xTimes` reads it: a numeric column, or `Z`
+ * timestamps (`YYYY-MM-DDThh:mm:ss[.sss]Z`), whose numbers are what `Date.parse` reads of their
+ * texts. Without the `Z` a text is local time, and with a space `Date.parse` reads it by rules of
+ * its own: those are read from their texts. Undefined for any other column.
+ */
+function storedXs(col: Column): Float64Array | undefined {
+  if (col instanceof Float64Array) return col;
+  return col instanceof TimeColumn && (col.shape & (SHAPE_ZONE | SHAPE_SPACE)) === SHAPE_ZONE
+    ? col.ms
+    : undefined;
+}
+
+/**
  * The x of the first `length` rows as they are stored, when LTTB can read them so: numbers or
- * `Z` timestamps (see `xTimes`), none missing, ascending. Undefined otherwise.
+ * `Z` timestamps (see `storedXs`), none missing, ascending. Undefined otherwise.
  */
 function directXs(col: Column | undefined, length: number): Float64Array | undefined {
-  const xs =
-    col instanceof Float64Array
-      ? col
-      : col instanceof TimeColumn && (col.shape & (SHAPE_ZONE | SHAPE_SPACE)) === SHAPE_ZONE
-        ? col.ms
-        : undefined;
+  const xs = col && storedXs(col);
   if (xs === undefined || xs.length < length) return undefined;
   let last = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < length; i++) {

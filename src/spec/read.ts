@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ChartpressError, problem } from '../errors.js';
 
@@ -36,29 +36,31 @@ export interface SmallFileErrors {
  * the bytes read.
  */
 export function readSmallFile(path: string, maxBytes: number, errors: SmallFileErrors): Buffer | undefined {
+  // Throws for a file refused; whether it is one to read here.
+  const check = (s: Stats): boolean => {
+    if (!s.isFile()) throw errors.notRegular(s);
+    if (s.size > maxBytes) throw errors.tooLarge(s.size);
+    return s.size > 0 && s.size <= SMALL_FILE_BYTES;
+  };
   let s: Stats;
   try {
     s = statSync(path);
   } catch (e) {
     throw errors.failed(e);
   }
-  if (!s.isFile()) throw errors.notRegular(s);
-  if (s.size > maxBytes) throw errors.tooLarge(s.size);
-  if (s.size > SMALL_FILE_BYTES || s.size === 0) return undefined;
+  if (!check(s)) return undefined;
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | NONBLOCK);
   } catch (e) {
     throw errors.failed(e);
   }
+  // One byte more than the size: a file that fills it has grown since.
+  let bytes = Buffer.alloc(0);
   let total = 0;
-  let bytes: Buffer;
   try {
     s = fstatSync(fd);
-    if (!s.isFile() || s.size > maxBytes || s.size > SMALL_FILE_BYTES || s.size === 0)
-      bytes = Buffer.alloc(0);
-    else {
-      // One byte more than the size: a file that fills it has grown since.
+    if (s.isFile() && s.size > 0 && s.size <= Math.min(maxBytes, SMALL_FILE_BYTES)) {
       bytes = Buffer.allocUnsafe(s.size + 1);
       while (total < bytes.length) {
         const n = readSync(fd, bytes, total, bytes.length - total, null);
@@ -71,8 +73,8 @@ export function readSmallFile(path: string, maxBytes: number, errors: SmallFileE
   } finally {
     closeSync(fd);
   }
-  if (!s.isFile()) throw errors.notRegular(s);
-  if (s.size > maxBytes) throw errors.tooLarge(s.size);
+  // The open file, checked as the path was; the refusals are thrown here, past the system calls.
+  if (!check(s)) return undefined;
   if (total > maxBytes) throw errors.tooLarge(undefined);
   return total > 0 && total < bytes.length ? bytes.subarray(0, total) : undefined;
 }
@@ -111,8 +113,8 @@ export async function readRegularFile(path: string, maxBytes: number, label: str
   if (small) return small;
   let handle: FileHandle;
   try {
-    checkRegular(await stat(full), full, label, at);
-    // O_NONBLOCK: should the path become a FIFO after the stat, the open still returns at once.
+    // The path was checked by `readSmallFile`. O_NONBLOCK: should it have become a FIFO since,
+    // the open still returns at once, and the open file is checked again.
     handle = await open(full, constants.O_RDONLY | NONBLOCK);
   } catch (e) {
     throw openError(e, full, label, at);
